@@ -1,0 +1,52 @@
+using Dstack.Core.Compute;
+using Dstack.Core.Errors;
+using Dstack.Core.Git;
+using Dstack.Core.Models;
+using Dstack.Core.Runs;
+using Dstack.Core.Storage;
+
+namespace Dstack.Cli;
+
+/// <summary>What every verb needs, built lazily so a verb pays only for what it uses.</summary>
+public sealed class CliContext
+{
+    private (string Root, RepoRef Repo, bool IsGit)? _repo;
+    private IStorage? _storage;
+
+    public CliContext(string cwd, TextWriter stdout, TextWriter stderr)
+    {
+        Cwd = cwd;
+        Out = stdout;
+        Err = stderr;
+        Home = Environment.GetEnvironmentVariable("DSTACK_HOME") is { Length: > 0 } home
+            ? Path.GetFullPath(home)
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dstack");
+    }
+
+    public string Cwd { get; }
+    public string Home { get; }
+    public TextWriter Out { get; }
+    public TextWriter Err { get; }
+    public TimeProvider Time { get; } = TimeProvider.System;
+
+    public IStorage Storage => _storage ??= new LocalStorage(Home);
+    public RunStore Runs => new(Storage);
+    public ICompute Compute => new LocalCompute(RunnerCommand(), Time);
+    public RunMonitor Monitor => new(Runs, Compute, Time);
+
+    public (string Root, RepoRef Repo, bool IsGit) Repo => _repo ??= RepoLocator.Locate(Cwd);
+
+    /// <summary>The run with exactly this name in the current repo (never a prefix match).</summary>
+    public async Task<RunRecord> FindRunAsync(string name, CancellationToken ct) =>
+        await Runs.GetAsync(Repo.Repo, name, ct)
+        ?? throw new DstackException($"Run '{name}' not found in {Repo.Repo}. `dstack ps -a` lists the runs of this repo.");
+
+    /// <summary>How to start this same binary as a runner: the apphost itself, or <c>dotnet dstack.dll</c>.</summary>
+    public static IReadOnlyList<string> RunnerCommand()
+    {
+        var process = Environment.ProcessPath ?? throw new DstackException("Cannot tell where the dstack executable is.");
+        return Path.GetFileNameWithoutExtension(process) == "dotnet"
+            ? [process, typeof(CliContext).Assembly.Location]
+            : [process];
+    }
+}

@@ -1,0 +1,46 @@
+using System.Text;
+using Dstack.Core.Logs;
+using Dstack.Core.Models;
+using Dstack.Core.Runs;
+
+namespace Dstack.Cli;
+
+/// <summary>Prints a run's logs, and with <c>follow</c> keeps printing until the run ends.</summary>
+public sealed class LogFollower(CliContext ctx, Stream output)
+{
+    /// <summary>Polls fast at first (a short job ends in milliseconds), then settles to a gentler pace.</summary>
+    private static TimeSpan PollDelay(TimeSpan elapsed) =>
+        elapsed < TimeSpan.FromSeconds(2) ? TimeSpan.FromMilliseconds(15)
+        : elapsed < TimeSpan.FromSeconds(10) ? TimeSpan.FromMilliseconds(50)
+        : TimeSpan.FromMilliseconds(150);
+
+    /// <summary>Returns the run's view when done (follow), or after one pass.</summary>
+    public async Task<RunView> RunAsync(RunRecord run, DateTimeOffset? since, bool follow, CancellationToken ct)
+    {
+        var readers = run.Jobs.Select(j => new LogReader(ctx.Storage, run.Repo, run.RunName, j.Index)).ToList();
+        var monitor = ctx.Monitor;
+        var started = ctx.Time.GetUtcNow();
+        while (true)
+        {
+            var view = await monitor.ViewAsync(run, ct);
+            await PrintNewAsync(readers, since, ct);
+            if (!follow || view.IsFinished) return view;
+            await Task.Delay(PollDelay(ctx.Time.GetUtcNow() - started), ctx.Time, ct);
+        }
+    }
+
+    private async Task PrintNewAsync(List<LogReader> readers, DateTimeOffset? since, CancellationToken ct)
+    {
+        var sb = new StringBuilder();
+        foreach (var reader in readers)
+            foreach (var entry in await reader.ReadNewAsync(ct))
+                if (since is null || entry.At >= since)
+                {
+                    sb.Append(entry.Text);
+                    if (entry.EndsLine) sb.Append('\n');
+                }
+        if (sb.Length == 0) return;
+        await output.WriteAsync(Encoding.UTF8.GetBytes(sb.ToString()), ct);
+        await output.FlushAsync(ct);
+    }
+}

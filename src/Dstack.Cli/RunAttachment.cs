@@ -1,0 +1,61 @@
+using Dstack.Cli.Verbs;
+using Dstack.Core.Models;
+using Dstack.Core.Runs;
+
+namespace Dstack.Cli;
+
+/// <summary>
+/// Follows a run's logs in the terminal. Ctrl+C asks whether to stop the run: yes stops it (a second
+/// Ctrl+C aborts) and keeps following until it ends; no detaches and says how to re-attach.
+/// </summary>
+public sealed class RunAttachment(CliContext ctx, RunRecord run)
+{
+    /// <summary>The run's final view, or null when the user detached.</summary>
+    public async Task<RunView?> FollowAsync(CancellationToken ct)
+    {
+        var follower = new LogFollower(ctx, Console.OpenStandardOutput());
+        var interrupts = 0;
+        CancellationTokenSource current = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            Interlocked.Increment(ref interrupts);
+            current.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var stopping = false;
+            while (true)
+            {
+                try
+                {
+                    return await follower.RunAsync(run, since: null, follow: true, current.Token);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    current = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    if (stopping)
+                    {
+                        ctx.Err.WriteLine($"\nAborting {run.RunName}...");
+                        await StopVerb.StopAsync(ctx, run, abort: true, ct);
+                        continue;
+                    }
+                    ctx.Err.WriteLine();
+                    if (!Prompt.Confirm(ctx, $"Stop the run '{run.RunName}'?"))
+                    {
+                        ctx.Err.WriteLine($"Detached; the run goes on. Re-attach with: dstack logs -a {run.RunName}");
+                        return null;
+                    }
+                    stopping = true;
+                    ctx.Err.WriteLine($"Stopping {run.RunName}... (Ctrl+C again to abort)");
+                    await StopVerb.StopAsync(ctx, run, abort: false, ct);
+                }
+            }
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+namespace Dstack.Cli.Verbs;
+
+public static class LogsVerb
+{
+    public static readonly Verb Verb = new("logs", "Show the logs of a run",
+        "Usage: dstack logs [-a] [-s SINCE] RUN\n\nOptions:\n" +
+        "  -a, --attach       Keep following the logs until the run ends\n" +
+        "  -s, --since SINCE  Only logs newer than SINCE: 30s, 5m, 2h, 1d, or an ISO time\n",
+        Run);
+
+    private static async Task<int> Run(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
+    {
+        var reader = new ArgReader("logs", args);
+        var follow = reader.Flag("-a", "--attach", "-f", "--follow");
+        var since = reader.Option("-s", "--since") is { } s ? Since.Parse(s, ctx.Time.GetUtcNow()) : (DateTimeOffset?)null;
+        var positionals = reader.Positionals(1);
+        if (positionals.Count == 0) throw new Core.Errors.DstackException("Name the run: dstack logs RUN (`dstack ps -a` lists them).");
+        var run = await ctx.FindRunAsync(positionals[0], ct);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+        try
+        {
+            await new LogFollower(ctx, Console.OpenStandardOutput()).RunAsync(run, since, follow, cts.Token);
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            return 130; // Ctrl+C while following: quiet exit, the run goes on
+        }
+        return 0;
+    }
+}

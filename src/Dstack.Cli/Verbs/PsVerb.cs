@@ -1,0 +1,57 @@
+using Dstack.Cli.Output;
+using Dstack.Core.Runs;
+
+namespace Dstack.Cli.Verbs;
+
+public static class PsVerb
+{
+    public static readonly Verb Verb = new("ps", "List runs: unfinished ones, or else the latest",
+        "Usage: dstack ps [-a] [RUN]\n\nWithout arguments: the unfinished runs of this repo, or else the latest one.\n\nOptions:\n" +
+        "  -a, --all  All runs of this repo\n  RUN        Only this run (exact name)\n",
+        Run);
+
+    private static async Task<int> Run(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
+    {
+        var reader = new ArgReader("ps", args);
+        var all = reader.Flag("-a", "--all");
+        var positionals = reader.Positionals(1);
+        var monitor = ctx.Monitor;
+        List<RunView> views;
+        if (positionals.Count == 1)
+        {
+            views = [await monitor.ViewAsync(await ctx.FindRunAsync(positionals[0], ct), ct)];
+        }
+        else
+        {
+            var runs = await ctx.Runs.ListAsync(ctx.Repo.Repo, ct);
+            views = [.. await Task.WhenAll(runs.Select(r => monitor.ViewAsync(r, ct)))];
+            if (!all)
+            {
+                var unfinished = views.Where(v => !v.IsFinished).ToList();
+                views = unfinished.Count > 0 ? unfinished : views.Take(1).ToList();
+            }
+        }
+        ctx.Out.Write(Render(views, ctx.Time.GetUtcNow()));
+        return 0;
+    }
+
+    public static string Render(IEnumerable<RunView> views, DateTimeOffset now)
+    {
+        var table = new Table("RUN", "WORKFLOW", "SUBMITTED", "USER", "STATUS", "REASON");
+        foreach (var view in views)
+        {
+            var state = view.State;
+            table.Add(view.Run.RunName, view.Run.WorkflowName ?? view.Run.ProviderName, RelativeTime.Format(view.Run.SubmittedAt, now),
+                view.Run.User ?? "", StatusText.Format(state.Status), Reason(state));
+        }
+        return table.ToString();
+    }
+
+    private static string Reason(Core.Models.JobState state)
+    {
+        var text = state.ReasonText;
+        if (state.Status == Core.Models.JobStatus.Running && state.Ports.Count > 0)
+            text = string.Join(" ", state.Ports.Select(p => $"http://127.0.0.1:{p}"));
+        return text;
+    }
+}

@@ -1,0 +1,39 @@
+using Dstack.Core.Errors;
+
+namespace Dstack.Cli.Verbs;
+
+public static class RmVerb
+{
+    public static readonly Verb Verb = new("rm", "Remove finished runs with their logs and state",
+        "Usage: dstack rm [-y] (RUN | -a)\n\nOptions:\n  -y, --yes  Do not ask for confirmation\n  -a, --all  All finished runs of this repo\n",
+        Run);
+
+    private static async Task<int> Run(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
+    {
+        var reader = new ArgReader("rm", args);
+        var yes = reader.Flag("-y", "--yes");
+        var all = reader.Flag("-a", "--all");
+        var positionals = reader.Positionals(1);
+        if (positionals.Count == 0 == !all)
+            throw new DstackException("Name a run or use --all: dstack rm RUN, or dstack rm -a.");
+        var monitor = ctx.Monitor;
+        var runs = all ? await ctx.Runs.ListAsync(ctx.Repo.Repo, ct) : [await ctx.FindRunAsync(positionals[0], ct)];
+        var finished = new List<string>();
+        foreach (var run in runs)
+        {
+            var view = await monitor.ViewAsync(run, ct);
+            if (view.IsFinished) finished.Add(run.RunName);
+            else if (!all) throw new DstackException($"The run '{run.RunName}' is not finished yet. Stop it first: dstack stop {run.RunName}");
+        }
+        if (finished.Count == 0)
+        {
+            ctx.Err.WriteLine("No finished runs to remove.");
+            return 0;
+        }
+        var question = all ? $"Delete all finished runs ({finished.Count})?" : $"Delete the run '{finished[0]}'?";
+        if (!yes && !Prompt.Confirm(ctx, question)) return 1;
+        foreach (var name in finished) await ctx.Runs.DeleteAsync(ctx.Repo.Repo, name, ct);
+        ctx.Err.WriteLine("OK");
+        return 0;
+    }
+}

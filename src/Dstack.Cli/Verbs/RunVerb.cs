@@ -1,0 +1,131 @@
+using Dstack.Cli.Output;
+using Dstack.Core.Errors;
+using Dstack.Core.Git;
+using Dstack.Core.Models;
+using Dstack.Core.Providers;
+using Dstack.Core.Runs;
+using Dstack.Core.Workflows;
+
+namespace Dstack.Cli.Verbs;
+
+public static class RunVerb
+{
+    public static readonly Verb Verb = new("run", "Run a workflow (or a provider, e.g. dstack run bash -c 'CMD')",
+        "Usage: dstack run [-d] WORKFLOW [ARGS...]\n       dstack run [-d] bash -c 'COMMAND' [ARGS...]\n\n" +
+        "Runs a workflow of .dstack/workflows.yaml with the code as it is now (uncommitted edits included),\n" +
+        "and follows its logs until it ends. ARGS are available to the workflow as ${{ run.args }}.\n" +
+        "Without WORKFLOW, lists the workflows.\n\nOptions:\n" +
+        "  -d, --detach  Do not follow the logs; print the run's name and return\n",
+        Run);
+
+    private static async Task<int> Run(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
+    {
+        var (detach, name, runArgs) = Parse(args);
+        var root = ctx.Repo.Root;
+        var workflows = WorkflowLoader.Load(root);
+        if (name is null)
+        {
+            ctx.Out.Write(ListWorkflows(workflows));
+            return 0;
+        }
+        var providers = ProviderRegistry.Default();
+        var (workflow, provider, workflowArgs) = Resolve(workflows, providers, name, runArgs);
+        CheckRequirements(workflow, root);
+        var callerEnv = CallerEnvironment();
+        IReadOnlyList<JobSpec> Build(string runName) => provider.BuildJobs(workflow, new ProviderContext(runName, workflowArgs, callerEnv));
+        Build("validating-run-0"); // templating errors surface before anything is stored
+
+        var repo = await RepoCapture.CaptureAsync(ctx.Cwd, ct);
+        if (!repo.IsGit) ctx.Err.WriteLine(Ansi.Grey($"Note: {repo.Root} is not a git repository; running the folder as it is."));
+        var submitter = new RunSubmitter(ctx.Storage, ctx.Compute, ctx.Time, ctx.Home);
+        var run = await submitter.SubmitAsync(
+            new SubmitRequest(repo, workflows.Find(name) is null ? null : name, provider.Name, workflowArgs, Build), ct);
+        return await AttachOrDetachAsync(ctx, run, detach, ct);
+    }
+
+    /// <summary>With <paramref name="detach"/>, prints the run name; otherwise follows the logs and returns the job's exit code.</summary>
+    public static async Task<int> AttachOrDetachAsync(CliContext ctx, RunRecord run, bool detach, CancellationToken ct)
+    {
+        if (detach)
+        {
+            ctx.Out.WriteLine(run.RunName);
+            return 0;
+        }
+        ctx.Err.WriteLine(Ansi.Grey($"{run.RunName} submitted. To interrupt, press Ctrl+C."));
+        var view = await new RunAttachment(ctx, run).FollowAsync(ct);
+        if (view is null) return 130;
+        var state = view.State;
+        if (state.Status != JobStatus.Done)
+            ctx.Err.WriteLine($"Run {run.RunName} {state.Status.ToWire()}{(state.ReasonText is { Length: > 0 } r ? $": {r}" : "")}");
+        return ExitCode(state);
+    }
+
+    /// <summary>The job's own exit code where there is one; 0 for done; 1 otherwise.</summary>
+    public static int ExitCode(JobState state) => state.Status switch
+    {
+        JobStatus.Done => 0,
+        _ when state.ExitCode is > 0 and < 256 => state.ExitCode.Value,
+        _ => 1,
+    };
+
+    private static (bool Detach, string? Name, List<string> Args) Parse(IReadOnlyList<string> args)
+    {
+        var detach = false;
+        string? name = null;
+        var rest = new List<string>();
+        var passthrough = false;
+        foreach (var arg in args)
+        {
+            if (passthrough) rest.Add(arg);
+            else if (arg == "--") passthrough = true;
+            else if (arg is "-d" or "--detach") detach = true;
+            else if (name is null && arg.StartsWith('-'))
+                throw new DstackException($"Unknown option '{arg}' for 'dstack run'. See: dstack run --help");
+            else if (name is null) name = arg;
+            else rest.Add(arg);
+        }
+        return (detach, name, rest);
+    }
+
+    private static (WorkflowSpec, IProvider, IReadOnlyList<string>) Resolve(WorkflowSet workflows, ProviderRegistry providers, string name, List<string> args)
+    {
+        if (workflows.Find(name) is { } workflow)
+            return (workflow, providers.Get(workflow.Provider, workflow.PropertyLocations.GetValueOrDefault("provider", workflow.Location)), args);
+        if (providers.TryGet(name, out var provider))
+        {
+            var (adHoc, rest) = provider.FromArgs(args);
+            return (adHoc, provider, rest);
+        }
+        var names = workflows.All.Select(w => w.Name).ToList();
+        var close = NameSuggester.Closest(name, names.Concat(providers.Names));
+        var known = names.Count == 0 ? "This repo defines no workflows (.dstack/workflows.yaml); `dstack init` writes a starter."
+                                     : $"Workflows: {string.Join(", ", names)}.";
+        throw new DstackException($"No workflow or provider '{name}'{(close is null ? "" : $" (did you mean '{close}'?)")}. {known}");
+    }
+
+    private static void CheckRequirements(WorkflowSpec workflow, string root)
+    {
+        if (workflow.Requirements is not { } requirements) return;
+        var path = Path.Combine(root, workflow.WorkingDir ?? "", requirements);
+        if (!File.Exists(path))
+            throw new WorkflowException(workflow.PropertyLocations.GetValueOrDefault("requirements", workflow.Location),
+                $"requirements file '{requirements}' not found (looked for {Path.GetRelativePath(root, path)}); add it to the repository or fix the path");
+    }
+
+    private static string ListWorkflows(WorkflowSet workflows)
+    {
+        if (workflows.All.Count == 0)
+            return "No workflows in this repository. `dstack init` writes a starter .dstack/workflows.yaml.\n";
+        var width = workflows.All.Max(w => w.Name.Length);
+        return "Usage: dstack run WORKFLOW [ARGS...]\n\nWorkflows:\n" +
+               string.Concat(workflows.All.Select(w => $"  {w.Name.PadRight(width)}  {w.Help ?? ""}".TrimEnd() + "\n"));
+    }
+
+    private static Dictionary<string, string> CallerEnvironment()
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
+            env[(string)e.Key] = (string?)e.Value ?? "";
+        return env;
+    }
+}

@@ -1,0 +1,68 @@
+using Dstack.Core.Errors;
+using Dstack.Core.Models;
+using Dstack.Core.Runs;
+
+namespace Dstack.Cli.Verbs;
+
+public static class StopVerb
+{
+    public static readonly Verb Verb = new("stop", "Stop a run (or all runs of this repo)",
+        "Usage: dstack stop [-x] [-y] (RUN | -a)\n\nA graceful stop sends SIGTERM to the job's processes, waits for them, then kills what is left.\n\nOptions:\n" +
+        "  -x, --abort  Kill at once\n  -y, --yes    Do not ask for confirmation\n  -a, --all    All unfinished runs of this repo\n",
+        Run);
+
+    private static async Task<int> Run(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
+    {
+        var reader = new ArgReader("stop", args);
+        var abort = reader.Flag("-x", "--abort");
+        var yes = reader.Flag("-y", "--yes");
+        var all = reader.Flag("-a", "--all");
+        var positionals = reader.Positionals(1);
+        if (positionals.Count == 0 == !all)
+            throw new DstackException("Name a run or use --all: dstack stop RUN, or dstack stop -a.");
+        var verb = abort ? "Abort" : "Stop";
+        var runs = all
+            ? (await ctx.Runs.ListAsync(ctx.Repo.Repo, ct)).ToList()
+            : [await ctx.FindRunAsync(positionals[0], ct)];
+        var targets = new List<RunView>();
+        foreach (var run in runs)
+            if (await ctx.Monitor.ViewAsync(run, ct) is { IsFinished: false } view) targets.Add(view);
+        if (targets.Count == 0)
+        {
+            ctx.Err.WriteLine(all ? "No unfinished runs." : $"The run '{runs[0].RunName}' has already finished.");
+            return 0;
+        }
+        var question = all ? $"{verb} all runs ({targets.Count})?" : $"{verb} the run '{targets[0].Run.RunName}'?";
+        if (!yes && !Prompt.Confirm(ctx, question)) return 1;
+        foreach (var view in targets) await StopAsync(ctx, view.Run, abort, ct);
+        foreach (var view in targets) await WaitFinishedAsync(ctx, view.Run, abort, ct);
+        ctx.Err.WriteLine("OK");
+        return 0;
+    }
+
+    public static async Task StopAsync(CliContext ctx, RunRecord run, bool abort, CancellationToken ct)
+    {
+        foreach (var job in run.Jobs)
+            await ctx.Runs.RequestStopAsync(run.Repo, run.RunName, job.Index, new StopRequest(abort, ctx.Time.GetUtcNow()), ct);
+    }
+
+    /// <summary>Waits for the runner to finish the stop; a runner that does not react in time is ended, and the run marked lost.</summary>
+    public static async Task<RunView> WaitFinishedAsync(CliContext ctx, RunRecord run, bool abort, CancellationToken ct)
+    {
+        var deadline = ctx.Time.GetUtcNow() + (abort ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(30));
+        var monitor = ctx.Monitor;
+        while (true)
+        {
+            var view = await monitor.ViewAsync(run, ct);
+            if (view.IsFinished) return view;
+            if (ctx.Time.GetUtcNow() > deadline)
+            {
+                foreach (var job in run.Jobs)
+                    if (await ctx.Runs.GetLaunchAsync(run.Repo, run.RunName, job.Index, ct) is { } launch)
+                        await ctx.Compute.KillRunnerAsync(launch, ct);
+                deadline = DateTimeOffset.MaxValue;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(50), ctx.Time, ct);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Globalization;
+using Dstack.Core.Models;
+
+namespace Dstack.Core.Compute;
+
+/// <summary>
+/// Runs the runner on this machine as a detached process (its own session, no terminal, output to a
+/// log file), so it outlives the CLI. The runner is this same binary with the hidden <c>runner</c> verb.
+/// </summary>
+public sealed class LocalCompute(IReadOnlyList<string> runnerCommand, TimeProvider time) : ICompute
+{
+    public string Name => "local";
+
+    public async Task<LaunchInfo> StartRunnerAsync(RunnerTarget target, CancellationToken ct)
+    {
+        var logDir = Path.Combine(target.DstackHome, "tmp", "runners");
+        Directory.CreateDirectory(logDir);
+        var log = Path.Combine(logDir, $"{target.Repo.Owner}.{target.Repo.Name}.{target.RunName}.{target.JobIndex}.log");
+        var psi = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
+        // sh starts the runner in the background in a new session and prints its pid; the runner is then
+        // nobody's child, holds none of the CLI's file descriptors, and survives the terminal closing.
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add("log=$1; shift; setsid \"$@\" </dev/null >>\"$log\" 2>&1 & echo $!");
+        psi.ArgumentList.Add("sh");
+        psi.ArgumentList.Add(log);
+        foreach (var part in runnerCommand) psi.ArgumentList.Add(part);
+        foreach (var arg in RunnerArgs(target)) psi.ArgumentList.Add(arg);
+        psi.Environment["DSTACK_HOME"] = target.DstackHome;
+        using var sh = Process.Start(psi) ?? throw new Errors.DstackException("Could not start /bin/sh to launch the runner.");
+        sh.StandardInput.Close();
+        var output = await sh.StandardOutput.ReadToEndAsync(ct);
+        await sh.WaitForExitAsync(ct);
+        if (!int.TryParse(output.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            throw new Errors.DstackException($"Could not launch the runner (see {log}).");
+        var ticks = PosixProcess.StartTicks(pid) ?? 0;
+        return new LaunchInfo(Name, Environment.MachineName, pid, ticks, time.GetUtcNow());
+    }
+
+    public Task<bool?> IsRunnerAliveAsync(LaunchInfo launch, CancellationToken ct)
+    {
+        if (launch.Host != Environment.MachineName) return Task.FromResult<bool?>(null);
+        // A runner that exited before its start time could be read is gone (ticks 0 never matches).
+        return Task.FromResult<bool?>(PosixProcess.IsAlive(launch.Pid, launch.ProcessStartTicks));
+    }
+
+    public Task KillRunnerAsync(LaunchInfo launch, CancellationToken ct)
+    {
+        if (launch.Host == Environment.MachineName && PosixProcess.IsAlive(launch.Pid, launch.ProcessStartTicks))
+            PosixProcess.SignalGroup(launch.Pid, PosixProcess.SigKill);
+        return Task.CompletedTask;
+    }
+
+    public static IEnumerable<string> RunnerArgs(RunnerTarget target) =>
+        ["runner", "--repo", target.Repo.Id, "--run", target.RunName, "--job", target.JobIndex.ToString(CultureInfo.InvariantCulture)];
+}

@@ -1,0 +1,20 @@
+namespace Dstack.Core.Models;
+
+/// <summary>
+/// The live part of a job. The CLI writes it once (submitted); from then on the runner is its only
+/// writer, except that a reader may mark a job whose runner is provably gone as failed (runner lost).
+/// </summary>
+public sealed record JobState
+{
+    public required JobStatus Status { get; init; }
+    public TerminationReason Reason { get; init; }
+    public int? ExitCode { get; init; }
+    public string? Detail { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+    public IReadOnlyList<int> Ports { get; init; } = [];
+    public string? Host { get; init; }
+
+    public string ReasonText => Reason.Describe(ExitCode, Detail);
+}

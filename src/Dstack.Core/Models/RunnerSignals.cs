@@ -1,0 +1,13 @@
+namespace Dstack.Core.Models;
+
+/// <summary>Written by the CLI to ask the runner to stop (graceful) or abort (at once). The runner watches it.</summary>
+public sealed record StopRequest(bool Abort, DateTimeOffset RequestedAt);
+
+/// <summary>
+/// Written by the runner every few seconds while it lives. It names the job's process group so that,
+/// should the runner die, whoever notices can end the job too.
+/// </summary>
+public sealed record Heartbeat(DateTimeOffset At, int Pid, string Host, int? JobPid = null, long? JobStartTicks = null);
+
+/// <summary>Written by the CLI when a compute backend started a runner: how to tell whether it still lives.</summary>
+public sealed record LaunchInfo(string Compute, string Host, int Pid, long ProcessStartTicks, DateTimeOffset LaunchedAt);

@@ -1,0 +1,30 @@
+namespace Dstack.Core.Models;
+
+/// <summary>Why a job ended. Mapped to words by <see cref="TerminationReasonExtensions.Describe"/>.</summary>
+public enum TerminationReason
+{
+    None,
+    Completed,
+    ExitCode,
+    StoppedByUser,
+    AbortedByUser,
+    RunnerLost,
+    RunnerFailed,
+    FailedToStart,
+}
+
+public static class TerminationReasonExtensions
+{
+    public static string Describe(this TerminationReason reason, int? exitCode, string? detail = null) => reason switch
+    {
+        TerminationReason.None => "",
+        TerminationReason.Completed => "",
+        TerminationReason.ExitCode => $"exit code {exitCode}",
+        TerminationReason.StoppedByUser => "stopped by user",
+        TerminationReason.AbortedByUser => "aborted by user",
+        TerminationReason.RunnerLost => "runner lost",
+        TerminationReason.RunnerFailed => detail is null ? "runner failed" : $"runner failed: {detail}",
+        TerminationReason.FailedToStart => detail is null ? "failed to start" : $"failed to start: {detail}",
+        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
+    };
+}

@@ -1,0 +1,71 @@
+using Dstack.Core.Errors;
+using Dstack.Core.Models;
+using Dstack.Core.Workflows;
+
+namespace Dstack.Core.Providers;
+
+/// <summary>Runs shell commands: <c>before_run</c>, then <c>pip install -r requirements</c>, then <c>commands</c>.</summary>
+public sealed class BashProvider : IProvider
+{
+    public string Name => WorkflowProviders.Bash;
+
+    public (WorkflowSpec Workflow, IReadOnlyList<string> Args) FromArgs(IReadOnlyList<string> args)
+    {
+        var rest = new List<string>();
+        string? command = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args[i] is "-c" or "--command" && i + 1 < args.Count) command = args[++i];
+            else rest.Add(args[i]);
+        }
+        if (command is null)
+            throw new DstackException("The bash provider needs a command: dstack run bash -c 'python train.py'");
+        var workflow = new WorkflowSpec
+        {
+            Name = "bash", Provider = Name, Commands = [command],
+            Location = new SourceLocation("(command line)", 1, 1),
+        };
+        return (workflow, rest);
+    }
+
+    public IReadOnlyList<JobSpec> BuildJobs(WorkflowSpec workflow, ProviderContext context)
+    {
+        var spec = WorkflowTemplate.Render(workflow, context.RunName, context.Args);
+        var commands = new List<string>(spec.BeforeRun);
+        if (spec.Requirements is { } requirements)
+            commands.Add($"python3 -m pip install -r {ShellQuote.Quote(requirements)}");
+        commands.AddRange(spec.Commands);
+        return
+        [
+            new JobSpec
+            {
+                Index = 0,
+                Commands = commands,
+                Env = ResolveEnv(spec.Env, context.CallerEnv),
+                WorkingDir = spec.WorkingDir ?? "",
+                Artifacts = spec.Artifacts.Select(a => new ArtifactRef(a.Path, a.Mount)).ToList(),
+                Ports = spec.Ports,
+                Resources = ToResources(spec.Resources),
+                Image = spec.Image,
+                Python = spec.Python,
+                Requirements = spec.Requirements,
+            },
+        ];
+    }
+
+    /// <summary>A bare <c>NAME</c> takes the caller's value now; one the caller lacks is left out.</summary>
+    internal static IReadOnlyList<string> ResolveEnv(IReadOnlyList<string> env, IReadOnlyDictionary<string, string> caller) =>
+        env.Select(e => e.Contains('=') ? e : caller.TryGetValue(e, out var v) ? $"{e}={v}" : null)
+           .OfType<string>().ToList();
+
+    internal static JobResources? ToResources(ResourcesSpec? r) => r is null ? null : new JobResources
+    {
+        Cpu = r.Cpu,
+        MemoryBytes = r.Memory is null ? null : MemorySize.Parse(r.Memory),
+        GpuCount = r.Gpu?.Count ?? 0,
+        GpuName = r.Gpu?.Name,
+        GpuMemoryBytes = r.Gpu?.Memory is null ? null : MemorySize.Parse(r.Gpu.Memory),
+        ShmSizeBytes = r.ShmSize is null ? null : MemorySize.Parse(r.ShmSize),
+        Interruptible = r.Interruptible,
+    };
+}

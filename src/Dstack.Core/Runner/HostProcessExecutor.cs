@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using Dstack.Core.Compute;
+
+namespace Dstack.Core.Runner;
+
+/// <summary>Runs the job's script with bash on this machine, in a session (and process group) of its own.</summary>
+public sealed class HostProcessExecutor : IJobExecutor
+{
+    public IRunningJob Start(JobLaunch launch, Action<ReadOnlySpan<byte>> output)
+    {
+        // setsid makes bash the leader of a new process group, so a stop reaches every process the job started.
+        var psi = new ProcessStartInfo(File.Exists("/usr/bin/setsid") ? "/usr/bin/setsid" : "setsid")
+        {
+            WorkingDirectory = launch.WorkingDir,
+            RedirectStandardOutput = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add("bash");
+        psi.ArgumentList.Add(launch.ScriptPath);
+        psi.Environment.Clear();
+        foreach (var (name, value) in launch.Environment) psi.Environment[name] = value;
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start bash.");
+        process.StandardInput.Close();
+        return new HostJob(process, output);
+    }
+
+    private sealed class HostJob : IRunningJob
+    {
+        private readonly Process _process;
+
+        public HostJob(Process process, Action<ReadOnlySpan<byte>> output)
+        {
+            _process = process;
+            Pid = process.Id;
+            StartTicks = PosixProcess.StartTicks(process.Id) ?? 0;
+            Completion = RunAsync(output);
+        }
+
+        public int Pid { get; }
+        public long StartTicks { get; }
+        public Task<int> Completion { get; }
+
+        public void Terminate() => PosixProcess.SignalGroup(Pid, PosixProcess.SigTerm);
+        public void Kill() => PosixProcess.SignalGroup(Pid, PosixProcess.SigKill);
+
+        private async Task<int> RunAsync(Action<ReadOnlySpan<byte>> output)
+        {
+            var pump = PumpAsync(_process.StandardOutput.BaseStream, output);
+            await _process.WaitForExitAsync();
+            // Whatever the job left running in the background ends with it; its output pipe then closes.
+            await EndGroupAsync();
+            await pump;
+            var code = _process.ExitCode;
+            _process.Dispose();
+            return code;
+        }
+
+        private async Task EndGroupAsync()
+        {
+            if (!PosixProcess.SignalGroup(Pid, PosixProcess.SigTerm)) return;
+            for (var i = 0; i < 20 && PosixProcess.GroupExists(Pid); i++) await Task.Delay(50);
+            PosixProcess.SignalGroup(Pid, PosixProcess.SigKill);
+        }
+
+        private static async Task PumpAsync(Stream stream, Action<ReadOnlySpan<byte>> output)
+        {
+            var buffer = new byte[16 * 1024];
+            int read;
+            while ((read = await stream.ReadAsync(buffer)) > 0) output(buffer.AsSpan(0, read));
+        }
+    }
+}

@@ -1,0 +1,22 @@
+namespace Dstack.Core.Runner;
+
+/// <summary>How a job's commands run: a host shell, or (later) a container.</summary>
+public interface IJobExecutor
+{
+    /// <summary>Starts the job; every byte it prints (stdout and stderr, interleaved) goes to <paramref name="output"/>.</summary>
+    IRunningJob Start(JobLaunch launch, Action<ReadOnlySpan<byte>> output);
+}
+
+/// <summary>What to start: a bash script, where, with which environment.</summary>
+public sealed record JobLaunch(string ScriptPath, string WorkingDir, IReadOnlyDictionary<string, string> Environment);
+
+/// <summary>A started job. Signals go to its whole process group.</summary>
+public interface IRunningJob
+{
+    int Pid { get; }
+    long StartTicks { get; }
+    /// <summary>The exit code, once the job has exited and its output is drained (128+N when killed by signal N).</summary>
+    Task<int> Completion { get; }
+    void Terminate();
+    void Kill();
+}

@@ -1,0 +1,54 @@
+using Dstack.Core.Logs;
+using Dstack.Core.Models;
+
+namespace Dstack.Core.Runner;
+
+public enum StopMode { Graceful, Abort }
+
+/// <summary>The runner's mutable view of the one job it runs.</summary>
+internal sealed class JobContext(RunRecord run, JobSpec spec, LogWriter logs)
+{
+    private readonly object _gate = new();
+    private StopMode? _requested;
+    private StopMode? _acted;
+
+    public RunRecord Run { get; } = run;
+    public JobSpec Spec { get; } = spec;
+    public LogWriter Logs { get; } = logs;
+    public IReadOnlyList<int> Ports { get; set; } = [];
+    public DateTimeOffset? StartedAt { get; set; }
+    public IRunningJob? Process { get; set; }
+
+    /// <summary>The stop the runner has acted on, if any.</summary>
+    public StopMode? StopMode { get { lock (_gate) return _acted ?? _requested; } }
+
+    public string WorkDir(RunnerOptions options) =>
+        Path.Combine(options.WorkRoot, $"{Run.Repo.Owner}.{Run.Repo.Name}.{Run.RunName}.{Spec.Index}");
+
+    /// <summary>Records a stop; an abort wins over a graceful stop, never the other way round.</summary>
+    public void RequestStop(bool abort)
+    {
+        lock (_gate)
+        {
+            if (abort) _requested = Runner.StopMode.Abort;
+            else _requested ??= Runner.StopMode.Graceful;
+        }
+    }
+
+    /// <summary>The stop to act on now, once per escalation step; null when nothing new.</summary>
+    public StopMode? TakeStopAction()
+    {
+        lock (_gate)
+        {
+            if (_requested is null || _requested == _acted) return null;
+            if (_acted == Runner.StopMode.Abort) return null;
+            _acted = _requested;
+            return _acted;
+        }
+    }
+
+    public JobState Progress(JobStatus status, DateTimeOffset now) => new()
+    {
+        Status = status, UpdatedAt = now, StartedAt = StartedAt, Ports = Ports, Host = Environment.MachineName,
+    };
+}

@@ -1,0 +1,175 @@
+using Dstack.Core.Logs;
+using Dstack.Core.Models;
+using Dstack.Core.Storage;
+
+namespace Dstack.Core.Runner;
+
+/// <summary>
+/// The agent that runs one job: prepares its working copy, runs its commands, ships its logs, watches
+/// for stop requests, and writes its status. Once started it is the only writer of that status.
+/// </summary>
+public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, RunnerOptions options, TimeProvider time)
+{
+    private readonly RunStore _runs = new(storage);
+    private readonly SnapshotStore _snapshots = new(storage);
+
+    public async Task<int> RunAsync(RepoRef repo, string runName, int jobIndex, CancellationToken ct)
+    {
+        var run = await _runs.GetAsync(repo, runName, ct) ?? throw new Errors.DstackException($"Run '{runName}' not found in {repo}.");
+        var spec = run.Jobs.Single(j => j.Index == jobIndex);
+        var state = await _runs.GetStateAsync(repo, runName, jobIndex, ct);
+        if (state is null || state.Status != JobStatus.Submitted) return 0; // someone else ran (or ended) it
+
+        var logs = new LogWriter(storage, repo, runName, jobIndex, time);
+        var job = new JobContext(run, spec, logs);
+        using var stopSignal = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+            System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; job.RequestStop(abort: false); });
+        using var beatCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var heartbeat = HeartbeatLoopAsync(job, beatCts.Token);
+        try
+        {
+            var final = await ExecuteAsync(job, ct);
+            await logs.FlushAsync(final: true, ct);
+            await SetStateAsync(job, final, ct);
+            return final.ExitCode ?? 0;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logs.AppendLine($"dstack: {e.Message}");
+            await logs.FlushAsync(final: true, CancellationToken.None);
+            await SetStateAsync(job, Finished(job, JobStatus.Failed, TerminationReason.RunnerFailed, null, e.Message), CancellationToken.None);
+            return 1;
+        }
+        finally
+        {
+            await beatCts.CancelAsync();
+            await heartbeat;
+            TryDelete(job.WorkDir(options));
+        }
+    }
+
+    private async Task<JobState> ExecuteAsync(JobContext job, CancellationToken ct)
+    {
+        job.StartedAt = time.GetUtcNow();
+        await SetStateAsync(job, job.Progress(JobStatus.Downloading, time.GetUtcNow()), ct);
+        var root = job.WorkDir(options);
+        TryDelete(root);
+        await _snapshots.MaterializeAsync(job.Run.Code.SnapshotId, root, ct);
+        var workingDir = Path.GetFullPath(Path.Combine(root, job.Spec.WorkingDir));
+        if (!Directory.Exists(workingDir))
+            return FailToStart(job, $"working_dir '{job.Spec.WorkingDir}' does not exist in the repository");
+
+        job.Ports = PortAllocator.Allocate(job.Spec.Ports);
+        var env = JobEnvironment.Build(SystemEnvironment(), job.Run, job.Spec, job.Ports, new Dictionary<string, string>());
+        var script = root + ".sh";
+        await File.WriteAllTextAsync(script, JobEnvironment.Script(job.Spec.Commands), ct);
+
+        if (await StopRequestedAsync(job, ct) is { } early)
+            return Finished(job, early.Abort ? JobStatus.Aborted : JobStatus.Stopped, early.Abort ? TerminationReason.AbortedByUser : TerminationReason.StoppedByUser, null);
+
+        await SetStateAsync(job, job.Progress(JobStatus.Running, time.GetUtcNow()), ct);
+        var running = executor.Start(new JobLaunch(script, workingDir, env), job.Logs.Append);
+        job.Process = running;
+        await WriteHeartbeatAsync(job, ct);
+        var exitCode = await SuperviseAsync(job, running, ct);
+        TryDelete(script);
+        return job.StopMode switch
+        {
+            StopMode.Abort => Finished(job, JobStatus.Aborted, TerminationReason.AbortedByUser, exitCode),
+            StopMode.Graceful => Finished(job, JobStatus.Stopped, TerminationReason.StoppedByUser, exitCode),
+            _ when exitCode == 0 => Finished(job, JobStatus.Done, TerminationReason.Completed, 0),
+            _ => Finished(job, JobStatus.Failed, TerminationReason.ExitCode, exitCode),
+        };
+    }
+
+    /// <summary>Waits for the job, flushing logs and acting on stop requests meanwhile.</summary>
+    private async Task<int> SuperviseAsync(JobContext job, IRunningJob running, CancellationToken ct)
+    {
+        var lastStopCheck = DateTimeOffset.MinValue;
+        DateTimeOffset? killAt = null;
+        while (!running.Completion.IsCompleted)
+        {
+            await Task.WhenAny(running.Completion, Task.Delay(options.LogFlushInterval, time, ct));
+            await job.Logs.FlushAsync(final: false, ct);
+            var now = time.GetUtcNow();
+            if (now - lastStopCheck >= options.StopPollInterval)
+            {
+                lastStopCheck = now;
+                if (await StopRequestedAsync(job, ct) is { } request) job.RequestStop(request.Abort);
+            }
+            switch (job.TakeStopAction())
+            {
+                case StopMode.Abort:
+                    running.Kill();
+                    break;
+                case StopMode.Graceful:
+                    await SetStateAsync(job, job.Progress(JobStatus.Stopping, now), ct);
+                    running.Terminate();
+                    killAt = now + options.StopGrace;
+                    break;
+            }
+            if (killAt is { } deadline && now >= deadline) running.Kill();
+        }
+        return await running.Completion;
+    }
+
+    private async Task<StopRequest?> StopRequestedAsync(JobContext job, CancellationToken ct)
+    {
+        var request = await _runs.GetStopRequestAsync(job.Run.Repo, job.Run.RunName, job.Spec.Index, ct);
+        return request ?? (job.StopMode is { } mode ? new StopRequest(mode == StopMode.Abort, time.GetUtcNow()) : null);
+    }
+
+    private JobState FailToStart(JobContext job, string why)
+    {
+        job.Logs.AppendLine($"dstack: {why}");
+        return Finished(job, JobStatus.Failed, TerminationReason.FailedToStart, null, why);
+    }
+
+    private JobState Finished(JobContext job, JobStatus status, TerminationReason reason, int? exitCode, string? detail = null) =>
+        new()
+        {
+            Status = status, Reason = reason, ExitCode = exitCode, Detail = detail,
+            UpdatedAt = time.GetUtcNow(), StartedAt = job.StartedAt, FinishedAt = time.GetUtcNow(),
+            Ports = job.Ports, Host = Environment.MachineName,
+        };
+
+    private Task SetStateAsync(JobContext job, JobState state, CancellationToken ct) =>
+        _runs.PutStateAsync(job.Run.Repo, job.Run.RunName, job.Spec.Index, state, ct);
+
+    private async Task HeartbeatLoopAsync(JobContext job, CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                await WriteHeartbeatAsync(job, ct);
+                await Task.Delay(options.HeartbeatInterval, time, ct);
+            }
+        }
+        catch (OperationCanceledException) { }
+        catch (Exception) { /* a failing heartbeat never kills the job; readers fall back to the process check */ }
+    }
+
+    private Task WriteHeartbeatAsync(JobContext job, CancellationToken ct) =>
+        _runs.PutHeartbeatAsync(job.Run.Repo, job.Run.RunName, job.Spec.Index,
+            new Heartbeat(time.GetUtcNow(), Environment.ProcessId, Environment.MachineName, job.Process?.Pid, job.Process?.StartTicks), ct);
+
+    private static Dictionary<string, string> SystemEnvironment()
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
+            env[(string)e.Key] = (string?)e.Value ?? "";
+        return env;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+            else if (File.Exists(path)) File.Delete(path);
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}

@@ -1,0 +1,15 @@
+namespace Dstack.Core.Runner;
+
+/// <summary>Runner settings, with defaults that suit the local store.</summary>
+public sealed record RunnerOptions
+{
+    /// <summary>Scratch space on this machine: working copies and scripts live under it.</summary>
+    public required string WorkRoot { get; init; }
+    /// <summary>How long a graceful stop waits after SIGTERM before it kills the job.</summary>
+    public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>How often the runner looks for a stop request.</summary>
+    public TimeSpan StopPollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>How often output is written to the store as a chunk.</summary>
+    public TimeSpan LogFlushInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(2);
+}

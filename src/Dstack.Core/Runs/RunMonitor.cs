@@ -1,0 +1,62 @@
+using Dstack.Core.Compute;
+using Dstack.Core.Models;
+using Dstack.Core.Storage;
+
+namespace Dstack.Core.Runs;
+
+/// <summary>
+/// Reads runs' states and makes sure nothing stays unfinished forever: a job whose runner is gone is
+/// marked failed (runner lost), and any process it left behind is ended.
+/// </summary>
+public sealed class RunMonitor(RunStore runs, ICompute compute, TimeProvider time)
+{
+    /// <summary>A runner that has not beaten for this long, and cannot be checked directly, is lost.</summary>
+    public static readonly TimeSpan StaleHeartbeat = TimeSpan.FromSeconds(30);
+
+    /// <summary>A job with no runner launched this long after submission is lost (the CLI died before launching it).</summary>
+    public static readonly TimeSpan LaunchTimeout = TimeSpan.FromSeconds(60);
+
+    public async Task<RunView> ViewAsync(RunRecord run, CancellationToken ct)
+    {
+        var states = new JobState[run.Jobs.Count];
+        for (var i = 0; i < run.Jobs.Count; i++)
+        {
+            var index = run.Jobs[i].Index;
+            var state = await runs.GetStateAsync(run.Repo, run.RunName, index, ct)
+                        ?? new JobState { Status = JobStatus.Submitted, UpdatedAt = run.SubmittedAt };
+            if (!state.Status.IsFinished() && await IsLostAsync(run, index, ct))
+                state = await MarkLostAsync(run, index, ct) ?? state;
+            states[i] = state;
+        }
+        return new RunView(run, states);
+    }
+
+    private async Task<bool> IsLostAsync(RunRecord run, int job, CancellationToken ct)
+    {
+        var launch = await runs.GetLaunchAsync(run.Repo, run.RunName, job, ct);
+        if (launch is null) return time.GetUtcNow() - run.SubmittedAt > LaunchTimeout;
+        var alive = await compute.IsRunnerAliveAsync(launch, ct);
+        if (alive is { } known) return !known;
+        var beat = await runs.GetHeartbeatAsync(run.Repo, run.RunName, job, ct);
+        var last = beat?.At ?? launch.LaunchedAt;
+        return time.GetUtcNow() - last > StaleHeartbeat;
+    }
+
+    /// <summary>Re-reads the state (the runner may have just finished) and only then marks the job lost.</summary>
+    private async Task<JobState?> MarkLostAsync(RunRecord run, int job, CancellationToken ct)
+    {
+        var current = await runs.GetStateAsync(run.Repo, run.RunName, job, ct);
+        if (current is not null && current.Status.IsFinished()) return current;
+        var beat = await runs.GetHeartbeatAsync(run.Repo, run.RunName, job, ct);
+        if (beat is { JobPid: { } pid, JobStartTicks: { } ticks } && beat.Host == Environment.MachineName && PosixProcess.IsAlive(pid, ticks))
+            PosixProcess.SignalGroup(pid, PosixProcess.SigKill);
+        var now = time.GetUtcNow();
+        var lost = new JobState
+        {
+            Status = JobStatus.Failed, Reason = TerminationReason.RunnerLost, UpdatedAt = now,
+            StartedAt = current?.StartedAt, FinishedAt = now, Ports = current?.Ports ?? [], Host = current?.Host,
+        };
+        await runs.PutStateAsync(run.Repo, run.RunName, job, lost, ct);
+        return lost;
+    }
+}

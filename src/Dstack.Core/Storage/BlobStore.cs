@@ -1,0 +1,39 @@
+using System.Security.Cryptography;
+
+namespace Dstack.Core.Storage;
+
+/// <summary>Content-addressed file content (SHA-256): identical files are stored once, whoever stores them.</summary>
+public sealed class BlobStore(IStorage storage)
+{
+    public static async Task<string> HashFileAsync(string path, CancellationToken ct)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.SequentialScan);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, ct));
+    }
+
+    public static string Hash(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(SHA256.HashData(data));
+
+    /// <summary>Stores the file unless that content is already there; returns its hash.</summary>
+    public async Task<string> PutFileAsync(string path, CancellationToken ct)
+    {
+        var hash = await HashFileAsync(path, ct);
+        if (!await storage.ExistsAsync(StoreKeys.Blob(hash), ct))
+            await storage.PutFileAsync(StoreKeys.Blob(hash), path, ct);
+        return hash;
+    }
+
+    public async Task<string> PutAsync(byte[] data, CancellationToken ct)
+    {
+        var hash = Hash(data);
+        await storage.PutIfAbsentAsync(StoreKeys.Blob(hash), data, ct);
+        return hash;
+    }
+
+    public Task<byte[]?> GetAsync(string hash, CancellationToken ct) => storage.GetAsync(StoreKeys.Blob(hash), ct);
+
+    public async Task GetFileAsync(string hash, string path, CancellationToken ct)
+    {
+        if (!await storage.GetFileAsync(StoreKeys.Blob(hash), path, ct))
+            throw new Errors.DstackException($"Stored content {hash[..12]} is missing from the store; it may have been removed. Run the workflow again.");
+    }
+}

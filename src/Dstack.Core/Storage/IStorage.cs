@@ -1,0 +1,28 @@
+namespace Dstack.Core.Storage;
+
+/// <summary>
+/// A flat object store: keys are <c>/</c>-separated paths. Implementations: a local folder, S3.
+/// Contract:
+/// - Writes are whole objects and atomic: a reader sees the old object or the new one, never a part.
+/// - <see cref="GetAsync"/> returns null for a missing key; <see cref="DeleteAsync"/> of a missing key returns silently.
+/// - <see cref="PutIfAbsentAsync"/> is create-only: exactly one of several racing writers gets true.
+/// - <see cref="ListAsync"/> returns every key under the prefix (all pages), in ordinal order.
+/// </summary>
+public interface IStorage
+{
+    Task<byte[]?> GetAsync(string key, CancellationToken ct);
+    Task PutAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct);
+    Task<bool> PutIfAbsentAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct);
+    Task<bool> ExistsAsync(string key, CancellationToken ct);
+    Task DeleteAsync(string key, CancellationToken ct);
+    IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken ct);
+
+    /// <summary>Immediate children of <paramref name="prefix"/> (which ends with <c>/</c>): names only, folders end with <c>/</c>.</summary>
+    IAsyncEnumerable<string> ListChildrenAsync(string prefix, CancellationToken ct);
+
+    /// <summary>Stores a local file under a key (atomic, like <see cref="PutAsync"/>).</summary>
+    Task PutFileAsync(string key, string localPath, CancellationToken ct);
+
+    /// <summary>Writes an object to a local file; false when the key is missing.</summary>
+    Task<bool> GetFileAsync(string key, string localPath, CancellationToken ct);
+}

@@ -1,0 +1,78 @@
+using Dstack.Core.Models;
+
+namespace Dstack.Core.Storage;
+
+/// <summary>Runs and their jobs' live records, over <see cref="IStorage"/>.</summary>
+public sealed class RunStore(IStorage storage)
+{
+    public IStorage Storage => storage;
+
+    /// <summary>Writes the run record and each job's submitted state. False if the run already exists.</summary>
+    public async Task<bool> CreateAsync(RunRecord run, DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var job in run.Jobs)
+            await PutStateAsync(run.Repo, run.RunName, job.Index, new JobState { Status = JobStatus.Submitted, UpdatedAt = now }, ct);
+        // The run record goes last: a run becomes visible only once it is complete.
+        return await storage.PutIfAbsentAsync(StoreKeys.Run(run.Repo, run.RunName), StoreJson.Serialize(run), ct);
+    }
+
+    public async Task<RunRecord?> GetAsync(RepoRef repo, string run, CancellationToken ct)
+    {
+        var data = await storage.GetAsync(StoreKeys.Run(repo, run), ct);
+        return data is null ? null : StoreJson.Deserialize<RunRecord>(data);
+    }
+
+    public async Task<IReadOnlyList<RunRecord>> ListAsync(RepoRef repo, CancellationToken ct)
+    {
+        var names = new List<string>();
+        await foreach (var child in storage.ListChildrenAsync(StoreKeys.RunsPrefix(repo), ct))
+            if (child.EndsWith('/')) names.Add(child.TrimEnd('/'));
+        var runs = await Task.WhenAll(names.Select(name => GetAsync(repo, name, ct)));
+        return runs.OfType<RunRecord>().OrderByDescending(r => r.SubmittedAt).ToList();
+    }
+
+    public async Task<JobState?> GetStateAsync(RepoRef repo, string run, int job, CancellationToken ct)
+    {
+        var data = await storage.GetAsync(StoreKeys.JobState(repo, run, job), ct);
+        return data is null ? null : StoreJson.Deserialize<JobState>(data);
+    }
+
+    public Task PutStateAsync(RepoRef repo, string run, int job, JobState state, CancellationToken ct) =>
+        storage.PutAsync(StoreKeys.JobState(repo, run, job), StoreJson.Serialize(state), ct);
+
+    public Task RequestStopAsync(RepoRef repo, string run, int job, StopRequest request, CancellationToken ct) =>
+        storage.PutAsync(StoreKeys.StopRequest(repo, run, job), StoreJson.Serialize(request), ct);
+
+    public async Task<StopRequest?> GetStopRequestAsync(RepoRef repo, string run, int job, CancellationToken ct)
+    {
+        var data = await storage.GetAsync(StoreKeys.StopRequest(repo, run, job), ct);
+        return data is null ? null : StoreJson.Deserialize<StopRequest>(data);
+    }
+
+    public Task PutHeartbeatAsync(RepoRef repo, string run, int job, Heartbeat beat, CancellationToken ct) =>
+        storage.PutAsync(StoreKeys.Heartbeat(repo, run, job), StoreJson.Serialize(beat), ct);
+
+    public async Task<Heartbeat?> GetHeartbeatAsync(RepoRef repo, string run, int job, CancellationToken ct)
+    {
+        var data = await storage.GetAsync(StoreKeys.Heartbeat(repo, run, job), ct);
+        return data is null ? null : StoreJson.Deserialize<Heartbeat>(data);
+    }
+
+    public Task PutLaunchAsync(RepoRef repo, string run, int job, LaunchInfo launch, CancellationToken ct) =>
+        storage.PutAsync(StoreKeys.Launch(repo, run, job), StoreJson.Serialize(launch), ct);
+
+    public async Task<LaunchInfo?> GetLaunchAsync(RepoRef repo, string run, int job, CancellationToken ct)
+    {
+        var data = await storage.GetAsync(StoreKeys.Launch(repo, run, job), ct);
+        return data is null ? null : StoreJson.Deserialize<LaunchInfo>(data);
+    }
+
+    /// <summary>Removes everything stored under the run, the record first so a half-removed run is never listed.</summary>
+    public async Task DeleteAsync(RepoRef repo, string run, CancellationToken ct)
+    {
+        await storage.DeleteAsync(StoreKeys.Run(repo, run), ct);
+        var keys = new List<string>();
+        await foreach (var key in storage.ListAsync(StoreKeys.RunPrefix(repo, run), ct)) keys.Add(key);
+        foreach (var key in keys) await storage.DeleteAsync(key, ct);
+    }
+}

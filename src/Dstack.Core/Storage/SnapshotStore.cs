@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using Dstack.Core.Models;
+
+namespace Dstack.Core.Storage;
+
+/// <summary>
+/// Saves a folder tree as blobs plus a manifest, and materialises it again. The manifest is
+/// content-addressed too and written last, so a snapshot id always names a complete tree.
+/// </summary>
+public sealed class SnapshotStore(IStorage storage)
+{
+    private readonly BlobStore _blobs = new(storage);
+
+    public BlobStore Blobs => _blobs;
+
+    /// <summary>Saves the given files (paths relative to <paramref name="root"/>, <c>/</c>-separated); returns the snapshot id.</summary>
+    public async Task<string> SaveAsync(string root, IEnumerable<string> relativePaths, CancellationToken ct)
+    {
+        var entries = new ConcurrentBag<SnapshotEntry>();
+        await Parallel.ForEachAsync(relativePaths, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = 8 }, async (rel, token) =>
+        {
+            var entry = await SaveEntryAsync(root, rel, token);
+            if (entry is not null) entries.Add(entry);
+        });
+        var manifest = new SnapshotManifest(entries.OrderBy(e => e.Path, StringComparer.Ordinal).ToList());
+        var data = StoreJson.Serialize(manifest);
+        var id = BlobStore.Hash(data);
+        await storage.PutIfAbsentAsync(StoreKeys.Snapshot(id), data, ct);
+        return id;
+    }
+
+    public async Task<SnapshotManifest> GetManifestAsync(string id, CancellationToken ct)
+    {
+        var data = await storage.GetAsync(StoreKeys.Snapshot(id), ct)
+            ?? throw new Errors.DstackException($"Snapshot {id[..12]} is missing from the store; it may have been removed.");
+        return StoreJson.Deserialize<SnapshotManifest>(data);
+    }
+
+    /// <summary>Writes the snapshot's tree into <paramref name="dest"/> (created if missing).</summary>
+    public async Task MaterializeAsync(string id, string dest, CancellationToken ct)
+    {
+        var manifest = await GetManifestAsync(id, ct);
+        Directory.CreateDirectory(dest);
+        foreach (var dir in manifest.Entries.Where(e => e.IsDir))
+            Directory.CreateDirectory(Path.Combine(dest, dir.Path));
+        await Parallel.ForEachAsync(manifest.Entries.Where(e => !e.IsDir), new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = 8 }, async (entry, token) =>
+        {
+            var path = Path.Combine(dest, entry.Path);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            if (entry.LinkTarget is not null)
+            {
+                File.CreateSymbolicLink(path, entry.LinkTarget);
+                return;
+            }
+            await _blobs.GetFileAsync(entry.Blob!, path, token);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, (UnixFileMode)entry.Mode);
+        });
+    }
+
+    private async Task<SnapshotEntry?> SaveEntryAsync(string root, string rel, CancellationToken ct)
+    {
+        var path = Path.Combine(root, rel);
+        var info = new FileInfo(path);
+        if (info.LinkTarget is { } target)
+            return new SnapshotEntry(rel, 0, 0, null, target);
+        if (!info.Exists)
+            return Directory.Exists(path) ? new SnapshotEntry(rel, 0, 0, null, IsDir: true) : null; // deleted since listing
+        var mode = OperatingSystem.IsWindows() ? 0x1a4 : (int)info.UnixFileMode;
+        var hash = await _blobs.PutFileAsync(path, ct);
+        return new SnapshotEntry(rel, mode, info.Length, hash);
+    }
+}

@@ -1,0 +1,31 @@
+using Dstack.Core.Models;
+
+namespace Dstack.Core.Storage;
+
+/// <summary>
+/// The whole key layout of the store, in one place. Names never carry encoded records; every
+/// record is a JSON object at its own key.
+/// </summary>
+public static class StoreKeys
+{
+    public static string RepoPrefix(RepoRef repo) => $"repos/{repo.Owner}/{repo.Name}/";
+    public static string RunsPrefix(RepoRef repo) => $"{RepoPrefix(repo)}runs/";
+    public static string RunPrefix(RepoRef repo, string run) => $"{RunsPrefix(repo)}{run}/";
+    public static string Run(RepoRef repo, string run) => $"{RunPrefix(repo, run)}run.json";
+    public static string JobPrefix(RepoRef repo, string run, int job) => $"{RunPrefix(repo, run)}jobs/{job}/";
+    public static string JobState(RepoRef repo, string run, int job) => $"{JobPrefix(repo, run, job)}state.json";
+    public static string StopRequest(RepoRef repo, string run, int job) => $"{JobPrefix(repo, run, job)}stop.json";
+    public static string Heartbeat(RepoRef repo, string run, int job) => $"{JobPrefix(repo, run, job)}heartbeat.json";
+    public static string Launch(RepoRef repo, string run, int job) => $"{JobPrefix(repo, run, job)}launch.json";
+    public static string LogsPrefix(RepoRef repo, string run, int job) => $"{JobPrefix(repo, run, job)}logs/";
+    public static string LogChunk(RepoRef repo, string run, int job, long seq) => $"{LogsPrefix(repo, run, job)}{seq:D10}.log";
+
+    /// <summary>Create-only markers that make run names unique across the whole store.</summary>
+    public const string RunNamesPrefix = "run-names/";
+    public static string RunName(string name) => $"{RunNamesPrefix}{name}";
+
+    /// <summary>Content-addressed file content, shared by code snapshots and artifacts.</summary>
+    public static string Blob(string hash) => $"blobs/{hash[..2]}/{hash}";
+
+    public static string Snapshot(string id) => $"snapshots/{id}.json";
+}

@@ -1,0 +1,78 @@
+namespace Dstack.Core.Workflows;
+
+// Every sentence a user can see about a workflow file, in one place, so wording stays consistent.
+public sealed partial class WorkflowException
+{
+    internal static WorkflowException InvalidYaml(SourceLocation at, string reason) =>
+        new(at, $"invalid YAML: {reason}");
+
+    internal static WorkflowException NotWorkflowsFile(SourceLocation at, string got) =>
+        new(at, $"the file must be a mapping with a 'workflows' list at the root, got {got}");
+
+    internal static WorkflowException SeveralDocuments(SourceLocation at) =>
+        new(at, "the file has more than one YAML document ('---'); put all workflows in one");
+
+    internal static WorkflowException UnknownProperty(SourceLocation at, string key, string? context, IReadOnlyList<string> known)
+    {
+        var where = context is null ? "" : $" in {context}";
+        var closest = NameSuggester.Closest(key, known);
+        return new(at, closest is null
+            ? $"unknown property '{key}'{where}; known properties: {string.Join(", ", known)}"
+            : $"unknown property '{key}'{where} (did you mean '{closest}'?)");
+    }
+
+    internal static WorkflowException WrongType(SourceLocation at, string property, string expected, string got) =>
+        new(at, $"property '{property}' must be {expected}, got {got}");
+
+    internal static WorkflowException MissingProperty(SourceLocation at, string owner, string property, string? why = null) =>
+        new(at, $"{owner} is missing required property '{property}'{(why is null ? "" : $" ({why})")}");
+
+    internal static WorkflowException DuplicateWorkflow(SourceLocation at, string name, SourceLocation first) =>
+        new(at, $"workflow '{name}' is already defined at {first}");
+
+    internal static WorkflowException InvalidWorkflowName(SourceLocation at, string name) =>
+        new(at, $"invalid workflow name '{name}'; a name must not be empty or contain whitespace or '/'");
+
+    internal static WorkflowException UnknownProvider(SourceLocation at, string provider)
+    {
+        var supported = $"supported providers: {string.Join(", ", WorkflowProviders.Supported)}";
+        if (WorkflowProviders.NotYetSupported.Contains(provider))
+            return new(at, $"provider '{provider}' is not supported yet; {supported}");
+        var closest = NameSuggester.Closest(provider, WorkflowProviders.Supported);
+        return new(at, $"unknown provider '{provider}'{(closest is null ? "" : $" (did you mean '{closest}'?)")}; {supported}");
+    }
+
+    internal static WorkflowException BeforeRunAndSetup(SourceLocation at) =>
+        new(at, "'before_run' and 'setup' are the same property; use only one of them");
+
+    internal static WorkflowException InvalidEnvName(SourceLocation at, string entry, string name) =>
+        new(at, $"invalid environment variable name '{name}' in env entry '{entry}'; use letters, digits and '_', not starting with a digit");
+
+    internal static WorkflowException InvalidMemory(SourceLocation at, string property, string text, string problem) =>
+        new(at, $"invalid {property} '{text}': {problem}");
+
+    internal static WorkflowException AbsoluteWorkingDir(SourceLocation at, string path) =>
+        new(at, $"working_dir '{path}' must be a path relative to the repository root");
+
+    internal static WorkflowException WorkingDirOutsideRepo(SourceLocation at, string path) =>
+        new(at, $"working_dir '{path}' goes outside the repository with '..'; use a path inside it");
+
+    internal static WorkflowException ArtifactOutsideWorkingDir(SourceLocation at, string path) =>
+        new(at, $"artifact path '{path}' goes outside the working directory with '..'; use a path inside it or an absolute path");
+
+    internal static WorkflowException ArtifactIsRoot(SourceLocation at) =>
+        new(at, "artifact path '/' is the filesystem root; name a folder");
+
+    internal static WorkflowException DepNeedsOneKind(SourceLocation at, bool both) =>
+        new(at, both
+            ? "a dep has both 'tag' and 'workflow'; use one of them per dep"
+            : "a dep needs 'tag' or 'workflow', e.g. '- tag: my_tag' or '- workflow: train'");
+
+    internal static WorkflowException InvalidDep(SourceLocation at, DepSpec dep) =>
+        new(at, dep.Kind == DepKind.Tag
+            ? $"invalid tag name '{dep.Name}'; use letters, digits, '-', '_' and '.', or OWNER/REPO/NAME for another repository's tag"
+            : $"invalid workflow dep '{dep.Name}'; use a workflow name, or OWNER/REPO/NAME for another repository's workflow");
+
+    internal static WorkflowException UnknownExpression(SourceLocation? at, string expression) =>
+        new(at, $"unknown expression '${{{{ {expression} }}}}'; known expressions: ${{{{ run.name }}}}, ${{{{ run.args }}}}");
+}
