@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh machine too: installs what the tests need, publishes the
+# dstack binary the end-to-end tests drive, runs every test project, and prints one summary line.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+missing=()
+command -v git >/dev/null || missing+=(git)
+command -v setsid >/dev/null || missing+=(util-linux)
+command -v python3 >/dev/null || missing+=(python3)
+if ((${#missing[@]})); then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
+
+dotnet publish src/Dstack.Cli -c Release -o out/test-bin --nologo -v quiet
+export DSTACK_BIN="$PWD/out/test-bin/dstack"
+
+log=$(mktemp)
+status=0
+dotnet test Dstack.slnx --nologo 2>&1 | tee "$log" || status=$?
+passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+echo "$passed passed, $failed failed"
+rm -f "$log"
+exit "$status"
