@@ -17,34 +17,36 @@ public sealed class LocalStorage(string root) : IStorage
         return Path.Combine(Root, key);
     }
 
-    public async Task<byte[]?> GetAsync(string key, CancellationToken ct)
+    // Local file calls are made synchronously: small files read faster that way than through the
+    // thread pool, and a command's start-up compiles less async machinery.
+    public Task<byte[]?> GetAsync(string key, CancellationToken ct)
     {
-        try { return await File.ReadAllBytesAsync(PathOf(key), ct); }
-        catch (FileNotFoundException) { return null; }
-        catch (DirectoryNotFoundException) { return null; }
+        try { return Task.FromResult<byte[]?>(File.ReadAllBytes(PathOf(key))); }
+        catch (FileNotFoundException) { return Task.FromResult<byte[]?>(null); }
+        catch (DirectoryNotFoundException) { return Task.FromResult<byte[]?>(null); }
     }
 
-    public async Task PutAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct)
+    public Task PutAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct)
     {
         var path = PathOf(key);
-        var temp = await WriteTempAsync(path, data, ct);
-        File.Move(temp, path, overwrite: true);
+        File.Move(WriteTemp(path, data.Span), path, overwrite: true);
+        return Task.CompletedTask;
     }
 
-    public async Task<bool> PutIfAbsentAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct)
+    public Task<bool> PutIfAbsentAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct)
     {
         var path = PathOf(key);
-        if (File.Exists(path)) return false;
-        var temp = await WriteTempAsync(path, data, ct);
+        if (File.Exists(path)) return Task.FromResult(false);
+        var temp = WriteTemp(path, data.Span);
         try
         {
             File.Move(temp, path, overwrite: false);
-            return true;
+            return Task.FromResult(true);
         }
         catch (IOException) when (File.Exists(path))
         {
             File.Delete(temp);
-            return false;
+            return Task.FromResult(false);
         }
     }
 
@@ -115,12 +117,12 @@ public sealed class LocalStorage(string root) : IStorage
         return true;
     }
 
-    private static async Task<string> WriteTempAsync(string path, ReadOnlyMemory<byte> data, CancellationToken ct)
+    private static string WriteTemp(string path, ReadOnlySpan<byte> data)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = TempNameFor(path);
-        await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None))
-            await stream.WriteAsync(data, ct);
+        using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None))
+            stream.Write(data);
         return temp;
     }
 

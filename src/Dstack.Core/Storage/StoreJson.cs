@@ -1,26 +1,132 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Dstack.Core.Models;
 
 namespace Dstack.Core.Storage;
 
-/// <summary>Source-generated JSON for every stored record: no reflection at start-up.</summary>
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    UseStringEnumConverter = true,
-    WriteIndented = false)]
-[JsonSerializable(typeof(RunRecord))]
-[JsonSerializable(typeof(JobState))]
-[JsonSerializable(typeof(StopRequest))]
-[JsonSerializable(typeof(Heartbeat))]
-[JsonSerializable(typeof(LaunchInfo))]
-[JsonSerializable(typeof(SnapshotManifest))]
-public sealed partial class StoreJson : JsonSerializerContext
+/// <summary>
+/// JSON for every stored record, written by hand over <see cref="Utf8JsonWriter"/> and <see cref="JsonDocument"/>.
+/// The serializer's generic machinery would be compiled at start-up on every command (hundreds of
+/// methods, tens of milliseconds); these non-generic calls are precompiled in the framework.
+/// </summary>
+public static partial class StoreJson
 {
-    public static byte[] Serialize<T>(T value) =>
-        JsonSerializer.SerializeToUtf8Bytes(value, typeof(T), Default);
+    public static byte[] Serialize<T>(T value)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            switch (value)
+            {
+                case RunRecord r: WriteRun(w, r); break;
+                case JobState s: WriteState(w, s); break;
+                case StopRequest s: WriteStop(w, s); break;
+                case Heartbeat h: WriteHeartbeat(w, h); break;
+                case LaunchInfo l: WriteLaunch(w, l); break;
+                case SnapshotManifest m: WriteManifest(w, m); break;
+                default: throw new NotSupportedException($"No stored form for {typeof(T).Name}.");
+            }
+        }
+        return buffer.ToArray();
+    }
 
-    public static T Deserialize<T>(byte[] data) =>
-        (T)(JsonSerializer.Deserialize(data, typeof(T), Default) ?? throw new JsonException($"Empty {typeof(T).Name} record."));
+    public static T Deserialize<T>(byte[] data)
+    {
+        using var doc = JsonDocument.Parse(data);
+        var e = doc.RootElement;
+        object value = typeof(T) switch
+        {
+            var t when t == typeof(RunRecord) => ReadRun(e),
+            var t when t == typeof(JobState) => ReadState(e),
+            var t when t == typeof(StopRequest) => new StopRequest(e.Bool("abort"), e.Time("requested_at")),
+            var t when t == typeof(Heartbeat) => new Heartbeat(e.Time("at"), e.Int("pid"), e.Str("host") ?? "", e.IntOrNull("job_pid"), e.LongOrNull("job_start_ticks")),
+            var t when t == typeof(LaunchInfo) => new LaunchInfo(e.Str("compute") ?? "", e.Str("host") ?? "", e.Int("pid"), e.Long("process_start_ticks"), e.Time("launched_at")),
+            var t when t == typeof(SnapshotManifest) => ReadManifest(e),
+            _ => throw new NotSupportedException($"No stored form for {typeof(T).Name}."),
+        };
+        return (T)value;
+    }
+
+    private static void WriteStop(Utf8JsonWriter w, StopRequest s)
+    {
+        w.WriteStartObject();
+        w.WriteBoolean("abort", s.Abort);
+        w.WriteString("requested_at", s.RequestedAt);
+        w.WriteEndObject();
+    }
+
+    private static void WriteHeartbeat(Utf8JsonWriter w, Heartbeat h)
+    {
+        w.WriteStartObject();
+        w.WriteString("at", h.At);
+        w.WriteNumber("pid", h.Pid);
+        w.WriteString("host", h.Host);
+        if (h.JobPid is { } jp) w.WriteNumber("job_pid", jp);
+        if (h.JobStartTicks is { } jt) w.WriteNumber("job_start_ticks", jt);
+        w.WriteEndObject();
+    }
+
+    private static void WriteLaunch(Utf8JsonWriter w, LaunchInfo l)
+    {
+        w.WriteStartObject();
+        w.WriteString("compute", l.Compute);
+        w.WriteString("host", l.Host);
+        w.WriteNumber("pid", l.Pid);
+        w.WriteNumber("process_start_ticks", l.ProcessStartTicks);
+        w.WriteString("launched_at", l.LaunchedAt);
+        w.WriteEndObject();
+    }
+
+    private static void WriteState(Utf8JsonWriter w, JobState s)
+    {
+        w.WriteStartObject();
+        w.WriteString("status", s.Status.ToWire());
+        if (s.Reason != TerminationReason.None) w.WriteString("reason", s.Reason.ToString());
+        if (s.ExitCode is { } code) w.WriteNumber("exit_code", code);
+        if (s.Detail is { } detail) w.WriteString("detail", detail);
+        w.WriteString("updated_at", s.UpdatedAt);
+        if (s.StartedAt is { } started) w.WriteString("started_at", started);
+        if (s.FinishedAt is { } finished) w.WriteString("finished_at", finished);
+        w.WriteInts("ports", s.Ports);
+        if (s.Host is { } host) w.WriteString("host", host);
+        w.WriteEndObject();
+    }
+
+    private static JobState ReadState(JsonElement e) => new()
+    {
+        Status = Enum.Parse<JobStatus>(e.Str("status") ?? "submitted", ignoreCase: true),
+        Reason = e.Str("reason") is { } r ? Enum.Parse<TerminationReason>(r) : TerminationReason.None,
+        ExitCode = e.IntOrNull("exit_code"),
+        Detail = e.Str("detail"),
+        UpdatedAt = e.Time("updated_at"),
+        StartedAt = e.TimeOrNull("started_at"),
+        FinishedAt = e.TimeOrNull("finished_at"),
+        Ports = e.Ints("ports"),
+        Host = e.Str("host"),
+    };
+
+    private static void WriteManifest(Utf8JsonWriter w, SnapshotManifest m)
+    {
+        w.WriteStartObject();
+        w.WriteStartArray("entries");
+        foreach (var entry in m.Entries)
+        {
+            w.WriteStartObject();
+            w.WriteString("path", entry.Path);
+            if (entry.IsDir) w.WriteBoolean("is_dir", true);
+            else if (entry.LinkTarget is { } target) w.WriteString("link_target", target);
+            else
+            {
+                w.WriteNumber("mode", entry.Mode);
+                w.WriteNumber("size", entry.Size);
+                w.WriteString("blob", entry.Blob);
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static SnapshotManifest ReadManifest(JsonElement e) => new(
+        e.Array("entries").Select(x => new SnapshotEntry(
+            x.Str("path") ?? "", x.IntOrNull("mode") ?? 0, x.LongOrNull("size") ?? 0, x.Str("blob"), x.Str("link_target"), x.Bool("is_dir"))).ToList());
 }

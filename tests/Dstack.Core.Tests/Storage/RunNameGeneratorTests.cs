@@ -1,0 +1,31 @@
+using Dstack.Core.Storage;
+
+namespace Dstack.Core.Tests.Storage;
+
+public sealed class RunNameGeneratorTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "dstack-names-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task Next_HasTheAdjectiveAnimalNumberShape()
+    {
+        var name = await new RunNameGenerator(new LocalStorage(_root)).NextAsync(default);
+        name.ShouldMatch(@"^[a-z]+-[a-z]+-\d+$");
+    }
+
+    [Fact]
+    public async Task Next_SameStemConcurrently_GivesDistinctNumbers()
+    {
+        var storage = new LocalStorage(_root);
+        // A fixed seed per generator makes every one of them pick the same adjective and animal.
+        var names = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ =>
+            Task.Run(() => new RunNameGenerator(storage, new Random(7)).NextAsync(default))));
+        names.Distinct().Count().ShouldBe(12);
+        names.Select(n => n[..n.LastIndexOf('-')]).Distinct().Count().ShouldBe(1);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+}

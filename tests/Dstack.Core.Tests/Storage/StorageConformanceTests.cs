@@ -1,0 +1,113 @@
+using Dstack.Core.Storage;
+
+namespace Dstack.Core.Tests.Storage;
+
+/// <summary>The contract of <see cref="IStorage"/>; every implementation runs it through a subclass.</summary>
+public abstract class StorageConformanceTests
+{
+    protected abstract IStorage Storage { get; }
+
+    private static byte[] Bytes(string s) => System.Text.Encoding.UTF8.GetBytes(s);
+
+    [Fact]
+    public async Task Get_MissingKey_ReturnsNull()
+    {
+        (await Storage.GetAsync("nothing/here.json", default)).ShouldBeNull();
+        (await Storage.ExistsAsync("nothing/here.json", default)).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Put_ThenGet_ReturnsTheSameBytes_AndPutReplaces()
+    {
+        await Storage.PutAsync("a/b/c.json", Bytes("one"), default);
+        await Storage.PutAsync("a/b/c.json", Bytes("two"), default);
+        (await Storage.GetAsync("a/b/c.json", default)).ShouldBe(Bytes("two"));
+    }
+
+    [Fact]
+    public async Task PutIfAbsent_SecondWriter_LosesAndDoesNotChangeTheObject()
+    {
+        (await Storage.PutIfAbsentAsync("names/x", Bytes("first"), default)).ShouldBeTrue();
+        (await Storage.PutIfAbsentAsync("names/x", Bytes("second"), default)).ShouldBeFalse();
+        (await Storage.GetAsync("names/x", default)).ShouldBe(Bytes("first"));
+    }
+
+    [Fact]
+    public async Task PutIfAbsent_ManyConcurrentWriters_ExactlyOneWins()
+    {
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i =>
+            Task.Run(() => Storage.PutIfAbsentAsync("race/key", Bytes($"writer {i}"), default))));
+        results.Count(won => won).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Delete_MissingKey_ReturnsSilently_AndDeleteRemoves()
+    {
+        await Storage.DeleteAsync("never/was", default);
+        await Storage.PutAsync("d/k", Bytes("x"), default);
+        await Storage.DeleteAsync("d/k", default);
+        (await Storage.GetAsync("d/k", default)).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task List_ReturnsEveryKeyUnderThePrefix_InOrdinalOrder_PastOneThousand()
+    {
+        for (var i = 0; i < 1100; i++) await Storage.PutAsync($"many/{i:D5}", Bytes("x"), default);
+        await Storage.PutAsync("manyother/0", Bytes("x"), default);
+        var keys = new List<string>();
+        await foreach (var key in Storage.ListAsync("many/", default)) keys.Add(key);
+        keys.Count.ShouldBe(1100);
+        keys.ShouldBe(keys.OrderBy(k => k, StringComparer.Ordinal).ToList());
+    }
+
+    [Fact]
+    public async Task List_ByPartialName_MatchesOnlyThatPrefix()
+    {
+        await Storage.PutAsync("runs/wet-fox-1", Bytes("x"), default);
+        await Storage.PutAsync("runs/wet-fox-10", Bytes("x"), default);
+        await Storage.PutAsync("runs/dry-fox-1", Bytes("x"), default);
+        var keys = new List<string>();
+        await foreach (var key in Storage.ListAsync("runs/wet-fox-", default)) keys.Add(key);
+        keys.ShouldBe(["runs/wet-fox-1", "runs/wet-fox-10"]);
+    }
+
+    [Fact]
+    public async Task ListChildren_ReturnsFilesAndFoldersOneLevelDown()
+    {
+        await Storage.PutAsync("tree/a.json", Bytes("x"), default);
+        await Storage.PutAsync("tree/sub/b.json", Bytes("x"), default);
+        var names = new List<string>();
+        await foreach (var name in Storage.ListChildrenAsync("tree/", default)) names.Add(name);
+        names.ShouldBe(["a.json", "sub/"]);
+    }
+
+    [Fact]
+    public async Task PutFile_ThenGetFile_CopiesContent()
+    {
+        var src = Path.GetTempFileName();
+        var dst = Path.GetTempFileName();
+        await File.WriteAllTextAsync(src, "payload");
+        await Storage.PutFileAsync("files/p", src, default);
+        (await Storage.GetFileAsync("files/p", dst, default)).ShouldBeTrue();
+        (await File.ReadAllTextAsync(dst)).ShouldBe("payload");
+        (await Storage.GetFileAsync("files/missing", dst, default)).ShouldBeFalse();
+    }
+}
+
+public sealed class LocalStorageConformanceTests : StorageConformanceTests, IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "dstack-store-" + Guid.NewGuid().ToString("N"));
+
+    protected override IStorage Storage => new LocalStorage(_root);
+
+    [Fact]
+    public void PathOf_KeyEscapingTheRoot_IsRejected()
+    {
+        Should.Throw<ArgumentException>(() => new LocalStorage(_root).PathOf("../outside"));
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+}

@@ -1,0 +1,74 @@
+using Dstack.Core.Models;
+using Dstack.Core.Storage;
+
+namespace Dstack.Core.Tests.Storage;
+
+public sealed class StoreJsonTests
+{
+    private static readonly DateTimeOffset At = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void RunRecord_RoundTrips_WithEveryField()
+    {
+        var run = new RunRecord
+        {
+            RunName = "wet-mangust-1", Repo = new RepoRef("acme", "widgets"), WorkflowName = "train", ProviderName = "bash",
+            SubmittedAt = At, Args = new List<string> { "--epochs", "3" }, User = "Ada", RestartOf = "dry-fox-2",
+            Code = new RepoSnapshotInfo { Branch = "main", Commit = "abc", DiffBlob = "d1", UntrackedFiles = 2, SnapshotId = "s1", IsGit = true },
+            Jobs = new List<JobSpec>
+            {
+                new JobSpec
+                {
+                    Index = 0, Commands = new List<string> { "echo hi", "python train.py" }, Env = new List<string> { "A=1", "B=$A:x" }, WorkingDir = "src",
+                    Artifacts = new List<ArtifactRef> { new("out", Mount: true) }, Ports = 2, Image = "img", Python = "3.10", Requirements = "req.txt",
+                    Resources = new JobResources { Cpu = 2, MemoryBytes = 16_000_000_000, GpuCount = 1, GpuName = "V100", GpuMemoryBytes = 1, ShmSizeBytes = 2, Interruptible = true },
+                },
+            },
+        };
+
+        var back = StoreJson.Deserialize<RunRecord>(StoreJson.Serialize(run));
+
+        back.ShouldBeEquivalentTo(run);
+    }
+
+    [Fact]
+    public void JobState_RoundTrips_IncludingReasonAndPorts()
+    {
+        var state = new JobState
+        {
+            Status = JobStatus.Failed, Reason = TerminationReason.ExitCode, ExitCode = 3, Detail = "d", UpdatedAt = At,
+            StartedAt = At, FinishedAt = At.AddSeconds(5), Ports = new List<int> { 8080, 8081 }, Host = "box",
+        };
+        StoreJson.Deserialize<JobState>(StoreJson.Serialize(state)).ShouldBeEquivalentTo(state);
+    }
+
+    [Fact]
+    public void SmallRecords_RoundTrip()
+    {
+        var stop = new StopRequest(true, At);
+        StoreJson.Deserialize<StopRequest>(StoreJson.Serialize(stop)).ShouldBe(stop);
+        var beat = new Heartbeat(At, 42, "box", 43, 99);
+        StoreJson.Deserialize<Heartbeat>(StoreJson.Serialize(beat)).ShouldBe(beat);
+        var launch = new LaunchInfo("local", "box", 7, 123, At);
+        StoreJson.Deserialize<LaunchInfo>(StoreJson.Serialize(launch)).ShouldBe(launch);
+    }
+
+    [Fact]
+    public void Manifest_RoundTrips_FilesFoldersAndLinks()
+    {
+        var manifest = new SnapshotManifest(
+        [
+            new SnapshotEntry("a.txt", 0x1a4, 5, "h1"),
+            new SnapshotEntry("empty", 0, 0, null, IsDir: true),
+            new SnapshotEntry("link", 0, 0, null, "a.txt"),
+        ]);
+        StoreJson.Deserialize<SnapshotManifest>(StoreJson.Serialize(manifest)).Entries.ShouldBe(manifest.Entries);
+    }
+
+    [Fact]
+    public void State_IsStoredWithLowerCaseStatus()
+    {
+        var json = System.Text.Encoding.UTF8.GetString(StoreJson.Serialize(new JobState { Status = JobStatus.Running, UpdatedAt = At }));
+        json.ShouldContain("\"status\":\"running\"");
+    }
+}
