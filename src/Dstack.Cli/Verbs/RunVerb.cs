@@ -1,4 +1,5 @@
 using Dstack.Cli.Output;
+using Dstack.Core.Diagnostics;
 using Dstack.Core.Errors;
 using Dstack.Core.Git;
 using Dstack.Core.Models;
@@ -22,7 +23,9 @@ public static class RunVerb
     {
         var (detach, name, runArgs) = Parse(args);
         var root = ctx.Repo.Root;
+        StageTrace.Mark("run: start");
         var workflows = WorkflowLoader.Load(root);
+        StageTrace.Mark("run: workflows loaded");
         if (name is null)
         {
             ctx.Out.Write(ListWorkflows(workflows));
@@ -35,11 +38,14 @@ public static class RunVerb
         IReadOnlyList<JobSpec> Build(string runName) => provider.BuildJobs(workflow, new ProviderContext(runName, workflowArgs, callerEnv));
         Build("validating-run-0"); // templating errors surface before anything is stored
 
+        StageTrace.Mark("run: jobs built");
         var repo = await RepoCapture.CaptureAsync(ctx.Cwd, ct);
+        StageTrace.Mark("run: repo captured");
         if (!repo.IsGit) ctx.Err.WriteLine(Ansi.Grey($"Note: {repo.Root} is not a git repository; running the folder as it is."));
         var submitter = new RunSubmitter(ctx.Storage, ctx.Compute, ctx.Time, ctx.Home);
         var run = await submitter.SubmitAsync(
             new SubmitRequest(repo, workflows.Find(name) is null ? null : name, provider.Name, workflowArgs, Build), ct);
+        StageTrace.Mark("run: submitted");
         return await AttachOrDetachAsync(ctx, run, detach, ct);
     }
 

@@ -15,6 +15,7 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
 
     public async Task<int> RunAsync(RepoRef repo, string runName, int jobIndex, CancellationToken ct)
     {
+        Diagnostics.StageTrace.Mark("runner: start");
         var run = await _runs.GetAsync(repo, runName, ct) ?? throw new Errors.DstackException($"Run '{runName}' not found in {repo}.");
         var spec = run.Jobs.Single(j => j.Index == jobIndex);
         var state = await _runs.GetStateAsync(repo, runName, jobIndex, ct);
@@ -54,7 +55,9 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
         await SetStateAsync(job, job.Progress(JobStatus.Downloading, time.GetUtcNow()), ct);
         var root = job.WorkDir(options);
         TryDelete(root);
+        Diagnostics.StageTrace.Mark("runner: downloading");
         await _snapshots.MaterializeAsync(job.Run.Code.SnapshotId, root, ct);
+        Diagnostics.StageTrace.Mark("runner: materialized");
         var workingDir = Path.GetFullPath(Path.Combine(root, job.Spec.WorkingDir));
         if (!Directory.Exists(workingDir))
             return FailToStart(job, $"working_dir '{job.Spec.WorkingDir}' does not exist in the repository");
@@ -68,10 +71,12 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
             return Finished(job, early.Abort ? JobStatus.Aborted : JobStatus.Stopped, early.Abort ? TerminationReason.AbortedByUser : TerminationReason.StoppedByUser, null);
 
         await SetStateAsync(job, job.Progress(JobStatus.Running, time.GetUtcNow()), ct);
+        Diagnostics.StageTrace.Mark("runner: starting job");
         var running = executor.Start(new JobLaunch(script, workingDir, env), job.Logs.Append);
         job.Process = running;
         await WriteHeartbeatAsync(job, ct);
         var exitCode = await SuperviseAsync(job, running, ct);
+        Diagnostics.StageTrace.Mark("runner: job exited");
         TryDelete(script);
         return job.StopMode switch
         {

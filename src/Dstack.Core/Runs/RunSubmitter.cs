@@ -19,6 +19,7 @@ public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvide
         var snapshots = new SnapshotStore(storage);
         var snapshotTask = snapshots.SaveAsync(request.Repo.Root, request.Repo.Files, ct);
         var runName = await names.NextAsync(ct);
+        Diagnostics.StageTrace.Mark("submit: named");
         var jobs = request.BuildJobs(runName);
         var diff = request.Repo.Diff.Length == 0 ? null : await snapshots.Blobs.PutAsync(Encoding.UTF8.GetBytes(request.Repo.Diff), ct);
         var run = new RunRecord
@@ -49,10 +50,13 @@ public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvide
 
     private async Task<RunRecord> SubmitRecordAsync(RunRecord run, CancellationToken ct)
     {
+        Diagnostics.StageTrace.Mark("submit: snapshot stored");
         await _runs.CreateAsync(run, time.GetUtcNow(), ct);
+        Diagnostics.StageTrace.Mark("submit: run stored");
         foreach (var job in run.Jobs)
         {
             var launch = await compute.StartRunnerAsync(new RunnerTarget(dstackHome, run.Repo, run.RunName, job.Index), ct);
+            Diagnostics.StageTrace.Mark("submit: runner launched");
             await _runs.PutLaunchAsync(run.Repo, run.RunName, job.Index, launch, ct);
         }
         return run;

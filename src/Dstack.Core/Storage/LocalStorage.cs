@@ -66,11 +66,19 @@ public sealed class LocalStorage(string root) : IStorage
         var slash = prefix.LastIndexOf('/');
         var dir = slash < 0 ? Root : Path.Combine(Root, prefix[..slash]);
         if (!Directory.Exists(dir)) yield break;
+        // The part after the last '/' narrows the first level, so listing "run-names/wet-fox-" reads only those names.
+        var stem = prefix[(slash + 1)..];
         var keys = new List<string>();
-        foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories))
+        foreach (var entry in new DirectoryInfo(dir).EnumerateFileSystemInfos(stem + "*", new EnumerationOptions { MatchType = MatchType.Simple }))
         {
-            var key = Path.GetRelativePath(Root, file).Replace('\\', '/');
-            if (key.StartsWith(prefix, StringComparison.Ordinal) && !IsTemp(key)) keys.Add(key);
+            var files = entry is DirectoryInfo sub
+                ? sub.EnumerateFiles("*", SearchOption.AllDirectories).Select(f => f.FullName)
+                : [entry.FullName];
+            foreach (var file in files)
+            {
+                var key = Path.GetRelativePath(Root, file).Replace('\\', '/');
+                if (key.StartsWith(prefix, StringComparison.Ordinal) && !IsTemp(key)) keys.Add(key);
+            }
         }
         keys.Sort(StringComparer.Ordinal);
         foreach (var key in keys)

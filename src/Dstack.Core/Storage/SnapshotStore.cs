@@ -11,17 +11,28 @@ public sealed class SnapshotStore(IStorage storage)
 {
     private readonly BlobStore _blobs = new(storage);
 
+    /// <summary>Below this many files, threads cost more than they save.</summary>
+    private const int ParallelFrom = 64;
+
     public BlobStore Blobs => _blobs;
 
     /// <summary>Saves the given files (paths relative to <paramref name="root"/>, <c>/</c>-separated); returns the snapshot id.</summary>
     public async Task<string> SaveAsync(string root, IEnumerable<string> relativePaths, CancellationToken ct)
     {
+        var paths = relativePaths as IReadOnlyCollection<string> ?? relativePaths.ToList();
         var entries = new ConcurrentBag<SnapshotEntry>();
-        await Parallel.ForEachAsync(relativePaths, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = 8 }, async (rel, token) =>
+        if (paths.Count < ParallelFrom)
         {
-            var entry = await SaveEntryAsync(root, rel, token);
-            if (entry is not null) entries.Add(entry);
-        });
+            foreach (var rel in paths)
+                if (await SaveEntryAsync(root, rel, ct) is { } entry) entries.Add(entry);
+        }
+        else
+        {
+            await Parallel.ForEachAsync(paths, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = 8 }, async (rel, token) =>
+            {
+                if (await SaveEntryAsync(root, rel, token) is { } entry) entries.Add(entry);
+            });
+        }
         var manifest = new SnapshotManifest(entries.OrderBy(e => e.Path, StringComparer.Ordinal).ToList());
         var data = StoreJson.Serialize(manifest);
         var id = BlobStore.Hash(data);

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Whole-process benchmarks of the dstack CLI against a raw shell floor, measured in the same run.
+# Usage: bench/run.sh            (writes bench/results/latest.md and prints it)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v hyperfine >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine; }
+
+bin=$PWD/out/bench-bin
+dotnet publish src/Dstack.Cli -c Release -o "$bin" --nologo -v quiet
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export DSTACK_HOME=$work/home NO_COLOR=1
+repo=$work/repo
+mkdir -p "$repo/.dstack" && cd "$repo"
+git init -q && git config user.name bench && git config user.email bench@example.com
+cat > .dstack/workflows.yaml <<'YAML'
+workflows:
+  - name: hello
+    provider: bash
+    commands:
+      - echo hi > out.txt
+YAML
+git add -A && git commit -qm init
+
+# A store with hundreds of finished runs for `ps -a`.
+runs=${BENCH_RUNS:-300}
+for _ in $(seq 1 "$runs"); do "$bin/dstack" run -d hello >/dev/null; done
+until ! "$bin/dstack" ps | grep -qE 'Submitted|Running|Downloading'; do sleep 0.2; done
+
+mkdir -p "$OLDPWD/bench/results"
+json=$work/result.json
+hyperfine -N --warmup 3 --min-runs 20 --export-json "$json" \
+  -n floor "bash -c 'echo hi > out.txt'" \
+  -n "dstack --help" "$bin/dstack --help" \
+  -n "dstack ps -a ($runs runs)" "$bin/dstack ps -a" \
+  -n "dstack run hello" "$bin/dstack run hello" >/dev/null
+
+python3 - "$json" "$OLDPWD/bench/results/latest.md" <<'PY'
+import json, sys, platform, os, subprocess
+results = json.load(open(sys.argv[1]))["results"]
+floor = results[0]["mean"]
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine())
+lines = [f"Machine: {os.cpu_count()} cores, {cpu}; {subprocess.run(['dotnet','--version'],capture_output=True,text=True).stdout.strip()} SDK", "",
+         "| command | mean | stddev | × floor |", "|---|---|---|---|"]
+for r in results:
+    lines.append(f"| `{r['command']}` | {r['mean']*1000:.1f} ms | {r['stddev']*1000:.1f} ms | {r['mean']/floor:.1f}× |")
+text = "\n".join(lines) + "\n"
+open(sys.argv[2], "w").write(text)
+print(text)
+PY
