@@ -32,6 +32,7 @@ public static class PsVerb
             }
         }
         ctx.Out.Write(Render(views, ctx.Time.GetUtcNow()));
+        if (positionals.Count == 1) ctx.Out.Write(Details(views[0].Run));
         return 0;
     }
 
@@ -45,6 +46,21 @@ public static class PsVerb
                 view.Run.User ?? "", StatusText.Format(state.Status), Reason(state));
         }
         return table.ToString();
+    }
+
+    /// <summary>For one run: what it was built from and which runs or tags fed it.</summary>
+    private static string Details(Core.Models.RunRecord run)
+    {
+        var sb = new System.Text.StringBuilder("\n");
+        if (run.Code.IsGit)
+            sb.Append($"Code:   {run.Code.Branch ?? "(detached)"} @ {run.Code.Commit?[..Math.Min(12, run.Code.Commit.Length)] ?? "(no commit)"}" +
+                      $"{(run.Code.DiffBlob is null ? "" : " + uncommitted changes")}{(run.Code.UntrackedFiles > 0 ? $" + {run.Code.UntrackedFiles} untracked file(s)" : "")}\n");
+        if (run.RestartOf is { } previous) sb.Append($"Restart of: {previous}\n");
+        foreach (var dep in run.Deps)
+            sb.Append($"Dep:    {(dep.Kind == Core.Models.DepSource.Tag ? "tag" : "workflow")} {dep.Name} <- run {dep.RunName ?? "(uploaded)"} in {dep.Repo}: " +
+                      $"{string.Join(", ", dep.Artifacts.Select(a => a.Path))}\n");
+        if (run.TagOnDone is { } tag) sb.Append($"Tag:    {tag} (when done)\n");
+        return sb.Length == 1 ? "" : sb.ToString();
     }
 
     private static string Reason(Core.Models.JobState state)

@@ -1,4 +1,7 @@
+using Dstack.Core.Artifacts;
 using Dstack.Core.Errors;
+using Dstack.Core.Models;
+using Dstack.Core.Storage;
 
 namespace Dstack.Cli.Verbs;
 
@@ -18,11 +21,11 @@ public static class RmVerb
             throw new DstackException("Name a run or use --all: dstack rm RUN, or dstack rm -a.");
         var monitor = ctx.Monitor;
         var runs = all ? await ctx.Runs.ListAsync(ctx.Repo.Repo, ct) : [await ctx.FindRunAsync(positionals[0], ct)];
-        var finished = new List<string>();
+        var finished = new List<RunRecord>();
         foreach (var run in runs)
         {
             var view = await monitor.ViewAsync(run, ct);
-            if (view.IsFinished) finished.Add(run.RunName);
+            if (view.IsFinished) finished.Add(run);
             else if (!all) throw new DstackException($"The run '{run.RunName}' is not finished yet. Stop it first: dstack stop {run.RunName}");
         }
         if (finished.Count == 0)
@@ -30,9 +33,21 @@ public static class RmVerb
             ctx.Err.WriteLine("No finished runs to remove.");
             return 0;
         }
-        var question = all ? $"Delete all finished runs ({finished.Count})?" : $"Delete the run '{finished[0]}'?";
+        var question = all ? $"Delete all finished runs ({finished.Count})?" : $"Delete the run '{finished[0].RunName}'?";
         if (!yes && !Prompt.Confirm(ctx, question)) return 1;
-        foreach (var name in finished) await ctx.Runs.DeleteAsync(ctx.Repo.Repo, name, ct);
+        // What the removed runs used is reclaimed at once unless a tag, another run or a dep still uses it.
+        var manifests = new List<string>();
+        var blobs = new List<string>();
+        var artifacts = new ArtifactStore(ctx.Storage);
+        foreach (var run in finished)
+        {
+            manifests.Add(run.Code.SnapshotId);
+            manifests.AddRange((await artifacts.ListAsync(run, ct)).Select(a => a.Manifest));
+            if (run.Code.DiffBlob is { } diff) blobs.Add(diff);
+            await ctx.Runs.DeleteAsync(ctx.Repo.Repo, run.RunName, ct);
+        }
+        var reclaimed = await new GarbageCollector(ctx.Storage, ctx.Time).ReclaimAsync(manifests, blobs, ct);
+        if (reclaimed.Bytes > 0) ctx.Err.WriteLine($"Reclaimed {Output.Size.Format(reclaimed.Bytes)} that nothing else uses.");
         ctx.Err.WriteLine("OK");
         return 0;
     }

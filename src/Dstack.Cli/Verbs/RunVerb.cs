@@ -12,16 +12,18 @@ namespace Dstack.Cli.Verbs;
 public static class RunVerb
 {
     public static readonly Verb Verb = new("run", "Run a workflow (or a provider, e.g. dstack run bash -c 'CMD')",
-        "Usage: dstack run [-d] WORKFLOW [ARGS...]\n       dstack run [-d] bash -c 'COMMAND' [ARGS...]\n\n" +
+        "Usage: dstack run [-d] [-t TAG] [--dep :TAG|WORKFLOW ...] WORKFLOW [ARGS...]\n       dstack run [-d] bash -c 'COMMAND' [ARGS...]\n\n" +
         "Runs a workflow of .dstack/workflows.yaml with the code as it is now (uncommitted edits included),\n" +
         "and follows its logs until it ends. ARGS are available to the workflow as ${{ run.args }}.\n" +
         "Without WORKFLOW, lists the workflows.\n\nOptions:\n" +
-        "  -d, --detach  Do not follow the logs; print the run's name and return\n",
+        "  -d, --detach     Do not follow the logs; print the run's name and return\n" +
+        "  -t, --tag TAG    Tag the run's artifacts as TAG when it ends done\n" +
+        "  --dep DEP        Add a dependency: :TAG or WORKFLOW (also owner/repo/NAME); repeatable\n",
         Run);
 
     private static async Task<int> Run(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
     {
-        var (detach, name, runArgs) = Parse(args);
+        var (options, name, runArgs) = Parse(args);
         var root = ctx.Repo.Root;
         StageTrace.Mark("run: start");
         var workflows = WorkflowLoader.Load(root);
@@ -33,6 +35,7 @@ public static class RunVerb
         }
         var providers = ProviderRegistry.Default();
         var (workflow, provider, workflowArgs) = Resolve(workflows, providers, name, runArgs);
+        workflow = workflow with { Deps = [.. workflow.Deps, .. options.Deps] };
         CheckRequirements(workflow, root);
         var callerEnv = CallerEnvironment();
         IReadOnlyList<JobSpec> Build(string runName) => provider.BuildJobs(workflow, new ProviderContext(runName, workflowArgs, callerEnv));
@@ -41,12 +44,13 @@ public static class RunVerb
         StageTrace.Mark("run: jobs built");
         var repo = await RepoCapture.CaptureAsync(ctx.Cwd, ct);
         StageTrace.Mark("run: repo captured");
+        var deps = await new DepResolver(ctx.Storage).ResolveAsync(repo.Repo, workflow.Deps, ct);
         if (!repo.IsGit) ctx.Err.WriteLine(Ansi.Grey($"Note: {repo.Root} is not a git repository; running the folder as it is."));
         var submitter = new RunSubmitter(ctx.Storage, ctx.Compute, ctx.Time, ctx.Home);
         var run = await submitter.SubmitAsync(
-            new SubmitRequest(repo, workflows.Find(name) is null ? null : name, provider.Name, workflowArgs, Build), ct);
+            new SubmitRequest(repo, workflows.Find(name) is null ? null : name, provider.Name, workflowArgs, Build, deps, options.Tag), ct);
         StageTrace.Mark("run: submitted");
-        return await AttachOrDetachAsync(ctx, run, detach, ct);
+        return await AttachOrDetachAsync(ctx, run, options.Detach, ct);
     }
 
     /// <summary>With <paramref name="detach"/>, prints the run name; otherwise follows the logs and returns the job's exit code.</summary>
@@ -74,23 +78,35 @@ public static class RunVerb
         _ => 1,
     };
 
-    private static (bool Detach, string? Name, List<string> Args) Parse(IReadOnlyList<string> args)
+    private sealed record RunOptions(bool Detach, string? Tag, IReadOnlyList<DepSpec> Deps);
+
+    /// <summary>Run options anywhere before <c>--</c>; the first other word names the workflow; the rest are its args.</summary>
+    private static (RunOptions, string? Name, List<string> Args) Parse(IReadOnlyList<string> args)
     {
         var detach = false;
+        string? tag = null;
+        var deps = new List<DepSpec>();
         string? name = null;
         var rest = new List<string>();
         var passthrough = false;
-        foreach (var arg in args)
+        for (var i = 0; i < args.Count; i++)
         {
+            var arg = args[i];
             if (passthrough) rest.Add(arg);
             else if (arg == "--") passthrough = true;
             else if (arg is "-d" or "--detach") detach = true;
+            else if (arg is "-t" or "--tag" or "--dep")
+            {
+                var value = i + 1 < args.Count ? args[++i] : throw new DstackException($"Option '{arg}' needs a value. See: dstack run --help");
+                if (arg == "--dep") deps.Add(value.StartsWith(':') ? new DepSpec(DepKind.Tag, value[1..]) : new DepSpec(DepKind.Workflow, value));
+                else tag = Core.Tags.TagName.Validate(value);
+            }
             else if (name is null && arg.StartsWith('-'))
                 throw new DstackException($"Unknown option '{arg}' for 'dstack run'. See: dstack run --help");
             else if (name is null) name = arg;
             else rest.Add(arg);
         }
-        return (detach, name, rest);
+        return (new RunOptions(detach, tag, deps), name, rest);
     }
 
     private static (WorkflowSpec, IProvider, IReadOnlyList<string>) Resolve(WorkflowSet workflows, ProviderRegistry providers, string name, List<string> args)

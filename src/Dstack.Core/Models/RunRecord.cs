@@ -18,6 +18,10 @@ public sealed record RunRecord
     public string? User { get; init; }
     /// <summary>The run this one restarts, if any.</summary>
     public string? RestartOf { get; init; }
+    /// <summary>Dependencies, resolved at submit time to exact artifact versions.</summary>
+    public IReadOnlyList<ResolvedDep> Deps { get; init; } = [];
+    /// <summary>Tag to put on the run when it ends done (<c>dstack run -t</c>).</summary>
+    public string? TagOnDone { get; init; }
 }
 
 /// <summary>The code a run sees: git identity for display, and the stored snapshot the runner materialises.</summary>

@@ -61,6 +61,8 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
         var workingDir = Path.GetFullPath(Path.Combine(root, job.Spec.WorkingDir));
         if (!Directory.Exists(workingDir))
             return FailToStart(job, $"working_dir '{job.Spec.WorkingDir}' does not exist in the repository");
+        await PlaceDepsAsync(job, workingDir, ct);
+        var outputs = PrepareOutputs(job, root, workingDir);
 
         job.Ports = PortAllocator.Allocate(job.Spec.Ports);
         var env = JobEnvironment.Build(SystemEnvironment(), job.Run, job.Spec, job.Ports, new Dictionary<string, string>());
@@ -75,16 +77,25 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
         var running = executor.Start(new JobLaunch(script, workingDir, env), job.Logs.Append);
         job.Process = running;
         await WriteHeartbeatAsync(job, ct);
+        using var liveCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var live = LiveSaveLoopAsync(job, outputs, liveCts.Token);
         var exitCode = await SuperviseAsync(job, running, ct);
         Diagnostics.StageTrace.Mark("runner: job exited");
+        await liveCts.CancelAsync();
+        await live;
         TryDelete(script);
-        return job.StopMode switch
+        // An abort saves nothing new; done, failed and gracefully stopped jobs keep their outputs.
+        if (job.StopMode != StopMode.Abort && outputs.Count > 0 && await SaveOutputsAsync(job, outputs, root, ct) is { } failure)
+            return failure;
+        var final = job.StopMode switch
         {
             StopMode.Abort => Finished(job, JobStatus.Aborted, TerminationReason.AbortedByUser, exitCode),
             StopMode.Graceful => Finished(job, JobStatus.Stopped, TerminationReason.StoppedByUser, exitCode),
             _ when exitCode == 0 => Finished(job, JobStatus.Done, TerminationReason.Completed, 0),
             _ => Finished(job, JobStatus.Failed, TerminationReason.ExitCode, exitCode),
         };
+        if (final.Status == JobStatus.Done && job.Run.TagOnDone is { } tag) await TagAsync(job, tag, ct);
+        return final;
     }
 
     /// <summary>Waits for the job, flushing logs and acting on stop requests meanwhile.</summary>

@@ -32,6 +32,8 @@ public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvide
             Args = request.Args,
             Jobs = jobs,
             User = request.Repo.UserName,
+            Deps = request.Deps,
+            TagOnDone = request.TagOnDone,
             Code = new RepoSnapshotInfo
             {
                 Branch = request.Repo.Branch, Commit = request.Repo.Commit, DiffBlob = diff,

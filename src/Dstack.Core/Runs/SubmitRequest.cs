@@ -9,4 +9,6 @@ public sealed record SubmitRequest(
     string? WorkflowName,
     string ProviderName,
     IReadOnlyList<string> Args,
-    Func<string, IReadOnlyList<JobSpec>> BuildJobs);
+    Func<string, IReadOnlyList<JobSpec>> BuildJobs,
+    IReadOnlyList<ResolvedDep> Deps,
+    string? TagOnDone);

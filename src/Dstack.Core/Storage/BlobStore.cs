@@ -13,12 +13,17 @@ public sealed class BlobStore(IStorage storage)
 
     public static string Hash(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(SHA256.HashData(data));
 
-    /// <summary>Stores the file unless that content is already there; returns its hash.</summary>
-    public async Task<string> PutFileAsync(string path, CancellationToken ct)
+    /// <summary>
+    /// Stores the file unless that content is already there; returns its hash. With <paramref name="link"/>,
+    /// a local store takes the file by hard link instead of a copy: only for files nobody changes afterwards.
+    /// </summary>
+    public async Task<string> PutFileAsync(string path, CancellationToken ct, bool link = false)
     {
         var hash = await HashFileAsync(path, ct);
-        if (!await storage.ExistsAsync(StoreKeys.Blob(hash), ct))
-            await storage.PutFileAsync(StoreKeys.Blob(hash), path, ct);
+        var key = StoreKeys.Blob(hash);
+        if (await storage.ExistsAsync(key, ct)) return hash;
+        if (link && storage is ILocalFileAccess local && local.TryLink(key, path)) return hash;
+        await storage.PutFileAsync(key, path, ct);
         return hash;
     }
 

@@ -15,6 +15,9 @@ public interface IStorage
     Task<bool> PutIfAbsentAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct);
     Task<bool> ExistsAsync(string key, CancellationToken ct);
     Task DeleteAsync(string key, CancellationToken ct);
+
+    /// <summary>When the object was last written; null when it is missing.</summary>
+    Task<DateTimeOffset?> GetModifiedAsync(string key, CancellationToken ct);
     IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken ct);
 
     /// <summary>Immediate children of <paramref name="prefix"/> (which ends with <c>/</c>): names only, folders end with <c>/</c>.</summary>

@@ -17,27 +17,53 @@ public sealed class SnapshotStore(IStorage storage)
     public BlobStore Blobs => _blobs;
 
     /// <summary>Saves the given files (paths relative to <paramref name="root"/>, <c>/</c>-separated); returns the snapshot id.</summary>
-    public async Task<string> SaveAsync(string root, IEnumerable<string> relativePaths, CancellationToken ct)
+    public async Task<string> SaveAsync(string root, IEnumerable<string> relativePaths, CancellationToken ct, bool link = false) =>
+        (await SaveTreeAsync(root, relativePaths, ct, link)).Id;
+
+    /// <summary>Like <see cref="SaveAsync"/>, returning the manifest too.</summary>
+    public async Task<(string Id, SnapshotManifest Manifest)> SaveTreeAsync(string root, IEnumerable<string> relativePaths, CancellationToken ct, bool link = false)
     {
         var paths = relativePaths as IReadOnlyCollection<string> ?? relativePaths.ToList();
         var entries = new ConcurrentBag<SnapshotEntry>();
         if (paths.Count < ParallelFrom)
         {
             foreach (var rel in paths)
-                if (await SaveEntryAsync(root, rel, ct) is { } entry) entries.Add(entry);
+                if (await SaveEntryAsync(root, rel, link, ct) is { } entry) entries.Add(entry);
         }
         else
         {
             await Parallel.ForEachAsync(paths, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = 8 }, async (rel, token) =>
             {
-                if (await SaveEntryAsync(root, rel, token) is { } entry) entries.Add(entry);
+                if (await SaveEntryAsync(root, rel, link, token) is { } entry) entries.Add(entry);
             });
         }
         var manifest = new SnapshotManifest(entries.OrderBy(e => e.Path, StringComparer.Ordinal).ToList());
+        return (await PutManifestAsync(manifest, ct), manifest);
+    }
+
+    /// <summary>Stores a manifest whose blobs are all stored already; returns its id.</summary>
+    public async Task<string> PutManifestAsync(SnapshotManifest manifest, CancellationToken ct)
+    {
         var data = StoreJson.Serialize(manifest);
         var id = BlobStore.Hash(data);
         await storage.PutIfAbsentAsync(StoreKeys.Snapshot(id), data, ct);
         return id;
+    }
+
+    /// <summary>
+    /// Saves everything under <paramref name="folder"/>: files (empty ones too), folders (empty ones too),
+    /// modes, and symlinks as links (never followed). With <paramref name="link"/>, see <see cref="BlobStore.PutFileAsync"/>.
+    /// </summary>
+    public Task<(string Id, SnapshotManifest Manifest)> SaveFolderAsync(string folder, CancellationToken ct, bool link = false) =>
+        SaveTreeAsync(folder, Scan(folder), ct, link);
+
+    /// <summary>Every file, folder and link under <paramref name="folder"/>, relative, <c>/</c>-separated; links are not entered.</summary>
+    public static List<string> Scan(string folder)
+    {
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
+        return Directory.Exists(folder)
+            ? Directory.EnumerateFileSystemEntries(folder, "*", options).Select(p => Path.GetRelativePath(folder, p).Replace('\\', '/')).ToList()
+            : [];
     }
 
     public async Task<SnapshotManifest> GetManifestAsync(string id, CancellationToken ct)
@@ -68,7 +94,7 @@ public sealed class SnapshotStore(IStorage storage)
         });
     }
 
-    private async Task<SnapshotEntry?> SaveEntryAsync(string root, string rel, CancellationToken ct)
+    private async Task<SnapshotEntry?> SaveEntryAsync(string root, string rel, bool link, CancellationToken ct)
     {
         var path = Path.Combine(root, rel);
         var info = new FileInfo(path);
@@ -77,7 +103,7 @@ public sealed class SnapshotStore(IStorage storage)
         if (!info.Exists)
             return Directory.Exists(path) ? new SnapshotEntry(rel, 0, 0, null, IsDir: true) : null; // deleted since listing
         var mode = OperatingSystem.IsWindows() ? 0x1a4 : (int)info.UnixFileMode;
-        var hash = await _blobs.PutFileAsync(path, ct);
+        var hash = await _blobs.PutFileAsync(path, ct, link);
         return new SnapshotEntry(rel, mode, info.Length, hash);
     }
 }

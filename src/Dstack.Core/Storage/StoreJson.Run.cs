@@ -24,6 +24,8 @@ public static partial class StoreJson
         w.WriteStrings("args", r.Args);
         if (r.User is { } user) w.WriteString("user", user);
         if (r.RestartOf is { } restartOf) w.WriteString("restart_of", restartOf);
+        if (r.TagOnDone is { } tag) w.WriteString("tag_on_done", tag);
+        WriteDeps(w, r.Deps);
         w.WriteStartArray("jobs");
         foreach (var job in r.Jobs) WriteJob(w, job);
         w.WriteEndArray();
@@ -67,12 +69,11 @@ public static partial class StoreJson
 
     private static RunRecord ReadRun(JsonElement e)
     {
-        var repo = (e.Str("repo") ?? "local/repo").Split('/', 2);
         var code = e.GetProperty("code");
         return new RunRecord
         {
             RunName = e.Str("run_name") ?? "",
-            Repo = new RepoRef(repo[0], repo.Length > 1 ? repo[1] : ""),
+            Repo = ReadRepo(e.Str("repo")),
             WorkflowName = e.Str("workflow_name"),
             ProviderName = e.Str("provider_name") ?? "",
             SubmittedAt = e.Time("submitted_at"),
@@ -85,6 +86,8 @@ public static partial class StoreJson
             Args = e.Strings("args"),
             User = e.Str("user"),
             RestartOf = e.Str("restart_of"),
+            TagOnDone = e.Str("tag_on_done"),
+            Deps = ReadDeps(e),
             Jobs = e.Array("jobs").Select(ReadJob).ToList(),
         };
     }

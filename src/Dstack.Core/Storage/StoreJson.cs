@@ -23,6 +23,8 @@ public static partial class StoreJson
                 case Heartbeat h: WriteHeartbeat(w, h); break;
                 case LaunchInfo l: WriteLaunch(w, l); break;
                 case SnapshotManifest m: WriteManifest(w, m); break;
+                case ArtifactVersion a: WriteArtifact(w, a); break;
+                case TagRecord t: WriteTag(w, t); break;
                 default: throw new NotSupportedException($"No stored form for {typeof(T).Name}.");
             }
         }
@@ -41,6 +43,8 @@ public static partial class StoreJson
             var t when t == typeof(Heartbeat) => new Heartbeat(e.Time("at"), e.Int("pid"), e.Str("host") ?? "", e.IntOrNull("job_pid"), e.LongOrNull("job_start_ticks")),
             var t when t == typeof(LaunchInfo) => new LaunchInfo(e.Str("compute") ?? "", e.Str("host") ?? "", e.Int("pid"), e.Long("process_start_ticks"), e.Time("launched_at")),
             var t when t == typeof(SnapshotManifest) => ReadManifest(e),
+            var t when t == typeof(ArtifactVersion) => ReadArtifact(e),
+            var t when t == typeof(TagRecord) => ReadTag(e),
             _ => throw new NotSupportedException($"No stored form for {typeof(T).Name}."),
         };
         return (T)value;

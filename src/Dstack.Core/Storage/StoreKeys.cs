@@ -20,6 +20,14 @@ public static class StoreKeys
     public static string LogsPrefix(RepoRef repo, string run, int job) => $"{JobPrefix(repo, run, job)}logs/";
     public static string LogChunk(RepoRef repo, string run, int job, long seq) => $"{LogsPrefix(repo, run, job)}{seq:D10}.log";
 
+    /// <summary>The newest saved version of one artifact of a job; the path is escaped into one key segment.</summary>
+    public static string ArtifactsPrefix(RepoRef repo, string run, int job) => $"{JobPrefix(repo, run, job)}artifacts/";
+    public static string Artifact(RepoRef repo, string run, int job, string path) =>
+        $"{ArtifactsPrefix(repo, run, job)}{Uri.EscapeDataString(path)}.json";
+
+    public static string TagsPrefix(RepoRef repo) => $"{RepoPrefix(repo)}tags/";
+    public static string Tag(RepoRef repo, string name) => $"{TagsPrefix(repo)}{name}.json";
+
     /// <summary>Create-only markers that make run names unique across the whole store.</summary>
     public const string RunNamesPrefix = "run-names/";
     public static string RunName(string name) => $"{RunNamesPrefix}{name}";

@@ -1,0 +1,78 @@
+using Dstack.Cli.Output;
+using Dstack.Core.Artifacts;
+using Dstack.Core.Errors;
+
+namespace Dstack.Cli.Verbs;
+
+public static class ArtifactsVerb
+{
+    public static readonly Verb Verb = new("artifacts", "List or download the artifacts of a run or tag",
+        "Usage: dstack artifacts list (RUN | :TAG)\n       dstack artifacts download [-o DIR] [--force] (RUN | :TAG)\n\n" +
+        "download writes DIR/<artifact path>/… (DIR defaults to the current folder), skips files that are\n" +
+        "already identical, and refuses to overwrite different local files unless --force is given.\n",
+        Run);
+
+    private static async Task<int> Run(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
+    {
+        if (args.Count == 0) throw new DstackException("Say what to do: dstack artifacts list RUN, or dstack artifacts download RUN.");
+        return args[0] switch
+        {
+            "list" or "ls" => await ListAsync(ctx, args.Skip(1).ToList(), ct),
+            "download" or "pull" => await DownloadAsync(ctx, args.Skip(1).ToList(), ct),
+            _ => throw new DstackException($"Unknown artifacts command '{args[0]}': use list or download. See: dstack artifacts --help"),
+        };
+    }
+
+    private static async Task<int> ListAsync(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
+    {
+        var target = Target(new ArgReader("artifacts list", args).Positionals(1), "list");
+        var versions = await ArtifactSource.ResolveAsync(ctx, target, ct);
+        var store = new ArtifactStore(ctx.Storage);
+        var table = new Table("ARTIFACT", "FILE", "SIZE");
+        foreach (var version in versions)
+        {
+            var first = true;
+            var entries = (await store.GetManifestAsync(version, ct)).Entries;
+            foreach (var entry in entries)
+            {
+                // Folders show only when empty; files and links always.
+                if (entry.IsDir && entries.Any(e => e.Path.StartsWith(entry.Path + "/", StringComparison.Ordinal))) continue;
+                var (file, size) = entry switch
+                {
+                    { IsDir: true } => (entry.Path + "/", ""),
+                    { LinkTarget: { } link } => ($"{entry.Path} -> {link}", ""),
+                    _ => (entry.Path, Size.Format(entry.Size)),
+                };
+                table.Add(first ? version.Path : "", file, size);
+                first = false;
+            }
+            if (first) table.Add(version.Path, "(empty)", "");
+        }
+        ctx.Out.Write(table.ToString());
+        return 0;
+    }
+
+    private static async Task<int> DownloadAsync(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
+    {
+        var reader = new ArgReader("artifacts download", args);
+        var outDir = Path.GetFullPath(reader.Option("-o", "--output") ?? ctx.Cwd, ctx.Cwd);
+        var force = reader.Flag("--force", "-f");
+        var target = Target(reader.Positionals(1), "download");
+        var versions = await ArtifactSource.ResolveAsync(ctx, target, ct);
+        if (versions.Count == 0)
+            throw new DstackException($"'{target}' has no artifacts to download. `dstack artifacts list {target}` shows what it has.");
+        var downloader = new ArtifactDownloader(new ArtifactStore(ctx.Storage));
+        var plan = await downloader.PlanAsync(versions, outDir, force, ct);
+        var bar = new ProgressBar("Downloading artifacts", plan.Bytes, ctx.Err);
+        await downloader.ApplyAsync(plan, bar.Add, ct);
+        bar.Finish();
+        var files = plan.Writes.Count(w => !w.Entry.IsDir);
+        ctx.Err.WriteLine($"Downloaded {files} file(s), {Size.Format(plan.Bytes)}, into {outDir}" +
+                          (plan.Identical > 0 ? $" ({plan.Identical} already up to date)" : ""));
+        return 0;
+    }
+
+    private static string Target(IReadOnlyList<string> positionals, string verb) =>
+        positionals.Count == 1 ? positionals[0]
+        : throw new DstackException($"Name a run or a tag: dstack artifacts {verb} RUN, or dstack artifacts {verb} :TAG.");
+}

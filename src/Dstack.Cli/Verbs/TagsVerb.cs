@@ -1,0 +1,123 @@
+using Dstack.Cli.Output;
+using Dstack.Core.Artifacts;
+using Dstack.Core.Errors;
+using Dstack.Core.Models;
+using Dstack.Core.Tags;
+
+namespace Dstack.Cli.Verbs;
+
+public static class TagsVerb
+{
+    public static readonly Verb Verb = new("tags", "Name a run's outputs (or local folders) for reuse as deps",
+        "Usage: dstack tags [list]\n       dstack tags add [-y] TAG RUN\n       dstack tags add [-y] TAG -a PATH [-a PATH ...]\n       dstack tags delete [-y] TAG\n\n" +
+        "A tag names artifacts: a finished run's, or local folders uploaded with -a. Workflows use them with\n" +
+        "`deps: [{tag: TAG}]`. Tag names are letters, digits, '-', '_' and '.'.\n\nOptions:\n  -y, --yes  Do not ask before overriding or deleting\n",
+        Run);
+
+    private static Task<int> Run(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct) =>
+        (args.Count == 0 ? "list" : args[0]) switch
+        {
+            "list" or "ls" => ListAsync(ctx, args.Skip(1).ToList(), ct),
+            "add" => AddAsync(ctx, args.Skip(1).ToList(), ct),
+            "delete" or "rm" => DeleteAsync(ctx, args.Skip(1).ToList(), ct),
+            var other => throw new DstackException($"Unknown tags command '{other}': use list, add or delete. See: dstack tags --help"),
+        };
+
+    private static async Task<int> ListAsync(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
+    {
+        new ArgReader("tags list", args).Positionals(0);
+        var table = new Table("TAG", "RUN", "WORKFLOW", "ARTIFACTS", "CREATED");
+        var now = ctx.Time.GetUtcNow();
+        foreach (var tag in await new TagStore(ctx.Storage).ListAsync(ctx.Repo.Repo, ct))
+            table.Add(tag.Name, tag.RunName ?? "(uploaded)", tag.WorkflowName ?? "", string.Join(", ", tag.Artifacts.Select(a => a.Path)), RelativeTime.Format(tag.CreatedAt, now));
+        ctx.Out.Write(table.ToString());
+        return 0;
+    }
+
+    private static async Task<int> AddAsync(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
+    {
+        var reader = new ArgReader("tags add", args);
+        var yes = reader.Flag("-y", "--yes");
+        var folders = reader.Options("-a", "--artifact");
+        var positionals = reader.Positionals(2);
+        if (positionals.Count == 0) throw new DstackException("Name the tag: dstack tags add TAG RUN, or dstack tags add TAG -a PATH.");
+        var name = TagName.Validate(positionals[0]);
+        if (positionals.Count == 2 == folders.Count > 0 || positionals.Count < 2 && folders.Count == 0)
+            throw new DstackException("Tag either a run or local folders: dstack tags add TAG RUN, or dstack tags add TAG -a PATH [-a PATH ...].");
+        var tags = new TagStore(ctx.Storage);
+        var repo = ctx.Repo.Repo;
+        var exists = await tags.GetAsync(repo, name, ct) is not null;
+        if (exists && !yes && !Prompt.Confirm(ctx, $"The tag '{name}' already exists. Override it?")) return 1;
+
+        var tag = folders.Count > 0 ? await UploadAsync(ctx, name, folders, ct) : await FromRunAsync(ctx, name, positionals[1], ct);
+        if (exists) await tags.PutAsync(repo, tag, ct);
+        else if (!await tags.CreateAsync(repo, tag, ct))
+            throw new DstackException($"The tag '{name}' was just created by someone else; nothing was changed. `dstack tags add -y {name} …` overrides it.");
+        ctx.Err.WriteLine("OK");
+        return 0;
+    }
+
+    private static async Task<TagRecord> FromRunAsync(CliContext ctx, string name, string runName, CancellationToken ct)
+    {
+        var run = await ctx.FindRunAsync(runName, ct);
+        var view = await ctx.Monitor.ViewAsync(run, ct);
+        if (!view.IsFinished)
+            throw new DstackException($"The run '{runName}' is not finished yet; tag it when it ends (or submit with `dstack run -t {name}`).");
+        return new TagRecord
+        {
+            Name = name, RunName = run.RunName, WorkflowName = run.WorkflowName, User = run.User,
+            Artifacts = await new ArtifactStore(ctx.Storage).ListAsync(run, ct), CreatedAt = ctx.Time.GetUtcNow(),
+        };
+    }
+
+    private static async Task<TagRecord> UploadAsync(CliContext ctx, string name, IReadOnlyList<string> folders, CancellationToken ct)
+    {
+        var store = new ArtifactStore(ctx.Storage);
+        var artifacts = new List<ArtifactVersion>();
+        foreach (var folder in folders)
+        {
+            var full = Path.GetFullPath(folder, ctx.Cwd);
+            if (!Directory.Exists(full))
+                throw new DstackException($"'-a {folder}': no such folder. Name an existing folder to upload.");
+        }
+        foreach (var folder in folders)
+        {
+            var full = Path.GetFullPath(folder, ctx.Cwd);
+            var path = ArtifactPath(folder, full);
+            var bytes = SnapshotSize(full);
+            var bar = new ProgressBar($"Uploading '{path}'", bytes, ctx.Err);
+            var (id, manifest) = await store.Trees.SaveFolderAsync(full, ct);
+            bar.Add(bytes);
+            bar.Finish();
+            artifacts.Add(ArtifactStore.Describe(path, id, manifest, ctx.Time.GetUtcNow()));
+        }
+        return new TagRecord { Name = name, Artifacts = artifacts, CreatedAt = ctx.Time.GetUtcNow(), User = Environment.UserName };
+    }
+
+    /// <summary>A relative path inside the current folder keeps its shape (data/train); anything else is named by its folder.</summary>
+    private static string ArtifactPath(string given, string full)
+    {
+        var rel = given.Replace('\\', '/').TrimEnd('/');
+        if (rel.StartsWith("./", StringComparison.Ordinal)) rel = rel[2..];
+        return Path.IsPathRooted(rel) || rel.Split('/').Contains("..") || rel is "" or "." ? Path.GetFileName(full) : rel;
+    }
+
+    private static long SnapshotSize(string folder) =>
+        new DirectoryInfo(folder).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }).Sum(f => f.Length);
+
+    private static async Task<int> DeleteAsync(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
+    {
+        var reader = new ArgReader("tags delete", args);
+        var yes = reader.Flag("-y", "--yes");
+        var positionals = reader.Positionals(1);
+        if (positionals.Count == 0) throw new DstackException("Name the tag to delete: dstack tags delete TAG");
+        var name = TagName.Validate(positionals[0]);
+        var tags = new TagStore(ctx.Storage);
+        if (await tags.GetAsync(ctx.Repo.Repo, name, ct) is null)
+            throw new DstackException($"Tag '{name}' not found in {ctx.Repo.Repo}. `dstack tags list` shows the tags of this repo.");
+        if (!yes && !Prompt.Confirm(ctx, $"Delete the tag '{name}'?")) return 1;
+        await tags.DeleteAsync(ctx.Repo.Repo, name, ct);
+        ctx.Err.WriteLine("OK");
+        return 0;
+    }
+}

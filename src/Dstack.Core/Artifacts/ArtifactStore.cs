@@ -1,0 +1,52 @@
+using Dstack.Core.Models;
+using Dstack.Core.Storage;
+
+namespace Dstack.Core.Artifacts;
+
+/// <summary>
+/// Jobs' output folders, saved as content-addressed trees. A version becomes visible when its pointer
+/// is written, and that happens only after its manifest and every blob it names are stored.
+/// </summary>
+public sealed class ArtifactStore(IStorage storage)
+{
+    private readonly SnapshotStore _trees = new(storage);
+
+    public SnapshotStore Trees => _trees;
+
+    /// <summary>Saves <paramref name="folder"/> as the new version of a job's artifact.</summary>
+    public async Task<ArtifactVersion> SaveAsync(RepoRef repo, string run, int job, string path, string folder, DateTimeOffset now, CancellationToken ct, bool link = false)
+    {
+        var (id, manifest) = await _trees.SaveFolderAsync(folder, ct, link);
+        var version = Describe(path, id, manifest, now);
+        await PublishAsync(repo, run, job, version, ct);
+        return version;
+    }
+
+    /// <summary>Makes a version (whose manifest is stored) the artifact's current one.</summary>
+    public Task PublishAsync(RepoRef repo, string run, int job, ArtifactVersion version, CancellationToken ct) =>
+        storage.PutAsync(StoreKeys.Artifact(repo, run, job, version.Path), StoreJson.Serialize(version), ct);
+
+    public static ArtifactVersion Describe(string path, string manifestId, SnapshotManifest manifest, DateTimeOffset now)
+    {
+        var files = manifest.Entries.Where(e => !e.IsDir && e.LinkTarget is null).ToList();
+        return new ArtifactVersion(path, manifestId, files.Count, files.Sum(e => e.Size), now);
+    }
+
+    /// <summary>The current version of every artifact of every job of the run, ordered by job then path.</summary>
+    public async Task<IReadOnlyList<ArtifactVersion>> ListAsync(RunRecord run, CancellationToken ct)
+    {
+        var versions = new List<ArtifactVersion>();
+        foreach (var job in run.Jobs)
+            await foreach (var key in storage.ListAsync(StoreKeys.ArtifactsPrefix(run.Repo, run.RunName, job.Index), ct))
+                if (await storage.GetAsync(key, ct) is { } data)
+                    versions.Add(StoreJson.Deserialize<ArtifactVersion>(data));
+        return versions;
+    }
+
+    public Task<SnapshotManifest> GetManifestAsync(ArtifactVersion version, CancellationToken ct) =>
+        _trees.GetManifestAsync(version.Manifest, ct);
+
+    /// <summary>Writes the version's tree into <paramref name="dest"/> as fresh copies: writing to them never changes the store.</summary>
+    public Task MaterializeAsync(ArtifactVersion version, string dest, CancellationToken ct) =>
+        _trees.MaterializeAsync(version.Manifest, dest, ct);
+}

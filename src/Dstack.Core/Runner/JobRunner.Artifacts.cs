@@ -1,0 +1,95 @@
+using Dstack.Core.Artifacts;
+using Dstack.Core.Models;
+using Dstack.Core.Tags;
+
+namespace Dstack.Core.Runner;
+
+public sealed partial class JobRunner
+{
+    /// <summary>How often <c>mount: true</c> artifacts are saved while the job runs.</summary>
+    private static readonly TimeSpan LiveSaveInterval = TimeSpan.FromMilliseconds(500);
+
+    private sealed record Output(ArtifactRef Artifact, string Folder);
+
+    /// <summary>Puts each dep's artifacts at their paths, as fresh copies: the job may change them freely.</summary>
+    private async Task PlaceDepsAsync(JobContext job, string workingDir, CancellationToken ct)
+    {
+        var artifacts = new ArtifactStore(storage);
+        foreach (var dep in job.Run.Deps)
+            foreach (var version in dep.Artifacts)
+            {
+                var dest = ArtifactPaths.Resolve(workingDir, version.Path);
+                TryDelete(dest);
+                await artifacts.MaterializeAsync(version, dest, ct);
+            }
+    }
+
+    private static List<Output> PrepareOutputs(JobContext job, string root, string workingDir)
+    {
+        var outputs = new List<Output>();
+        foreach (var artifact in job.Spec.Artifacts)
+        {
+            var folder = ArtifactPaths.Resolve(workingDir, artifact.Path);
+            ArtifactPaths.PrepareOutput(folder, root);
+            outputs.Add(new Output(artifact, folder));
+        }
+        return outputs;
+    }
+
+    private async Task LiveSaveLoopAsync(JobContext job, List<Output> outputs, CancellationToken ct)
+    {
+        var store = new ArtifactStore(storage);
+        var savers = outputs.Where(o => o.Artifact.Mount)
+            .Select(o => new LiveArtifactSaver(store, job.Run.Repo, job.Run.RunName, job.Spec.Index, o.Artifact.Path, o.Folder, time))
+            .ToList();
+        if (savers.Count == 0) return;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                foreach (var saver in savers) await saver.SaveAsync(ct);
+                await Task.Delay(LiveSaveInterval, time, ct);
+            }
+            catch (OperationCanceledException) { return; }
+            catch (Exception e)
+            {
+                // A failing live save never kills the job; the final save still runs.
+                job.Logs.AppendLine($"dstack: saving artifacts while running failed: {e.Message}");
+                try { await Task.Delay(LiveSaveInterval, time, ct); } catch (OperationCanceledException) { return; }
+            }
+        }
+    }
+
+    /// <summary>Saves every output artifact; returns a failed state when that is not possible.</summary>
+    private async Task<JobState?> SaveOutputsAsync(JobContext job, List<Output> outputs, string root, CancellationToken ct)
+    {
+        await SetStateAsync(job, job.Progress(JobStatus.Uploading, time.GetUtcNow()), ct);
+        var store = new ArtifactStore(storage);
+        try
+        {
+            foreach (var output in outputs)
+            {
+                // Inside the working copy (deleted after the run) files can be taken by hard link instead of a copy.
+                var link = ArtifactPaths.IsInside(output.Folder, root);
+                await store.SaveAsync(job.Run.Repo, job.Run.RunName, job.Spec.Index, output.Artifact.Path, output.Folder, time.GetUtcNow(), ct, link);
+            }
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Errors.DstackException)
+        {
+            job.Logs.AppendLine($"dstack: saving artifacts failed: {e.Message}");
+            return Finished(job, JobStatus.Failed, TerminationReason.RunnerFailed, null, $"artifacts not saved: {e.Message}");
+        }
+    }
+
+    /// <summary><c>dstack run -t TAG</c>: the finished run's artifacts under the tag, replacing an older one of that name.</summary>
+    private async Task TagAsync(JobContext job, string tag, CancellationToken ct)
+    {
+        var run = job.Run;
+        await new TagStore(storage).PutAsync(run.Repo, new TagRecord
+        {
+            Name = tag, RunName = run.RunName, WorkflowName = run.WorkflowName, User = run.User,
+            Artifacts = await new ArtifactStore(storage).ListAsync(run, ct), CreatedAt = time.GetUtcNow(),
+        }, ct);
+    }
+}

@@ -1,0 +1,94 @@
+using Dstack.Core.Models;
+
+namespace Dstack.Core.Storage;
+
+/// <summary>
+/// Reclaims content that nothing references any more. References: every run's code snapshot, diff and
+/// deps; every artifact version; every tag. Content younger than the grace period is kept, so that a save
+/// in flight (blobs stored, manifest not yet published) is never cut from under it.
+/// </summary>
+public sealed class GarbageCollector(IStorage storage, TimeProvider time)
+{
+    /// <summary>What was deleted; <see cref="Bytes"/> is known only for <see cref="ReclaimAsync"/>.</summary>
+    public sealed record Result(int Manifests, int Blobs, long Bytes);
+
+    public async Task<Result> CollectAsync(TimeSpan grace, CancellationToken ct)
+    {
+        var (manifests, blobs) = await ReferencedAsync(ct);
+        var cutoff = time.GetUtcNow() - grace;
+        int deletedManifests = 0, deletedBlobs = 0;
+        long bytes = 0;
+        await foreach (var key in storage.ListAsync("snapshots/", ct))
+        {
+            var id = Path.GetFileNameWithoutExtension(key);
+            if (manifests.Contains(id) || !await IsOlderAsync(key, cutoff, ct)) continue;
+            await storage.DeleteAsync(key, ct);
+            deletedManifests++;
+        }
+        await foreach (var key in storage.ListAsync("blobs/", ct))
+        {
+            var hash = key[(key.LastIndexOf('/') + 1)..];
+            if (blobs.Contains(hash) || !await IsOlderAsync(key, cutoff, ct)) continue;
+            await storage.DeleteAsync(key, ct);
+            deletedBlobs++;
+        }
+        return new Result(deletedManifests, deletedBlobs, bytes);
+    }
+
+    /// <summary>
+    /// Reclaims, at once, what the given manifests (and blobs) used that nothing else references: for
+    /// <c>dstack rm</c>, which knows exactly what it removed.
+    /// </summary>
+    public async Task<Result> ReclaimAsync(IEnumerable<string> manifestIds, IEnumerable<string> blobIds, CancellationToken ct)
+    {
+        var candidateManifests = manifestIds.ToHashSet(StringComparer.Ordinal);
+        var candidateBlobs = blobIds.ToDictionary(b => b, _ => 0L, StringComparer.Ordinal);
+        foreach (var id in candidateManifests)
+            if (await storage.GetAsync(StoreKeys.Snapshot(id), ct) is { } data)
+                foreach (var entry in StoreJson.Deserialize<SnapshotManifest>(data).Entries)
+                    if (entry.Blob is { } blob) candidateBlobs[blob] = entry.Size;
+        var (manifests, blobs) = await ReferencedAsync(ct);
+        int deletedManifests = 0, deletedBlobs = 0;
+        long bytes = 0;
+        foreach (var id in candidateManifests.Where(id => !manifests.Contains(id)))
+        {
+            await storage.DeleteAsync(StoreKeys.Snapshot(id), ct);
+            deletedManifests++;
+        }
+        foreach (var (hash, size) in candidateBlobs.Where(b => !blobs.Contains(b.Key)))
+        {
+            bytes += size;
+            await storage.DeleteAsync(StoreKeys.Blob(hash), ct);
+            deletedBlobs++;
+        }
+        return new Result(deletedManifests, deletedBlobs, bytes);
+    }
+
+    private async Task<bool> IsOlderAsync(string key, DateTimeOffset cutoff, CancellationToken ct) =>
+        await storage.GetModifiedAsync(key, ct) is { } modified && modified <= cutoff;
+
+    private async Task<(HashSet<string> Manifests, HashSet<string> Blobs)> ReferencedAsync(CancellationToken ct)
+    {
+        var manifests = new HashSet<string>(StringComparer.Ordinal);
+        var blobs = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var key in storage.ListAsync("repos/", ct))
+        {
+            if (key.EndsWith("/run.json", StringComparison.Ordinal) && await storage.GetAsync(key, ct) is { } run)
+            {
+                var record = StoreJson.Deserialize<RunRecord>(run);
+                manifests.Add(record.Code.SnapshotId);
+                if (record.Code.DiffBlob is { } diff) blobs.Add(diff);
+                foreach (var dep in record.Deps) manifests.UnionWith(dep.Artifacts.Select(a => a.Manifest));
+            }
+            else if (key.Contains("/artifacts/", StringComparison.Ordinal) && key.EndsWith(".json", StringComparison.Ordinal) && await storage.GetAsync(key, ct) is { } pointer)
+                manifests.Add(StoreJson.Deserialize<ArtifactVersion>(pointer).Manifest);
+            else if (key.Contains("/tags/", StringComparison.Ordinal) && await storage.GetAsync(key, ct) is { } tag)
+                manifests.UnionWith(StoreJson.Deserialize<TagRecord>(tag).Artifacts.Select(a => a.Manifest));
+        }
+        foreach (var id in manifests)
+            if (await storage.GetAsync(StoreKeys.Snapshot(id), ct) is { } data)
+                foreach (var entry in StoreJson.Deserialize<SnapshotManifest>(data).Entries)
+                    if (entry.Blob is { } blob) blobs.Add(blob);
+        return (manifests, blobs);
+    }
+}

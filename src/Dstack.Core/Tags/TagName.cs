@@ -1,0 +1,16 @@
+using System.Text.RegularExpressions;
+using Dstack.Core.Errors;
+
+namespace Dstack.Core.Tags;
+
+/// <summary>Tag names: letters, digits, <c>-</c>, <c>_</c> and <c>.</c>, unique within a repo.</summary>
+public static partial class TagName
+{
+    public static string Validate(string name) =>
+        Valid().IsMatch(name) && name is not "." and not ".."
+            ? name
+            : throw new DstackException($"Invalid tag name '{name}': use letters, digits, '-', '_' and '.' only (e.g. model-v1.2).");
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,128}$")]
+    private static partial Regex Valid();
+}
