@@ -13,7 +13,12 @@ public sealed class StoreJsonTests
         var run = new RunRecord
         {
             RunName = "wet-mangust-1", Repo = new RepoRef("acme", "widgets"), WorkflowName = "train", ProviderName = "bash",
-            SubmittedAt = At, Args = new List<string> { "--epochs", "3" }, User = "Ada", RestartOf = "dry-fox-2",
+            SubmittedAt = At, Args = new List<string> { "--epochs", "3" }, User = "Ada", RestartOf = "dry-fox-2", TagOnDone = "v2",
+            Deps = new List<ResolvedDep>
+            {
+                new() { Kind = DepSource.Tag, Name = "other/repo/data", Repo = new RepoRef("other", "repo"), RunName = "wet-fox-1",
+                        Artifacts = new List<ArtifactVersion> { new("data", "m1", 3, 42, At) } },
+            },
             Code = new RepoSnapshotInfo { Branch = "main", Commit = "abc", DiffBlob = "d1", UntrackedFiles = 2, SnapshotId = "s1", IsGit = true },
             Jobs = new List<JobSpec>
             {
@@ -40,6 +45,17 @@ public sealed class StoreJsonTests
             StartedAt = At, FinishedAt = At.AddSeconds(5), Ports = new List<int> { 8080, 8081 }, Host = "box",
         };
         StoreJson.Deserialize<JobState>(StoreJson.Serialize(state)).ShouldBeEquivalentTo(state);
+    }
+
+    [Fact]
+    public void Tag_RoundTrips_WithArtifacts()
+    {
+        var tag = new TagRecord
+        {
+            Name = "v1", RunName = "wet-fox-1", WorkflowName = "train", User = "Ada", CreatedAt = At,
+            Artifacts = new List<ArtifactVersion> { new("model", "m2", 1, 8, At), new("/cache/x", "m3", 0, 0, At) },
+        };
+        StoreJson.Deserialize<TagRecord>(StoreJson.Serialize(tag)).ShouldBeEquivalentTo(tag);
     }
 
     [Fact]
