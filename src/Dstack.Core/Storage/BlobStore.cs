@@ -19,7 +19,7 @@ public sealed class BlobStore(IStorage storage)
     /// </summary>
     public async Task<string> PutFileAsync(string path, CancellationToken ct, bool link = false)
     {
-        var hash = await HashFileAsync(path, ct);
+        var hash = await FileHashCache.HashAsync(path, ct);
         var key = StoreKeys.Blob(hash);
         if (await storage.ExistsAsync(key, ct)) return hash;
         if (link && storage is ILocalFileAccess local && local.TryLink(key, path)) return hash;
