@@ -1,0 +1,28 @@
+using Dstack.Core.Artifacts;
+using Dstack.Core.Models;
+using Dstack.Core.Storage;
+
+// save STORE FOLDER [--copy]   : saves FOLDER as a job artifact (hard links, as the runner does; --copy as tags add -a does)
+// place STORE DEST             : materialises the last saved version into DEST, as a dep
+if (args.Length < 3) { Console.Error.WriteLine("usage: save STORE FOLDER [--copy] | place STORE DEST"); return 2; }
+var storage = new LocalStorage(args[1]);
+var store = new ArtifactStore(storage);
+var repo = new RepoRef("bench", "bench");
+switch (args[0])
+{
+    case "save":
+        var version = await store.SaveAsync(repo, "bench-run-1", 0, "data", Path.GetFullPath(args[2]), DateTimeOffset.UtcNow, default, link: !args.Contains("--copy"));
+        Console.Error.WriteLine($"{version.Files} files, {version.Bytes} bytes");
+        return 0;
+    case "place":
+        var versions = await store.ListAsync(new RunRecord
+        {
+            RunName = "bench-run-1", Repo = repo, ProviderName = "bash", SubmittedAt = default,
+            Code = new RepoSnapshotInfo { SnapshotId = "" }, Jobs = [new JobSpec { Commands = [] }],
+        }, default);
+        await store.MaterializeAsync(versions.Single(), args[2], default);
+        return 0;
+    default:
+        Console.Error.WriteLine($"unknown command {args[0]}");
+        return 2;
+}
