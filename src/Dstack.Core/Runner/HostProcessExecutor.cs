@@ -28,6 +28,8 @@ public sealed class HostProcessExecutor : IJobExecutor
     private sealed class HostJob : IRunningJob
     {
         private readonly Process _process;
+        private volatile bool _terminating;
+        private volatile bool _killed;
 
         public HostJob(Process process, Action<ReadOnlySpan<byte>> output)
         {
@@ -41,8 +43,17 @@ public sealed class HostProcessExecutor : IJobExecutor
         public long StartTicks { get; }
         public Task<int> Completion { get; }
 
-        public void Terminate() => PosixProcess.SignalGroup(Pid, PosixProcess.SigTerm);
-        public void Kill() => PosixProcess.SignalGroup(Pid, PosixProcess.SigKill);
+        public void Terminate()
+        {
+            _terminating = true;
+            PosixProcess.SignalGroup(Pid, PosixProcess.SigTerm);
+        }
+
+        public void Kill()
+        {
+            _killed = true;
+            PosixProcess.SignalGroup(Pid, PosixProcess.SigKill);
+        }
 
         private async Task<int> RunAsync(Action<ReadOnlySpan<byte>> output)
         {
@@ -58,6 +69,13 @@ public sealed class HostProcessExecutor : IJobExecutor
 
         private async Task EndGroupAsync()
         {
+            if (_terminating)
+            {
+                // A graceful stop is under way: the shell may exit at once on SIGTERM while its children still
+                // clean up. They keep the whole grace period; the runner's Kill at its end finishes them.
+                while (!_killed && PosixProcess.GroupExists(Pid)) await Task.Delay(50);
+                return;
+            }
             if (!PosixProcess.SignalGroup(Pid, PosixProcess.SigTerm)) return;
             for (var i = 0; i < 20 && PosixProcess.GroupExists(Pid); i++) await Task.Delay(50);
             PosixProcess.SignalGroup(Pid, PosixProcess.SigKill);

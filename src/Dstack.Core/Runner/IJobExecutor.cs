@@ -17,6 +17,11 @@ public interface IRunningJob
     long StartTicks { get; }
     /// <summary>The exit code, once the job has exited and its output is drained (128+N when killed by signal N).</summary>
     Task<int> Completion { get; }
+    /// <summary>
+    /// SIGTERM to the group. From then on <see cref="Completion"/> also waits for whatever the job started, however long
+    /// it takes (it may outlive the job's shell): the caller gives the grace period and ends it with <see cref="Kill"/>.
+    /// </summary>
     void Terminate();
+    /// <summary>SIGKILL to the group; idempotent.</summary>
     void Kill();
 }

@@ -7,7 +7,7 @@ namespace Dstack.EndToEnd.Tests.Support;
 /// A temporary git repository and a temporary <c>DSTACK_HOME</c>, and a way to run the real
 /// <c>dstack</c> binary in them. Disposing aborts whatever runs are left and removes both.
 /// </summary>
-public sealed class Sandbox : IAsyncDisposable
+public sealed partial class Sandbox : IAsyncDisposable
 {
     public Sandbox(bool git = true, string origin = "https://github.com/acme/widgets.git")
     {
@@ -16,6 +16,8 @@ public sealed class Sandbox : IAsyncDisposable
         Repo = Path.Combine(Root, "widgets");
         Directory.CreateDirectory(Repo);
         Directory.CreateDirectory(Home);
+        Directory.CreateDirectory(Signals);
+        Env["E2E_SIGNALS"] = Signals;
         if (!git) return;
         Git("init", "-q", "-b", "main");
         Git("config", "user.name", "Ada Tester");
@@ -93,6 +95,9 @@ public sealed class Sandbox : IAsyncDisposable
         foreach (var (k, v) in Env) psi.Environment[k] = v;
         return Process.Start(psi)!;
     }
+
+    /// <summary>Starts dstack and follows its output while it runs (see <see cref="LiveDstack"/>).</summary>
+    public LiveDstack StartLive(params string[] args) => new(Start(args), $"dstack {string.Join(' ', args)}");
 
     /// <summary>The run name printed by <c>dstack run -d</c>.</summary>
     public async Task<string> RunDetachedAsync(params string[] args)

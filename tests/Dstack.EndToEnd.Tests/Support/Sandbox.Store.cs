@@ -1,0 +1,57 @@
+using System.Text.Json;
+
+namespace Dstack.EndToEnd.Tests.Support;
+
+/// <summary>What dstack left under <c>$DSTACK_HOME</c>, and the run table as <c>dstack ps</c> prints it.</summary>
+public sealed partial class Sandbox
+{
+    public const string Owner = "acme";
+    public const string RepoName = "widgets";
+
+    public string ReposDir => Path.Combine(Home, "repos");
+
+    public string RunDir(string run, string owner = Owner, string name = RepoName) =>
+        Path.Combine(ReposDir, owner, name, "runs", run);
+
+    public string JobDir(string run, string owner = Owner, string name = RepoName) =>
+        Path.Combine(RunDir(run, owner, name), "jobs", "0");
+
+    /// <summary>Every file dstack stored under <c>$DSTACK_HOME/repos</c> (none when the folder is missing).</summary>
+    public IReadOnlyList<string> StoredRepoFiles() =>
+        Directory.Exists(ReposDir) ? Directory.GetFiles(ReposDir, "*", SearchOption.AllDirectories) : [];
+
+    /// <summary>The runner's pid, from the job's <c>launch.json</c>.</summary>
+    public Task<int> RunnerPidAsync(string run) => ReadIntAsync(Path.Combine(JobDir(run), "launch.json"), "pid");
+
+    /// <summary>The job's (process group leader's) pid, from the runner's <c>heartbeat.json</c> once the job started.</summary>
+    public Task<int> JobPidAsync(string run) => ReadIntAsync(Path.Combine(JobDir(run), "heartbeat.json"), "job_pid");
+
+    private static Task<int> ReadIntAsync(string file, string property) =>
+        Eventually.ReturnsAsync(() => Task.FromResult(TryReadInt(file, property)), v => v > 0, TimeSpan.FromSeconds(30), $"'{property}' in {file}");
+
+    private static int TryReadInt(string file, string property)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(file));
+            return doc.RootElement.TryGetProperty(property, out var value) ? value.GetInt32() : 0;
+        }
+        catch (IOException) { return 0; }
+        catch (JsonException) { return 0; }
+    }
+
+    /// <summary>The rows of <c>dstack ps ARGS</c>, cells cut at the header's column starts.</summary>
+    public async Task<IReadOnlyList<PsRow>> PsAsync(params string[] args)
+    {
+        var ps = await DstackAsync(["ps", .. args]);
+        if (ps.ExitCode != 0) throw new InvalidOperationException($"dstack ps failed: {ps}");
+        return PsRow.Parse(ps.StdOut);
+    }
+
+    /// <summary>The run's row in <c>dstack ps RUN</c>.</summary>
+    public async Task<PsRow> RowAsync(string run) => (await PsAsync(run)).Single(r => r.Run == run);
+
+    /// <summary>Waits until the run is finished (any final status) and returns its row.</summary>
+    public async Task<PsRow> WaitFinishedAsync(string run, TimeSpan? timeout = null) =>
+        await Eventually.ReturnsAsync(() => RowAsync(run), r => r.IsFinished, timeout ?? TimeSpan.FromSeconds(30), $"{run} to finish");
+}
