@@ -6,10 +6,12 @@ namespace Dstack.Core.Logs;
 
 /// <summary>
 /// Batches a job's output into numbered chunks in the store: one object per flush, never rewritten,
-/// so a reader can follow it on any store. Thread-safe; <see cref="FlushAsync"/> is called on a timer and at the end.
+/// so a reader can follow it on any store. Secrets are masked before anything is stored.
+/// Thread-safe; <see cref="FlushAsync"/> is called on a timer and at the end.
 /// </summary>
-public sealed class LogWriter(IStorage storage, RepoRef repo, string run, int job, TimeProvider time)
+public sealed class LogWriter(IStorage storage, RepoRef repo, string run, int job, TimeProvider time, SecretMasker? masker = null)
 {
+    private readonly SecretMasker _masker = masker ?? SecretMasker.None;
     private readonly object _gate = new();
     private readonly List<LogEntry> _pending = [];
     private readonly List<byte> _partial = [];
@@ -38,7 +40,7 @@ public sealed class LogWriter(IStorage storage, RepoRef repo, string run, int jo
         lock (_gate)
         {
             if (_partial.Count > 0 && (final || time.GetUtcNow() - _partialAt > TimeSpan.FromMilliseconds(500)))
-                TakeLine(endsLine: false);
+                TakeLine(endsLine: false, final);
             if (_pending.Count == 0) return;
             batch = [.. _pending];
             _pending.Clear();
@@ -50,10 +52,21 @@ public sealed class LogWriter(IStorage storage, RepoRef repo, string run, int jo
     /// <summary>A line from dstack itself (not the job), e.g. a failure reason.</summary>
     public void AppendLine(string text) => Append(Encoding.UTF8.GetBytes(text + "\n"));
 
-    private void TakeLine(bool endsLine)
+    private void TakeLine(bool endsLine, bool final = true)
     {
-        var text = Encoding.UTF8.GetString(_partial.ToArray()).TrimEnd('\r');
-        _pending.Add(new LogEntry(_partialAt, text, endsLine));
+        var text = _masker.Apply(Encoding.UTF8.GetString(_partial.ToArray()));
         _partial.Clear();
+        if (!endsLine && !final)
+        {
+            // Hold back what may be the start of a secret the next write completes.
+            var pending = _masker.PendingSuffix(text);
+            if (pending > 0)
+            {
+                _partial.AddRange(Encoding.UTF8.GetBytes(text[^pending..]));
+                text = text[..^pending];
+                if (text.Length == 0) return;
+            }
+        }
+        _pending.Add(new LogEntry(_partialAt, endsLine ? text.TrimEnd('\r') : text, endsLine));
     }
 }

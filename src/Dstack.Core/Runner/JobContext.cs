@@ -18,6 +18,7 @@ internal sealed class JobContext(RunRecord run, JobSpec spec, LogWriter logs)
     public IReadOnlyList<int> Ports { get; set; } = [];
     public DateTimeOffset? StartedAt { get; set; }
     public IRunningJob? Process { get; set; }
+    public IReadOnlyDictionary<string, string> Secrets { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The stop the runner has acted on, if any.</summary>
     public StopMode? StopMode { get { lock (_gate) return _acted ?? _requested; } }

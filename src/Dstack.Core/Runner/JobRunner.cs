@@ -21,8 +21,10 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
         var state = await _runs.GetStateAsync(repo, runName, jobIndex, ct);
         if (state is null || state.Status != JobStatus.Submitted) return 0; // someone else ran (or ended) it
 
-        var logs = new LogWriter(storage, repo, runName, jobIndex, time);
-        var job = new JobContext(run, spec, logs);
+        // Secret values are read here, by the runner alone, and masked in everything the job prints.
+        var secrets = (await new Secrets.SecretStore(storage).ListAsync(repo, ct)).ToDictionary(s => s.Name, s => s.Value, StringComparer.Ordinal);
+        var logs = new LogWriter(storage, repo, runName, jobIndex, time, new SecretMasker(secrets.Values));
+        var job = new JobContext(run, spec, logs) { Secrets = secrets };
         using var stopSignal = System.Runtime.InteropServices.PosixSignalRegistration.Create(
             System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; job.RequestStop(abort: false); });
         using var beatCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -65,7 +67,7 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
         var outputs = PrepareOutputs(job, root, workingDir);
 
         job.Ports = PortAllocator.Allocate(job.Spec.Ports);
-        var env = JobEnvironment.Build(SystemEnvironment(), job.Run, job.Spec, job.Ports, new Dictionary<string, string>());
+        var env = JobEnvironment.Build(SystemEnvironment(), job.Run, job.Spec, job.Ports, job.Secrets);
         var script = root + ".sh";
         await File.WriteAllTextAsync(script, JobEnvironment.Script(job.Spec.Commands), ct);
 

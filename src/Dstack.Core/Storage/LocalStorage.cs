@@ -142,13 +142,33 @@ public sealed partial class LocalStorage(string root) : IStorage, ILocalFileAcce
     [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "link", StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
     private static partial int Link(string existing, string created);
 
-    private static string WriteTemp(string path, ReadOnlySpan<byte> data)
+    private string WriteTemp(string path, ReadOnlySpan<byte> data)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var isPrivate = path.StartsWith(Path.Combine(Root, StoreKeys.PrivatePrefix), StringComparison.Ordinal);
+        var dir = Path.GetDirectoryName(path)!;
+        if (isPrivate) CreatePrivateDirectory(dir);
+        else Directory.CreateDirectory(dir);
         var temp = TempNameFor(path);
-        using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None))
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 1 };
+        if (isPrivate && !OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var stream = new FileStream(temp, options))
             stream.Write(data);
         return temp;
+    }
+
+    /// <summary>Folders of private keys are the owner's alone (0700), from the prefix down.</summary>
+    private void CreatePrivateDirectory(string dir)
+    {
+        var top = Path.Combine(Root, StoreKeys.PrivatePrefix.TrimEnd('/'));
+        var relative = Path.GetRelativePath(top, dir);
+        var current = top;
+        foreach (var part in relative == "." ? [] : relative.Split(Path.DirectorySeparatorChar).Prepend(""))
+        {
+            current = part.Length == 0 ? current : Path.Combine(current, part);
+            if (Directory.Exists(current)) continue;
+            if (OperatingSystem.IsWindows()) Directory.CreateDirectory(current);
+            else Directory.CreateDirectory(current, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
     }
 
     private static string TempNameFor(string path) => $"{path}.{Guid.NewGuid():N}.tmp~";

@@ -25,6 +25,14 @@ public static partial class StoreJson
                 case SnapshotManifest m: WriteManifest(w, m); break;
                 case ArtifactVersion a: WriteArtifact(w, a); break;
                 case TagRecord t: WriteTag(w, t); break;
+                case SecretRecord s:
+                    w.WriteStartObject();
+                    w.WriteString("name", s.Name);
+                    w.WriteString("value", s.Value);
+                    w.WriteString("created_at", s.CreatedAt);
+                    w.WriteString("updated_at", s.UpdatedAt);
+                    w.WriteEndObject();
+                    break;
                 default: throw new NotSupportedException($"No stored form for {typeof(T).Name}.");
             }
         }
@@ -45,6 +53,7 @@ public static partial class StoreJson
             var t when t == typeof(SnapshotManifest) => ReadManifest(e),
             var t when t == typeof(ArtifactVersion) => ReadArtifact(e),
             var t when t == typeof(TagRecord) => ReadTag(e),
+            var t when t == typeof(SecretRecord) => new SecretRecord(e.Str("name") ?? "", e.Str("value") ?? "", e.Time("created_at"), e.Time("updated_at")),
             _ => throw new NotSupportedException($"No stored form for {typeof(T).Name}."),
         };
         return (T)value;

@@ -28,6 +28,14 @@ public static class StoreKeys
     public static string TagsPrefix(RepoRef repo) => $"{RepoPrefix(repo)}tags/";
     public static string Tag(RepoRef repo, string name) => $"{TagsPrefix(repo)}{name}.json";
 
+    /// <summary>
+    /// Secrets live apart from run state so that access to them can be limited on their own
+    /// (a local store writes everything under this prefix readable by the owner alone).
+    /// </summary>
+    public const string PrivatePrefix = "secrets/";
+    public static string SecretsPrefix(RepoRef repo) => $"{PrivatePrefix}{repo.Owner}/{repo.Name}/";
+    public static string Secret(RepoRef repo, string name) => $"{SecretsPrefix(repo)}{name}.json";
+
     /// <summary>Create-only markers that make run names unique across the whole store.</summary>
     public const string RunNamesPrefix = "run-names/";
     public static string RunName(string name) => $"{RunNamesPrefix}{name}";

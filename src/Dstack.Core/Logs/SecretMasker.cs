@@ -1,0 +1,57 @@
+using System.Text;
+
+namespace Dstack.Core.Logs;
+
+/// <summary>
+/// Replaces secret values in log text with <c>***</c>: each value as is, base64-encoded (with and without
+/// padding), URL-encoded, and each line of a multi-line value. Values shorter than
+/// <see cref="MinLength"/> are left alone: masking "1" would wreck every log.
+/// </summary>
+public sealed class SecretMasker
+{
+    public const int MinLength = 3;
+    public const string Mask = "***";
+    private readonly string[] _forms;
+
+    public SecretMasker(IEnumerable<string> values)
+    {
+        _forms = values.Where(v => v.Length >= MinLength).SelectMany(Forms)
+            .Where(f => f.Length >= MinLength).Distinct(StringComparer.Ordinal)
+            .OrderByDescending(f => f.Length).ToArray();
+    }
+
+    public static SecretMasker None { get; } = new([]);
+
+    public bool IsEmpty => _forms.Length == 0;
+
+    public string Apply(string text)
+    {
+        foreach (var form in _forms)
+            if (text.Contains(form, StringComparison.Ordinal)) text = text.Replace(form, Mask, StringComparison.Ordinal);
+        return text;
+    }
+
+    /// <summary>
+    /// How many characters at the end of <paramref name="text"/> could be the start of a secret: output that
+    /// must wait for the next write before it is shown, so a value split across two writes is still masked.
+    /// </summary>
+    public int PendingSuffix(string text)
+    {
+        var longest = 0;
+        foreach (var form in _forms)
+            for (var n = Math.Min(form.Length - 1, text.Length); n > longest; n--)
+                if (text.AsSpan(text.Length - n).SequenceEqual(form.AsSpan(0, n))) { longest = n; break; }
+        return longest;
+    }
+
+    private static IEnumerable<string> Forms(string value)
+    {
+        yield return value;
+        var base64 = Convert.ToBase64String(Encoding.UTF8.GetBytes(value));
+        yield return base64;
+        yield return base64.TrimEnd('=');
+        yield return Uri.EscapeDataString(value);
+        yield return System.Net.WebUtility.UrlEncode(value);
+        foreach (var line in value.Split('\n')) yield return line.TrimEnd('\r');
+    }
+}
