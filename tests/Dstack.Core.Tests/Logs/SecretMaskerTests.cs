@@ -1,0 +1,52 @@
+using System.Text;
+using Dstack.Core.Logs;
+using Dstack.Core.Models;
+using Dstack.Core.Storage;
+
+namespace Dstack.Core.Tests.Logs;
+
+public sealed class SecretMaskerTests
+{
+    private static readonly SecretMasker Masker = new(["s3cr3t/va=lue", "ab"]);
+
+    [Theory]
+    [InlineData("token=s3cr3t/va=lue!", "token=***!")]
+    [InlineData("czNjcjN0L3ZhPWx1ZQ==", "***")] // base64
+    [InlineData("s3cr3t%2Fva%3Dlue", "***")]    // URL-encoded
+    [InlineData("ab is too short to mask", "ab is too short to mask")]
+    public void Apply_MasksEveryForm(string text, string expected) => Masker.Apply(text).ShouldBe(expected);
+
+    [Fact]
+    public void PendingSuffix_IsTheLongestSecretStartAtTheEnd()
+    {
+        Masker.PendingSuffix("value: s3cr").ShouldBe(4);
+        Masker.PendingSuffix("nothing here").ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Writer_SecretSplitAcrossWritesAndFlushes_IsStillMasked()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "dstack-mask-" + Guid.NewGuid().ToString("N"));
+        var storage = new LocalStorage(root);
+        var repo = new RepoRef("acme", "widgets");
+        var time = new ManualTime();
+        var writer = new LogWriter(storage, repo, "run-1", 0, time, Masker);
+
+        writer.Append(Encoding.UTF8.GetBytes("key=s3cr3t"));
+        time.Advance(TimeSpan.FromSeconds(1));                // the partial line is old enough to flush
+        await writer.FlushAsync(final: false, default);
+        writer.Append(Encoding.UTF8.GetBytes("/va=lue done\n"));
+        await writer.FlushAsync(final: true, default);
+
+        var text = string.Concat((await new LogReader(storage, repo, "run-1", 0).ReadNewAsync(default)).Select(e => e.Text + (e.EndsLine ? "\n" : "")));
+        text.ShouldBe("key=*** done\n");
+        Directory.Delete(root, recursive: true);
+    }
+
+    private sealed class ManualTime : TimeProvider
+    {
+        private DateTimeOffset _now = DateTimeOffset.UnixEpoch.AddYears(50);
+        public override DateTimeOffset GetUtcNow() => _now;
+        public void Advance(TimeSpan by) => _now += by;
+    }
+}
