@@ -15,7 +15,7 @@ public sealed class LogFollower(CliContext ctx, Stream output)
         : TimeSpan.FromMilliseconds(150);
 
     /// <summary>Returns the run's view when done (follow), or after one pass.</summary>
-    public async Task<RunView> RunAsync(RunRecord run, DateTimeOffset? since, bool follow, CancellationToken ct)
+    public async Task<RunView> RunAsync(RunRecord run, DateTimeOffset? since, bool follow, CancellationToken ct, Action<RunView>? onView = null)
     {
         var readers = run.Jobs.Select(j => new LogReader(ctx.Storage, run.Repo, run.RunName, j.Index)).ToList();
         var monitor = ctx.Monitor;
@@ -23,6 +23,7 @@ public sealed class LogFollower(CliContext ctx, Stream output)
         while (true)
         {
             var view = await monitor.ViewAsync(run, ct);
+            onView?.Invoke(view);
             await PrintNewAsync(readers, since, ct);
             if (!follow || view.IsFinished) return view;
             await Task.Delay(PollDelay(ctx.Time.GetUtcNow() - started), ctx.Time, ct);

@@ -10,6 +10,23 @@ namespace Dstack.Cli;
 /// </summary>
 public sealed class RunAttachment(CliContext ctx, RunRecord run)
 {
+    private string? _announced;
+
+    /// <summary>Says, once each, why the run waits and where its ports are.</summary>
+    private void Announce(RunView view)
+    {
+        var state = view.State;
+        var line = state.Status switch
+        {
+            JobStatus.Pending when state.Detail is { } why => $"Pending: {why}",
+            JobStatus.Running when state.Ports.Count > 0 => "Ports: " + string.Join(" ", state.Ports.Select(p => $"http://127.0.0.1:{p}")),
+            _ => null,
+        };
+        if (line is null || line == _announced) return;
+        _announced = line;
+        ctx.Err.WriteLine(Output.Ansi.Grey(line));
+    }
+
     /// <summary>The run's final view, or null when the user detached.</summary>
     public async Task<RunView?> FollowAsync(CancellationToken ct)
     {
@@ -30,7 +47,7 @@ public sealed class RunAttachment(CliContext ctx, RunRecord run)
             {
                 try
                 {
-                    return await follower.RunAsync(run, since: null, follow: true, current.Token);
+                    return await follower.RunAsync(run, since: null, follow: true, current.Token, Announce);
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {

@@ -1,4 +1,5 @@
 using Dstack.Cli.Output;
+using Dstack.Core.Models;
 using Dstack.Core.Runs;
 
 namespace Dstack.Cli.Verbs;
@@ -65,9 +66,14 @@ public static class PsVerb
 
     private static string Reason(Core.Models.JobState state)
     {
-        var text = state.ReasonText;
-        if (state.Status == Core.Models.JobStatus.Running && state.Ports.Count > 0)
-            text = string.Join(" ", state.Ports.Select(p => $"http://127.0.0.1:{p}"));
-        return text;
+        var parts = new List<string>();
+        if (state.Status == Core.Models.JobStatus.Pending && state.Detail is { } waiting) parts.Add(waiting);
+        else if (state.ReasonText is { Length: > 0 } reason) parts.Add(reason);
+        if (!state.Status.IsFinished())
+        {
+            if (state.Ports.Count > 0) parts.Add(string.Join(" ", state.Ports.Select(p => $"http://127.0.0.1:{p}")));
+            if (state.Note is { } note) parts.Add(note);
+        }
+        return string.Join("; ", parts);
     }
 }

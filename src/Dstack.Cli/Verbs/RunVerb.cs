@@ -39,14 +39,19 @@ public static class RunVerb
         CheckRequirements(workflow, root);
         var callerEnv = CallerEnvironment();
         IReadOnlyList<JobSpec> Build(string runName) => provider.BuildJobs(workflow, new ProviderContext(runName, workflowArgs, callerEnv));
-        Build("validating-run-0"); // templating errors surface before anything is stored
+        // Template errors and requests this machine can never meet surface before anything is stored.
+        var compute = ctx.Compute;
+        var capacity = await compute.GetCapacityAsync(ct);
+        foreach (var job in Build("validating-run-0"))
+            if (Core.Compute.ResourceFit.WhyNever(job.Resources, capacity) is { } never)
+                throw new DstackException($"{Capitalized(never)}. Lower the request in `resources`, or run it where that fits.");
 
         StageTrace.Mark("run: jobs built");
         var repo = await RepoCapture.CaptureAsync(ctx.Cwd, ct);
         StageTrace.Mark("run: repo captured");
         var deps = await new DepResolver(ctx.Storage).ResolveAsync(repo.Repo, workflow.Deps, ct);
         if (!repo.IsGit) ctx.Err.WriteLine(Ansi.Grey($"Note: {repo.Root} is not a git repository; running the folder as it is."));
-        var submitter = new RunSubmitter(ctx.Storage, ctx.Compute, ctx.Time, ctx.Home);
+        var submitter = new RunSubmitter(ctx.Storage, compute, ctx.Time, ctx.Home);
         var run = await submitter.SubmitAsync(
             new SubmitRequest(repo, workflows.Find(name) is null ? null : name, provider.Name, workflowArgs, Build, deps, options.Tag), ct);
         StageTrace.Mark("run: submitted");
@@ -142,6 +147,8 @@ public static class RunVerb
         return "Usage: dstack run WORKFLOW [ARGS...]\n\nWorkflows:\n" +
                string.Concat(workflows.All.Select(w => $"  {w.Name.PadRight(width)}  {w.Help ?? ""}".TrimEnd() + "\n"));
     }
+
+    private static string Capitalized(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
 
     private static Dictionary<string, string> CallerEnvironment()
     {

@@ -22,6 +22,7 @@ public static class RunnerVerb
         var options = new RunnerOptions
         {
             WorkRoot = Path.Combine(ctx.Home, "tmp", "work"),
+            SchedulerRoot = Path.Combine(ctx.Home, "tmp", "scheduler"),
             StopGrace = Environment.GetEnvironmentVariable("DSTACK_STOP_GRACE_SECONDS") is { } g
                 ? TimeSpan.FromSeconds(double.Parse(g, CultureInfo.InvariantCulture)) : TimeSpan.FromSeconds(10),
         };

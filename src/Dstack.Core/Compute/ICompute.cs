@@ -14,6 +14,9 @@ public interface ICompute
     Task<LaunchInfo> StartRunnerAsync(RunnerTarget target, CancellationToken ct);
     Task<bool?> IsRunnerAliveAsync(LaunchInfo launch, CancellationToken ct);
     Task KillRunnerAsync(LaunchInfo launch, CancellationToken ct);
+
+    /// <summary>The most any one job can get here, checked before submitting.</summary>
+    Task<ComputeCapacity> GetCapacityAsync(CancellationToken ct);
 }
 
 /// <summary>The job a runner is started for, and the store it reads it from.</summary>

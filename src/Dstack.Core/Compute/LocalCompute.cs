@@ -51,6 +51,8 @@ public sealed class LocalCompute(IReadOnlyList<string> runnerCommand, TimeProvid
         return Task.CompletedTask;
     }
 
+    public Task<ComputeCapacity> GetCapacityAsync(CancellationToken ct) => LocalCapacity.DetectAsync(ct);
+
     public static IEnumerable<string> RunnerArgs(RunnerTarget target) =>
         ["runner", "--repo", target.Repo.Id, "--run", target.RunName, "--job", target.JobIndex.ToString(CultureInfo.InvariantCulture)];
 }

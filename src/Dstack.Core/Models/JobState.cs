@@ -15,6 +15,8 @@ public sealed record JobState
     public DateTimeOffset? FinishedAt { get; init; }
     public IReadOnlyList<int> Ports { get; init; } = [];
     public string? Host { get; init; }
+    /// <summary>Something the user should know about how the job runs, e.g. that limits are not enforced.</summary>
+    public string? Note { get; init; }
 
     public string ReasonText => Reason.Describe(ExitCode, Detail);
 }

@@ -11,6 +11,7 @@ public enum TerminationReason
     RunnerLost,
     RunnerFailed,
     FailedToStart,
+    OutOfMemory,
 }
 
 public static class TerminationReasonExtensions
@@ -25,6 +26,7 @@ public static class TerminationReasonExtensions
         TerminationReason.RunnerLost => "runner lost",
         TerminationReason.RunnerFailed => detail is null ? "runner failed" : $"runner failed: {detail}",
         TerminationReason.FailedToStart => detail is null ? "failed to start" : $"failed to start: {detail}",
+        TerminationReason.OutOfMemory => detail is null ? "out of memory" : $"out of memory ({detail})",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }

@@ -16,8 +16,20 @@ public sealed class HostProcessExecutor : IJobExecutor
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        psi.ArgumentList.Add("bash");
-        psi.ArgumentList.Add(launch.ScriptPath);
+        if (launch.CgroupProcs is { Count: > 0 } procs)
+        {
+            // The shell joins the job's cgroups before it becomes bash, so no process of the job escapes the limits.
+            psi.ArgumentList.Add("/bin/sh");
+            psi.ArgumentList.Add("-c");
+            psi.ArgumentList.Add("for f do echo $$ > \"$f\"; done 2>/dev/null; exec bash \"$0\"");
+            psi.ArgumentList.Add(launch.ScriptPath);
+            foreach (var file in procs) psi.ArgumentList.Add(file);
+        }
+        else
+        {
+            psi.ArgumentList.Add("bash");
+            psi.ArgumentList.Add(launch.ScriptPath);
+        }
         psi.Environment.Clear();
         foreach (var (name, value) in launch.Environment) psi.Environment[name] = value;
         var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start bash.");

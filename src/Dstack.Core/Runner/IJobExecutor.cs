@@ -7,8 +7,8 @@ public interface IJobExecutor
     IRunningJob Start(JobLaunch launch, Action<ReadOnlySpan<byte>> output);
 }
 
-/// <summary>What to start: a bash script, where, with which environment.</summary>
-public sealed record JobLaunch(string ScriptPath, string WorkingDir, IReadOnlyDictionary<string, string> Environment);
+/// <summary>What to start: a bash script, where, with which environment, and the cgroup files its processes join.</summary>
+public sealed record JobLaunch(string ScriptPath, string WorkingDir, IReadOnlyDictionary<string, string> Environment, IReadOnlyList<string>? CgroupProcs = null);
 
 /// <summary>A started job. Signals go to its whole process group.</summary>
 public interface IRunningJob

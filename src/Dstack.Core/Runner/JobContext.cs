@@ -19,6 +19,8 @@ internal sealed class JobContext(RunRecord run, JobSpec spec, LogWriter logs)
     public DateTimeOffset? StartedAt { get; set; }
     public IRunningJob? Process { get; set; }
     public IReadOnlyDictionary<string, string> Secrets { get; init; } = new Dictionary<string, string>();
+    /// <summary>What the user should know about how the job runs (shown by <c>ps</c>).</summary>
+    public string? Note { get; set; }
 
     /// <summary>The stop the runner has acted on, if any.</summary>
     public StopMode? StopMode { get { lock (_gate) return _acted ?? _requested; } }
@@ -50,6 +52,6 @@ internal sealed class JobContext(RunRecord run, JobSpec spec, LogWriter logs)
 
     public JobState Progress(JobStatus status, DateTimeOffset now) => new()
     {
-        Status = status, UpdatedAt = now, StartedAt = StartedAt, Ports = Ports, Host = Environment.MachineName,
+        Status = status, UpdatedAt = now, StartedAt = StartedAt, Ports = Ports, Host = Environment.MachineName, Note = Note,
     };
 }

@@ -53,6 +53,9 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
 
     private async Task<JobState> ExecuteAsync(JobContext job, CancellationToken ct)
     {
+        using var resources = await ReserveAsync(job, ct);
+        if (resources.Cancelled is { } cancelled)
+            return Finished(job, cancelled.Abort ? JobStatus.Aborted : JobStatus.Stopped, cancelled.Abort ? TerminationReason.AbortedByUser : TerminationReason.StoppedByUser, null);
         job.StartedAt = time.GetUtcNow();
         await SetStateAsync(job, job.Progress(JobStatus.Downloading, time.GetUtcNow()), ct);
         var root = job.WorkDir(options);
@@ -67,7 +70,7 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
         var outputs = PrepareOutputs(job, root, workingDir);
 
         job.Ports = PortAllocator.Allocate(job.Spec.Ports);
-        var env = JobEnvironment.Build(SystemEnvironment(), job.Run, job.Spec, job.Ports, job.Secrets);
+        var env = JobEnvironment.Build(SystemEnvironment(), job.Run, job.Spec, job.Ports, job.Secrets, resources.VisibleGpus);
         var script = root + ".sh";
         await File.WriteAllTextAsync(script, JobEnvironment.Script(job.Spec.Commands), ct);
 
@@ -76,7 +79,7 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
 
         await SetStateAsync(job, job.Progress(JobStatus.Running, time.GetUtcNow()), ct);
         Diagnostics.StageTrace.Mark("runner: starting job");
-        var running = executor.Start(new JobLaunch(script, workingDir, env), job.Logs.Append);
+        var running = executor.Start(new JobLaunch(script, workingDir, env, resources.Limits?.ProcsFiles), job.Logs.Append);
         job.Process = running;
         await WriteHeartbeatAsync(job, ct);
         using var liveCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -91,6 +94,8 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
             return failure;
         var final = job.StopMode switch
         {
+            null when exitCode != 0 && resources.Limits?.OutOfMemory() == true =>
+                Finished(job, JobStatus.Failed, TerminationReason.OutOfMemory, exitCode, $"memory limit {Compute.ResourceFit.Bytes(job.Spec.Resources!.MemoryBytes ?? 0)}"),
             StopMode.Abort => Finished(job, JobStatus.Aborted, TerminationReason.AbortedByUser, exitCode),
             StopMode.Graceful => Finished(job, JobStatus.Stopped, TerminationReason.StoppedByUser, exitCode),
             _ when exitCode == 0 => Finished(job, JobStatus.Done, TerminationReason.Completed, 0),
@@ -148,7 +153,7 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
         {
             Status = status, Reason = reason, ExitCode = exitCode, Detail = detail,
             UpdatedAt = time.GetUtcNow(), StartedAt = job.StartedAt, FinishedAt = time.GetUtcNow(),
-            Ports = job.Ports, Host = Environment.MachineName,
+            Ports = job.Ports, Host = Environment.MachineName, Note = job.Note,
         };
 
     private Task SetStateAsync(JobContext job, JobState state, CancellationToken ct) =>

@@ -101,6 +101,7 @@ public static partial class StoreJson
         if (s.FinishedAt is { } finished) w.WriteString("finished_at", finished);
         w.WriteInts("ports", s.Ports);
         if (s.Host is { } host) w.WriteString("host", host);
+        if (s.Note is { } note) w.WriteString("note", note);
         w.WriteEndObject();
     }
 
@@ -115,6 +116,7 @@ public static partial class StoreJson
         FinishedAt = e.TimeOrNull("finished_at"),
         Ports = e.Ints("ports"),
         Host = e.Str("host"),
+        Note = e.Str("note"),
     };
 
     private static void WriteManifest(Utf8JsonWriter w, SnapshotManifest m)
