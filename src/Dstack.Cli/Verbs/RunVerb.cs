@@ -43,8 +43,13 @@ public static class RunVerb
         var compute = ctx.Compute;
         var capacity = await compute.GetCapacityAsync(ct);
         foreach (var job in Build("validating-run-0"))
+        {
             if (Core.Compute.ResourceFit.WhyNever(job.Resources, capacity) is { } never)
                 throw new DstackException($"{Capitalized(never)}. Lower the request in `resources`, or run it where that fits.");
+            if (job.Python is { } python && Core.Compute.LocalPython.FindAll() is var pythons && Core.Compute.LocalPython.Find(python, pythons) is null)
+                throw new WorkflowException(workflow.PropertyLocations.GetValueOrDefault("python", workflow.Location),
+                    $"Python {python} is not installed on this machine; installed: {Core.Compute.LocalPython.Describe(pythons)}");
+        }
 
         StageTrace.Mark("run: jobs built");
         var repo = await RepoCapture.CaptureAsync(ctx.Cwd, ct);

@@ -84,9 +84,9 @@ public static class TagsVerb
         {
             var full = Path.GetFullPath(folder, ctx.Cwd);
             var path = ArtifactPath(folder, full);
-            var bytes = SnapshotSize(full);
+            var bytes = ArtifactFolder.Size(full);
             var bar = new ProgressBar($"Uploading '{path}'", bytes, ctx.Err);
-            var (id, manifest) = await store.Trees.SaveFolderAsync(full, ct);
+            var (id, manifest) = await store.SaveFolderAsync(full, ct);
             bar.Add(bytes);
             bar.Finish();
             artifacts.Add(ArtifactStore.Describe(path, id, manifest, ctx.Time.GetUtcNow()));
@@ -101,9 +101,6 @@ public static class TagsVerb
         if (rel.StartsWith("./", StringComparison.Ordinal)) rel = rel[2..];
         return Path.IsPathRooted(rel) || rel.Split('/').Contains("..") || rel is "" or "." ? Path.GetFileName(full) : rel;
     }
-
-    private static long SnapshotSize(string folder) =>
-        new DirectoryInfo(folder).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }).Sum(f => f.Length);
 
     private static async Task<int> DeleteAsync(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
     {

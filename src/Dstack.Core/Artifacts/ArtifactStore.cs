@@ -16,11 +16,18 @@ public sealed class ArtifactStore(IStorage storage)
     /// <summary>Saves <paramref name="folder"/> as the new version of a job's artifact.</summary>
     public async Task<ArtifactVersion> SaveAsync(RepoRef repo, string run, int job, string path, string folder, DateTimeOffset now, CancellationToken ct, bool link = false)
     {
-        var (id, manifest) = await _trees.SaveFolderAsync(folder, ct, link);
+        var (id, manifest) = await SaveFolderAsync(folder, ct, link);
         var version = Describe(path, id, manifest, now);
         await PublishAsync(repo, run, job, version, ct);
         return version;
     }
+
+    /// <summary>
+    /// Stores <paramref name="folder"/> as a tree (see <see cref="ArtifactFolder.Scan"/>: links are kept as links,
+    /// never followed) without publishing it; with <paramref name="link"/>, see <see cref="BlobStore.PutFileAsync"/>.
+    /// </summary>
+    public Task<(string Id, SnapshotManifest Manifest)> SaveFolderAsync(string folder, CancellationToken ct, bool link = false) =>
+        _trees.SaveTreeAsync(folder, ArtifactFolder.Scan(folder), ct, link);
 
     /// <summary>Makes a version (whose manifest is stored) the artifact's current one.</summary>
     public Task PublishAsync(RepoRef repo, string run, int job, ArtifactVersion version, CancellationToken ct) =>

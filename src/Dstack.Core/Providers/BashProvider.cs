@@ -4,7 +4,7 @@ using Dstack.Core.Workflows;
 
 namespace Dstack.Core.Providers;
 
-/// <summary>Runs shell commands: <c>before_run</c>, then <c>pip install -r requirements</c>, then <c>commands</c>.</summary>
+/// <summary>Runs shell commands: <c>before_run</c>, then <c>commands</c> (requirements go into the run's virtualenv first).</summary>
 public sealed class BashProvider : IProvider
 {
     public string Name => WorkflowProviders.Bash;
@@ -31,9 +31,8 @@ public sealed class BashProvider : IProvider
     public IReadOnlyList<JobSpec> BuildJobs(WorkflowSpec workflow, ProviderContext context)
     {
         var spec = WorkflowTemplate.Render(workflow, context.RunName, context.Args);
+        // requirements are installed by the runner into the run's virtualenv, before these.
         var commands = new List<string>(spec.BeforeRun);
-        if (spec.Requirements is { } requirements)
-            commands.Add($"python3 -m pip install -r {ShellQuote.Quote(requirements)}");
         commands.AddRange(spec.Commands);
         return
         [

@@ -48,6 +48,7 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
             await beatCts.CancelAsync();
             await heartbeat;
             TryDelete(job.WorkDir(options));
+            TryDelete(VenvOf(job.WorkDir(options)));
         }
     }
 
@@ -71,6 +72,7 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
 
         job.Ports = PortAllocator.Allocate(job.Spec.Ports);
         var env = JobEnvironment.Build(SystemEnvironment(), job.Run, job.Spec, job.Ports, job.Secrets, resources.VisibleGpus);
+        if (await PreparePythonAsync(job, root, workingDir, env, ct) is { } setupFailed) return setupFailed;
         var script = root + ".sh";
         await File.WriteAllTextAsync(script, JobEnvironment.Script(job.Spec.Commands), ct);
 
