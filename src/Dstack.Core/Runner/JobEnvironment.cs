@@ -12,7 +12,7 @@ public static partial class JobEnvironment
 {
     public static Dictionary<string, string> Build(
         IReadOnlyDictionary<string, string> system, RunRecord run, JobSpec job, IReadOnlyList<int> ports,
-        IReadOnlyDictionary<string, string> secrets, IReadOnlyList<int>? visibleGpus = null)
+        IReadOnlyDictionary<string, string> secrets)
     {
         var env = new Dictionary<string, string>(system, StringComparer.Ordinal)
         {
@@ -25,8 +25,6 @@ public static partial class JobEnvironment
             ["REPO_COMMIT"] = run.Code.Commit ?? "",
             ["HOSTNAME"] = "127.0.0.1",
         };
-        // GPUs are assigned exclusively: a job sees the ones it was given, and none when it asked for none.
-        if (visibleGpus is not null) env["CUDA_VISIBLE_DEVICES"] = string.Join(',', visibleGpus);
         for (var i = 0; i < ports.Count; i++) env[$"PORT_{i}"] = ports[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var entry in job.Env)
         {

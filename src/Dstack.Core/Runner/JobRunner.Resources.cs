@@ -8,13 +8,17 @@ public sealed partial class JobRunner
     /// <summary>What a job holds on this machine while it runs; disposing gives it back.</summary>
     private sealed class Reservation(Action release) : IDisposable
     {
+        private int _disposed;
+
         public StopRequest? Cancelled { get; init; }
         /// <summary>Null when the machine has no GPUs; otherwise the ones the job may use (possibly none).</summary>
         public IReadOnlyList<int>? VisibleGpus { get; init; }
         public CgroupLimits? Limits { get; init; }
 
+        /// <summary>Gives everything back; safe to call more than once.</summary>
         public void Dispose()
         {
+            if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
             Limits?.Remove();
             release();
         }
@@ -24,19 +28,31 @@ public sealed partial class JobRunner
     /// Waits (status pending) until the machine has the CPUs, memory and GPUs the job asks for, in submission
     /// order; then sets up the limits. A job that asks for nothing starts at once.
     /// </summary>
-    private async Task<Reservation> ReserveAsync(JobContext job, CancellationToken ct)
+    private sealed record Queued(ComputeCapacity Capacity, LocalScheduler? Scheduler, string Key);
+
+    /// <summary>Detects the machine and, for a job that asks for resources, takes its place in the queue.</summary>
+    private async Task<Queued> EnqueueAsync(JobContext job, CancellationToken ct)
+    {
+        var capacity = await LocalCapacity.DetectAsync(ct);
+        var key = $"{job.Run.Repo.Owner}.{job.Run.Repo.Name}.{job.Run.RunName}.{job.Spec.Index}";
+        if (job.Spec.Resources is not { } request || request is { Cpu: null, MemoryBytes: null, GpuCount: 0 })
+            return new Queued(capacity, null, key);
+        var scheduler = new LocalScheduler(options.SchedulerRoot, capacity, time);
+        scheduler.Enqueue(key, job.Run.SubmittedAt, request);
+        return new Queued(capacity, scheduler, key);
+    }
+
+    private async Task<Reservation> ReserveAsync(JobContext job, Queued queued, CancellationToken ct)
     {
         var request = job.Spec.Resources;
         var notes = new List<string>();
         if (request?.Interruptible == true) notes.Add("interruptible has no effect on this machine");
         if (request?.ShmSizeBytes is not null) notes.Add("shm_size applies to containers only");
-        var capacity = await LocalCapacity.DetectAsync(ct);
-        IReadOnlyList<int>? gpus = capacity.Gpus.Count == 0 ? null : [];
+        IReadOnlyList<int>? gpus = queued.Capacity.Gpus.Count == 0 ? null : [];
         Action release = () => { };
-        if (request is { Cpu: not null } or { MemoryBytes: not null } or { GpuCount: > 0 })
+        if (queued.Scheduler is { } scheduler && request is not null)
         {
-            var key = $"{job.Run.Repo.Owner}.{job.Run.Repo.Name}.{job.Run.RunName}.{job.Spec.Index}";
-            var scheduler = new LocalScheduler(options.SchedulerRoot, capacity, time);
+            var key = queued.Key;
             var granted = await scheduler.AcquireAsync(key, job.Run.SubmittedAt, request,
                 reason => SetStateAsync(job, job.Progress(JobStatus.Pending, time.GetUtcNow()) with { Detail = reason }, ct),
                 async () => await StopRequestedAsync(job, ct) is not null, ct);

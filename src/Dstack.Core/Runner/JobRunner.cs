@@ -54,9 +54,7 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
 
     private async Task<JobState> ExecuteAsync(JobContext job, CancellationToken ct)
     {
-        using var resources = await ReserveAsync(job, ct);
-        if (resources.Cancelled is { } cancelled)
-            return Finished(job, cancelled.Abort ? JobStatus.Aborted : JobStatus.Stopped, cancelled.Abort ? TerminationReason.AbortedByUser : TerminationReason.StoppedByUser, null);
+        var queued = await EnqueueAsync(job, ct);
         job.StartedAt = time.GetUtcNow();
         await SetStateAsync(job, job.Progress(JobStatus.Downloading, time.GetUtcNow()), ct);
         var root = job.WorkDir(options);
@@ -69,12 +67,18 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
             return FailToStart(job, $"working_dir '{job.Spec.WorkingDir}' does not exist in the repository");
         await PlaceDepsAsync(job, workingDir, ct);
         var outputs = PrepareOutputs(job, root, workingDir);
-
         job.Ports = PortAllocator.Allocate(job.Spec.Ports);
-        var env = JobEnvironment.Build(SystemEnvironment(), job.Run, job.Spec, job.Ports, job.Secrets, resources.VisibleGpus);
-        if (await PreparePythonAsync(job, root, workingDir, env, ct) is { } setupFailed) return setupFailed;
+        var env = JobEnvironment.Build(SystemEnvironment(), job.Run, job.Spec, job.Ports, job.Secrets);
         var script = root + ".sh";
         await File.WriteAllTextAsync(script, JobEnvironment.Script(job.Spec.Commands), ct);
+
+        // Everything is ready before the job waits for its resources, so a freed slot is taken at once.
+        using var resources = await ReserveAsync(job, queued, ct);
+        if (resources.Cancelled is { } cancelled)
+            return Finished(job, cancelled.Abort ? JobStatus.Aborted : JobStatus.Stopped, cancelled.Abort ? TerminationReason.AbortedByUser : TerminationReason.StoppedByUser, null);
+        // GPUs are assigned exclusively: a job sees the ones it was given, and none when it asked for none.
+        if (resources.VisibleGpus is { } gpus) env["CUDA_VISIBLE_DEVICES"] = string.Join(',', gpus);
+        if (await PreparePythonAsync(job, root, workingDir, env, ct) is { } setupFailed) return setupFailed;
 
         if (await StopRequestedAsync(job, ct) is { } early)
             return Finished(job, early.Abort ? JobStatus.Aborted : JobStatus.Stopped, early.Abort ? TerminationReason.AbortedByUser : TerminationReason.StoppedByUser, null);
@@ -88,6 +92,8 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
         var live = LiveSaveLoopAsync(job, outputs, liveCts.Token);
         var exitCode = await SuperviseAsync(job, running, ct);
         Diagnostics.StageTrace.Mark("runner: job exited");
+        var outOfMemory = exitCode != 0 && resources.Limits?.OutOfMemory() == true;
+        resources.Dispose(); // the next queued job may start while this one's outputs are saved
         await liveCts.CancelAsync();
         await live;
         TryDelete(script);
@@ -96,7 +102,7 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
             return failure;
         var final = job.StopMode switch
         {
-            null when exitCode != 0 && resources.Limits?.OutOfMemory() == true =>
+            null when outOfMemory =>
                 Finished(job, JobStatus.Failed, TerminationReason.OutOfMemory, exitCode, $"memory limit {Compute.ResourceFit.Bytes(job.Spec.Resources!.MemoryBytes ?? 0)}"),
             StopMode.Abort => Finished(job, JobStatus.Aborted, TerminationReason.AbortedByUser, exitCode),
             StopMode.Graceful => Finished(job, JobStatus.Stopped, TerminationReason.StoppedByUser, exitCode),

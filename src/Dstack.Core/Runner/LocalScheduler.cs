@@ -13,7 +13,7 @@ namespace Dstack.Core.Runner;
 public sealed class LocalScheduler(string folder, ComputeCapacity capacity, TimeProvider time)
 {
     /// <summary>How often a waiting runner looks again: short, so a freed slot is taken within tens of milliseconds.</summary>
-    public static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
+    public static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(10);
 
     private sealed record Entry(string Key, DateTimeOffset SubmittedAt, int Cpu, long Memory, int Gpus, string? GpuName, long? GpuMemory,
         int Pid, long StartTicks, bool Running, IReadOnlyList<int> Assigned);
@@ -25,8 +25,7 @@ public sealed class LocalScheduler(string folder, ComputeCapacity capacity, Time
     public async Task<IReadOnlyList<int>?> AcquireAsync(string key, DateTimeOffset submittedAt, JobResources request,
         Func<string, Task> waiting, Func<Task<bool>> cancelled, CancellationToken ct)
     {
-        var me = new Entry(key, submittedAt, request.Cpu ?? 0, request.MemoryBytes ?? 0, request.GpuCount, request.GpuName, request.GpuMemoryBytes,
-            Environment.ProcessId, PosixProcess.StartTicks(Environment.ProcessId) ?? 0, false, []);
+        var me = Waiting(key, submittedAt, request);
         string? told = null;
         var lastCancelCheck = time.GetUtcNow();
         while (true)
@@ -57,6 +56,18 @@ public sealed class LocalScheduler(string folder, ComputeCapacity capacity, Time
         }
     }
 
+    /// <summary>Takes a place in the queue now (while the job still prepares), so that its turn follows its submission order.</summary>
+    public void Enqueue(string key, DateTimeOffset submittedAt, JobResources request) => WithLedger(entries =>
+    {
+        entries.RemoveAll(e => e.Key == key && !e.Running);
+        entries.Add(Waiting(key, submittedAt, request));
+        return true;
+    });
+
+    private static Entry Waiting(string key, DateTimeOffset submittedAt, JobResources request) =>
+        new(key, submittedAt, request.Cpu ?? 0, request.MemoryBytes ?? 0, request.GpuCount, request.GpuName, request.GpuMemoryBytes,
+            Environment.ProcessId, PosixProcess.StartTicks(Environment.ProcessId) ?? 0, false, []);
+
     public void Release(string key) => WithLedger(entries => entries.RemoveAll(e => e.Key == key));
 
     private string? Shortfall(Entry me, List<Entry> running, int freeGpus)
@@ -81,11 +92,14 @@ public sealed class LocalScheduler(string folder, ComputeCapacity capacity, Time
         Directory.CreateDirectory(folder);
         using var gate = Lock();
         var path = Path.Combine(folder, "ledger.json");
-        var entries = File.Exists(path) ? Read(File.ReadAllBytes(path)) : [];
+        var before = File.Exists(path) ? File.ReadAllBytes(path) : [];
+        var entries = before.Length > 0 ? Read(before) : [];
         entries.RemoveAll(e => !PosixProcess.IsAlive(e.Pid, e.StartTicks));
         var result = change(entries);
+        var after = Write(entries);
+        if (after.AsSpan().SequenceEqual(before)) return result; // waiting runners mostly just look
         var temp = path + ".tmp";
-        File.WriteAllBytes(temp, Write(entries));
+        File.WriteAllBytes(temp, after);
         File.Move(temp, path, overwrite: true);
         return result;
     }
