@@ -1,0 +1,59 @@
+using Amazon;
+using Amazon.Runtime;
+using Amazon.Runtime.CredentialManagement;
+using Amazon.Runtime.Credentials;
+using Amazon.S3;
+using Dstack.Core.Errors;
+
+namespace Dstack.Storage.S3;
+
+/// <summary>Builds the S3 client: credentials from the standard AWS chain (never from dstack's files), retries with backoff.</summary>
+public static class S3ClientFactory
+{
+    public static (IAmazonS3 Client, string CredentialSource) Create(S3Options options)
+    {
+        var config = new AmazonS3Config
+        {
+            RetryMode = RequestRetryMode.Standard,  // exponential backoff with jitter on throttling, 5xx and timeouts
+            MaxErrorRetry = 6,
+            Timeout = TimeSpan.FromSeconds(60),
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+        };
+        if (options.EndpointUrl is { } endpoint)
+        {
+            config.ServiceURL = endpoint;
+            config.ForcePathStyle = true;
+            config.AuthenticationRegion = options.Region ?? "us-east-1";
+        }
+        else
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region ?? FallbackRegion());
+        }
+        var (credentials, source) = Credentials(options.Profile);
+        return (new AmazonS3Client(credentials, config), source);
+    }
+
+    private static (AWSCredentials, string) Credentials(string? profile)
+    {
+        if (profile is not null)
+        {
+            if (!new CredentialProfileStoreChain().TryGetAWSCredentials(profile, out var fromProfile))
+                throw new DstackException($"AWS profile '{profile}' not found in ~/.aws/credentials or ~/.aws/config. Create it with `aws configure --profile {profile}`.");
+            return (fromProfile, $"AWS profile '{profile}'");
+        }
+        if (Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") is { Length: > 0 })
+            return (DefaultAWSCredentialsIdentityResolver.GetCredentials(), "environment variables AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY");
+        var name = Environment.GetEnvironmentVariable("AWS_PROFILE") is { Length: > 0 } p ? p : "default";
+        if (new CredentialProfileStoreChain().TryGetAWSCredentials(name, out var fromDefault))
+            return (fromDefault, $"AWS profile '{name}'");
+        try { return (DefaultAWSCredentialsIdentityResolver.GetCredentials(), "the default AWS credential chain"); }
+        catch (AmazonClientException)
+        {
+            throw new DstackException("No AWS credentials found. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure a profile with `aws configure`.");
+        }
+    }
+
+    private static string FallbackRegion() =>
+        Environment.GetEnvironmentVariable("AWS_REGION") ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION") ?? "us-east-1";
+}

@@ -1,0 +1,110 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Dstack.Core.Storage;
+
+namespace Dstack.Storage.S3;
+
+/// <summary>
+/// <see cref="IStorage"/> over an S3 bucket. Create-only writes use conditional puts (<c>If-None-Match: *</c>);
+/// listings follow every page; large objects go up in parallel parts and come down in parallel ranges;
+/// keys under <see cref="StoreKeys.PrivatePrefix"/> (secrets) are written with server-side encryption.
+/// Transient failures (throttling, 5xx, timeouts) are retried by the client with backoff.
+/// </summary>
+public sealed partial class S3Storage(IAmazonS3 client, S3Options options) : IStorage
+{
+    private string Bucket => options.Bucket;
+
+    public async Task<byte[]?> GetAsync(string key, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await client.GetObjectAsync(Bucket, key, ct);
+            using var buffer = new MemoryStream();
+            await response.ResponseStream.CopyToAsync(buffer, ct);
+            return buffer.ToArray();
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound) { return null; }
+    }
+
+    public async Task PutAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct) =>
+        await client.PutObjectAsync(Request(key, data), ct);
+
+    public async Task<bool> PutIfAbsentAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct)
+    {
+        var request = Request(key, data);
+        request.IfNoneMatch = "*";
+        try
+        {
+            await client.PutObjectAsync(request, ct);
+            return true;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.PreconditionFailed) { return false; }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.Conflict)
+        {
+            // Two conditional writes raced on the server: whichever finished owns the key.
+            return false;
+        }
+    }
+
+    public async Task<bool> ExistsAsync(string key, CancellationToken ct) => await HeadAsync(key, ct) is not null;
+
+    public async Task<DateTimeOffset?> GetModifiedAsync(string key, CancellationToken ct) =>
+        await HeadAsync(key, ct) is { } head && head.LastModified is { } modified ? new DateTimeOffset(modified.ToUniversalTime()) : null;
+
+    public async Task DeleteAsync(string key, CancellationToken ct) => await client.DeleteObjectAsync(Bucket, key, ct);
+
+    public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = prefix };
+        do
+        {
+            var page = await client.ListObjectsV2Async(request, ct);
+            foreach (var obj in page.S3Objects ?? []) yield return obj.Key;
+            request.ContinuationToken = page.NextContinuationToken;
+        }
+        while (request.ContinuationToken is not null);
+    }
+
+    public async IAsyncEnumerable<string> ListChildrenAsync(string prefix, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = prefix, Delimiter = "/" };
+        var names = new List<string>();
+        do
+        {
+            var page = await client.ListObjectsV2Async(request, ct);
+            names.AddRange((page.CommonPrefixes ?? []).Select(p => p[prefix.Length..]));
+            names.AddRange((page.S3Objects ?? []).Select(o => o.Key[prefix.Length..]).Where(n => n.Length > 0));
+            request.ContinuationToken = page.NextContinuationToken;
+        }
+        while (request.ContinuationToken is not null);
+        names.Sort(StringComparer.Ordinal);
+        foreach (var name in names) yield return name;
+    }
+
+    private PutObjectRequest Request(string key, ReadOnlyMemory<byte> data)
+    {
+        var request = new PutObjectRequest { BucketName = Bucket, Key = key, InputStream = new MemoryStream(data.ToArray()), UseChunkEncoding = false };
+        Encrypt(key, request);
+        return request;
+    }
+
+    /// <summary>Secrets are encrypted at rest: SSE-KMS with the configured key, else SSE-S3.</summary>
+    private void Encrypt(string key, PutObjectRequest request)
+    {
+        if (!key.StartsWith(StoreKeys.PrivatePrefix, StringComparison.Ordinal)) return;
+        if (options.KmsKeyId is { } kms)
+        {
+            request.ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS;
+            request.ServerSideEncryptionKeyManagementServiceKeyId = kms;
+        }
+        else request.ServerSideEncryptionMethod = ServerSideEncryptionMethod.AES256;
+    }
+
+    private async Task<GetObjectMetadataResponse?> HeadAsync(string key, CancellationToken ct)
+    {
+        try { return await client.GetObjectMetadataAsync(Bucket, key, ct); }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound) { return null; }
+    }
+}
