@@ -1,4 +1,5 @@
 using Dstack.Core.Compute;
+using Dstack.Core.Config;
 using Dstack.Core.Errors;
 using Dstack.Core.Git;
 using Dstack.Core.Models;
@@ -12,6 +13,7 @@ public sealed class CliContext
 {
     private (string Root, RepoRef Repo, bool IsGit)? _repo;
     private IStorage? _storage;
+    private DstackConfig? _config;
 
     public CliContext(string cwd, TextWriter stdout, TextWriter stderr)
     {
@@ -29,7 +31,10 @@ public sealed class CliContext
     public TextWriter Err { get; }
     public TimeProvider Time { get; } = TimeProvider.System;
 
-    public IStorage Storage => _storage ??= new LocalStorage(Home);
+    public DstackConfig Config => _config ??= DstackConfig.Load(Home);
+
+    /// <summary>The store named by <c>config.yaml</c>: the local folder by default, or an S3 bucket.</summary>
+    public IStorage Storage => _storage ??= Config.IsS3 ? StoreFactory.S3(Config) : new LocalStorage(Home);
     public RunStore Runs => new(Storage);
     public ICompute Compute => new LocalCompute(RunnerCommand(), Time);
     public RunMonitor Monitor => new(Runs, Compute, Time);

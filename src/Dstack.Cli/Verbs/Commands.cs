@@ -11,7 +11,7 @@ public static class Commands
     public static readonly IReadOnlyList<Verb> All =
     [
         RunVerb.Verb, PsVerb.Verb, LogsVerb.Verb, StopVerb.Verb, RmVerb.Verb, RestartVerb.Verb,
-        ArtifactsVerb.Verb, TagsVerb.Verb, SecretsVerb.Verb, GcVerb.Verb, InitVerb.Verb, SchemaVerb.Verb, RunnerVerb.Verb,
+        ArtifactsVerb.Verb, TagsVerb.Verb, SecretsVerb.Verb, GcVerb.Verb, ConfigVerb.Verb, InitVerb.Verb, SchemaVerb.Verb, RunnerVerb.Verb,
     ];
 
     public static Verb? Find(string name) => All.FirstOrDefault(v => v.Name == name);

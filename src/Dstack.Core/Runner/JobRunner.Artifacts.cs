@@ -69,9 +69,10 @@ public sealed partial class JobRunner
         {
             foreach (var output in outputs)
             {
-                // Inside the working copy (deleted after the run) files can be taken by hard link instead of a copy.
-                var link = ArtifactPaths.IsInside(output.Folder, root);
-                await store.SaveAsync(job.Run.Repo, job.Run.RunName, job.Spec.Index, output.Artifact.Path, output.Folder, time.GetUtcNow(), ct, link);
+                // Copied, never hard-linked: a process that outlived the job (started with setsid, or a detached
+                // container writing to a bind mount) may still hold a file open, and a write through a shared inode
+                // would change stored content under its hash, for every run and tag that shares it.
+                await store.SaveAsync(job.Run.Repo, job.Run.RunName, job.Spec.Index, output.Artifact.Path, output.Folder, time.GetUtcNow(), ct);
             }
             return null;
         }

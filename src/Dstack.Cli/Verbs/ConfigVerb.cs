@@ -1,0 +1,72 @@
+using Dstack.Core.Config;
+using Dstack.Core.Errors;
+using Dstack.Storage.S3;
+
+namespace Dstack.Cli.Verbs;
+
+public static class ConfigVerb
+{
+    public static readonly Verb Verb = new("config", "Choose where runs, logs, artifacts and secrets are kept",
+        "Usage: dstack config                       show the settings (asks for them when there are none)\n" +
+        "       dstack config --backend local       keep everything in $DSTACK_HOME (the default)\n" +
+        "       dstack config --backend s3 --bucket NAME [--region REGION] [--profile P] [--endpoint-url URL] [--kms-key-id KEY] [-y]\n\n" +
+        "With S3, a team shares one bucket: everyone's runs, logs, tags and artifacts, secrets per repo.\n" +
+        "Credentials come from the standard AWS chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or ~/.aws/credentials\n" +
+        "profiles) and are never written into dstack's files. The bucket is checked before the config is saved;\n" +
+        "a missing one is created when you agree (-y agrees).\n",
+        Run);
+
+    private static async Task<int> Run(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
+    {
+        var reader = new ArgReader("config", args);
+        var backend = reader.Option("--backend");
+        var bucket = reader.Option("--bucket");
+        var region = reader.Option("--region");
+        var profile = reader.Option("--profile");
+        var endpoint = reader.Option("--endpoint-url");
+        var kms = reader.Option("--kms-key-id");
+        var yes = reader.Flag("-y", "--yes");
+        reader.Positionals(0);
+        var path = Path.Combine(ctx.Home, DstackConfig.FileName);
+
+        if (backend is null && bucket is null)
+        {
+            if (File.Exists(path) || Console.IsInputRedirected)
+            {
+                ctx.Out.WriteLine($"backend: {ctx.Config.Describe()}");
+                ctx.Out.WriteLine($"file:    {path}");
+                return 0;
+            }
+            (backend, bucket, region, profile, endpoint) = Ask(ctx);
+        }
+        backend ??= "s3";
+        if (backend == "local")
+        {
+            new DstackConfig().Save(ctx.Home);
+            ctx.Err.WriteLine($"OK: runs are kept in {ctx.Home}");
+            return 0;
+        }
+        if (backend != "s3") throw new DstackException($"Unknown backend '{backend}': use local or s3.");
+        if (string.IsNullOrWhiteSpace(bucket)) throw new DstackException("Name the bucket: dstack config --backend s3 --bucket NAME");
+        var config = new DstackConfig { Backend = "s3", Bucket = bucket, Region = region, Profile = profile, EndpointUrl = endpoint, KmsKeyId = kms };
+        await S3BucketCheck.CheckAsync(StoreFactory.Options(config),
+            () => yes || Prompt.Confirm(ctx, $"Bucket '{bucket}' does not exist. Create it?"), ct);
+        config.Save(ctx.Home);
+        ctx.Err.WriteLine($"OK: runs are kept in {config.Describe()}");
+        return 0;
+    }
+
+    private static (string, string?, string?, string?, string?) Ask(CliContext ctx)
+    {
+        string? Read(string question, string? fallback = null)
+        {
+            ctx.Err.Write(fallback is null ? $"{question}: " : $"{question} [{fallback}]: ");
+            var answer = Console.In.ReadLine()?.Trim();
+            return string.IsNullOrEmpty(answer) ? fallback : answer;
+        }
+        var backend = Read("Backend (local or s3)", "s3")!;
+        if (backend == "local") return (backend, null, null, null, null);
+        return (backend, Read("S3 bucket"), Read("Region", Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION") ?? "us-east-1"),
+            Read("AWS profile (empty: the default chain)"), Read("Endpoint URL for S3-compatible storage (empty: AWS)"));
+    }
+}
