@@ -50,6 +50,23 @@ public sealed partial class S3Storage(IAmazonS3 client, S3Options options) : ISt
 
     public async Task<bool> ExistsAsync(string key, CancellationToken ct) => await HeadAsync(key, ct) is not null;
 
+    /// <summary>A copy of the object onto itself (server-side) renews its modified time.</summary>
+    public async Task<bool> TouchAsync(string key, CancellationToken ct)
+    {
+        var head = await HeadAsync(key, ct);
+        if (head is null) return false;
+        if (head.ContentLength >= 5L << 30) return true; // CopyObject's limit; such content is only ever reused by name
+        var copy = new CopyObjectRequest
+        {
+            SourceBucket = Bucket, SourceKey = key, DestinationBucket = Bucket, DestinationKey = key,
+            MetadataDirective = S3MetadataDirective.REPLACE,
+        };
+        if (key.StartsWith(StoreKeys.PrivatePrefix, StringComparison.Ordinal))
+            copy.ServerSideEncryptionMethod = options.KmsKeyId is null ? ServerSideEncryptionMethod.AES256 : ServerSideEncryptionMethod.AWSKMS;
+        await client.CopyObjectAsync(copy, ct);
+        return true;
+    }
+
     public async Task<DateTimeOffset?> GetModifiedAsync(string key, CancellationToken ct) =>
         await HeadAsync(key, ct) is { } head && head.LastModified is { } modified ? new DateTimeOffset(modified.ToUniversalTime()) : null;
 

@@ -22,10 +22,16 @@ public static class RmVerb
         var monitor = ctx.Monitor;
         var runs = all ? await ctx.Runs.ListAsync(ctx.Repo.Repo, ct) : [await ctx.FindRunAsync(positionals[0], ct)];
         var finished = new List<RunRecord>();
+        var lastUsed = DateTimeOffset.MinValue;
         foreach (var run in runs)
         {
             var view = await monitor.ViewAsync(run, ct);
-            if (view.IsFinished) finished.Add(run);
+            if (view.IsFinished)
+            {
+                finished.Add(run);
+                // Everything a finished run stored was stored by the time its last job ended; anything newer is someone else's.
+                foreach (var job in view.Jobs) if ((job.FinishedAt ?? job.UpdatedAt) > lastUsed) lastUsed = job.FinishedAt ?? job.UpdatedAt;
+            }
             else if (!all) throw new DstackException($"The run '{run.RunName}' is not finished yet. Stop it first: dstack stop {run.RunName}");
         }
         if (finished.Count == 0)
@@ -46,7 +52,7 @@ public static class RmVerb
             if (run.Code.DiffBlob is { } diff) blobs.Add(diff);
             await ctx.Runs.DeleteAsync(ctx.Repo.Repo, run.RunName, ct);
         }
-        var reclaimed = await new GarbageCollector(ctx.Storage, ctx.Time).ReclaimAsync(manifests, blobs, ct);
+        var reclaimed = await new GarbageCollector(ctx.Storage, ctx.Time).ReclaimAsync(manifests, blobs, lastUsed, ct);
         if (reclaimed.Bytes > 0) ctx.Err.WriteLine($"Reclaimed {Output.Size.Format(reclaimed.Bytes)} that nothing else uses.");
         ctx.Err.WriteLine("OK");
         return 0;

@@ -23,11 +23,11 @@ public sealed class ArtifactStore(IStorage storage)
     }
 
     /// <summary>
-    /// Stores <paramref name="folder"/> as a tree (see <see cref="ArtifactFolder.Scan"/>: links are kept as links,
+    /// Stores <paramref name="folder"/> as a tree (see <see cref="SnapshotStore.Scan"/>: links are kept as links,
     /// never followed) without publishing it; with <paramref name="link"/>, see <see cref="BlobStore.PutFileAsync"/>.
     /// </summary>
     public Task<(string Id, SnapshotManifest Manifest)> SaveFolderAsync(string folder, CancellationToken ct, bool link = false) =>
-        _trees.SaveTreeAsync(folder, ArtifactFolder.Scan(folder), ct, link);
+        _trees.SaveFolderAsync(folder, ct, link);
 
     /// <summary>Makes a version (whose manifest is stored) the artifact's current one.</summary>
     public Task PublishAsync(RepoRef repo, string run, int job, ArtifactVersion version, CancellationToken ct) =>

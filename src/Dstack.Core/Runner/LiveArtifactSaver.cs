@@ -21,7 +21,7 @@ internal sealed class LiveArtifactSaver(ArtifactStore store, RepoRef repo, strin
     {
         var entries = new List<SnapshotEntry>();
         var now = time.GetUtcNow().UtcDateTime;
-        foreach (var rel in ArtifactFolder.Scan(folder))
+        foreach (var rel in SnapshotStore.Scan(folder))
         {
             var full = Path.Combine(folder, rel);
             var info = new FileInfo(full);

@@ -21,7 +21,7 @@ public sealed class BlobStore(IStorage storage)
     {
         var hash = await FileHashCache.HashAsync(path, ct);
         var key = StoreKeys.Blob(hash);
-        if (await storage.ExistsAsync(key, ct)) return hash;
+        if (await storage.TouchAsync(key, ct)) return hash; // reused: the mark keeps a concurrent reclaim from taking it
         if (link && storage is ILocalFileAccess local && local.TryLink(key, path)) return hash;
         await storage.PutFileAsync(key, path, ct);
         return hash;
@@ -30,7 +30,7 @@ public sealed class BlobStore(IStorage storage)
     public async Task<string> PutAsync(byte[] data, CancellationToken ct)
     {
         var hash = Hash(data);
-        await storage.PutIfAbsentAsync(StoreKeys.Blob(hash), data, ct);
+        if (!await storage.PutIfAbsentAsync(StoreKeys.Blob(hash), data, ct)) await storage.TouchAsync(StoreKeys.Blob(hash), ct);
         return hash;
     }
 

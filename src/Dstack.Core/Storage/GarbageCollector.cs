@@ -37,9 +37,10 @@ public sealed class GarbageCollector(IStorage storage, TimeProvider time)
 
     /// <summary>
     /// Reclaims, at once, what the given manifests (and blobs) used that nothing else references: for
-    /// <c>dstack rm</c>, which knows exactly what it removed.
+    /// <c>dstack rm</c>, which knows exactly what it removed. Content written or reused after
+    /// <paramref name="lastUsed"/> (when the removed runs ended) is kept: a save in progress may be using it.
     /// </summary>
-    public async Task<Result> ReclaimAsync(IEnumerable<string> manifestIds, IEnumerable<string> blobIds, CancellationToken ct)
+    public async Task<Result> ReclaimAsync(IEnumerable<string> manifestIds, IEnumerable<string> blobIds, DateTimeOffset lastUsed, CancellationToken ct)
     {
         var candidateManifests = manifestIds.ToHashSet(StringComparer.Ordinal);
         var candidateBlobs = blobIds.ToDictionary(b => b, _ => 0L, StringComparer.Ordinal);
@@ -52,11 +53,13 @@ public sealed class GarbageCollector(IStorage storage, TimeProvider time)
         long bytes = 0;
         foreach (var id in candidateManifests.Where(id => !manifests.Contains(id)))
         {
+            if (!await IsOlderAsync(StoreKeys.Snapshot(id), lastUsed, ct)) continue;
             await storage.DeleteAsync(StoreKeys.Snapshot(id), ct);
             deletedManifests++;
         }
         foreach (var (hash, size) in candidateBlobs.Where(b => !blobs.Contains(b.Key)))
         {
+            if (!await IsOlderAsync(StoreKeys.Blob(hash), lastUsed, ct)) continue;
             bytes += size;
             await storage.DeleteAsync(StoreKeys.Blob(hash), ct);
             deletedBlobs++;

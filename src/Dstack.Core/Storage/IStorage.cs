@@ -16,7 +16,13 @@ public interface IStorage
     Task<bool> ExistsAsync(string key, CancellationToken ct);
     Task DeleteAsync(string key, CancellationToken ct);
 
-    /// <summary>When the object was last written; null when it is missing.</summary>
+    /// <summary>
+    /// Marks an existing object as just used (its modified time becomes now), so that reclaiming spares it;
+    /// false when it is missing. Content-addressed writers call it instead of rewriting what is already there.
+    /// </summary>
+    Task<bool> TouchAsync(string key, CancellationToken ct);
+
+    /// <summary>When the object was last written or touched; null when it is missing.</summary>
     Task<DateTimeOffset?> GetModifiedAsync(string key, CancellationToken ct);
     IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken ct);
 

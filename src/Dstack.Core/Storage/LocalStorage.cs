@@ -52,6 +52,17 @@ public sealed partial class LocalStorage(string root) : IStorage, ILocalFileAcce
 
     public Task<bool> ExistsAsync(string key, CancellationToken ct) => Task.FromResult(File.Exists(PathOf(key)));
 
+    public Task<bool> TouchAsync(string key, CancellationToken ct)
+    {
+        try
+        {
+            File.SetLastWriteTimeUtc(PathOf(key), DateTime.UtcNow);
+            return Task.FromResult(true);
+        }
+        catch (FileNotFoundException) { return Task.FromResult(false); }
+        catch (DirectoryNotFoundException) { return Task.FromResult(false); }
+    }
+
     public Task<DateTimeOffset?> GetModifiedAsync(string key, CancellationToken ct)
     {
         var info = new FileInfo(PathOf(key));

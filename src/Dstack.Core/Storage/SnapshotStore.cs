@@ -46,7 +46,7 @@ public sealed class SnapshotStore(IStorage storage)
     {
         var data = StoreJson.Serialize(manifest);
         var id = BlobStore.Hash(data);
-        await storage.PutIfAbsentAsync(StoreKeys.Snapshot(id), data, ct);
+        if (!await storage.PutIfAbsentAsync(StoreKeys.Snapshot(id), data, ct)) await storage.TouchAsync(StoreKeys.Snapshot(id), ct);
         return id;
     }
 
@@ -57,13 +57,21 @@ public sealed class SnapshotStore(IStorage storage)
     public Task<(string Id, SnapshotManifest Manifest)> SaveFolderAsync(string folder, CancellationToken ct, bool link = false) =>
         SaveTreeAsync(folder, Scan(folder), ct, link);
 
-    /// <summary>Every file, folder and link under <paramref name="folder"/>, relative, <c>/</c>-separated; links are not entered.</summary>
+    /// <summary>
+    /// Every file, folder and symlink under <paramref name="folder"/>, relative and <c>/</c>-separated; empty when
+    /// the folder is missing. A symlink is listed as itself and never entered, even when it points at a folder:
+    /// a link out of the folder (or to <c>/</c>, or a cycle) is stored as its target text, never as what it points at.
+    /// </summary>
     public static List<string> Scan(string folder)
     {
+        if (!Directory.Exists(folder)) return [];
         var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
-        return Directory.Exists(folder)
-            ? Directory.EnumerateFileSystemEntries(folder, "*", options).Select(p => Path.GetRelativePath(folder, p).Replace('\\', '/')).ToList()
-            : [];
+        var entries = new System.IO.Enumeration.FileSystemEnumerable<string>(folder, (ref System.IO.Enumeration.FileSystemEntry e) => e.ToFullPath(), options)
+        {
+            // The default enumeration recurses into a symlink that points at a folder.
+            ShouldRecursePredicate = (ref System.IO.Enumeration.FileSystemEntry e) => (e.Attributes & FileAttributes.ReparsePoint) == 0,
+        };
+        return entries.Select(p => Path.GetRelativePath(folder, p).Replace('\\', '/')).ToList();
     }
 
     public async Task<SnapshotManifest> GetManifestAsync(string id, CancellationToken ct)

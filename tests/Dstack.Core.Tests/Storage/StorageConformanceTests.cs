@@ -41,6 +41,18 @@ public abstract class StorageConformanceTests
     }
 
     [Fact]
+    public async Task Touch_RenewsTheModifiedTime_AndSaysWhetherTheObjectExists()
+    {
+        (await Storage.TouchAsync("touch/missing", default)).ShouldBeFalse();
+        await Storage.PutAsync("touch/k", Bytes("x"), default);
+        var before = await Storage.GetModifiedAsync("touch/k", default);
+        await Task.Delay(TimeSpan.FromSeconds(1.1)); // S3 keeps modified times to the second
+        (await Storage.TouchAsync("touch/k", default)).ShouldBeTrue();
+        (await Storage.GetModifiedAsync("touch/k", default))!.Value.ShouldBeGreaterThan(before!.Value);
+        (await Storage.GetAsync("touch/k", default)).ShouldBe(Bytes("x"));
+    }
+
+    [Fact]
     public async Task Delete_MissingKey_ReturnsSilently_AndDeleteRemoves()
     {
         await Storage.DeleteAsync("never/was", default);

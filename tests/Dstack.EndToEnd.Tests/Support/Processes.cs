@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Dstack.EndToEnd.Tests.Support;
 
 /// <summary>Looks at and signals processes the way a user would (<c>ps</c>, <c>kill</c>); a zombie counts as gone.</summary>
-public static class Processes
+public static partial class Processes
 {
     public static bool IsAlive(int pid)
     {
