@@ -76,7 +76,7 @@ public sealed partial class JobRunner
             }
             return null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Errors.DstackException)
+        catch (Exception e) when (e is not OperationCanceledException) // the store failed even after its retries
         {
             job.Logs.AppendLine($"dstack: saving artifacts failed: {e.Message}");
             return Finished(job, JobStatus.Failed, TerminationReason.RunnerFailed, null, $"artifacts not saved: {e.Message}");
