@@ -44,9 +44,7 @@ public sealed class ArtifactStore(IStorage storage)
     {
         var versions = new List<ArtifactVersion>();
         foreach (var job in run.Jobs)
-            await foreach (var key in storage.ListAsync(StoreKeys.ArtifactsPrefix(run.Repo, run.RunName, job.Index), ct))
-                if (await storage.GetAsync(key, ct) is { } data)
-                    versions.Add(StoreJson.Deserialize<ArtifactVersion>(data));
+            versions.AddRange(await storage.ListRecordsAsync<ArtifactVersion>(StoreKeys.ArtifactsPrefix(run.Repo, run.RunName, job.Index), ct));
         return versions;
     }
 

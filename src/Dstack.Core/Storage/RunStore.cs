@@ -16,11 +16,8 @@ public sealed class RunStore(IStorage storage)
         return await storage.PutIfAbsentAsync(StoreKeys.Run(run.Repo, run.RunName), StoreJson.Serialize(run), ct);
     }
 
-    public async Task<RunRecord?> GetAsync(RepoRef repo, string run, CancellationToken ct)
-    {
-        var data = await storage.GetAsync(StoreKeys.Run(repo, run), ct);
-        return data is null ? null : StoreJson.Deserialize<RunRecord>(data);
-    }
+    public Task<RunRecord?> GetAsync(RepoRef repo, string run, CancellationToken ct) =>
+        storage.GetRecordAsync<RunRecord>(StoreKeys.Run(repo, run), ct);
 
     public async Task<IReadOnlyList<RunRecord>> ListAsync(RepoRef repo, CancellationToken ct)
     {
@@ -31,11 +28,8 @@ public sealed class RunStore(IStorage storage)
         return runs.OfType<RunRecord>().OrderByDescending(r => r.SubmittedAt).ToList();
     }
 
-    public async Task<JobState?> GetStateAsync(RepoRef repo, string run, int job, CancellationToken ct)
-    {
-        var data = await storage.GetAsync(StoreKeys.JobState(repo, run, job), ct);
-        return data is null ? null : StoreJson.Deserialize<JobState>(data);
-    }
+    public Task<JobState?> GetStateAsync(RepoRef repo, string run, int job, CancellationToken ct) =>
+        storage.GetRecordAsync<JobState>(StoreKeys.JobState(repo, run, job), ct);
 
     public Task PutStateAsync(RepoRef repo, string run, int job, JobState state, CancellationToken ct) =>
         storage.PutAsync(StoreKeys.JobState(repo, run, job), StoreJson.Serialize(state), ct);
@@ -43,29 +37,20 @@ public sealed class RunStore(IStorage storage)
     public Task RequestStopAsync(RepoRef repo, string run, int job, StopRequest request, CancellationToken ct) =>
         storage.PutAsync(StoreKeys.StopRequest(repo, run, job), StoreJson.Serialize(request), ct);
 
-    public async Task<StopRequest?> GetStopRequestAsync(RepoRef repo, string run, int job, CancellationToken ct)
-    {
-        var data = await storage.GetAsync(StoreKeys.StopRequest(repo, run, job), ct);
-        return data is null ? null : StoreJson.Deserialize<StopRequest>(data);
-    }
+    public Task<StopRequest?> GetStopRequestAsync(RepoRef repo, string run, int job, CancellationToken ct) =>
+        storage.GetRecordAsync<StopRequest>(StoreKeys.StopRequest(repo, run, job), ct);
 
     public Task PutHeartbeatAsync(RepoRef repo, string run, int job, Heartbeat beat, CancellationToken ct) =>
         storage.PutAsync(StoreKeys.Heartbeat(repo, run, job), StoreJson.Serialize(beat), ct);
 
-    public async Task<Heartbeat?> GetHeartbeatAsync(RepoRef repo, string run, int job, CancellationToken ct)
-    {
-        var data = await storage.GetAsync(StoreKeys.Heartbeat(repo, run, job), ct);
-        return data is null ? null : StoreJson.Deserialize<Heartbeat>(data);
-    }
+    public Task<Heartbeat?> GetHeartbeatAsync(RepoRef repo, string run, int job, CancellationToken ct) =>
+        storage.GetRecordAsync<Heartbeat>(StoreKeys.Heartbeat(repo, run, job), ct);
 
     public Task PutLaunchAsync(RepoRef repo, string run, int job, LaunchInfo launch, CancellationToken ct) =>
         storage.PutAsync(StoreKeys.Launch(repo, run, job), StoreJson.Serialize(launch), ct);
 
-    public async Task<LaunchInfo?> GetLaunchAsync(RepoRef repo, string run, int job, CancellationToken ct)
-    {
-        var data = await storage.GetAsync(StoreKeys.Launch(repo, run, job), ct);
-        return data is null ? null : StoreJson.Deserialize<LaunchInfo>(data);
-    }
+    public Task<LaunchInfo?> GetLaunchAsync(RepoRef repo, string run, int job, CancellationToken ct) =>
+        storage.GetRecordAsync<LaunchInfo>(StoreKeys.Launch(repo, run, job), ct);
 
     /// <summary>Removes everything stored under the run, the record first so a half-removed run is never listed.</summary>
     public async Task DeleteAsync(RepoRef repo, string run, CancellationToken ct)

@@ -6,8 +6,8 @@ namespace Dstack.Core.Tags;
 /// <summary>Tags of a repo: one object per name. Creating is create-only, so of two racing creators exactly one wins.</summary>
 public sealed class TagStore(IStorage storage)
 {
-    public async Task<TagRecord?> GetAsync(RepoRef repo, string name, CancellationToken ct) =>
-        await storage.GetAsync(StoreKeys.Tag(repo, name), ct) is { } data ? StoreJson.Deserialize<TagRecord>(data) : null;
+    public Task<TagRecord?> GetAsync(RepoRef repo, string name, CancellationToken ct) =>
+        storage.GetRecordAsync<TagRecord>(StoreKeys.Tag(repo, name), ct);
 
     /// <summary>False when a tag of that name exists (then nothing is changed).</summary>
     public Task<bool> CreateAsync(RepoRef repo, TagRecord tag, CancellationToken ct) =>
@@ -19,12 +19,6 @@ public sealed class TagStore(IStorage storage)
 
     public Task DeleteAsync(RepoRef repo, string name, CancellationToken ct) => storage.DeleteAsync(StoreKeys.Tag(repo, name), ct);
 
-    public async Task<IReadOnlyList<TagRecord>> ListAsync(RepoRef repo, CancellationToken ct)
-    {
-        var tags = new List<TagRecord>();
-        await foreach (var key in storage.ListAsync(StoreKeys.TagsPrefix(repo), ct))
-            if (key.EndsWith(".json", StringComparison.Ordinal) && await storage.GetAsync(key, ct) is { } data)
-                tags.Add(StoreJson.Deserialize<TagRecord>(data));
-        return tags.OrderByDescending(t => t.CreatedAt).ToList();
-    }
+    public async Task<IReadOnlyList<TagRecord>> ListAsync(RepoRef repo, CancellationToken ct) =>
+        (await storage.ListRecordsAsync<TagRecord>(StoreKeys.TagsPrefix(repo), ct)).OrderByDescending(t => t.CreatedAt).ToList();
 }
