@@ -2,7 +2,7 @@ using Dstack.Core.Artifacts;
 using Dstack.Core.Models;
 using Dstack.Core.Storage;
 
-// save STORE FOLDER [--link]   : saves FOLDER as a job artifact (copies, as the runner does; --link takes files by hard link)
+// save STORE FOLDER            : saves FOLDER as a job artifact, as the runner does
 // place STORE DEST             : materialises the last saved version into DEST, as a dep
 if (args.Length < 3) { Console.Error.WriteLine("usage: save STORE FOLDER [--copy] | place STORE DEST"); return 2; }
 var storage = new LocalStorage(args[1]);
@@ -11,7 +11,7 @@ var repo = new RepoRef("bench", "bench");
 switch (args[0])
 {
     case "save":
-        var version = await store.SaveAsync(repo, "bench-run-1", 0, "data", Path.GetFullPath(args[2]), DateTimeOffset.UtcNow, default, link: args.Contains("--link"));
+        var version = await store.SaveAsync(repo, "bench-run-1", 0, "data", Path.GetFullPath(args[2]), DateTimeOffset.UtcNow, default);
         Console.Error.WriteLine($"{version.Files} files, {version.Bytes} bytes");
         return 0;
     case "place":

@@ -14,9 +14,9 @@ public sealed class ArtifactStore(IStorage storage)
     public SnapshotStore Trees => _trees;
 
     /// <summary>Saves <paramref name="folder"/> as the new version of a job's artifact.</summary>
-    public async Task<ArtifactVersion> SaveAsync(RepoRef repo, string run, int job, string path, string folder, DateTimeOffset now, CancellationToken ct, bool link = false)
+    public async Task<ArtifactVersion> SaveAsync(RepoRef repo, string run, int job, string path, string folder, DateTimeOffset now, CancellationToken ct)
     {
-        var (id, manifest) = await SaveFolderAsync(folder, ct, link);
+        var (id, manifest) = await SaveFolderAsync(folder, ct);
         var version = Describe(path, id, manifest, now);
         await PublishAsync(repo, run, job, version, ct);
         return version;
@@ -24,10 +24,10 @@ public sealed class ArtifactStore(IStorage storage)
 
     /// <summary>
     /// Stores <paramref name="folder"/> as a tree (see <see cref="SnapshotStore.Scan"/>: links are kept as links,
-    /// never followed) without publishing it; with <paramref name="link"/>, see <see cref="BlobStore.PutFileAsync"/>.
+    /// never followed) without publishing it.
     /// </summary>
-    public Task<(string Id, SnapshotManifest Manifest)> SaveFolderAsync(string folder, CancellationToken ct, bool link = false) =>
-        _trees.SaveFolderAsync(folder, ct, link);
+    public Task<(string Id, SnapshotManifest Manifest)> SaveFolderAsync(string folder, CancellationToken ct) =>
+        _trees.SaveFolderAsync(folder, ct);
 
     /// <summary>Makes a version (whose manifest is stored) the artifact's current one.</summary>
     public Task PublishAsync(RepoRef repo, string run, int job, ArtifactVersion version, CancellationToken ct) =>

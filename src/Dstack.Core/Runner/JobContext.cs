@@ -19,6 +19,8 @@ internal sealed class JobContext(RunRecord run, JobSpec spec, LogWriter logs)
     public DateTimeOffset? StartedAt { get; set; }
     public IRunningJob? Process { get; set; }
     public IReadOnlyDictionary<string, string> Secrets { get; init; } = new Dictionary<string, string>();
+    /// <summary>Masks the secrets' values in whatever of the job's output dstack stores outside the logs.</summary>
+    public SecretMasker Masker { get; init; } = SecretMasker.None;
     /// <summary>What the user should know about how the job runs (shown by <c>ps</c>).</summary>
     public string? Note { get; set; }
 

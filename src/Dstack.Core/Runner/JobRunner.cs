@@ -23,8 +23,9 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
 
         // Secret values are read here, by the runner alone, and masked in everything the job prints.
         var secrets = (await new Secrets.SecretStore(storage).ListAsync(repo, ct)).ToDictionary(s => s.Name, s => s.Value, StringComparer.Ordinal);
-        var logs = new LogWriter(storage, repo, runName, jobIndex, time, new SecretMasker(secrets.Values));
-        var job = new JobContext(run, spec, logs) { Secrets = secrets };
+        var masker = new SecretMasker(secrets.Values);
+        var logs = new LogWriter(storage, repo, runName, jobIndex, time, masker);
+        var job = new JobContext(run, spec, logs) { Secrets = secrets, Masker = masker };
         using var stopSignal = System.Runtime.InteropServices.PosixSignalRegistration.Create(
             System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; job.RequestStop(abort: false); });
         using var beatCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -156,10 +157,14 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
         return Finished(job, JobStatus.Failed, TerminationReason.FailedToStart, null, why);
     }
 
+    /// <summary>
+    /// The job's final state. The detail may quote the job's output (pip's error, an exception) and ends up in
+    /// the run's state and in <c>ps</c>, so secrets are masked in it as in the logs.
+    /// </summary>
     private JobState Finished(JobContext job, JobStatus status, TerminationReason reason, int? exitCode, string? detail = null) =>
         new()
         {
-            Status = status, Reason = reason, ExitCode = exitCode, Detail = detail,
+            Status = status, Reason = reason, ExitCode = exitCode, Detail = detail is null ? null : job.Masker.Apply(detail),
             UpdatedAt = time.GetUtcNow(), StartedAt = job.StartedAt, FinishedAt = time.GetUtcNow(),
             Ports = job.Ports, Host = Environment.MachineName, Note = job.Note,
         };

@@ -13,16 +13,23 @@ public sealed class BlobStore(IStorage storage)
 
     public static string Hash(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(SHA256.HashData(data));
 
+    /// <summary>Files up to this size go up in one create-only request; larger ones are looked up first, to skip the upload.</summary>
+    private const long SmallFile = 1L << 20;
+
     /// <summary>
-    /// Stores the file unless that content is already there; returns its hash. With <paramref name="link"/>,
-    /// a local store takes the file by hard link instead of a copy: only for files nobody changes afterwards.
+    /// Stores the file unless that content is already there; returns its hash. Content found already there is
+    /// touched, so that a reclaim running meanwhile spares it.
     /// </summary>
-    public async Task<string> PutFileAsync(string path, CancellationToken ct, bool link = false)
+    public async Task<string> PutFileAsync(string path, CancellationToken ct)
     {
         var hash = await FileHashCache.HashAsync(path, ct);
         var key = StoreKeys.Blob(hash);
-        if (await storage.TouchAsync(key, ct)) return hash; // reused: the mark keeps a concurrent reclaim from taking it
-        if (link && storage is ILocalFileAccess local && local.TryLink(key, path)) return hash;
+        if (new FileInfo(path).Length <= SmallFile)
+        {
+            if (!await storage.PutIfAbsentAsync(key, await File.ReadAllBytesAsync(path, ct), ct)) await storage.TouchAsync(key, ct);
+            return hash;
+        }
+        if (await storage.TouchAsync(key, ct)) return hash;
         await storage.PutFileAsync(key, path, ct);
         return hash;
     }

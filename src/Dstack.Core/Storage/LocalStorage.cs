@@ -6,7 +6,7 @@ namespace Dstack.Core.Storage;
 /// <see cref="IStorage"/> over a local folder. Atomic writes go through a temp file and a rename;
 /// create-only writes through a no-overwrite move (a hard link on Linux), so racing writers cannot both win.
 /// </summary>
-public sealed partial class LocalStorage(string root) : IStorage, ILocalFileAccess
+public sealed class LocalStorage(string root) : IStorage
 {
     public string Root { get; } = Path.GetFullPath(root);
 
@@ -141,17 +141,6 @@ public sealed partial class LocalStorage(string root) : IStorage, ILocalFileAcce
         await Task.Run(() => File.Copy(path, localPath, overwrite: true), ct);
         return true;
     }
-
-    public bool TryLink(string key, string localPath)
-    {
-        var path = PathOf(key);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        if (Link(localPath, path) == 0) return true;
-        return File.Exists(path); // EEXIST: the same content is already there
-    }
-
-    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "link", StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
-    private static partial int Link(string existing, string created);
 
     private string WriteTemp(string path, ReadOnlySpan<byte> data)
     {

@@ -17,24 +17,24 @@ public sealed class SnapshotStore(IStorage storage)
     public BlobStore Blobs => _blobs;
 
     /// <summary>Saves the given files (paths relative to <paramref name="root"/>, <c>/</c>-separated); returns the snapshot id.</summary>
-    public async Task<string> SaveAsync(string root, IEnumerable<string> relativePaths, CancellationToken ct, bool link = false) =>
-        (await SaveTreeAsync(root, relativePaths, ct, link)).Id;
+    public async Task<string> SaveAsync(string root, IEnumerable<string> relativePaths, CancellationToken ct) =>
+        (await SaveTreeAsync(root, relativePaths, ct)).Id;
 
     /// <summary>Like <see cref="SaveAsync"/>, returning the manifest too.</summary>
-    public async Task<(string Id, SnapshotManifest Manifest)> SaveTreeAsync(string root, IEnumerable<string> relativePaths, CancellationToken ct, bool link = false)
+    public async Task<(string Id, SnapshotManifest Manifest)> SaveTreeAsync(string root, IEnumerable<string> relativePaths, CancellationToken ct)
     {
         var paths = relativePaths as IReadOnlyCollection<string> ?? relativePaths.ToList();
         var entries = new ConcurrentBag<SnapshotEntry>();
         if (paths.Count < ParallelFrom)
         {
             foreach (var rel in paths)
-                if (await SaveEntryAsync(root, rel, link, ct) is { } entry) entries.Add(entry);
+                if (await SaveEntryAsync(root, rel, ct) is { } entry) entries.Add(entry);
         }
         else
         {
-            await Parallel.ForEachAsync(paths, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = 8 }, async (rel, token) =>
+            await Parallel.ForEachAsync(paths, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = 16 }, async (rel, token) =>
             {
-                if (await SaveEntryAsync(root, rel, link, token) is { } entry) entries.Add(entry);
+                if (await SaveEntryAsync(root, rel, token) is { } entry) entries.Add(entry);
             });
         }
         var manifest = new SnapshotManifest(entries.OrderBy(e => e.Path, StringComparer.Ordinal).ToList());
@@ -52,10 +52,10 @@ public sealed class SnapshotStore(IStorage storage)
 
     /// <summary>
     /// Saves everything under <paramref name="folder"/>: files (empty ones too), folders (empty ones too),
-    /// modes, and symlinks as links (never followed). With <paramref name="link"/>, see <see cref="BlobStore.PutFileAsync"/>.
+    /// modes, and symlinks as links (never followed).
     /// </summary>
-    public Task<(string Id, SnapshotManifest Manifest)> SaveFolderAsync(string folder, CancellationToken ct, bool link = false) =>
-        SaveTreeAsync(folder, Scan(folder), ct, link);
+    public Task<(string Id, SnapshotManifest Manifest)> SaveFolderAsync(string folder, CancellationToken ct) =>
+        SaveTreeAsync(folder, Scan(folder), ct);
 
     /// <summary>
     /// Every file, folder and symlink under <paramref name="folder"/>, relative and <c>/</c>-separated; empty when
@@ -102,7 +102,7 @@ public sealed class SnapshotStore(IStorage storage)
         });
     }
 
-    private async Task<SnapshotEntry?> SaveEntryAsync(string root, string rel, bool link, CancellationToken ct)
+    private async Task<SnapshotEntry?> SaveEntryAsync(string root, string rel, CancellationToken ct)
     {
         var path = Path.Combine(root, rel);
         var info = new FileInfo(path);
@@ -111,7 +111,7 @@ public sealed class SnapshotStore(IStorage storage)
         if (!info.Exists)
             return Directory.Exists(path) ? new SnapshotEntry(rel, 0, 0, null, IsDir: true) : null; // deleted since listing
         var mode = OperatingSystem.IsWindows() ? 0x1a4 : (int)info.UnixFileMode;
-        var hash = await _blobs.PutFileAsync(path, ct, link);
+        var hash = await _blobs.PutFileAsync(path, ct);
         return new SnapshotEntry(rel, mode, info.Length, hash);
     }
 }
