@@ -41,6 +41,15 @@ public sealed class CliContext
 
     public (string Root, RepoRef Repo, bool IsGit) Repo => _repo ??= RepoLocator.Locate(Cwd);
 
+    /// <summary>This machine's cache of a repo's finished runs, one per store (a folder, or a bucket at an endpoint).</summary>
+    public string RunCacheFile(RepoRef repo)
+    {
+        var store = Config.IsS3
+            ? $"s3-{Config.Bucket}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Config.EndpointUrl ?? Config.Region ?? "")))[..8]}"
+            : "local";
+        return Path.Combine(Home, "cache", "runs", store, repo.Owner, repo.Name + ".json");
+    }
+
     /// <summary>The run with exactly this name in the current repo (never a prefix match).</summary>
     public async Task<RunRecord> FindRunAsync(string name, CancellationToken ct) =>
         await Runs.GetAsync(Repo.Repo, name, ct)

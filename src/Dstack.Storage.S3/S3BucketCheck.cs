@@ -1,8 +1,6 @@
 using System.Net;
-using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
-using Dstack.Core.Errors;
 
 namespace Dstack.Storage.S3;
 
@@ -15,13 +13,11 @@ public static class S3BucketCheck
     public static async Task CheckAsync(S3Options options, Func<bool> createMissing, CancellationToken ct)
     {
         var (client, source) = S3ClientFactory.Create(options with { });
-        var where = options.EndpointUrl ?? $"AWS ({options.Region ?? "default region"})";
         try
         {
             if (!await ExistsAsync(client, options.Bucket, ct))
             {
-                if (!createMissing())
-                    throw new DstackException($"Bucket '{options.Bucket}' does not exist at {where}. Create it, or run again with -y to let dstack create it.");
+                if (!createMissing()) throw S3StoreException.BucketMissing(options, configuring: true);
                 var put = new PutBucketRequest { BucketName = options.Bucket };
                 if (options.EndpointUrl is null && options.Region is { } region && region != "us-east-1")
                     put.BucketRegionName = region;
@@ -32,21 +28,9 @@ public static class S3BucketCheck
             using (await client.GetObjectAsync(options.Bucket, probe, ct)) { }
             await client.DeleteObjectAsync(options.Bucket, probe, ct);
         }
-        catch (AmazonS3Exception e) when (e.ErrorCode is "InvalidAccessKeyId" or "SignatureDoesNotMatch")
+        catch (Exception e) when (S3StoreException.Translate(e, options, () => source, configuring: true, ct) is { } error)
         {
-            throw new DstackException($"The credentials from {source} were rejected by {where} ({e.ErrorCode}). Check them, or pick others with --profile.");
-        }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.Forbidden)
-        {
-            throw new DstackException($"No access to bucket '{options.Bucket}' at {where} with the credentials from {source} ({e.ErrorCode}). Ask for access, or use another bucket or --profile.");
-        }
-        catch (AmazonServiceException e) when (e.InnerException is HttpRequestException or TimeoutException || e.StatusCode == 0)
-        {
-            throw new DstackException($"Cannot reach S3 at {where}: {e.InnerException?.Message ?? e.Message}. Check --endpoint-url and the network.");
-        }
-        catch (HttpRequestException e)
-        {
-            throw new DstackException($"Cannot reach S3 at {where}: {e.Message}. Check --endpoint-url and the network.");
+            throw error;
         }
     }
 

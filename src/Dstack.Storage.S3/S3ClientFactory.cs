@@ -43,7 +43,7 @@ public static class S3ClientFactory
             return (fromProfile, $"AWS profile '{profile}'");
         }
         if (Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") is { Length: > 0 })
-            return (DefaultAWSCredentialsIdentityResolver.GetCredentials(), "environment variables AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY");
+            return (DefaultAWSCredentialsIdentityResolver.GetCredentials(), EnvironmentSource);
         var name = Environment.GetEnvironmentVariable("AWS_PROFILE") is { Length: > 0 } p ? p : "default";
         if (new CredentialProfileStoreChain().TryGetAWSCredentials(name, out var fromDefault))
             return (fromDefault, $"AWS profile '{name}'");
@@ -53,6 +53,17 @@ public static class S3ClientFactory
             throw new DstackException("No AWS credentials found. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure a profile with `aws configure`.");
         }
     }
+
+    /// <summary>Where <see cref="Create"/> takes the credentials from, in words, without resolving them.</summary>
+    public static string CredentialSource(string? profile)
+    {
+        if (profile is not null) return $"AWS profile '{profile}'";
+        if (Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") is { Length: > 0 }) return EnvironmentSource;
+        var name = Environment.GetEnvironmentVariable("AWS_PROFILE") is { Length: > 0 } p ? p : "default";
+        return new CredentialProfileStoreChain().TryGetAWSCredentials(name, out _) ? $"AWS profile '{name}'" : "the default AWS credential chain";
+    }
+
+    private const string EnvironmentSource = "environment variables AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY";
 
     private static string FallbackRegion() =>
         Environment.GetEnvironmentVariable("AWS_REGION") ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION") ?? "us-east-1";

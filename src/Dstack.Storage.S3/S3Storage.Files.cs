@@ -4,7 +4,9 @@ namespace Dstack.Storage.S3;
 
 public sealed partial class S3Storage
 {
-    public async Task PutFileAsync(string key, string localPath, CancellationToken ct)
+    public Task PutFileAsync(string key, string localPath, CancellationToken ct) => CallAsync(() => PutFileCoreAsync(key, localPath, ct), ct);
+
+    private async Task PutFileCoreAsync(string key, string localPath, CancellationToken ct)
     {
         var size = new FileInfo(localPath).Length;
         if (size < options.MultipartThreshold)
@@ -42,12 +44,16 @@ public sealed partial class S3Storage
         }
         catch
         {
-            await client.AbortMultipartUploadAsync(Bucket, key, upload.UploadId, CancellationToken.None);
+            // Best effort: when the server is gone the abort fails too, and the failure to report is the upload's.
+            try { await client.AbortMultipartUploadAsync(Bucket, key, upload.UploadId, CancellationToken.None); }
+            catch (Exception) { /* the parts stay invisible; a lifecycle rule for incomplete uploads reclaims them */ }
             throw;
         }
     }
 
-    public async Task<bool> GetFileAsync(string key, string localPath, CancellationToken ct)
+    public Task<bool> GetFileAsync(string key, string localPath, CancellationToken ct) => CallAsync(() => GetFileCoreAsync(key, localPath, ct), ct);
+
+    private async Task<bool> GetFileCoreAsync(string key, string localPath, CancellationToken ct)
     {
         var head = await HeadAsync(key, ct);
         if (head is null) return false;

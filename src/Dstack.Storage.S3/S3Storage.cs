@@ -16,7 +16,7 @@ public sealed partial class S3Storage(IAmazonS3 client, S3Options options) : ISt
 {
     private string Bucket => options.Bucket;
 
-    public async Task<byte[]?> GetAsync(string key, CancellationToken ct)
+    public Task<byte[]?> GetAsync(string key, CancellationToken ct) => CallAsync(async () =>
     {
         try
         {
@@ -25,13 +25,13 @@ public sealed partial class S3Storage(IAmazonS3 client, S3Options options) : ISt
             await response.ResponseStream.CopyToAsync(buffer, ct);
             return buffer.ToArray();
         }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound) { return null; }
-    }
+        catch (AmazonS3Exception e) when (IsMissingKey(e)) { return null; }
+    }, ct);
 
-    public async Task PutAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct) =>
-        await client.PutObjectAsync(Request(key, data), ct);
+    public Task PutAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct) =>
+        CallAsync(() => client.PutObjectAsync(Request(key, data), ct), ct);
 
-    public async Task<bool> PutIfAbsentAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct)
+    public Task<bool> PutIfAbsentAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct) => CallAsync(async () =>
     {
         var request = Request(key, data);
         request.IfNoneMatch = "*";
@@ -46,7 +46,7 @@ public sealed partial class S3Storage(IAmazonS3 client, S3Options options) : ISt
             // Two conditional writes raced on the server: whichever finished owns the key.
             return false;
         }
-    }
+    }, ct);
 
     public async Task<bool> ExistsAsync(string key, CancellationToken ct) => await HeadAsync(key, ct) is not null;
 
@@ -62,22 +62,25 @@ public sealed partial class S3Storage(IAmazonS3 client, S3Options options) : ISt
             MetadataDirective = S3MetadataDirective.REPLACE,
         };
         if (key.StartsWith(StoreKeys.PrivatePrefix, StringComparison.Ordinal))
+        {
             copy.ServerSideEncryptionMethod = options.KmsKeyId is null ? ServerSideEncryptionMethod.AES256 : ServerSideEncryptionMethod.AWSKMS;
-        await client.CopyObjectAsync(copy, ct);
+            copy.ServerSideEncryptionKeyManagementServiceKeyId = options.KmsKeyId;
+        }
+        await CallAsync(() => client.CopyObjectAsync(copy, ct), ct);
         return true;
     }
 
     public async Task<DateTimeOffset?> GetModifiedAsync(string key, CancellationToken ct) =>
         await HeadAsync(key, ct) is { } head && head.LastModified is { } modified ? new DateTimeOffset(modified.ToUniversalTime()) : null;
 
-    public async Task DeleteAsync(string key, CancellationToken ct) => await client.DeleteObjectAsync(Bucket, key, ct);
+    public Task DeleteAsync(string key, CancellationToken ct) => CallAsync(() => client.DeleteObjectAsync(Bucket, key, ct), ct);
 
     public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken ct)
     {
         var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = prefix };
         do
         {
-            var page = await client.ListObjectsV2Async(request, ct);
+            var page = await CallAsync(() => client.ListObjectsV2Async(request, ct), ct);
             foreach (var obj in page.S3Objects ?? []) yield return obj.Key;
             request.ContinuationToken = page.NextContinuationToken;
         }
@@ -90,7 +93,7 @@ public sealed partial class S3Storage(IAmazonS3 client, S3Options options) : ISt
         var names = new List<string>();
         do
         {
-            var page = await client.ListObjectsV2Async(request, ct);
+            var page = await CallAsync(() => client.ListObjectsV2Async(request, ct), ct);
             names.AddRange((page.CommonPrefixes ?? []).Select(p => p[prefix.Length..]));
             names.AddRange((page.S3Objects ?? []).Select(o => o.Key[prefix.Length..]).Where(n => n.Length > 0));
             request.ContinuationToken = page.NextContinuationToken;
@@ -119,9 +122,24 @@ public sealed partial class S3Storage(IAmazonS3 client, S3Options options) : ISt
         else request.ServerSideEncryptionMethod = ServerSideEncryptionMethod.AES256;
     }
 
-    private async Task<GetObjectMetadataResponse?> HeadAsync(string key, CancellationToken ct)
+    private Task<GetObjectMetadataResponse?> HeadAsync(string key, CancellationToken ct) => CallAsync(async () =>
     {
         try { return await client.GetObjectMetadataAsync(Bucket, key, ct); }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound) { return null; }
+        catch (AmazonS3Exception e) when (IsMissingKey(e)) { return null; }
+    }, ct);
+
+    /// <summary>A missing object, as opposed to a missing bucket (which a HEAD cannot tell apart: its answer has no body).</summary>
+    private static bool IsMissingKey(AmazonS3Exception e) => e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket";
+
+    /// <summary>Runs one S3 call (with the client's retries); a failure that is the bucket's, the credentials' or the network's becomes one sentence.</summary>
+    private async Task<T> CallAsync<T>(Func<Task<T>> call, CancellationToken ct)
+    {
+        try { return await call(); }
+        catch (Exception e) when (S3StoreException.Translate(e, options, () => S3ClientFactory.CredentialSource(options.Profile), configuring: false, ct) is { } error)
+        {
+            throw error;
+        }
     }
+
+    private Task CallAsync(Func<Task> call, CancellationToken ct) => CallAsync(async () => { await call(); return true; }, ct);
 }

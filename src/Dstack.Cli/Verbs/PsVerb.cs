@@ -17,34 +17,31 @@ public static class PsVerb
         var all = reader.Flag("-a", "--all");
         var positionals = reader.Positionals(1);
         var monitor = ctx.Monitor;
-        List<RunView> views;
         if (positionals.Count == 1)
         {
-            views = [await monitor.ViewAsync(await ctx.FindRunAsync(positionals[0], ct), ct)];
+            var view = await monitor.ViewAsync(await ctx.FindRunAsync(positionals[0], ct), ct);
+            ctx.Out.Write(Render([RunSummary.Of(view)], ctx.Time.GetUtcNow()));
+            ctx.Out.Write(Details(view.Run));
+            return 0;
         }
-        else
+        var runs = await new RunLister(ctx.Storage, monitor, ctx.RunCacheFile(ctx.Repo.Repo)).ListAsync(ctx.Repo.Repo, ct);
+        if (!all)
         {
-            var runs = await ctx.Runs.ListAsync(ctx.Repo.Repo, ct);
-            views = [.. await Task.WhenAll(runs.Select(r => monitor.ViewAsync(r, ct)))];
-            if (!all)
-            {
-                var unfinished = views.Where(v => !v.IsFinished).ToList();
-                views = unfinished.Count > 0 ? unfinished : views.Take(1).ToList();
-            }
+            var unfinished = runs.Where(r => !r.IsFinished).ToList();
+            runs = unfinished.Count > 0 ? unfinished : runs.Take(1).ToList();
         }
-        ctx.Out.Write(Render(views, ctx.Time.GetUtcNow()));
-        if (positionals.Count == 1) ctx.Out.Write(Details(views[0].Run));
+        ctx.Out.Write(Render(runs, ctx.Time.GetUtcNow()));
         return 0;
     }
 
-    public static string Render(IEnumerable<RunView> views, DateTimeOffset now)
+    public static string Render(IEnumerable<RunSummary> runs, DateTimeOffset now)
     {
         var table = new Table("RUN", "WORKFLOW", "SUBMITTED", "USER", "STATUS", "REASON");
-        foreach (var view in views)
+        foreach (var run in runs)
         {
-            var state = view.State;
-            table.Add(view.Run.RunName, view.Run.WorkflowName ?? view.Run.ProviderName, RelativeTime.Format(view.Run.SubmittedAt, now),
-                view.Run.User ?? "", StatusText.Format(state.Status), Reason(state));
+            var state = run.State;
+            table.Add(run.RunName, run.WorkflowName ?? run.ProviderName, RelativeTime.Format(run.SubmittedAt, now),
+                run.User ?? "", StatusText.Format(state.Status), Reason(state));
         }
         return table.ToString();
     }

@@ -68,5 +68,6 @@ public sealed record DstackConfig
 
     public string Describe() => IsS3
         ? $"s3://{Bucket}" + (Region is null ? "" : $" ({Region})") + (EndpointUrl is null ? "" : $" at {EndpointUrl}") + (Profile is null ? "" : $", profile {Profile}")
+            + (KmsKeyId is null ? "" : $", secrets encrypted with KMS key {KmsKeyId}")
         : "local folder";
 }

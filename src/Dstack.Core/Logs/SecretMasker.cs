@@ -4,7 +4,7 @@ namespace Dstack.Core.Logs;
 
 /// <summary>
 /// Replaces secret values in log text with <c>***</c>: each value as is, base64-encoded (with and without
-/// padding), URL-encoded, and each line of a multi-line value. Values shorter than
+/// padding), URL-encoded (fully, and form-style with <c>+</c> for spaces), and each line of a multi-line value. Values shorter than
 /// <see cref="MinLength"/> are left alone: masking "1" would wreck every log.
 /// </summary>
 public sealed class SecretMasker
@@ -50,8 +50,10 @@ public sealed class SecretMasker
         var base64 = Convert.ToBase64String(Encoding.UTF8.GetBytes(value));
         yield return base64;
         yield return base64.TrimEnd('=');
-        yield return Uri.EscapeDataString(value);
-        yield return System.Net.WebUtility.UrlEncode(value);
+        var escaped = Uri.EscapeDataString(value);
+        yield return escaped;                       // JavaScript's encodeURIComponent-like, Python's quote(safe="")
+        yield return escaped.Replace("%20", "+");   // form encoding: Python's urlencode / quote_plus
+        yield return System.Net.WebUtility.UrlEncode(value); // .NET form encoding, which keeps ! * ( ) as they are
         foreach (var line in value.Split('\n')) yield return line.TrimEnd('\r');
     }
 }

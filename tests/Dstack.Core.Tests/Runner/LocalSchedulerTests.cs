@@ -33,7 +33,7 @@ public sealed class LocalSchedulerTests : IDisposable
         await Acquire(s, "a", T0, new JobResources { Cpu = 2 });
         var reasons = new List<string>();
         var waiting = Acquire(s, "b", T0.AddSeconds(1), new JobResources { Cpu = 1 }, reasons);
-        await Task.Delay(100);
+        await WaitUntil(() => reasons.Count > 0);
         waiting.IsCompleted.ShouldBeFalse();
         s.Release("a");
         (await waiting.WaitAsync(TimeSpan.FromSeconds(10))).ShouldNotBeNull();
@@ -49,13 +49,23 @@ public sealed class LocalSchedulerTests : IDisposable
         var reasons = new List<string>();
         using var cts = new CancellationTokenSource();
         var late = Acquire(s, "late", T0.AddSeconds(2), new JobResources { Cpu = 1 }, reasons, cts.Token);
-        await Task.Delay(100);
+        await WaitUntil(() => reasons.Count > 0);
         s.Release("running");
-        await Task.Delay(100);
+        await Task.Delay(300); // a window of many polls in which "late" must not start
         late.IsCompleted.ShouldBeFalse(); // "early" is first in line, even though "late" would fit
         reasons.ShouldContain("queued behind 1 earlier run");
         await cts.CancelAsync();
         await Should.ThrowAsync<OperationCanceledException>(() => late);
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met in 10 s");
+            await Task.Delay(10);
+        }
     }
 
     public void Dispose()

@@ -1,0 +1,52 @@
+using Dstack.Core.Models;
+using Dstack.Core.Storage;
+
+namespace Dstack.Core.Runs;
+
+/// <summary>
+/// Lists a repo's runs for <c>ps</c>. A finished run never changes, so its summary is kept in a cache file
+/// on this machine: a listing then costs one listing of the store plus reads of the runs that are new or
+/// still going, whatever the store's latency. Removed runs drop out because the listing no longer has them.
+/// </summary>
+public sealed class RunLister(IStorage storage, RunMonitor monitor, string cacheFile)
+{
+    private readonly RunStore _runs = new(storage);
+
+    /// <summary>Newest first.</summary>
+    public async Task<IReadOnlyList<RunSummary>> ListAsync(RepoRef repo, CancellationToken ct)
+    {
+        var names = new List<string>();
+        await foreach (var child in storage.ListChildrenAsync(StoreKeys.RunsPrefix(repo), ct))
+            if (child.EndsWith('/')) names.Add(child.TrimEnd('/'));
+        var cached = Load();
+        var summaries = await Task.WhenAll(names.Select(name => cached.TryGetValue(name, out var hit) ? Task.FromResult<RunSummary?>(hit) : ReadAsync(repo, name, ct)));
+        var listed = summaries.OfType<RunSummary>().OrderByDescending(s => s.SubmittedAt).ToList();
+        var finished = listed.Where(s => s.IsFinished).ToList();
+        if (finished.Count != cached.Count || finished.Any(s => !cached.ContainsKey(s.RunName))) Save(finished);
+        return listed;
+    }
+
+    private async Task<RunSummary?> ReadAsync(RepoRef repo, string name, CancellationToken ct) =>
+        await _runs.GetAsync(repo, name, ct) is { } run ? RunSummary.Of(await monitor.ViewAsync(run, ct)) : null;
+
+    private Dictionary<string, RunSummary> Load()
+    {
+        try { return StoreJson.Deserialize<RunIndex>(File.ReadAllBytes(cacheFile)).Runs.ToDictionary(r => r.RunName, StringComparer.Ordinal); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidOperationException)
+        {
+            return new Dictionary<string, RunSummary>(StringComparer.Ordinal); // no cache, or a damaged one: read everything
+        }
+    }
+
+    private void Save(List<RunSummary> finished)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(cacheFile)!);
+            var temp = $"{cacheFile}.{Environment.ProcessId}.tmp";
+            File.WriteAllBytes(temp, StoreJson.Serialize(new RunIndex(finished)));
+            File.Move(temp, cacheFile, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* a cache that cannot be written only costs speed */ }
+    }
+}

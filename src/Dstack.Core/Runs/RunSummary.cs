@@ -1,0 +1,17 @@
+using Dstack.Core.Models;
+
+namespace Dstack.Core.Runs;
+
+/// <summary>What a run list shows of a run. Once the run is finished it never changes, so it can be cached.</summary>
+public sealed record RunSummary(string RunName, string? WorkflowName, string ProviderName, DateTimeOffset SubmittedAt, string? User, IReadOnlyList<JobState> Jobs)
+{
+    public static RunSummary Of(RunView view) =>
+        new(view.Run.RunName, view.Run.WorkflowName, view.Run.ProviderName, view.Run.SubmittedAt, view.Run.User, view.Jobs);
+
+    public JobState State => RunView.Aggregate(Jobs);
+
+    public bool IsFinished => Jobs.All(j => j.Status.IsFinished());
+}
+
+/// <summary>A set of run summaries, as cached on this machine.</summary>
+public sealed record RunIndex(IReadOnlyList<RunSummary> Runs);

@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Sockets;
+using Amazon.Runtime;
+using Amazon.S3;
+using Dstack.Core.Errors;
+
+namespace Dstack.Storage.S3;
+
+/// <summary>
+/// A bucket that cannot be used, in one sentence naming the bucket, the server, where the credentials came from,
+/// and the fix. <see cref="Translate"/> maps the SDK's failures (raised once its retries are spent) to these, so every
+/// command, and the runner's failure reasons, read the same as <c>dstack config</c>'s check.
+/// </summary>
+public sealed class S3StoreException(string message, Exception? inner = null) : DstackException(message, inner)
+{
+    /// <summary>The server, as the messages name it: the endpoint, or AWS and its region.</summary>
+    public static string Where(S3Options options) => options.EndpointUrl ?? $"AWS ({options.Region ?? "default region"})";
+
+    public static S3StoreException BucketMissing(S3Options options, bool configuring, Exception? inner = null) => new(
+        $"Bucket '{options.Bucket}' does not exist at {Where(options)}. " +
+        (configuring ? "Create it, or run again with -y to let dstack create it." : "Create it, or choose another with `dstack config`."), inner);
+
+    public static S3StoreException CredentialsRejected(S3Options options, string source, string code, bool configuring, Exception? inner = null) => new(
+        $"The credentials from {source} were rejected by {Where(options)} ({code}). " +
+        (configuring ? "Check them, or pick others with --profile." : "Check them, or pick a profile with `dstack config`."), inner);
+
+    public static S3StoreException NoAccess(S3Options options, string source, string code, bool configuring, Exception? inner = null) => new(
+        $"No access to bucket '{options.Bucket}' at {Where(options)} with the credentials from {source} ({code}). " +
+        (configuring ? "Ask for access, or use another bucket or --profile." : "Ask for access, or choose another bucket or profile with `dstack config`."), inner);
+
+    public static S3StoreException Unreachable(S3Options options, string detail, bool configuring, Exception? inner = null) => new(
+        $"Cannot reach S3 at {Where(options)}: {detail}. " +
+        (configuring ? "Check --endpoint-url and the network." : "Check the network, and the endpoint with `dstack config`."), inner);
+
+    public static S3StoreException ServerFailed(S3Options options, string status, Exception? inner = null) => new(
+        $"S3 at {Where(options)} failed on bucket '{options.Bucket}' ({status}), even after retries. Try again later; if it goes on, check the server.", inner);
+
+    /// <summary>
+    /// The user-facing error for a failure of an S3 call, or null when it is none of these (a bug, or a cancellation
+    /// the caller asked for). <paramref name="source"/> is asked only when the credentials are to blame.
+    /// </summary>
+    public static S3StoreException? Translate(Exception e, S3Options options, Func<string> source, bool configuring, CancellationToken ct)
+    {
+        switch (e)
+        {
+            case S3StoreException:
+                return null;
+            case OperationCanceledException when ct.IsCancellationRequested:
+                return null;
+            case OperationCanceledException:
+                return Unreachable(options, "no answer in time", configuring, e);
+            case AmazonServiceException { ErrorCode: "InvalidAccessKeyId" or "SignatureDoesNotMatch" } s:
+                return CredentialsRejected(options, source(), s.ErrorCode, configuring, e);
+            case AmazonServiceException { ErrorCode: "NoSuchBucket" }:
+                return BucketMissing(options, configuring, e);
+            case AmazonServiceException { StatusCode: HttpStatusCode.Forbidden } s:
+                return NoAccess(options, source(), s.ErrorCode is { Length: > 0 } code ? code : "403 Forbidden", configuring, e);
+            case AmazonServiceException s when (int)s.StatusCode >= 500:
+                return ServerFailed(options, s.ErrorCode is { Length: > 0 } error ? $"{(int)s.StatusCode} {error}" : $"{(int)s.StatusCode}", e);
+        }
+        return NetworkDetail(e) is { } detail ? Unreachable(options, detail, configuring, e) : null;
+    }
+
+    /// <summary>What the network said, when the failure is the network's: the innermost socket or HTTP message.</summary>
+    private static string? NetworkDetail(Exception e)
+    {
+        string? detail = null;
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is HttpRequestException or SocketException or IOException or TimeoutException) detail = x.Message;
+        return string.IsNullOrWhiteSpace(detail) ? null : detail.TrimEnd('.');
+    }
+}
