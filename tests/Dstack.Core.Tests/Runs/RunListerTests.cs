@@ -1,0 +1,53 @@
+using Dstack.Core.Compute;
+using Dstack.Core.Models;
+using Dstack.Core.Runs;
+using Dstack.Core.Storage;
+
+namespace Dstack.Core.Tests.Runs;
+
+public sealed class RunListerTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "dstack-lister-" + Guid.NewGuid().ToString("N"));
+    private static readonly RepoRef Repo = new("acme", "widgets");
+
+    private (LocalStorage Storage, RunLister Lister) Make()
+    {
+        var storage = new LocalStorage(Path.Combine(_root, "store"));
+        var monitor = new RunMonitor(new RunStore(storage), new LocalCompute(["true"], TimeProvider.System), TimeProvider.System);
+        return (storage, new RunLister(storage, monitor, Path.Combine(_root, "cache.json")));
+    }
+
+    private static async Task AddRunAsync(IStorage storage, string name, JobStatus status, int minutesAgo)
+    {
+        var at = DateTimeOffset.UtcNow.AddMinutes(-minutesAgo);
+        var run = new RunRecord
+        {
+            RunName = name, Repo = Repo, WorkflowName = "train", ProviderName = "bash", SubmittedAt = at,
+            Code = new RepoSnapshotInfo { SnapshotId = "s" }, Jobs = [new JobSpec { Commands = ["true"] }],
+        };
+        await new RunStore(storage).CreateAsync(run, at, default);
+        await new RunStore(storage).PutStateAsync(Repo, name, 0, new JobState { Status = status, UpdatedAt = at }, default);
+    }
+
+    [Fact]
+    public async Task List_FinishedRunsComeFromTheCache_RemovedRunsDropOut()
+    {
+        var (storage, lister) = Make();
+        await AddRunAsync(storage, "old-fox-1", JobStatus.Done, 10);
+        await AddRunAsync(storage, "new-fox-1", JobStatus.Failed, 5);
+
+        (await lister.ListAsync(Repo, default)).Select(r => r.RunName).ShouldBe(["new-fox-1", "old-fox-1"]);
+        // Once cached, a finished run's records are not read again: a damaged record does not matter.
+        await storage.PutAsync(StoreKeys.Run(Repo, "old-fox-1"), "not json"u8.ToArray(), default);
+        await new RunStore(storage).DeleteAsync(Repo, "new-fox-1", default);
+
+        var second = await lister.ListAsync(Repo, default);
+
+        second.Select(r => (r.RunName, r.State.Status)).ShouldBe([("old-fox-1", JobStatus.Done)]);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+}
