@@ -46,7 +46,12 @@ public static class RunVerb
         {
             if (Core.Compute.ResourceFit.WhyNever(job.Resources, capacity) is { } never)
                 throw new DstackException($"{Capitalized(never)}. Lower the request in `resources`, or run it where that fits.");
-            if (job.Python is { } python && Core.Compute.LocalPython.FindAll() is var pythons && Core.Compute.LocalPython.Find(python, pythons) is null)
+            if (job.Image is { } image)
+            {
+                await Core.Runner.DockerCli.CheckAvailableAsync(ct);
+                await Core.Runner.DockerCli.EnsureImageAsync(image, ct);
+            }
+            else if (job.Python is { } python && Core.Compute.LocalPython.FindAll() is var pythons && Core.Compute.LocalPython.Find(python, pythons) is null)
                 throw new WorkflowException(workflow.PropertyLocations.GetValueOrDefault("python", workflow.Location),
                     $"Python {python} is not installed on this machine; installed: {Core.Compute.LocalPython.Describe(pythons)}");
         }

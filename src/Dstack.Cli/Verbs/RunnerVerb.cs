@@ -26,7 +26,7 @@ public static class RunnerVerb
             StopGrace = Environment.GetEnvironmentVariable("DSTACK_STOP_GRACE_SECONDS") is { } g
                 ? TimeSpan.FromSeconds(double.Parse(g, CultureInfo.InvariantCulture)) : TimeSpan.FromSeconds(10),
         };
-        var runner = new JobRunner(ctx.Storage, new HostProcessExecutor(), options, ctx.Time);
+        var runner = new JobRunner(ctx.Storage, new ExecutorByImage(new HostProcessExecutor(), new DockerExecutor()), options, ctx.Time);
         return await runner.RunAsync(repo, run, job, ct);
     }
 }

@@ -28,7 +28,10 @@ public sealed class BashProvider : IProvider
         return (workflow, rest);
     }
 
-    public IReadOnlyList<JobSpec> BuildJobs(WorkflowSpec workflow, ProviderContext context)
+    public IReadOnlyList<JobSpec> BuildJobs(WorkflowSpec workflow, ProviderContext context) => SingleJob(workflow, context);
+
+    /// <summary>One job that runs the workflow's commands, on the host or (with an image) in a container.</summary>
+    internal static IReadOnlyList<JobSpec> SingleJob(WorkflowSpec workflow, ProviderContext context)
     {
         var spec = WorkflowTemplate.Render(workflow, context.RunName, context.Args);
         // requirements are installed by the runner into the run's virtualenv, before these.

@@ -8,7 +8,8 @@ public interface IJobExecutor
 }
 
 /// <summary>What to start: a bash script, where, with which environment, and the cgroup files its processes join.</summary>
-public sealed record JobLaunch(string ScriptPath, string WorkingDir, IReadOnlyDictionary<string, string> Environment, IReadOnlyList<string>? CgroupProcs = null);
+public sealed record JobLaunch(string ScriptPath, string WorkingDir, IReadOnlyDictionary<string, string> Environment,
+    IReadOnlyList<string>? CgroupProcs = null, ContainerSpec? Container = null);
 
 /// <summary>A started job. Signals go to its whole process group.</summary>
 public interface IRunningJob

@@ -27,8 +27,10 @@ internal sealed class JobContext(RunRecord run, JobSpec spec, LogWriter logs)
     /// <summary>The stop the runner has acted on, if any.</summary>
     public StopMode? StopMode { get { lock (_gate) return _acted ?? _requested; } }
 
-    public string WorkDir(RunnerOptions options) =>
-        Path.Combine(options.WorkRoot, $"{Run.Repo.Owner}.{Run.Repo.Name}.{Run.RunName}.{Spec.Index}");
+    /// <summary>Names the job on this machine: its working copy, its place in the queue, its container.</summary>
+    public string Key => JobKey.Of(Run.Repo, Run.RunName, Spec.Index);
+
+    public string WorkDir(RunnerOptions options) => Path.Combine(options.WorkRoot, Key);
 
     /// <summary>Records a stop; an abort wins over a graceful stop, never the other way round.</summary>
     public void RequestStop(bool abort)

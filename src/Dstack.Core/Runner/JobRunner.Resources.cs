@@ -34,7 +34,7 @@ public sealed partial class JobRunner
     private async Task<Queued> EnqueueAsync(JobContext job, CancellationToken ct)
     {
         var capacity = await LocalCapacity.DetectAsync(ct);
-        var key = $"{job.Run.Repo.Owner}.{job.Run.Repo.Name}.{job.Run.RunName}.{job.Spec.Index}";
+        var key = job.Key;
         if (job.Spec.Resources is not { } request || request is { Cpu: null, MemoryBytes: null, GpuCount: 0 })
             return new Queued(capacity, null, key);
         var scheduler = new LocalScheduler(options.SchedulerRoot, capacity, time);
@@ -61,9 +61,15 @@ public sealed partial class JobRunner
             release = () => scheduler.Release(key);
             if (gpus is not null) gpus = granted;
         }
-        var limits = CgroupLimits.TryCreate($"{job.Run.Repo.Owner}.{job.Run.Repo.Name}.{job.Run.RunName}.{job.Spec.Index}",
-            request?.Cpu, request?.MemoryBytes, out var whyNot);
-        if (whyNot is not null) notes.Add($"CPU and memory limits not enforced: {whyNot}");
+        // A container gets its limits from Docker; a host job from cgroups of its own.
+        CgroupLimits? limits = null;
+        if (job.Spec.Image is null)
+        {
+            limits = CgroupLimits.TryCreate(job.Key, request?.Cpu, request?.MemoryBytes, out var whyNot);
+            if (whyNot is not null) notes.Add($"CPU and memory limits not enforced: {whyNot}");
+        }
+        else if (request?.ShmSizeBytes is not null) notes.Remove("shm_size applies to containers only");
+        if (job.Spec.Image is not null && job.Spec.Python is not null) notes.Add("python applies to host runs; the image provides Python");
         job.Note = notes.Count == 0 ? null : string.Join("; ", notes);
         return new Reservation(release) { VisibleGpus = gpus, Limits = limits };
     }

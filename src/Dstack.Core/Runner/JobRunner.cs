@@ -69,9 +69,10 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
         await PlaceDepsAsync(job, workingDir, ct);
         var outputs = PrepareOutputs(job, root, workingDir);
         job.Ports = PortAllocator.Allocate(job.Spec.Ports);
-        var env = JobEnvironment.Build(SystemEnvironment(), job.Run, job.Spec, job.Ports, job.Secrets);
+        // A container starts from its image's environment, not this machine's.
+        var env = JobEnvironment.Build(job.Spec.Image is null ? SystemEnvironment() : new Dictionary<string, string>(), job.Run, job.Spec, job.Ports, job.Secrets);
         var script = root + ".sh";
-        await File.WriteAllTextAsync(script, JobEnvironment.Script(job.Spec.Commands), ct);
+        await File.WriteAllTextAsync(script, JobEnvironment.Script(ScriptCommands(job.Spec)), ct);
 
         // Everything is ready before the job waits for its resources, so a freed slot is taken at once.
         using var resources = await ReserveAsync(job, queued, ct);
@@ -79,14 +80,15 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
             return Finished(job, cancelled.Abort ? JobStatus.Aborted : JobStatus.Stopped, cancelled.Abort ? TerminationReason.AbortedByUser : TerminationReason.StoppedByUser, null);
         // GPUs are assigned exclusively: a job sees the ones it was given, and none when it asked for none.
         if (resources.VisibleGpus is { } gpus) env["CUDA_VISIBLE_DEVICES"] = string.Join(',', gpus);
-        if (await PreparePythonAsync(job, root, workingDir, env, ct) is { } setupFailed) return setupFailed;
+        if (job.Spec.Image is null && await PreparePythonAsync(job, root, workingDir, env, ct) is { } setupFailed) return setupFailed;
 
         if (await StopRequestedAsync(job, ct) is { } early)
             return Finished(job, early.Abort ? JobStatus.Aborted : JobStatus.Stopped, early.Abort ? TerminationReason.AbortedByUser : TerminationReason.StoppedByUser, null);
 
         await SetStateAsync(job, job.Progress(JobStatus.Running, time.GetUtcNow()), ct);
         Diagnostics.StageTrace.Mark("runner: starting job");
-        var running = executor.Start(new JobLaunch(script, workingDir, env, resources.Limits?.ProcsFiles), job.Logs.Append);
+        var container = job.Spec.Image is null ? null : Container(job, root, script, outputs.Select(o => o.Folder), resources.VisibleGpus);
+        var running = executor.Start(new JobLaunch(script, workingDir, env, resources.Limits?.ProcsFiles, container), job.Logs.Append);
         job.Process = running;
         await WriteHeartbeatAsync(job, ct);
         using var liveCts = CancellationTokenSource.CreateLinkedTokenSource(ct);

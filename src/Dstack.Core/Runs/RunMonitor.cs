@@ -50,6 +50,9 @@ public sealed class RunMonitor(RunStore runs, ICompute compute, TimeProvider tim
         var beat = await runs.GetHeartbeatAsync(run.Repo, run.RunName, job, ct);
         if (beat is { JobPid: { } pid, JobStartTicks: { } ticks } && beat.Host == Environment.MachineName && PosixProcess.IsAlive(pid, ticks))
             PosixProcess.SignalGroup(pid, PosixProcess.SigKill);
+        // A container is the Docker daemon's, not the runner's: it would outlive the runner unless removed.
+        if (run.Jobs.FirstOrDefault(j => j.Index == job)?.Image is not null)
+            await Runner.DockerCli.RemoveJobContainersAsync(JobKey.Of(run.Repo, run.RunName, job), ct);
         var now = time.GetUtcNow();
         var lost = new JobState
         {

@@ -1,0 +1,50 @@
+using Dstack.Core.Errors;
+using Dstack.Core.Git;
+
+namespace Dstack.Core.Runner;
+
+/// <summary>The few things dstack asks of Docker, through the <c>docker</c> command line.</summary>
+public static class DockerCli
+{
+    public const string JobLabel = "dstack.job";
+
+    /// <summary>Fails with what to do when Docker is missing or its daemon does not answer.</summary>
+    public static async Task CheckAvailableAsync(CancellationToken ct)
+    {
+        ProcessRunner.Result version;
+        try { version = await ProcessRunner.RunAsync("docker", Environment.CurrentDirectory, ct, "version", "--format", "{{.Server.Version}}"); }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            throw new DstackException("Docker is not installed: this run needs it for its image. Install Docker (e.g. `apt-get install docker.io`) and start its daemon.");
+        }
+        if (version.ExitCode != 0)
+            throw new DstackException($"The Docker daemon is not running ({FirstLine(version.StdErr)}). Start it (e.g. `dockerd &` or `systemctl start docker`) and run again.");
+    }
+
+    /// <summary>The image must be on this machine, or pullable; otherwise say how to build or load it.</summary>
+    public static async Task EnsureImageAsync(string image, CancellationToken ct)
+    {
+        if ((await ProcessRunner.RunAsync("docker", Environment.CurrentDirectory, ct, "image", "inspect", "--format", "{{.Id}}", image)).ExitCode == 0) return;
+        var pull = await ProcessRunner.RunAsync("docker", Environment.CurrentDirectory, ct, "pull", "--quiet", image);
+        if (pull.ExitCode != 0)
+            throw new DstackException($"Image '{image}' is not on this machine and cannot be pulled ({FirstLine(pull.StdErr)}). " +
+                                      $"Build it with `docker build -t {image} .`, or load it with `docker load -i FILE.tar`.");
+    }
+
+    /// <summary>Removes every container of a job (idempotent); false when Docker cannot be asked.</summary>
+    public static async Task<bool> RemoveJobContainersAsync(string jobKey, CancellationToken ct)
+    {
+        try
+        {
+            var ids = await ProcessRunner.RunAsync("docker", Environment.CurrentDirectory, ct, "ps", "-aq", "--filter", $"label={JobLabel}={jobKey}");
+            if (ids.ExitCode != 0) return false;
+            foreach (var id in ids.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                await ProcessRunner.RunAsync("docker", Environment.CurrentDirectory, ct, "rm", "-f", id);
+            return true;
+        }
+        catch (System.ComponentModel.Win32Exception) { return false; }
+    }
+
+    private static string FirstLine(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "no details";
+}
