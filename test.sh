@@ -12,8 +12,9 @@ if ((${#missing[@]})); then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
 
-# A real S3 server (Ceph's RADOS Gateway) on loopback for the S3 store's tests.
+# A real S3 server (Ceph's RADOS Gateway) on loopback for the S3 store's tests, and Docker for containers.
 scripts/s3-up.sh
+scripts/docker-up.sh
 
 dotnet publish src/Dstack.Cli -c Release -o out/test-bin --nologo -v quiet
 export DSTACK_BIN="$PWD/out/test-bin/dstack"
