@@ -48,7 +48,6 @@ public static class RunVerb
                 throw new DstackException($"{Capitalized(never)}. Lower the request in `resources`, or run it where that fits.");
             if (job.Image is { } image)
             {
-                await Core.Runner.DockerCli.CheckAvailableAsync(ct);
                 await Core.Runner.DockerCli.EnsureImageAsync(image, ct);
             }
             else if (job.Python is { } python && Core.Compute.LocalPython.FindAll() is var pythons && Core.Compute.LocalPython.Find(python, pythons) is null)

@@ -21,10 +21,21 @@ public static class DockerCli
             throw new DstackException($"The Docker daemon is not running ({FirstLine(version.StdErr)}). Start it (e.g. `dockerd &` or `systemctl start docker`) and run again.");
     }
 
-    /// <summary>The image must be on this machine, or pullable; otherwise say how to build or load it.</summary>
+    /// <summary>
+    /// Docker must answer and the image must be on this machine, or pullable; otherwise say what to do.
+    /// One <c>docker</c> call when all is well: this is on the path of every container run.
+    /// </summary>
     public static async Task EnsureImageAsync(string image, CancellationToken ct)
     {
-        if ((await ProcessRunner.RunAsync("docker", Environment.CurrentDirectory, ct, "image", "inspect", "--format", "{{.Id}}", image)).ExitCode == 0) return;
+        ProcessRunner.Result inspect;
+        try { inspect = await ProcessRunner.RunAsync("docker", Environment.CurrentDirectory, ct, "image", "inspect", "--format", "{{.Id}}", image); }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            throw new DstackException("Docker is not installed: this run needs it for its image. Install Docker (e.g. `apt-get install docker.io`) and start its daemon.");
+        }
+        if (inspect.ExitCode == 0) return;
+        if (inspect.StdErr.Contains("daemon", StringComparison.OrdinalIgnoreCase) && !inspect.StdErr.Contains("No such image", StringComparison.OrdinalIgnoreCase))
+            await CheckAvailableAsync(ct);
         var pull = await ProcessRunner.RunAsync("docker", Environment.CurrentDirectory, ct, "pull", "--quiet", image);
         if (pull.ExitCode != 0)
             throw new DstackException($"Image '{image}' is not on this machine and cannot be pulled ({FirstLine(pull.StdErr)}). " +

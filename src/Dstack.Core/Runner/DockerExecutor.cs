@@ -28,7 +28,7 @@ public sealed class DockerExecutor : IJobExecutor
 
     public static List<string> RunArgs(ContainerSpec spec, string envFile)
     {
-        var args = new List<string> { "run", "--name", spec.Name, "--init", "--env-file", envFile, "-w", spec.WorkingDir };
+        var args = new List<string> { "run", "--rm", "--name", spec.Name, "--init", "--env-file", envFile, "-w", spec.WorkingDir };
         foreach (var (key, value) in spec.Labels) args.AddRange(["--label", $"{key}={value}"]);
         foreach (var (host, container) in spec.Mounts) args.AddRange(["-v", $"{host}:{container}"]);
         foreach (var port in spec.Ports) args.AddRange(["-p", $"127.0.0.1:{port}:{port}"]);
@@ -84,8 +84,9 @@ public sealed class DockerExecutor : IJobExecutor
             finally
             {
                 TryDelete(envFile);
-                await Docker("rm", "-f", _name);
                 _process.Dispose();
+                // --rm removes it on a normal exit; this covers a docker client that died first.
+                _ = Docker("rm", "-f", _name);
             }
         }
 
