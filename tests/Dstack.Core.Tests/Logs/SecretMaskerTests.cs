@@ -16,6 +16,13 @@ public sealed class SecretMaskerTests
     [InlineData("ab is too short to mask", "ab is too short to mask")]
     public void Apply_MasksEveryForm(string text, string expected) => Masker.Apply(text).ShouldBe(expected);
 
+    [Theory]
+    [InlineData("p%40ss%20w0rd%21")] // fully escaped (encodeURIComponent, Python's quote)
+    [InlineData("p%40ss+w0rd%21")]   // form-encoded by Python's urlencode / quote_plus
+    [InlineData("p%40ss+w0rd!")]     // form-encoded by .NET's WebUtility.UrlEncode
+    public void Apply_MasksTheUrlEncodingsOfAValueWithSpacesAndPunctuation(string encoded) =>
+        new SecretMasker(["p@ss w0rd!"]).Apply($"url={encoded}&x=1").ShouldBe("url=***&x=1");
+
     [Fact]
     public void PendingSuffix_IsTheLongestSecretStartAtTheEnd()
     {
