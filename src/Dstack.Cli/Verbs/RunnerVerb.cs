@@ -22,7 +22,9 @@ public static class RunnerVerb
         var options = new RunnerOptions
         {
             WorkRoot = Path.Combine(ctx.Home, "tmp", "work"),
-            SchedulerRoot = Path.Combine(ctx.Home, "tmp", "scheduler"),
+            // The machine's resources are shared by every dstack home of this user on it.
+            SchedulerRoot = Environment.GetEnvironmentVariable("DSTACK_SCHEDULER_DIR") is { Length: > 0 } dir
+                ? dir : Path.Combine(Path.GetTempPath(), $"dstack-{Environment.UserName}", "scheduler"),
             StopGrace = Environment.GetEnvironmentVariable("DSTACK_STOP_GRACE_SECONDS") is { } g
                 ? TimeSpan.FromSeconds(double.Parse(g, CultureInfo.InvariantCulture)) : TimeSpan.FromSeconds(10),
         };

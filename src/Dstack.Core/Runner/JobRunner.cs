@@ -68,22 +68,21 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
             return FailToStart(job, $"working_dir '{job.Spec.WorkingDir}' does not exist in the repository");
         await PlaceDepsAsync(job, workingDir, ct);
         var outputs = PrepareOutputs(job, root, workingDir);
-        job.Ports = PortAllocator.Allocate(job.Spec.Ports);
-        // A container starts from its image's environment, not this machine's.
-        var env = JobEnvironment.Build(job.Spec.Image is null ? SystemEnvironment() : new Dictionary<string, string>(), job.Run, job.Spec, job.Ports, job.Secrets);
         var script = root + ".sh";
         await File.WriteAllTextAsync(script, JobEnvironment.Script(ScriptCommands(job.Spec)), ct);
 
         // Everything is ready before the job waits for its resources, so a freed slot is taken at once.
         using var resources = await ReserveAsync(job, queued, ct);
-        if (resources.Cancelled is { } cancelled)
-            return Finished(job, cancelled.Abort ? JobStatus.Aborted : JobStatus.Stopped, cancelled.Abort ? TerminationReason.AbortedByUser : TerminationReason.StoppedByUser, null);
+        if (resources.Cancelled is { } cancelled) return StoppedBeforeStart(job, cancelled);
+        // Ports are taken only now, so that a queued job holds none (and shows no URL) while it waits.
+        job.Ports = PortAllocator.Allocate(job.Spec.Ports);
+        // A container starts from its image's environment, not this machine's.
+        var env = JobEnvironment.Build(job.Spec.Image is null ? SystemEnvironment() : new Dictionary<string, string>(), job.Run, job.Spec, job.Ports, job.Secrets);
         // GPUs are assigned exclusively: a job sees the ones it was given, and none when it asked for none.
         if (resources.VisibleGpus is { } gpus) env["CUDA_VISIBLE_DEVICES"] = string.Join(',', gpus);
         if (job.Spec.Image is null && await PreparePythonAsync(job, root, workingDir, env, ct) is { } setupFailed) return setupFailed;
 
-        if (await StopRequestedAsync(job, ct) is { } early)
-            return Finished(job, early.Abort ? JobStatus.Aborted : JobStatus.Stopped, early.Abort ? TerminationReason.AbortedByUser : TerminationReason.StoppedByUser, null);
+        if (await StopRequestedAsync(job, ct) is { } early) return StoppedBeforeStart(job, early);
 
         await SetStateAsync(job, job.Progress(JobStatus.Running, time.GetUtcNow()), ct);
         Diagnostics.StageTrace.Mark("runner: starting job");
@@ -152,6 +151,10 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
         var request = await _runs.GetStopRequestAsync(job.Run.Repo, job.Run.RunName, job.Spec.Index, ct);
         return request ?? (job.StopMode is { } mode ? new StopRequest(mode == StopMode.Abort, time.GetUtcNow()) : null);
     }
+
+    private JobState StoppedBeforeStart(JobContext job, StopRequest request) => request.Abort
+        ? Finished(job, JobStatus.Aborted, TerminationReason.AbortedByUser, null)
+        : Finished(job, JobStatus.Stopped, TerminationReason.StoppedByUser, null);
 
     private JobState FailToStart(JobContext job, string why)
     {

@@ -5,7 +5,7 @@ public sealed record RunnerOptions
 {
     /// <summary>Scratch space on this machine: working copies and scripts live under it.</summary>
     public required string WorkRoot { get; init; }
-    /// <summary>Where runners of this machine share the resource ledger.</summary>
+    /// <summary>Where runners of this machine share the resource ledger (one per user and machine, not per dstack home).</summary>
     public required string SchedulerRoot { get; init; }
     /// <summary>How long a graceful stop waits after SIGTERM before it kills the job.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(10);

@@ -28,7 +28,14 @@ public sealed partial class Sandbox : IAsyncDisposable
     public string Root { get; }
     public string Home { get; }
     public string Repo { get; }
-    public Dictionary<string, string> Env { get; } = new() { ["DSTACK_STOP_GRACE_SECONDS"] = "3" };
+    /// <summary>Each sandbox queues its runs on its own: tests running side by side must not wait for each other.</summary>
+    public Dictionary<string, string> Env => _env ??= new()
+    {
+        ["DSTACK_STOP_GRACE_SECONDS"] = "3",
+        ["DSTACK_SCHEDULER_DIR"] = Path.Combine(Home, "scheduler"),
+    };
+
+    private Dictionary<string, string>? _env;
 
     public Sandbox WithWorkflows(string yaml) => WriteFile(".dstack/workflows.yaml", yaml);
 
