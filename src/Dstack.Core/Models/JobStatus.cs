@@ -23,6 +23,8 @@ public static class JobStatusExtensions
         _ => false,
     };
 
+    private static readonly string[] Wire = ["submitted", "pending", "downloading", "running", "uploading", "stopping", "stopped", "aborted", "failed", "done"];
+
     /// <summary>Lower-case wire name, e.g. <c>running</c>.</summary>
-    public static string ToWire(this JobStatus status) => status.ToString().ToLowerInvariant();
+    public static string ToWire(this JobStatus status) => Wire[(int)status];
 }

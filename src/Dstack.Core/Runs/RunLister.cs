@@ -20,7 +20,8 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
             if (child.EndsWith('/')) names.Add(child.TrimEnd('/'));
         var cached = Load();
         var summaries = await Task.WhenAll(names.Select(name => cached.TryGetValue(name, out var hit) ? Task.FromResult<RunSummary?>(hit) : ReadAsync(repo, name, ct)));
-        var listed = summaries.OfType<RunSummary>().OrderByDescending(s => s.SubmittedAt).ToList();
+        var listed = summaries.OfType<RunSummary>().ToList();
+        listed.Sort((a, b) => b.SubmittedAt.CompareTo(a.SubmittedAt));
         var finished = listed.Where(s => s.IsFinished).ToList();
         if (finished.Count != cached.Count || finished.Any(s => !cached.ContainsKey(s.RunName))) Save(finished);
         return listed;
@@ -31,6 +32,7 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
 
     private Dictionary<string, RunSummary> Load()
     {
+        if (!File.Exists(cacheFile)) return new Dictionary<string, RunSummary>(StringComparer.Ordinal);
         try { return StoreJson.Deserialize<RunIndex>(File.ReadAllBytes(cacheFile)).Runs.ToDictionary(r => r.RunName, StringComparer.Ordinal); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidOperationException)
         {

@@ -29,11 +29,22 @@ internal static class JsonElementExtensions
     public static IEnumerable<JsonElement> Array(this JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array ? v.EnumerateArray() : [];
 
-    public static IReadOnlyList<string> Strings(this JsonElement e, string name) =>
-        e.Array(name).Select(x => x.GetString() ?? "").ToList();
+    // Loops, not LINQ: LINQ over JsonElement (a struct from another assembly) is compiled at run time.
+    public static IReadOnlyList<string> Strings(this JsonElement e, string name)
+    {
+        var list = new List<string>();
+        if (e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array)
+            foreach (var x in v.EnumerateArray()) list.Add(x.GetString() ?? "");
+        return list;
+    }
 
-    public static IReadOnlyList<int> Ints(this JsonElement e, string name) =>
-        e.Array(name).Select(x => x.GetInt32()).ToList();
+    public static IReadOnlyList<int> Ints(this JsonElement e, string name)
+    {
+        var list = new List<int>();
+        if (e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array)
+            foreach (var x in v.EnumerateArray()) list.Add(x.GetInt32());
+        return list;
+    }
 
     public static void WriteStrings(this Utf8JsonWriter w, string name, IEnumerable<string> values)
     {

@@ -21,7 +21,10 @@ public sealed class LocalStorage(string root) : IStorage
     // thread pool, and a command's start-up compiles less async machinery.
     public Task<byte[]?> GetAsync(string key, CancellationToken ct)
     {
-        try { return Task.FromResult<byte[]?>(File.ReadAllBytes(PathOf(key))); }
+        // Missing keys are common (no stop request, no cache yet); a check is far cheaper than an exception.
+        var path = PathOf(key);
+        if (!File.Exists(path)) return Task.FromResult<byte[]?>(null);
+        try { return Task.FromResult<byte[]?>(File.ReadAllBytes(path)); }
         catch (FileNotFoundException) { return Task.FromResult<byte[]?>(null); }
         catch (DirectoryNotFoundException) { return Task.FromResult<byte[]?>(null); }
     }

@@ -109,8 +109,8 @@ public static partial class StoreJson
 
     private static JobState ReadState(JsonElement e) => new()
     {
-        Status = Enum.Parse<JobStatus>(e.Str("status") ?? "submitted", ignoreCase: true),
-        Reason = e.Str("reason") is { } r ? Enum.Parse<TerminationReason>(r) : TerminationReason.None,
+        Status = ParseStatus(e.Str("status")),
+        Reason = e.Str("reason") is { } r ? ParseReason(r) : TerminationReason.None,
         ExitCode = e.IntOrNull("exit_code"),
         Detail = e.Str("detail"),
         UpdatedAt = e.Time("updated_at"),
@@ -120,6 +120,21 @@ public static partial class StoreJson
         Host = e.Str("host"),
         Note = e.Str("note"),
     };
+
+    // Plain lookups rather than Enum.Parse, whose generic code is compiled at run time on every command.
+    private static JobStatus ParseStatus(string? wire)
+    {
+        for (var status = JobStatus.Submitted; status <= JobStatus.Done; status++)
+            if (status.ToWire() == wire) return status;
+        return JobStatus.Submitted;
+    }
+
+    private static TerminationReason ParseReason(string name)
+    {
+        for (var reason = TerminationReason.None; reason <= TerminationReason.OutOfMemory; reason++)
+            if (reason.ToString() == name) return reason;
+        return TerminationReason.None;
+    }
 
     private static void WriteManifest(Utf8JsonWriter w, SnapshotManifest m)
     {

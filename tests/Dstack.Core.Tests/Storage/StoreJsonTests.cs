@@ -82,6 +82,18 @@ public sealed class StoreJsonTests
     }
 
     [Fact]
+    public void EveryStatusAndReason_RoundTrips()
+    {
+        foreach (var status in Enum.GetValues<JobStatus>())
+            foreach (var reason in Enum.GetValues<TerminationReason>())
+            {
+                var state = new JobState { Status = status, Reason = reason, UpdatedAt = At };
+                var back = StoreJson.Deserialize<JobState>(StoreJson.Serialize(state));
+                (back.Status, back.Reason).ShouldBe((status, reason));
+            }
+    }
+
+    [Fact]
     public void State_IsStoredWithLowerCaseStatus()
     {
         var json = System.Text.Encoding.UTF8.GetString(StoreJson.Serialize(new JobState { Status = JobStatus.Running, UpdatedAt = At }));
