@@ -7,6 +7,8 @@ command -v hyperfine >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=nonin
 
 bin=$PWD/out/bench-bin
 dotnet publish src/Dstack.Cli -c Release -o "$bin" --nologo -v quiet
+dotnet publish bench/Hello -c Release -o "$PWD/out/bench-hello" --nologo -v quiet
+hello=$PWD/out/bench-hello/Hello
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export DSTACK_HOME=$work/home NO_COLOR=1
@@ -31,6 +33,7 @@ mkdir -p "$OLDPWD/bench/results"
 json=$work/result.json
 hyperfine -N --warmup 3 --min-runs 20 --export-json "$json" \
   -n floor "bash -c 'echo hi > out.txt'" \
+  -n ".NET hello world" "$hello" \
   -n "dstack --help" "$bin/dstack --help" \
   -n "dstack ps -a ($runs runs)" "$bin/dstack ps -a" \
   -n "dstack run hello" "$bin/dstack run hello" >/dev/null
