@@ -47,7 +47,7 @@ public sealed class CliContext
         var store = Config.IsS3
             ? $"s3-{Config.Bucket}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Config.EndpointUrl ?? Config.Region ?? "")))[..8]}"
             : "local";
-        return Path.Combine(Home, "cache", "runs", store, repo.Owner, repo.Name + ".json");
+        return Path.Combine(Home, "tmp", "cache", "runs", store, repo.Owner, repo.Name + ".json");
     }
 
     /// <summary>The run with exactly this name in the current repo (never a prefix match).</summary>

@@ -28,8 +28,11 @@ public sealed partial class S3Storage(IAmazonS3 client, S3Options options) : ISt
         catch (AmazonS3Exception e) when (IsMissingKey(e)) { return null; }
     }, ct);
 
-    public Task PutAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct) =>
-        CallAsync(() => client.PutObjectAsync(Request(key, data), ct), ct);
+    public Task PutAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct) => CallAsync(async () =>
+    {
+        var response = await client.PutObjectAsync(Request(key, data), ct);
+        await EnsureEncryptedAsync(key, response, ct);
+    }, ct);
 
     public Task<bool> PutIfAbsentAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct) => CallAsync(async () =>
     {
@@ -37,7 +40,7 @@ public sealed partial class S3Storage(IAmazonS3 client, S3Options options) : ISt
         request.IfNoneMatch = "*";
         try
         {
-            await client.PutObjectAsync(request, ct);
+            await EnsureEncryptedAsync(key, await client.PutObjectAsync(request, ct), ct);
             return true;
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.PreconditionFailed) { return false; }
@@ -120,6 +123,18 @@ public sealed partial class S3Storage(IAmazonS3 client, S3Options options) : ISt
             request.ServerSideEncryptionKeyManagementServiceKeyId = kms;
         }
         else request.ServerSideEncryptionMethod = ServerSideEncryptionMethod.AES256;
+    }
+
+    /// <summary>
+    /// A server may accept the encryption headers and store the object in the clear anyway (Ceph RGW without an
+    /// SSE-S3 backend does): a secret stored so is removed again, and the write fails.
+    /// </summary>
+    private async Task EnsureEncryptedAsync(string key, PutObjectResponse response, CancellationToken ct)
+    {
+        if (!key.StartsWith(StoreKeys.PrivatePrefix, StringComparison.Ordinal)) return;
+        if (response.ServerSideEncryptionMethod is { Value.Length: > 0 } method && method != ServerSideEncryptionMethod.None) return;
+        await client.DeleteObjectAsync(Bucket, key, CancellationToken.None);
+        throw S3StoreException.NotEncrypted(options);
     }
 
     private Task<GetObjectMetadataResponse?> HeadAsync(string key, CancellationToken ct) => CallAsync(async () =>

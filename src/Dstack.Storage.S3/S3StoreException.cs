@@ -32,8 +32,22 @@ public sealed class S3StoreException(string message, Exception? inner = null) : 
         $"Cannot reach S3 at {Where(options)}: {detail}. " +
         (configuring ? "Check --endpoint-url and the network." : "Check the network, and the endpoint with `dstack config`."), inner);
 
-    public static S3StoreException ServerFailed(S3Options options, string status, Exception? inner = null) => new(
-        $"S3 at {Where(options)} failed on bucket '{options.Bucket}' ({status}), even after retries. Try again later; if it goes on, check the server.", inner);
+    /// <summary>Any other answer than success from the server, once retried where that made sense (5xx, throttling).</summary>
+    public static S3StoreException Unexpected(S3Options options, AmazonServiceException e, bool configuring) => new(
+        $"S3 at {Where(options)} answered {(int)e.StatusCode} {(string.IsNullOrEmpty(e.ErrorCode) ? e.StatusCode.ToString() : e.ErrorCode)} on bucket '{options.Bucket}'. " +
+        (configuring ? "Check that --endpoint-url is an S3 server, or try again later." : "Try again later; if it goes on, check the server, and the endpoint with `dstack config`."), e);
+
+    public static S3StoreException NotEncrypted(S3Options options) => new(
+        $"S3 at {Where(options)} stored a secret without encryption ({(options.KmsKeyId is null ? "it ignores SSE-S3" : $"it ignores SSE-KMS with key '{options.KmsKeyId}'")}), " +
+        $"so dstack removed it again. Name a KMS key the server can use: {ConfigCommand(options)} --kms-key-id KEY");
+
+    /// <summary>The <c>dstack config</c> command that keeps these settings (but the KMS key).</summary>
+    private static string ConfigCommand(S3Options options) =>
+        $"dstack config --backend s3 --bucket {options.Bucket}" + (options.Region is { } region ? $" --region {region}" : "") +
+        (options.Profile is { } profile ? $" --profile {profile}" : "") + (options.EndpointUrl is { } endpoint ? $" --endpoint-url {endpoint}" : "");
+
+    public static S3StoreException KmsKeyUnusable(S3Options options, string detail, Exception? inner = null) => new(
+        $"The KMS key '{options.KmsKeyId}' cannot be used at {Where(options)} ({detail}). Check the key id and your access to it, or name another with `dstack config --kms-key-id`.", inner);
 
     /// <summary>
     /// The user-facing error for a failure of an S3 call, or null when it is none of these (a bug, or a cancellation
@@ -49,24 +63,35 @@ public sealed class S3StoreException(string message, Exception? inner = null) : 
                 return null;
             case OperationCanceledException:
                 return Unreachable(options, "no answer in time", configuring, e);
+            case AmazonServiceException s when options.KmsKeyId is not null && IsAboutKms(s):
+                return KmsKeyUnusable(options, string.IsNullOrWhiteSpace(s.Message) ? s.ErrorCode : $"{s.ErrorCode}: {s.Message.TrimEnd('.')}", e);
             case AmazonServiceException { ErrorCode: "InvalidAccessKeyId" or "SignatureDoesNotMatch" } s:
                 return CredentialsRejected(options, source(), s.ErrorCode, configuring, e);
             case AmazonServiceException { ErrorCode: "NoSuchBucket" }:
                 return BucketMissing(options, configuring, e);
             case AmazonServiceException { StatusCode: HttpStatusCode.Forbidden } s:
                 return NoAccess(options, source(), s.ErrorCode is { Length: > 0 } code ? code : "403 Forbidden", configuring, e);
-            case AmazonServiceException s when (int)s.StatusCode >= 500:
-                return ServerFailed(options, s.ErrorCode is { Length: > 0 } error ? $"{(int)s.StatusCode} {error}" : $"{(int)s.StatusCode}", e);
         }
-        return NetworkDetail(e) is { } detail ? Unreachable(options, detail, configuring, e) : null;
+        if (NetworkDetail(e) is { } detail) return Unreachable(options, detail, configuring, e);
+        return e is AmazonServiceException { StatusCode: > 0 } answer ? Unexpected(options, answer, configuring) : null;
     }
 
-    /// <summary>What the network said, when the failure is the network's: the innermost socket or HTTP message.</summary>
+    /// <summary>
+    /// A refusal because of the KMS key: AWS answers with <c>KMS.*</c> codes; Ceph RGW with InvalidAccessKeyId and a
+    /// message naming the <c>kms-keyid</c>.
+    /// </summary>
+    private static bool IsAboutKms(AmazonServiceException e) =>
+        e.ErrorCode?.StartsWith("KMS.", StringComparison.Ordinal) == true || e.Message.Contains("kms", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// What the network said, when the failure is the network's: the innermost socket or HTTP message. A local file's
+    /// failure (an <see cref="IOException"/> of its own) is not the network's.
+    /// </summary>
     private static string? NetworkDetail(Exception e)
     {
         string? detail = null;
         for (Exception? x = e; x is not null; x = x.InnerException)
-            if (x is HttpRequestException or SocketException or IOException or TimeoutException) detail = x.Message;
+            if (x is HttpRequestException or HttpIOException or SocketException or TimeoutException) detail = x.Message;
         return string.IsNullOrWhiteSpace(detail) ? null : detail.TrimEnd('.');
     }
 }

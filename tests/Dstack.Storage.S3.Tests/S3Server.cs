@@ -14,6 +14,24 @@ public static class S3Server
     public static string AccessKey => Environment.GetEnvironmentVariable("DSTACK_TEST_S3_ACCESS_KEY") ?? "CIACCESSKEY";
     public static string SecretKey => Environment.GetEnvironmentVariable("DSTACK_TEST_S3_SECRET_KEY") ?? "CISECRETKEY";
 
+    /// <summary>Empties and removes a test bucket: the test server keeps everything in memory.</summary>
+    public static async Task DeleteBucketAsync(IAmazonS3 client, string bucket)
+    {
+        var request = new Amazon.S3.Model.ListObjectsV2Request { BucketName = bucket };
+        do
+        {
+            var page = await client.ListObjectsV2Async(request);
+            if (page.S3Objects is { Count: > 0 } objects)
+                await client.DeleteObjectsAsync(new Amazon.S3.Model.DeleteObjectsRequest
+                {
+                    BucketName = bucket, Objects = objects.Select(o => new Amazon.S3.Model.KeyVersion { Key = o.Key }).ToList(),
+                });
+            request.ContinuationToken = page.NextContinuationToken;
+        }
+        while (request.ContinuationToken is not null);
+        await client.DeleteBucketAsync(bucket);
+    }
+
     /// <summary>A new, empty bucket and a storage over it.</summary>
     public static async Task<(S3Storage Storage, IAmazonS3 Client, string Bucket)> NewBucketAsync(S3Options? tuning = null)
     {

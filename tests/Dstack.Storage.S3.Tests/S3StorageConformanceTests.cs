@@ -6,10 +6,15 @@ namespace Dstack.Storage.S3.Tests;
 public sealed class S3StorageConformanceTests : StorageConformanceTests, IAsyncLifetime
 {
     private S3Storage? _storage;
+    private Amazon.S3.IAmazonS3? _client;
+    private string? _bucket;
 
     protected override IStorage Storage => _storage ?? throw new InvalidOperationException("not initialised");
 
-    public async Task InitializeAsync() => _storage = (await S3Server.NewBucketAsync()).Storage;
+    public async Task InitializeAsync() => (_storage, _client, _bucket) = await S3Server.NewBucketAsync();
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public async Task DisposeAsync()
+    {
+        if (_client is not null && _bucket is not null) await S3Server.DeleteBucketAsync(_client, _bucket);
+    }
 }

@@ -33,8 +33,9 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
         try
         {
             var final = await ExecuteAsync(job, ct);
-            await logs.FlushAsync(final: true, ct);
-            await SetStateAsync(job, final, ct);
+            // The end of a job is worth waiting for: through a store outage, keep trying for a few minutes.
+            await Persistently(() => logs.FlushAsync(final: true, ct), ct);
+            await Persistently(() => SetStateAsync(job, final, ct), ct);
             return final.ExitCode ?? 0;
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -179,21 +180,42 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
 
     private async Task HeartbeatLoopAsync(JobContext job, CancellationToken ct)
     {
-        try
+        while (!ct.IsCancellationRequested)
         {
-            while (true)
+            try
             {
                 await WriteHeartbeatAsync(job, ct);
                 await Task.Delay(options.HeartbeatInterval, time, ct);
             }
+            catch (OperationCanceledException) { return; }
+            catch (Exception)
+            {
+                // A failed beat (the store briefly unreachable) never kills the job; the next one tries again.
+                try { await Task.Delay(options.HeartbeatInterval, time, ct); } catch (OperationCanceledException) { return; }
+            }
         }
-        catch (OperationCanceledException) { }
-        catch (Exception) { /* a failing heartbeat never kills the job; readers fall back to the process check */ }
     }
 
     private Task WriteHeartbeatAsync(JobContext job, CancellationToken ct) =>
         _runs.PutHeartbeatAsync(job.Run.Repo, job.Run.RunName, job.Spec.Index,
             new Heartbeat(time.GetUtcNow(), Environment.ProcessId, Environment.MachineName, job.Process?.Pid, job.Process?.StartTicks), ct);
+
+    /// <summary>Retries a store write with growing pauses (about five minutes in all) before giving up.</summary>
+    private async Task Persistently(Func<Task> write, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await write();
+                return;
+            }
+            catch (Exception) when (attempt < 10 && !ct.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(60, 1 << attempt)), time, ct);
+            }
+        }
+    }
 
     private static Dictionary<string, string> SystemEnvironment()
     {
