@@ -22,11 +22,19 @@ unset AWS_CA_BUNDLE  # rclone refuses it with a plain-HTTP endpoint
 export RCLONE_CONFIG_BENCH_TYPE=s3 RCLONE_CONFIG_BENCH_PROVIDER=Ceph RCLONE_CONFIG_BENCH_ENDPOINT=$endpoint \
        RCLONE_CONFIG_BENCH_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY
 work=$(mktemp -d -p "$root/out")
-trap 'rm -rf "$work"' EXIT
+# The test server keeps objects in memory: every bucket made here is removed at the end.
+cleanup() {
+  for b in $(aws --endpoint-url $endpoint s3 ls | awk '{print $3}' | grep '^bench-'); do
+    aws --endpoint-url $endpoint s3 rb --force "s3://$b" >/dev/null 2>&1 || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
 mkdir -p "$work/data/big" "$work/data/small"
 head -c $(( ${BENCH_BIG_MIB:-512} << 20 )) /dev/urandom > "$work/data/big/weights.bin"
 for i in $(seq 1 "${BENCH_SMALL_FILES:-2000}"); do head -c 4096 /dev/urandom > "$work/data/small/$i"; done
 
+drop() { aws --endpoint-url $endpoint s3 rb --force "s3://$1" >/dev/null; }
 bucket() { local b="bench-$(date +%s%N)"; aws --endpoint-url $endpoint s3 mb "s3://$b" >/dev/null; echo "$b"; }
 home_for() { # a DSTACK_HOME configured for a new bucket
   local home=$work/home-$1
@@ -40,11 +48,11 @@ mkdir -p "$work/repo" && cd "$work/repo" && git init -q && git config user.name 
 rows=()
 for set in big small; do
   for round in 1 2 3; do
-    b=$(bucket); t_aws=$(seconds aws --endpoint-url $endpoint s3 cp --recursive "$work/data/$set" "s3://$b/$set")
-    b=$(bucket); t_rclone=$(seconds rclone copy --transfers 8 "$work/data/$set" "bench:$b/$set")
+    b=$(bucket); t_aws=$(seconds aws --endpoint-url $endpoint s3 cp --recursive "$work/data/$set" "s3://$b/$set"); drop "$b"
+    b=$(bucket); t_rclone=$(seconds rclone copy --transfers 8 "$work/data/$set" "bench:$b/$set"); drop "$b"
     b=$(bucket); home=$(home_for "$b")
     find "$work/data/$set" -type f -exec touch {} +   # forget remembered hashes: hash for real
-    t_dstack=$(DSTACK_HOME=$home seconds "$bin/dstack" tags add "t$round" -a "$work/data/$set")
+    t_dstack=$(DSTACK_HOME=$home seconds "$bin/dstack" tags add "t$round" -a "$work/data/$set"); drop "$b"
     rows+=("$set $t_aws $t_rclone $t_dstack")
   done
 done

@@ -49,7 +49,7 @@ mon data = $D/mon
 [osd.0]
 osd data = $D/osd0
 osd objectstore = memstore
-memstore device bytes = 4294967296
+memstore device bytes = 8589934592
 osd max object name len = 460
 osd max object namespace len = 64
 [client.rgw.a]

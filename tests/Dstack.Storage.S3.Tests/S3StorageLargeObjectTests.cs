@@ -9,7 +9,7 @@ public sealed class S3StorageLargeObjectTests
     public async Task PutFileAndGetFile_AboveTheMultipartThreshold_RoundTripsExactly()
     {
         // Small parts so that a 21 MiB file takes the parallel multipart and ranged paths.
-        var (storage, _, _) = await S3Server.NewBucketAsync(new S3Options { Bucket = "x", MultipartThreshold = 8L << 20, PartSize = 5L << 20 });
+        var (storage, client, bucket) = await S3Server.NewBucketAsync(new S3Options { Bucket = "x", MultipartThreshold = 8L << 20, PartSize = 5L << 20 });
         var src = Path.GetTempFileName();
         var dst = Path.GetTempFileName();
         var data = RandomNumberGenerator.GetBytes(21 << 20);
@@ -21,6 +21,7 @@ public sealed class S3StorageLargeObjectTests
         SHA256.HashData(await File.ReadAllBytesAsync(dst)).ShouldBe(SHA256.HashData(data));
         File.Delete(src);
         File.Delete(dst);
+        await S3Server.DeleteBucketAsync(client, bucket);
     }
 
     [Fact]

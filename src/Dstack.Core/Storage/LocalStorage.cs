@@ -137,12 +137,15 @@ public sealed class LocalStorage(string root) : IStorage
         File.Move(temp, path, overwrite: true);
     }
 
-    public async Task<bool> GetFileAsync(string key, string localPath, CancellationToken ct)
+    /// <summary>A plain copy (copy_file_range underneath), on the caller's thread: callers copy many files in parallel already.</summary>
+    public Task<bool> GetFileAsync(string key, string localPath, CancellationToken ct)
     {
-        var path = PathOf(key);
-        if (!File.Exists(path)) return false;
-        await Task.Run(() => File.Copy(path, localPath, overwrite: true), ct);
-        return true;
+        try
+        {
+            File.Copy(PathOf(key), localPath, overwrite: true);
+            return Task.FromResult(true);
+        }
+        catch (FileNotFoundException) { return Task.FromResult(false); }
     }
 
     private string WriteTemp(string path, ReadOnlySpan<byte> data)

@@ -86,12 +86,14 @@ public sealed class SnapshotStore(IStorage storage)
     {
         var manifest = await GetManifestAsync(id, ct);
         Directory.CreateDirectory(dest);
-        foreach (var dir in manifest.Entries.Where(e => e.IsDir))
-            Directory.CreateDirectory(Path.Combine(dest, dir.Path));
+        // Every folder first, once: the copies that follow then run without directory checks.
+        var folders = manifest.Entries.Where(e => e.IsDir).Select(e => e.Path)
+            .Concat(manifest.Entries.Where(e => !e.IsDir).Select(e => Path.GetDirectoryName(e.Path) ?? ""))
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        foreach (var folder in folders) Directory.CreateDirectory(Path.Combine(dest, folder));
         await Parallel.ForEachAsync(manifest.Entries.Where(e => !e.IsDir), new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = 8 }, async (entry, token) =>
         {
             var path = Path.Combine(dest, entry.Path);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             if (entry.LinkTarget is not null)
             {
                 File.CreateSymbolicLink(path, entry.LinkTarget);
