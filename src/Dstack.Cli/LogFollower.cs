@@ -8,9 +8,13 @@ namespace Dstack.Cli;
 /// <summary>Prints a run's logs, and with <c>follow</c> keeps printing until the run ends.</summary>
 public sealed class LogFollower(CliContext ctx, Stream output)
 {
-    /// <summary>Polls fast at first (a short job ends in milliseconds), then settles to a gentler pace.</summary>
-    private static TimeSpan PollDelay(TimeSpan elapsed) =>
-        elapsed < TimeSpan.FromSeconds(2) ? TimeSpan.FromMilliseconds(15)
+    /// <summary>
+    /// A local folder is polled fast at first (a short job ends in milliseconds), then at a gentler pace; a bucket,
+    /// where every poll is a few requests, never faster than the runner writes log chunks (about every 100 ms).
+    /// </summary>
+    private TimeSpan PollDelay(TimeSpan elapsed) =>
+        ctx.Config.IsS3 ? TimeSpan.FromMilliseconds(150)
+        : elapsed < TimeSpan.FromSeconds(2) ? TimeSpan.FromMilliseconds(15)
         : elapsed < TimeSpan.FromSeconds(10) ? TimeSpan.FromMilliseconds(50)
         : TimeSpan.FromMilliseconds(150);
 
