@@ -16,7 +16,7 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
     public async Task<int> RunAsync(RepoRef repo, string runName, int jobIndex, CancellationToken ct)
     {
         Diagnostics.StageTrace.Mark("runner: start");
-        var run = await _runs.GetAsync(repo, runName, ct) ?? throw new Errors.DstackException($"Run '{runName}' not found in {repo}.");
+        var run = await WaitForRecordAsync(repo, runName, ct);
         var spec = run.Jobs.Single(j => j.Index == jobIndex);
         var state = await _runs.GetStateAsync(repo, runName, jobIndex, ct);
         if (state is null || state.Status != JobStatus.Submitted) return 0; // someone else ran (or ended) it
@@ -199,6 +199,22 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
     private Task WriteHeartbeatAsync(JobContext job, CancellationToken ct) =>
         _runs.PutHeartbeatAsync(job.Run.Repo, job.Run.RunName, job.Spec.Index,
             new Heartbeat(time.GetUtcNow(), Environment.ProcessId, Environment.MachineName, job.Process?.Pid, job.Process?.StartTicks), ct);
+
+    /// <summary>
+    /// The runner is started while the CLI still stores the run's code and record: wait for the record
+    /// (a CLI that failed meanwhile kills the runner; one that died leaves it to give up here).
+    /// </summary>
+    private async Task<RunRecord> WaitForRecordAsync(RepoRef repo, string runName, CancellationToken ct)
+    {
+        var deadline = time.GetUtcNow() + TimeSpan.FromMinutes(2);
+        var pause = TimeSpan.FromMilliseconds(storage is LocalStorage ? 5 : 100);
+        while (true)
+        {
+            if (await _runs.GetAsync(repo, runName, ct) is { } run) return run;
+            if (time.GetUtcNow() > deadline) throw new Errors.DstackException($"Run '{runName}' was never stored in {repo}; nothing to run.");
+            await Task.Delay(pause, time, ct);
+        }
+    }
 
     /// <summary>Retries a store write with growing pauses (about five minutes in all) before giving up.</summary>
     private async Task Persistently(Func<Task> write, CancellationToken ct)

@@ -15,12 +15,28 @@ public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvide
 
     public async Task<RunRecord> SubmitAsync(SubmitRequest request, CancellationToken ct)
     {
-        var names = new RunNameGenerator(storage);
-        var snapshots = new SnapshotStore(storage);
-        var snapshotTask = snapshots.SaveAsync(request.Repo.Root, request.Repo.Files, ct);
-        var runName = await names.NextAsync(ct);
+        var runName = await new RunNameGenerator(storage).NextAsync(ct);
         Diagnostics.StageTrace.Mark("submit: named");
         var jobs = request.BuildJobs(runName);
+        // The runners start now: their start-up overlaps storing the code, and each waits for the run record.
+        var launches = await LaunchAsync(request.Repo.Repo, runName, jobs, ct);
+        try
+        {
+            var run = await RecordAsync(request, runName, jobs, ct);
+            await CreateAsync(run, launches, ct);
+            return run;
+        }
+        catch
+        {
+            foreach (var launch in launches) await compute.KillRunnerAsync(launch, CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task<RunRecord> RecordAsync(SubmitRequest request, string runName, IReadOnlyList<JobSpec> jobs, CancellationToken ct)
+    {
+        var snapshots = new SnapshotStore(storage);
+        var snapshotTask = snapshots.SaveAsync(request.Repo.Root, request.Repo.Files, ct);
         var diff = request.Repo.Diff.Length == 0 ? null : await snapshots.Blobs.PutAsync(Encoding.UTF8.GetBytes(request.Repo.Diff), ct);
         var run = new RunRecord
         {
@@ -40,27 +56,34 @@ public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvide
                 UntrackedFiles = request.Repo.UntrackedFiles, SnapshotId = await snapshotTask, IsGit = request.Repo.IsGit,
             },
         };
-        return await SubmitRecordAsync(run, ct);
+        Diagnostics.StageTrace.Mark("submit: snapshot stored");
+        return run;
     }
 
     /// <summary>Runs the same spec and snapshot again under a new name.</summary>
     public async Task<RunRecord> RestartAsync(RunRecord previous, CancellationToken ct)
     {
         var runName = await new RunNameGenerator(storage).NextAsync(ct);
-        return await SubmitRecordAsync(previous with { RunName = runName, SubmittedAt = time.GetUtcNow(), RestartOf = previous.RunName }, ct);
+        var run = previous with { RunName = runName, SubmittedAt = time.GetUtcNow(), RestartOf = previous.RunName };
+        await CreateAsync(run, await LaunchAsync(run.Repo, runName, run.Jobs, ct), ct);
+        return run;
     }
 
-    private async Task<RunRecord> SubmitRecordAsync(RunRecord run, CancellationToken ct)
+    private async Task<List<LaunchInfo>> LaunchAsync(RepoRef repo, string runName, IReadOnlyList<JobSpec> jobs, CancellationToken ct)
     {
-        Diagnostics.StageTrace.Mark("submit: snapshot stored");
+        var launches = new List<LaunchInfo>();
+        foreach (var job in jobs)
+            launches.Add(await compute.StartRunnerAsync(new RunnerTarget(dstackHome, repo, runName, job.Index), ct));
+        Diagnostics.StageTrace.Mark("submit: runners launched");
+        return launches;
+    }
+
+    /// <summary>The record, then how each runner was launched: from here on the run is listed and watched.</summary>
+    private async Task CreateAsync(RunRecord run, List<LaunchInfo> launches, CancellationToken ct)
+    {
         await _runs.CreateAsync(run, time.GetUtcNow(), ct);
+        for (var i = 0; i < launches.Count; i++)
+            await _runs.PutLaunchAsync(run.Repo, run.RunName, run.Jobs[i].Index, launches[i], ct);
         Diagnostics.StageTrace.Mark("submit: run stored");
-        foreach (var job in run.Jobs)
-        {
-            var launch = await compute.StartRunnerAsync(new RunnerTarget(dstackHome, run.Repo, run.RunName, job.Index), ct);
-            Diagnostics.StageTrace.Mark("submit: runner launched");
-            await _runs.PutLaunchAsync(run.Repo, run.RunName, job.Index, launch, ct);
-        }
-        return run;
     }
 }
