@@ -29,7 +29,7 @@ public static class Commands
         "Usage: dstack [--debug] COMMAND [ARGS...]\n\n" +
         "Run ML workflows declared in .dstack/workflows.yaml, here or on your own machines.\n\n" +
         "Commands:\n" +
-        string.Concat(All.Where(v => !v.Hidden).Select(v => $"  {v.Name,-9} {v.Summary}\n")) +
+        string.Concat(All.Where(v => !v.Hidden).Select(v => $"  {v.Name,-10} {v.Summary}\n")) +
         "\nOptions:\n  -h, --help     Show help (also: dstack COMMAND --help)\n  -v, --version  Show the version\n  --debug        Show stack traces for errors\n\n" +
         "State lives in $DSTACK_HOME (default ~/.dstack).\n";
 }
