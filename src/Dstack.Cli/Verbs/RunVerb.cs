@@ -37,7 +37,7 @@ public static class RunVerb
         var (workflow, provider, workflowArgs) = Resolve(workflows, providers, name, runArgs);
         workflow = workflow with { Deps = [.. workflow.Deps, .. options.Deps] };
         CheckRequirements(workflow, root);
-        var callerEnv = CallerEnvironment();
+        var callerEnv = Core.Runner.JobEnvironment.Current();
         IReadOnlyList<JobSpec> Build(string runName) => provider.BuildJobs(workflow, new ProviderContext(runName, workflowArgs, callerEnv));
         // Template errors and requests this machine can never meet surface before anything is stored.
         var compute = ctx.Compute;
@@ -158,12 +158,4 @@ public static class RunVerb
     }
 
     private static string Capitalized(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
-
-    private static Dictionary<string, string> CallerEnvironment()
-    {
-        var env = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
-            env[(string)e.Key] = (string?)e.Value ?? "";
-        return env;
-    }
 }

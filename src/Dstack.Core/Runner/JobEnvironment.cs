@@ -36,6 +36,15 @@ public static partial class JobEnvironment
         return env;
     }
 
+    /// <summary>This process's environment as a dictionary: the caller's at submit, the system layer in the runner.</summary>
+    public static Dictionary<string, string> Current()
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
+            env[(string)e.Key] = (string?)e.Value ?? "";
+        return env;
+    }
+
     /// <summary>Replaces <c>$NAME</c> and <c>${NAME}</c> with their values (empty when unset); <c>$$</c> is a literal <c>$</c>.</summary>
     public static string Expand(string value, IReadOnlyDictionary<string, string> env) =>
         Reference().Replace(value, m =>

@@ -78,7 +78,7 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
         // Ports are taken only now, so that a queued job holds none (and shows no URL) while it waits.
         job.Ports = PortAllocator.Allocate(job.Spec.Ports);
         // A container starts from its image's environment, not this machine's.
-        var env = JobEnvironment.Build(job.Spec.Image is null ? SystemEnvironment() : new Dictionary<string, string>(), job.Run, job.Spec, job.Ports, job.Secrets);
+        var env = JobEnvironment.Build(job.Spec.Image is null ? JobEnvironment.Current() : new Dictionary<string, string>(), job.Run, job.Spec, job.Ports, job.Secrets);
         // GPUs are assigned exclusively: a job sees the ones it was given, and none when it asked for none.
         if (resources.VisibleGpus is { } gpus) env["CUDA_VISIBLE_DEVICES"] = string.Join(',', gpus);
         if (job.Spec.Image is null && await PreparePythonAsync(job, root, workingDir, env, ct) is { } setupFailed) return setupFailed;
@@ -231,14 +231,6 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(60, 1 << attempt)), time, ct);
             }
         }
-    }
-
-    private static Dictionary<string, string> SystemEnvironment()
-    {
-        var env = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
-            env[(string)e.Key] = (string?)e.Value ?? "";
-        return env;
     }
 
     private static void TryDelete(string path)

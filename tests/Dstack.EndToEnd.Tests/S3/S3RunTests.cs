@@ -6,16 +6,8 @@ namespace Dstack.EndToEnd.Tests.S3;
 /// <summary>With the S3 store every command works unchanged, and what a run leaves is in the bucket, not in <c>DSTACK_HOME</c>.</summary>
 public sealed class S3RunTests
 {
-    /// <summary><c>data</c> saves <c>data/rows.txt</c> with its run's name; <c>wait</c> and <c>hello</c> as in <see cref="Workflows.HelloAndWait"/>.</summary>
-    private static readonly string DataAndWait = Workflows.HelloAndWait + """
-
-          - name: data
-            provider: bash
-            commands:
-              - echo "rows by $RUN_NAME" > data/rows.txt
-              - echo "made data/rows.txt"
-            artifacts: [data]
-        """;
+    /// <summary><c>data</c>, <c>wait</c> and <c>hello</c>: <see cref="Workflows.Data"/> and <see cref="Workflows.HelloAndWait"/>.</summary>
+    private static readonly string DataAndWait = Workflows.HelloAndWait + Workflows.Data.Replace("workflows:\n", "\n");
 
     [Fact]
     public async Task Run_KeepsItsRecordStateLogsSnapshotAndArtifactsInTheBucket_AndLeavesOnlyConfigAndScratchInDstackHome()

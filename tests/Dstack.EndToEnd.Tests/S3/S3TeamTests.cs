@@ -8,22 +8,13 @@ namespace Dstack.EndToEnd.Tests.S3;
 /// </summary>
 public sealed class S3TeamTests
 {
-    private const string Data = """
-        workflows:
-          - name: data
-            provider: bash
-            commands:
-              - echo "rows by $RUN_NAME" > data/rows.txt
-              - echo "made data/rows.txt"
-            artifacts: [data]
-        """;
 
     [Fact]
     public async Task Teammate_SeesTheFirstUsersRunsLogsTagsAndArtifacts_AndDownloadsThem()
     {
         await using var bucket = await S3Bucket.NewAsync();
         await using var ada = await bucket.NewUserAsync();
-        ada.WithWorkflows(Data).Commit();
+        ada.WithWorkflows(Workflows.Data).Commit();
         var run = await ada.RunDoneAsync("data");
         (await ada.DstackAsync("tags", "add", "best", run)).ExitCode.ShouldBe(0);
         await using var bea = await bucket.NewTeammateAsync(ada);
@@ -50,7 +41,7 @@ public sealed class S3TeamTests
     {
         await using var bucket = await S3Bucket.NewAsync();
         await using var ada = await bucket.NewUserAsync();
-        ada.WithWorkflows(Data).Commit();
+        ada.WithWorkflows(Workflows.Data).Commit();
         var run = await ada.RunDoneAsync("data");
         (await ada.DstackAsync("tags", "add", "best", run)).ExitCode.ShouldBe(0);
         await using var bea = await bucket.NewTeammateAsync(ada);

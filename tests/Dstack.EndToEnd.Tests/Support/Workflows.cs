@@ -18,4 +18,15 @@ public static class Workflows
               - {Sandbox.AwaitSignal("go")}
               - echo finished
         """;
+
+    /// <summary><c>data</c> saves <c>data/rows.txt</c> with its run's name and prints "made data/rows.txt".</summary>
+    public const string Data = """
+        workflows:
+          - name: data
+            provider: bash
+            commands:
+              - echo "rows by $RUN_NAME" > data/rows.txt
+              - echo "made data/rows.txt"
+            artifacts: [data]
+        """;
 }
