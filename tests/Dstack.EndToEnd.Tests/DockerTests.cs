@@ -34,12 +34,13 @@ public sealed class DockerTests
             commands:
               - mkdir -p /tmp/www && echo served > /tmp/www/index.html
               - httpd -f -p $PORT_0 -h /tmp/www
+          # A container ends with its main process, so the job waits for its child to finish its own trap.
           - name: trap
             provider: docker
             image: {{DockerImage.Busybox}}
             commands:
               - |
-                trap 'echo "job got TERM"; exit 0' TERM
+                trap 'echo "job got TERM"; wait; exit 0' TERM
                 (trap 'echo "child got TERM"; exit 0' TERM; while true; do sleep 0.1; done) &
                 touch /workflow/started
                 while true; do sleep 0.1; done
