@@ -30,13 +30,13 @@ public sealed class LocalScheduler(string folder, ComputeCapacity capacity, Time
         var lastCancelCheck = time.GetUtcNow();
         while (true)
         {
-            var (granted, reason) = WithLedger(entries =>
+            var (granted, reason) = WithLedger<(IReadOnlyList<int>? Granted, string? Reason)>(entries =>
             {
                 entries.RemoveAll(e => e.Key == key && !e.Running);
                 entries.Add(me);
                 var queue = entries.Where(e => !e.Running).OrderBy(e => e.SubmittedAt).ThenBy(e => e.Key, StringComparer.Ordinal).ToList();
                 var ahead = queue.IndexOf(me);
-                if (ahead > 0) return ((IReadOnlyList<int>?)null, $"queued behind {ahead} earlier run{(ahead == 1 ? "" : "s")}");
+                if (ahead > 0) return (null, $"queued behind {ahead} earlier run{(ahead == 1 ? "" : "s")}");
                 var running = entries.Where(e => e.Running).ToList();
                 var gpus = FreeGpus(request, running);
                 var short_ = Shortfall(me, running, gpus.Count);

@@ -4,7 +4,7 @@ namespace Dstack.Core.Storage;
 
 /// <summary>
 /// <see cref="IStorage"/> over a local folder. Atomic writes go through a temp file and a rename;
-/// create-only writes through a no-overwrite move (a hard link on Linux), so racing writers cannot both win.
+/// create-only writes publish a fully written temp file with link(2), so racing writers cannot both win.
 /// </summary>
 public sealed class LocalStorage(string root) : IStorage
 {
@@ -41,16 +41,8 @@ public sealed class LocalStorage(string root) : IStorage
         var path = PathOf(key);
         if (File.Exists(path)) return Task.FromResult(false);
         var temp = WriteTemp(path, data.Span);
-        try
-        {
-            File.Move(temp, path, overwrite: false);
-            return Task.FromResult(true);
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            File.Delete(temp);
-            return Task.FromResult(false);
-        }
+        try { return Task.FromResult(CreateOnlyLink.TryPublish(temp, path)); }
+        finally { File.Delete(temp); }
     }
 
     public Task<bool> ExistsAsync(string key, CancellationToken ct) => Task.FromResult(File.Exists(PathOf(key)));

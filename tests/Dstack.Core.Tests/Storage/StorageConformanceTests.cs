@@ -33,11 +33,23 @@ public abstract class StorageConformanceTests
     }
 
     [Fact]
-    public async Task PutIfAbsent_ManyConcurrentWriters_ExactlyOneWins()
+    public async Task PutIfAbsent_ManyConcurrentWriters_ExactlyOneWins_AndItsContentStays()
     {
-        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i =>
-            Task.Run(() => Storage.PutIfAbsentAsync("race/key", Bytes($"writer {i}"), default))));
-        results.Count(won => won).ShouldBe(1);
+        for (var round = 0; round < 8; round++)
+        {
+            var key = $"race/key-{round}";
+            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var racers = Enumerable.Range(0, 16).Select(i => Task.Run(async () =>
+            {
+                await start.Task;
+                return (Writer: i, Won: await Storage.PutIfAbsentAsync(key, Bytes($"writer {i}"), default));
+            })).ToList();
+            start.SetResult();
+            var results = await Task.WhenAll(racers);
+            var winners = results.Where(r => r.Won).ToList();
+            winners.Count.ShouldBe(1, $"round {round}");
+            System.Text.Encoding.UTF8.GetString((await Storage.GetAsync(key, default))!).ShouldBe($"writer {winners[0].Writer}");
+        }
     }
 
     [Fact]
