@@ -8,6 +8,9 @@ missing=()
 command -v git >/dev/null || missing+=(git)
 command -v setsid >/dev/null || missing+=(util-linux)
 command -v python3 >/dev/null || missing+=(python3)
+# Native AOT links the dstack executable with clang against zlib.
+compgen -c clang | grep -qE '^clang(-[0-9]+)?$' || missing+=(clang)
+dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)
 if ((${#missing[@]})); then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi

@@ -60,7 +60,7 @@ public sealed class CliContext
     {
         var process = Environment.ProcessPath ?? throw new DstackException("Cannot tell where the dstack executable is.");
         return Path.GetFileNameWithoutExtension(process) == "dotnet"
-            ? [process, typeof(CliContext).Assembly.Location]
+            ? [process, Path.Combine(AppContext.BaseDirectory, "dstack.dll")]
             : [process];
     }
 }

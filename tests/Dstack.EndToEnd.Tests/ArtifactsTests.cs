@@ -169,16 +169,18 @@ public sealed class ArtifactsTests
     {
         // setsid takes the writer out of the job's process group, so ending the job does not end it (a detached
         // container writing to a bind mount does the same). It keeps the file open and writes after the save.
-        await using var sandbox = new Sandbox().WithWorkflows("""
+        // The job ends only once the writer has left its group: until then, the job's end would stop it too.
+        await using var sandbox = new Sandbox().WithWorkflows($$"""
             workflows:
               - name: train
                 provider: bash
                 commands:
                   - echo "checkpoint v1" > out/model.txt
                   - |
-                    setsid bash -c 'exec 3>>out/model.txt
+                    setsid bash -c 'exec 3>>out/model.txt; {{Sandbox.SendSignal("detached")}}
                       for i in $(seq 600); do [ -e "$E2E_SIGNALS/write" ] && break; sleep 0.05; done
                       echo "written after the save" >&3; touch "$E2E_SIGNALS/written"' </dev/null >/dev/null 2>&1 &
+                  - {{Sandbox.AwaitSignal("detached")}}
                 artifacts: [out]
             """).Commit();
         var run = await sandbox.RunDoneAsync("train");
