@@ -67,13 +67,13 @@ public sealed partial class JobRunner
         var store = new ArtifactStore(storage);
         try
         {
+            // The job is over and its working copy goes next, so its files move into the store instead of being
+            // copied, each one only when nothing can change it there any more: a process that outlived the job
+            // (started with setsid, or a detached container writing to a bind mount) may still hold it open, or
+            // another name may link to it; such a file is copied. Folders nested in another output are copied too.
+            var take = !outputs.Any(a => outputs.Any(b => a != b && IsWithin(a.Folder, b.Folder)));
             foreach (var output in outputs)
-            {
-                // Copied, never hard-linked: a process that outlived the job (started with setsid, or a detached
-                // container writing to a bind mount) may still hold a file open, and a write through a shared inode
-                // would change stored content under its hash, for every run and tag that shares it.
-                await store.SaveAsync(job.Run.Repo, job.Run.RunName, job.Spec.Index, output.Artifact.Path, output.Folder, time.GetUtcNow(), ct);
-            }
+                await store.SaveAsync(job.Run.Repo, job.Run.RunName, job.Spec.Index, output.Artifact.Path, output.Folder, time.GetUtcNow(), ct, takeFiles: take);
             return null;
         }
         catch (Exception e) when (e is not OperationCanceledException) // the store failed even after its retries
@@ -93,4 +93,7 @@ public sealed partial class JobRunner
             Artifacts = await new ArtifactStore(storage).ListAsync(run, ct), CreatedAt = time.GetUtcNow(),
         }, ct);
     }
+
+    private static bool IsWithin(string folder, string other) =>
+        folder == other || folder.StartsWith(other.TrimEnd('/') + "/", StringComparison.Ordinal);
 }

@@ -34,6 +34,24 @@ public sealed class BlobStore(IStorage storage)
         return hash;
     }
 
+    /// <summary>
+    /// Like <see cref="PutFileAsync"/> for a file its owner is done with (a finished job's output): in a local store
+    /// the file is moved in rather than copied, when nothing can change it afterwards (see <see cref="QuietFile"/>).
+    /// The file is gone from <paramref name="path"/> afterwards, either way.
+    /// </summary>
+    public async Task<string> TakeFileAsync(string path, CancellationToken ct)
+    {
+        if (storage is not LocalStorage local || local.TryTake(path) is not { } taken) return await PutFileAsync(path, ct);
+        try
+        {
+            if (!taken.Exclusive) return await PutFileAsync(taken.Path, ct);
+            var hash = await FileHashCache.HashAsync(taken.Path, ct);
+            if (!local.PublishTaken(taken, StoreKeys.Blob(hash))) await storage.TouchAsync(StoreKeys.Blob(hash), ct);
+            return hash;
+        }
+        finally { File.Delete(taken.Path); }
+    }
+
     public async Task<string> PutAsync(byte[] data, CancellationToken ct)
     {
         var hash = Hash(data);

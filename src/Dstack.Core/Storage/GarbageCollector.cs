@@ -25,7 +25,7 @@ public sealed class GarbageCollector(IStorage storage, TimeProvider time)
             await storage.DeleteAsync(key, ct);
             deletedManifests++;
         }
-        await foreach (var key in storage.ListAsync("blobs/", ct))
+        await foreach (var key in storage.ListAsync(StoreKeys.BlobsPrefix, ct))
         {
             var hash = key[(key.LastIndexOf('/') + 1)..];
             if (blobs.Contains(hash) || !await IsOlderAsync(key, cutoff, ct)) continue;

@@ -45,6 +45,33 @@ public sealed class LocalStorage(string root) : IStorage
         finally { File.Delete(temp); }
     }
 
+    /// <summary>A file moved into the store under a temp name; <see cref="Exclusive"/> when nothing else can change it.</summary>
+    public sealed record TakenFile(string Path, bool Exclusive);
+
+    /// <summary>
+    /// Moves a file its owner is done with into the store, under a temp name no one else knows; null when it cannot
+    /// move (another filesystem, gone). The caller stores it and deletes the temp name.
+    /// </summary>
+    public TakenFile? TryTake(string localPath)
+    {
+        var temp = TempNameFor(Path.Combine(Root, StoreKeys.BlobsPrefix + "taken"));
+        Directory.CreateDirectory(Path.GetDirectoryName(temp)!);
+        try { File.Move(localPath, temp); }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+        return new TakenFile(temp, QuietFile.IsOurs(temp));
+    }
+
+    /// <summary>Gives an exclusive taken file its key (a link: false when that content is there already).</summary>
+    public bool PublishTaken(TakenFile taken, string key)
+    {
+        var path = PathOf(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(taken.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        File.SetLastWriteTimeUtc(taken.Path, DateTime.UtcNow); // stored now, as far as reclaiming goes
+        return CreateOnlyLink.TryPublish(taken.Path, path);
+    }
+
     public Task<bool> ExistsAsync(string key, CancellationToken ct) => Task.FromResult(File.Exists(PathOf(key)));
 
     public Task<bool> TouchAsync(string key, CancellationToken ct)

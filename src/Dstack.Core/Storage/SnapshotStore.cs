@@ -21,20 +21,21 @@ public sealed class SnapshotStore(IStorage storage)
         (await SaveTreeAsync(root, relativePaths, ct)).Id;
 
     /// <summary>Like <see cref="SaveAsync"/>, returning the manifest too.</summary>
-    public async Task<(string Id, SnapshotManifest Manifest)> SaveTreeAsync(string root, IEnumerable<string> relativePaths, CancellationToken ct)
+    /// <param name="takeFiles">the files' owner is done with them: they may be moved into the store instead of copied.</param>
+    public async Task<(string Id, SnapshotManifest Manifest)> SaveTreeAsync(string root, IEnumerable<string> relativePaths, CancellationToken ct, bool takeFiles = false)
     {
         var paths = relativePaths as IReadOnlyCollection<string> ?? relativePaths.ToList();
         var entries = new ConcurrentBag<SnapshotEntry>();
         if (paths.Count < ParallelFrom)
         {
             foreach (var rel in paths)
-                if (await SaveEntryAsync(root, rel, ct) is { } entry) entries.Add(entry);
+                if (await SaveEntryAsync(root, rel, takeFiles, ct) is { } entry) entries.Add(entry);
         }
         else
         {
             await Parallel.ForEachAsync(paths, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = 16 }, async (rel, token) =>
             {
-                if (await SaveEntryAsync(root, rel, token) is { } entry) entries.Add(entry);
+                if (await SaveEntryAsync(root, rel, takeFiles, token) is { } entry) entries.Add(entry);
             });
         }
         var manifest = new SnapshotManifest(entries.OrderBy(e => e.Path, StringComparer.Ordinal).ToList());
@@ -54,8 +55,8 @@ public sealed class SnapshotStore(IStorage storage)
     /// Saves everything under <paramref name="folder"/>: files (empty ones too), folders (empty ones too),
     /// modes, and symlinks as links (never followed).
     /// </summary>
-    public Task<(string Id, SnapshotManifest Manifest)> SaveFolderAsync(string folder, CancellationToken ct) =>
-        SaveTreeAsync(folder, Scan(folder), ct);
+    public Task<(string Id, SnapshotManifest Manifest)> SaveFolderAsync(string folder, CancellationToken ct, bool takeFiles = false) =>
+        SaveTreeAsync(folder, Scan(folder), ct, takeFiles);
 
     /// <summary>
     /// Every file, folder and symlink under <paramref name="folder"/>, relative and <c>/</c>-separated; empty when
@@ -104,7 +105,7 @@ public sealed class SnapshotStore(IStorage storage)
         });
     }
 
-    private async Task<SnapshotEntry?> SaveEntryAsync(string root, string rel, CancellationToken ct)
+    private async Task<SnapshotEntry?> SaveEntryAsync(string root, string rel, bool take, CancellationToken ct)
     {
         var path = Path.Combine(root, rel);
         var info = new FileInfo(path);
@@ -113,7 +114,7 @@ public sealed class SnapshotStore(IStorage storage)
         if (!info.Exists)
             return Directory.Exists(path) ? new SnapshotEntry(rel, 0, 0, null, IsDir: true) : null; // deleted since listing
         var mode = OperatingSystem.IsWindows() ? 0x1a4 : (int)info.UnixFileMode;
-        var hash = await _blobs.PutFileAsync(path, ct);
+        var hash = take ? await _blobs.TakeFileAsync(path, ct) : await _blobs.PutFileAsync(path, ct);
         return new SnapshotEntry(rel, mode, info.Length, hash);
     }
 }

@@ -41,7 +41,8 @@ public static class StoreKeys
     public static string RunName(string name) => $"{RunNamesPrefix}{name}";
 
     /// <summary>Content-addressed file content, shared by code snapshots and artifacts.</summary>
-    public static string Blob(string hash) => $"blobs/{hash[..2]}/{hash}";
+    public const string BlobsPrefix = "blobs/";
+    public static string Blob(string hash) => $"{BlobsPrefix}{hash[..2]}/{hash}";
 
     public static string Snapshot(string id) => $"snapshots/{id}.json";
 }
