@@ -88,7 +88,9 @@ public sealed partial class Sandbox : IAsyncDisposable
     /// <summary>Starts dstack and returns the live process (stdout/stderr/stdin redirected) for interactive tests.</summary>
     public Process Start(string[] args, string? cwd = null)
     {
-        var psi = new ProcessStartInfo(DstackBinary.Path)
+        // A test run started in the background (`dotnet test &`) ignores SIGINT, and so would dstack: `env` gives
+        // it back its default, so that an interrupt reaches dstack as Ctrl+C in a terminal does (env execs: same pid).
+        var psi = new ProcessStartInfo("env", ["--default-signal=INT", DstackBinary.Path])
         {
             WorkingDirectory = cwd ?? Repo,
             RedirectStandardInput = true,
