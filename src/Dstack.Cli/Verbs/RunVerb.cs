@@ -39,6 +39,8 @@ public static class RunVerb
         CheckRequirements(workflow, root);
         var callerEnv = Core.Runner.JobEnvironment.Current();
         IReadOnlyList<JobSpec> Build(string runName) => provider.BuildJobs(workflow, new ProviderContext(runName, workflowArgs, callerEnv));
+        // The repo is captured (several git calls) while the jobs are checked (which may ask docker or nvidia-smi).
+        var capture = RepoCapture.CaptureAsync(ctx.Cwd, ct);
         // Template errors and requests this machine can never meet surface before anything is stored.
         var compute = ctx.Compute;
         var capacity = await compute.GetCapacityAsync(ct);
@@ -56,7 +58,7 @@ public static class RunVerb
         }
 
         StageTrace.Mark("run: jobs built");
-        var repo = await RepoCapture.CaptureAsync(ctx.Cwd, ct);
+        var repo = await capture;
         StageTrace.Mark("run: repo captured");
         var deps = await new DepResolver(ctx.Storage).ResolveAsync(repo.Repo, workflow.Deps, ct);
         if (!repo.IsGit) ctx.Err.WriteLine(Ansi.Grey($"Note: {repo.Root} is not a git repository; running the folder as it is."));

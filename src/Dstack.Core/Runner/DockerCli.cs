@@ -23,10 +23,11 @@ public static class DockerCli
 
     /// <summary>
     /// Docker must answer and the image must be on this machine, or pullable; otherwise say what to do.
-    /// One <c>docker</c> call when all is well: this is on the path of every container run.
+    /// When all is well, one question to the daemon's socket: this is on the path of every container run.
     /// </summary>
     public static async Task EnsureImageAsync(string image, CancellationToken ct)
     {
+        if (await DockerSocket.HasImageAsync(image, ct)) return;
         ProcessRunner.Result inspect;
         try { inspect = await ProcessRunner.RunAsync("docker", Environment.CurrentDirectory, ct, "image", "inspect", "--format", "{{.Id}}", image); }
         catch (System.ComponentModel.Win32Exception)

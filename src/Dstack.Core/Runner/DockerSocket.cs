@@ -1,0 +1,53 @@
+using System.Net.Sockets;
+using System.Text;
+
+namespace Dstack.Core.Runner;
+
+/// <summary>
+/// Asks the local Docker daemon directly over its socket, for the one question on the path of every container run:
+/// is this image here? A few milliseconds, where the <c>docker</c> command line takes tens. Anything but a plain
+/// local daemon (DOCKER_HOST elsewhere, a context) and any doubt answer "don't know": the command line decides.
+/// </summary>
+public static class DockerSocket
+{
+    private const string DefaultSocket = "/var/run/docker.sock";
+
+    /// <summary>True when the daemon says it has the image; false when it has not, or when it could not be asked.</summary>
+    public static async Task<bool> HasImageAsync(string image, CancellationToken ct)
+    {
+        if (LocalSocket() is not { } socketPath) return false;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), timeout.Token);
+            var path = string.Join('/', image.Split('/').Select(Uri.EscapeDataString));
+            await socket.SendAsync(Encoding.ASCII.GetBytes($"GET /images/{path}/json HTTP/1.0\r\nHost: docker\r\n\r\n"), timeout.Token);
+            var buffer = new byte[64];
+            var read = await socket.ReceiveAsync(buffer, timeout.Token);
+            return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("HTTP/1.", StringComparison.Ordinal)
+                   && Encoding.ASCII.GetString(buffer, 0, read).Contains(" 200 ", StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The daemon's socket when the command line would talk to the local default daemon too; else null.</summary>
+    private static string? LocalSocket()
+    {
+        if (Environment.GetEnvironmentVariable("DOCKER_CONTEXT") is { Length: > 0 }) return null;
+        var host = Environment.GetEnvironmentVariable("DOCKER_HOST");
+        var path = string.IsNullOrEmpty(host) ? DefaultSocket : host.StartsWith("unix://", StringComparison.Ordinal) ? host["unix://".Length..] : null;
+        if (path is null || !File.Exists(path)) return null;
+        var config = Path.Combine(Environment.GetEnvironmentVariable("DOCKER_CONFIG") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker"), "config.json");
+        try
+        {
+            if (File.Exists(config) && File.ReadAllText(config).Contains("\"currentContext\"", StringComparison.Ordinal)) return null;
+        }
+        catch (IOException) { return null; }
+        return path;
+    }
+}
