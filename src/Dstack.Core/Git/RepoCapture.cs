@@ -1,6 +1,6 @@
 namespace Dstack.Core.Git;
 
-/// <summary>Captures the working tree through the <c>git</c> command line (several calls in parallel).</summary>
+/// <summary>Captures the working tree through the <c>git</c> command line (several calls in parallel) and <see cref="GitHead"/>.</summary>
 public static class RepoCapture
 {
     public static async Task<CapturedRepo> CaptureAsync(string cwd, CancellationToken ct)
@@ -11,12 +11,11 @@ public static class RepoCapture
 
     private static async Task<CapturedRepo> CaptureGitAsync(string root, CancellationToken ct)
     {
-        var branch = Git(root, ct, "symbolic-ref", "--short", "-q", "HEAD");
-        var commit = Git(root, ct, "rev-parse", "-q", "--verify", "HEAD");
-        var remote = Git(root, ct, "config", "--get", "remote.origin.url");
-        var user = Git(root, ct, "config", "--get", "user.name");
+        // Each git process costs a millisecond or two of the run's start: HEAD is read from files where it can be.
         var files = Git(root, ct, "ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard");
         var diff = Git(root, ct, "diff", "HEAD", "--binary");
+        var config = Git(root, ct, "config", "-z", "--get-regexp", @"^(remote\.origin\.url|user\.name)$");
+        var (branch, head) = GitHead.TryRead(root) ?? await HeadFromGitAsync(root, ct);
         var listing = await files;
         if (listing.ExitCode != 0)
             throw new Errors.DstackException($"git could not list the files of {root}: {listing.StdErr.Trim()}");
@@ -30,19 +29,38 @@ public static class RepoCapture
             if (item[0] == '?') untracked++;
             paths.Add(item[2..]);
         }
-        var head = (await commit).StdOut.Trim();
+        var settings = ConfigValues((await config).StdOut);
         return new CapturedRepo
         {
             Root = root,
-            Repo = RepoLocator.Identify((await remote).StdOut.Trim(), root),
+            Repo = RepoLocator.Identify(settings.GetValueOrDefault("remote.origin.url"), root),
             IsGit = true,
-            Branch = NullIfEmpty((await branch).StdOut.Trim()),
-            Commit = NullIfEmpty(head),
-            Diff = head.Length == 0 ? "" : (await diff).StdOut,
+            Branch = branch,
+            Commit = head,
+            Diff = head is null ? "" : (await diff).StdOut,
             Files = paths.Distinct(StringComparer.Ordinal).ToList(),
             UntrackedFiles = untracked,
-            UserName = NullIfEmpty((await user).StdOut.Trim()) ?? Environment.UserName,
+            UserName = NullIfEmpty(settings.GetValueOrDefault("user.name")?.Trim() ?? "") ?? Environment.UserName,
         };
+    }
+
+    private static async Task<(string? Branch, string? Commit)> HeadFromGitAsync(string root, CancellationToken ct)
+    {
+        var branch = Git(root, ct, "symbolic-ref", "--short", "-q", "HEAD");
+        var commit = Git(root, ct, "rev-parse", "-q", "--verify", "HEAD");
+        return (NullIfEmpty((await branch).StdOut.Trim()), NullIfEmpty((await commit).StdOut.Trim()));
+    }
+
+    /// <summary>`git config -z --get-regexp` output: "key\nvalue\0" entries; for a key set at several levels, the last one wins, as in git.</summary>
+    private static Dictionary<string, string> ConfigValues(string output)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in output.Split('\0', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var newline = entry.IndexOf('\n');
+            if (newline > 0) values[entry[..newline]] = entry[(newline + 1)..];
+        }
+        return values;
     }
 
     private static CapturedRepo CaptureFolder(string root)
