@@ -184,6 +184,26 @@ public sealed class SecretsTests
     }
 
     [Fact]
+    public async Task Run_PrintingALongSecretThroughBase64_MasksEveryWrappedLine()
+    {
+        await using var sandbox = new Sandbox().WithWorkflows("""
+            workflows:
+              - name: leak
+                provider: bash
+                commands:
+                  - printf %s "$KEY" | base64
+                  - printf %s "$KEY" | base64 -w 64
+            """).Commit();
+        var key = string.Concat(Enumerable.Range(0, 10).Select(i => $"pem-lines-{i:00}")); // 120 characters: 160 in base64
+        (await sandbox.DstackAsync("secrets", "add", "KEY", key)).ExitCode.ShouldBe(0);
+
+        var run = await sandbox.DstackAsync("run", "leak");
+
+        run.ExitCode.ShouldBe(0, run.ToString());
+        run.StdOut.ShouldBe("***\n***\n***\n***\n***\n***\n", "76 + 76 + 8 and 64 + 64 + 32 columns");
+    }
+
+    [Fact]
     public async Task Run_SecretIsWrittenToNoStoreFileButTheSecretStore_WhileTheJobRunsNorAfterwards()
     {
         await using var sandbox = new Sandbox().WithWorkflows($"""

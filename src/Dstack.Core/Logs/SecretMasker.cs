@@ -4,12 +4,17 @@ namespace Dstack.Core.Logs;
 
 /// <summary>
 /// Replaces secret values in log text with <c>***</c>: each value as is, base64-encoded (with and without
-/// padding), URL-encoded (fully, and form-style with <c>+</c> for spaces), and each line of a multi-line value. Values shorter than
+/// padding, and each line of it wrapped at 76 or 64 columns), URL-encoded (fully, and form-style with <c>+</c> for spaces), and each line of a multi-line value. Values shorter than
 /// <see cref="MinLength"/> are left alone: masking "1" would wreck every log.
 /// </summary>
 public sealed class SecretMasker
 {
     public const int MinLength = 3;
+
+    private static readonly int[] WrapWidths = [76, 64];
+
+    /// <summary>The last line of a wrapped base64 value is masked from this length: shorter tails are too common.</summary>
+    private const int MinWrappedLine = 8;
     public const string Mask = "***";
     private readonly string[] _forms;
 
@@ -50,6 +55,10 @@ public sealed class SecretMasker
         var base64 = Convert.ToBase64String(Encoding.UTF8.GetBytes(value));
         yield return base64;
         yield return base64.TrimEnd('=');
+        // Long values base64-encoded by tools that wrap: `base64` (76 columns), `openssl base64` and PEM (64).
+        foreach (var width in WrapWidths)
+            for (var i = 0; base64.Length > width && i < base64.Length; i += width)
+                if (Math.Min(width, base64.Length - i) >= MinWrappedLine) yield return base64.Substring(i, Math.Min(width, base64.Length - i));
         var escaped = Uri.EscapeDataString(value);
         yield return escaped;                       // JavaScript's encodeURIComponent-like, Python's quote(safe="")
         yield return escaped.Replace("%20", "+");   // form encoding: Python's urlencode / quote_plus

@@ -23,6 +23,19 @@ public sealed class SecretMaskerTests
     public void Apply_MasksTheUrlEncodingsOfAValueWithSpacesAndPunctuation(string encoded) =>
         new SecretMasker(["p@ss w0rd!"]).Apply($"url={encoded}&x=1").ShouldBe("url=***&x=1");
 
+    [Theory]
+    [InlineData(76)] // coreutils base64
+    [InlineData(64)] // openssl base64, PEM
+    public void Apply_MasksEveryLineOfALongValueBase64EncodedAndWrapped(int width)
+    {
+        var secret = string.Concat(Enumerable.Range(0, 12).Select(i => $"key-part-{i}/"));
+        var base64 = Convert.ToBase64String(Encoding.UTF8.GetBytes(secret));
+        var wrapped = string.Join('\n', base64.Chunk(width).Select(c => new string(c)));
+        wrapped.Split('\n').Length.ShouldBeGreaterThan(1);
+
+        new SecretMasker([secret]).Apply(wrapped + "\n").ShouldBe(string.Join('\n', wrapped.Split('\n').Select(_ => "***")) + "\n");
+    }
+
     [Fact]
     public void PendingSuffix_IsTheLongestSecretStartAtTheEnd()
     {
