@@ -41,6 +41,36 @@ public sealed class ArtifactsTests
     }
 
     [Fact]
+    public async Task Save_FilesOfFoldersOutsideTheWorkingCopy_StayWhereTheyAre()
+    {
+        // A finished job's own files move into the store; a cache folder's, or those of a folder the job linked an
+        // output to, are the user's and are copied.
+        await using var sandbox = new Sandbox();
+        var cache = Path.Combine(sandbox.Root, "cache");
+        var data = Directory.CreateDirectory(Path.Combine(sandbox.Root, "datasets")).FullName;
+        sandbox.WithWorkflows($"""
+            workflows:
+              - name: train
+                provider: bash
+                commands:
+                  - echo shared > {cache}/base.bin
+                  - rmdir linked && ln -s {data} linked && echo rows > linked/rows.csv
+                  - echo weights > output/model.txt
+                artifacts:
+                  - path: {cache}
+                  - path: linked
+                  - path: output
+            """).Commit();
+
+        var result = await sandbox.DstackAsync("run", "train");
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        File.ReadAllText(Path.Combine(cache, "base.bin")).ShouldBe("shared\n");
+        File.ReadAllText(Path.Combine(data, "rows.csv")).ShouldBe("rows\n");
+        (await sandbox.ArtifactsAsync(result.SubmittedRun)).Select(r => r.File).ShouldBe(["base.bin", "rows.csv", "model.txt"], ignoreOrder: true);
+    }
+
+    [Fact]
     public async Task Artifacts_KeepEmptyFilesEmptyFoldersNestingModesAndLinks_WithoutFollowingLinksOutOfTheFolder()
     {
         await using var sandbox = new Sandbox().WithWorkflows("""

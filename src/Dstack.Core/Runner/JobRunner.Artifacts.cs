@@ -67,13 +67,17 @@ public sealed partial class JobRunner
         var store = new ArtifactStore(storage);
         try
         {
-            // The job is over and its working copy goes next, so its files move into the store instead of being
-            // copied, each one only when nothing can change it there any more: a process that outlived the job
-            // (started with setsid, or a detached container writing to a bind mount) may still hold it open, or
-            // another name may link to it; such a file is copied. Folders nested in another output are copied too.
-            var take = !outputs.Any(a => outputs.Any(b => a != b && IsWithin(a.Folder, b.Folder)));
+            // The job is over and its working copy goes next, so files of an output inside it move into the store
+            // instead of being copied, each one only when nothing can change it there any more: a process that
+            // outlived the job (started with setsid, or a detached container writing to a bind mount) may still
+            // hold it open, or another name may link to it; such a file is copied. Outputs outside the working copy
+            // (a cache folder, or one reached through a symlink) and outputs nested in another are copied too.
+            var nested = outputs.Any(a => outputs.Any(b => a != b && IsWithin(a.Folder, b.Folder)));
             foreach (var output in outputs)
+            {
+                var take = !nested && ArtifactPaths.GoesWithTheWorkingCopy(output.Folder, root);
                 await store.SaveAsync(job.Run.Repo, job.Run.RunName, job.Spec.Index, output.Artifact.Path, output.Folder, time.GetUtcNow(), ct, takeFiles: take);
+            }
             return null;
         }
         catch (Exception e) when (e is not OperationCanceledException) // the store failed even after its retries
