@@ -5,7 +5,8 @@ namespace Dstack.Core.Storage;
 /// <summary>
 /// Reclaims content that nothing references any more. References: every run's code snapshot, diff and
 /// deps; every artifact version; every tag. Content younger than the grace period is kept, so that a save
-/// in flight (blobs stored, manifest not yet published) is never cut from under it.
+/// in flight (blobs stored, manifest not yet published) is never cut from under it. In a local store, temp
+/// files older than that are what a crashed writer left, and go too.
 /// </summary>
 public sealed class GarbageCollector(IStorage storage, TimeProvider time)
 {
@@ -32,6 +33,7 @@ public sealed class GarbageCollector(IStorage storage, TimeProvider time)
             await storage.DeleteAsync(key, ct);
             deletedBlobs++;
         }
+        if (storage is LocalStorage local) local.DeleteStaleTemps(cutoff);
         return new Result(deletedManifests, deletedBlobs, bytes);
     }
 

@@ -72,6 +72,25 @@ public sealed class LocalStorage(string root) : IStorage
         return CreateOnlyLink.TryPublish(taken.Path, path);
     }
 
+    /// <summary>
+    /// Deletes the temp files (of writes, and of files taken in) that a process which died mid-way left behind,
+    /// when older than <paramref name="cutoff"/>. The store's own folders only: <c>tmp/</c> holds jobs' working copies.
+    /// </summary>
+    public int DeleteStaleTemps(DateTimeOffset cutoff)
+    {
+        if (!Directory.Exists(Root)) return 0;
+        var deleted = 0;
+        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, MatchType = MatchType.Simple };
+        foreach (var folder in Directory.EnumerateDirectories(Root).Where(d => Path.GetFileName(d) != "tmp"))
+            foreach (var file in Directory.EnumerateFiles(folder, "*.tmp~", options))
+            {
+                if (File.GetLastWriteTimeUtc(file) >= cutoff.UtcDateTime) continue;
+                try { File.Delete(file); deleted++; }
+                catch (IOException) { }
+            }
+        return deleted;
+    }
+
     public Task<bool> ExistsAsync(string key, CancellationToken ct) => Task.FromResult(File.Exists(PathOf(key)));
 
     public Task<bool> TouchAsync(string key, CancellationToken ct)
