@@ -47,10 +47,29 @@ public sealed class DockerTests
           - name: missing
             provider: docker
             image: nobody/nothing:1
+          - name: path
+            provider: docker
+            image: {{DockerImage.Busybox}}
+            env:
+              - PATH=$PATH:/opt/tools
+              - TOOLS=${PATH}
+            commands:
+              - echo "$PATH | $TOOLS"
         """;
 
     private static Sandbox NewSandbox() =>
         new Sandbox().WithWorkflows(Workflows).WriteFile("src/data.txt", "the data\n").Commit();
+
+    [Fact]
+    public async Task Docker_EnvReferences_ReadTheImagesEnvironment()
+    {
+        await using var sandbox = NewSandbox();
+
+        var result = await sandbox.DstackAsync("run", "path");
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.StdOut.ShouldBe("/bin:/opt/tools | /bin:/opt/tools\n", "the image's PATH is /bin (scripts/docker-up.sh)");
+    }
 
     [Fact]
     public async Task Docker_RunsTheCommandsInTheImage_WithTheCodeAtWorkflowAndTheJobsExitCode()

@@ -43,6 +43,33 @@ public static class DockerCli
                                       $"Build it with `docker build -t {image} .`, or load it with `docker load -i FILE.tar`.");
     }
 
+    /// <summary>
+    /// The environment the image gives its containers (its <c>ENV</c>s): what a workflow's <c>env</c> values such as
+    /// <c>PATH=$PATH:/opt/bin</c> refer to in a container job. Empty when it cannot be read.
+    /// </summary>
+    public static async Task<Dictionary<string, string>> ImageEnvironmentAsync(string image, CancellationToken ct)
+    {
+        var json = await DockerSocket.InspectImageAsync(image, ct);
+        if (json is null)
+        {
+            var inspect = await ProcessRunner.RunAsync("docker", Environment.CurrentDirectory, ct, "image", "inspect", "--format", "{{json .}}", image);
+            json = inspect.ExitCode == 0 ? inspect.StdOut : null;
+        }
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (json is null) return env;
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(json);
+            if (doc.RootElement.TryGetProperty("Config", out var config) && config.ValueKind == System.Text.Json.JsonValueKind.Object
+                && config.TryGetProperty("Env", out var list) && list.ValueKind == System.Text.Json.JsonValueKind.Array)
+                foreach (var item in list.EnumerateArray())
+                    if (item.GetString() is { } entry && entry.IndexOf('=') is var eq and > 0)
+                        env[entry[..eq]] = entry[(eq + 1)..];
+        }
+        catch (System.Text.Json.JsonException) { }
+        return env;
+    }
+
     /// <summary>Removes every container of a job (idempotent); false when Docker cannot be asked.</summary>
     public static async Task<bool> RemoveJobContainersAsync(string jobKey, CancellationToken ct)
     {

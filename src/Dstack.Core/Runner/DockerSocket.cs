@@ -4,18 +4,22 @@ using System.Text;
 namespace Dstack.Core.Runner;
 
 /// <summary>
-/// Asks the local Docker daemon directly over its socket, for the one question on the path of every container run:
-/// is this image here? A few milliseconds, where the <c>docker</c> command line takes tens. Anything but a plain
-/// local daemon (DOCKER_HOST elsewhere, a context) and any doubt answer "don't know": the command line decides.
+/// Asks the local Docker daemon directly over its socket about an image, on the path of every container run (is it
+/// here, and what is its environment): a few milliseconds, where the <c>docker</c> command line takes tens. Anything
+/// but a plain local daemon (DOCKER_HOST elsewhere, a context) and any doubt answer "don't know": the command line decides.
 /// </summary>
 public static class DockerSocket
 {
     private const string DefaultSocket = "/var/run/docker.sock";
 
     /// <summary>True when the daemon says it has the image; false when it has not, or when it could not be asked.</summary>
-    public static async Task<bool> HasImageAsync(string image, CancellationToken ct)
+    public static async Task<bool> HasImageAsync(string image, CancellationToken ct) =>
+        await InspectImageAsync(image, ct) is not null;
+
+    /// <summary>The daemon's description of the image (JSON), or null when it has none or could not be asked.</summary>
+    public static async Task<string?> InspectImageAsync(string image, CancellationToken ct)
     {
-        if (LocalSocket() is not { } socketPath) return false;
+        if (LocalSocket() is not { } socketPath) return null;
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -23,15 +27,20 @@ public static class DockerSocket
             using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
             await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), timeout.Token);
             var path = string.Join('/', image.Split('/').Select(Uri.EscapeDataString));
+            // HTTP/1.0: the daemon answers and closes, so the response is everything up to the end of the stream.
             await socket.SendAsync(Encoding.ASCII.GetBytes($"GET /images/{path}/json HTTP/1.0\r\nHost: docker\r\n\r\n"), timeout.Token);
-            var buffer = new byte[64];
-            var read = await socket.ReceiveAsync(buffer, timeout.Token);
-            return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("HTTP/1.", StringComparison.Ordinal)
-                   && Encoding.ASCII.GetString(buffer, 0, read).Contains(" 200 ", StringComparison.Ordinal);
+            using var response = new MemoryStream();
+            var buffer = new byte[16 * 1024];
+            int read;
+            while ((read = await socket.ReceiveAsync(buffer, timeout.Token)) > 0) response.Write(buffer, 0, read);
+            var text = Encoding.UTF8.GetString(response.GetBuffer(), 0, (int)response.Length);
+            var body = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            var status = text.AsSpan(0, Math.Max(0, text.IndexOf('\r')));
+            return body > 0 && status.StartsWith("HTTP/1.") && status.Contains(" 200 ", StringComparison.Ordinal) ? text[(body + 4)..] : null;
         }
         catch (Exception e) when (e is SocketException or IOException or OperationCanceledException or UnauthorizedAccessException)
         {
-            return false;
+            return null;
         }
     }
 

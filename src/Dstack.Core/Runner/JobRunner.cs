@@ -78,7 +78,10 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
         // Ports are taken only now, so that a queued job holds none (and shows no URL) while it waits.
         job.Ports = PortAllocator.Allocate(job.Spec.Ports);
         // A container starts from its image's environment, not this machine's.
-        var env = JobEnvironment.Build(job.Spec.Image is null ? JobEnvironment.Current() : new Dictionary<string, string>(), job.Run, job.Spec, job.Ports, job.Secrets);
+        // The bottom layer is what the commands' own process would start from: the runner's environment on the host,
+        // the image's in a container (so that `PATH=$PATH:/opt/bin` extends the image's PATH).
+        var system = job.Spec.Image is { } image ? await DockerCli.ImageEnvironmentAsync(image, ct) : JobEnvironment.Current();
+        var env = JobEnvironment.Build(system, job.Run, job.Spec, job.Ports, job.Secrets);
         // GPUs are assigned exclusively: a job sees the ones it was given, and none when it asked for none.
         if (resources.VisibleGpus is { } gpus) env["CUDA_VISIBLE_DEVICES"] = string.Join(',', gpus);
         if (job.Spec.Image is null && await PreparePythonAsync(job, root, workingDir, env, ct) is { } setupFailed) return setupFailed;
