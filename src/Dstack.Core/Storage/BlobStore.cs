@@ -37,7 +37,7 @@ public sealed class BlobStore(IStorage storage)
     /// <summary>
     /// Like <see cref="PutFileAsync"/> for a file its owner is done with (a finished job's output): in a local store
     /// the file is moved in rather than copied, when nothing can change it afterwards (see <see cref="QuietFile"/>).
-    /// The file is gone from <paramref name="path"/> afterwards, either way.
+    /// The caller must not expect the file at <paramref name="path"/> afterwards.
     /// </summary>
     public async Task<string> TakeFileAsync(string path, CancellationToken ct)
     {
