@@ -14,12 +14,13 @@ public static class GitHead
         var head = ReadTrimmed(Path.Combine(gitDir, "HEAD"));
         if (head is null) return null;
         if (IsObjectId(head)) return (null, head); // detached
-        const string branchRef = "ref: refs/heads/";
-        if (!head.StartsWith(branchRef, StringComparison.Ordinal)) return null;
-        var reference = head[5..];
+        const string symbolic = "ref: ", branches = "refs/heads/";
+        if (!head.StartsWith(symbolic + branches, StringComparison.Ordinal)) return null;
+        var reference = head[symbolic.Length..];
+        var branch = reference[branches.Length..];
         var loose = ReadTrimmed(Path.Combine(gitDir, reference));
-        if (loose is not null) return IsObjectId(loose) ? (head[branchRef.Length..], loose) : null;
-        return (head[branchRef.Length..], FromPackedRefs(gitDir, reference)); // not there either: a branch with no commit yet
+        if (loose is not null) return IsObjectId(loose) ? (branch, loose) : null;
+        return (branch, FromPackedRefs(gitDir, reference)); // not there either: a branch with no commit yet
     }
 
     private static string? FromPackedRefs(string gitDir, string reference)

@@ -10,12 +10,14 @@ namespace Dstack.Core.Logs;
 public sealed class SecretMasker
 {
     public const int MinLength = 3;
+    public const string Mask = "***";
 
+    /// <summary>Where tools wrap base64: `base64` at 76 columns, `openssl base64` and PEM at 64.</summary>
     private static readonly int[] WrapWidths = [76, 64];
 
     /// <summary>The last line of a wrapped base64 value is masked from this length: shorter tails are too common.</summary>
     private const int MinWrappedLine = 8;
-    public const string Mask = "***";
+
     private readonly string[] _forms;
 
     public SecretMasker(IEnumerable<string> values)
@@ -55,10 +57,9 @@ public sealed class SecretMasker
         var base64 = Convert.ToBase64String(Encoding.UTF8.GetBytes(value));
         yield return base64;
         yield return base64.TrimEnd('=');
-        // Long values base64-encoded by tools that wrap: `base64` (76 columns), `openssl base64` and PEM (64).
-        foreach (var width in WrapWidths)
-            for (var i = 0; base64.Length > width && i < base64.Length; i += width)
-                if (Math.Min(width, base64.Length - i) >= MinWrappedLine) yield return base64.Substring(i, Math.Min(width, base64.Length - i));
+        foreach (var width in WrapWidths.Where(w => base64.Length > w))
+            foreach (var line in base64.Chunk(width).Select(c => new string(c)).Where(l => l.Length >= MinWrappedLine))
+                yield return line;
         var escaped = Uri.EscapeDataString(value);
         yield return escaped;                       // JavaScript's encodeURIComponent-like, Python's quote(safe="")
         yield return escaped.Replace("%20", "+");   // form encoding: Python's urlencode / quote_plus

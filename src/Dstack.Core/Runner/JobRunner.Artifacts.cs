@@ -72,7 +72,7 @@ public sealed partial class JobRunner
             // outlived the job (started with setsid, or a detached container writing to a bind mount) may still
             // hold it open, or another name may link to it; such a file is copied. Outputs outside the working copy
             // (a cache folder, or one reached through a symlink) and outputs nested in another are copied too.
-            var nested = outputs.Any(a => outputs.Any(b => a != b && IsWithin(a.Folder, b.Folder)));
+            var nested = outputs.Any(a => outputs.Any(b => a != b && (a.Folder == b.Folder || ArtifactPaths.IsInside(a.Folder, b.Folder))));
             foreach (var output in outputs)
             {
                 var take = !nested && ArtifactPaths.GoesWithTheWorkingCopy(output.Folder, root);
@@ -97,7 +97,4 @@ public sealed partial class JobRunner
             Artifacts = await new ArtifactStore(storage).ListAsync(run, ct), CreatedAt = time.GetUtcNow(),
         }, ct);
     }
-
-    private static bool IsWithin(string folder, string other) =>
-        folder == other || folder.StartsWith(other.TrimEnd('/') + "/", StringComparison.Ordinal);
 }

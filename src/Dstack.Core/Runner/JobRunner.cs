@@ -77,7 +77,6 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
         if (resources.Cancelled is { } cancelled) return StoppedBeforeStart(job, cancelled);
         // Ports are taken only now, so that a queued job holds none (and shows no URL) while it waits.
         job.Ports = PortAllocator.Allocate(job.Spec.Ports);
-        // A container starts from its image's environment, not this machine's.
         // The bottom layer is what the commands' own process would start from: the runner's environment on the host,
         // the image's in a container (so that `PATH=$PATH:/opt/bin` extends the image's PATH).
         var system = job.Spec.Image is { } image ? await DockerCli.ImageEnvironmentAsync(image, ct) : JobEnvironment.Current();
