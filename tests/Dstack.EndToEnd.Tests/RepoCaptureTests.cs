@@ -75,4 +75,51 @@ public sealed class RepoCaptureTests
         result.StdOut.ShouldContain("absent model.ckpt\n");
         result.StdOut.ShouldContain("absent cache/big.bin\n");
     }
+
+    [Fact]
+    public async Task Run_PathsInDstackignore_StayOutOfTheSnapshot_TrackedOrNot()
+    {
+        await using var sandbox = new Sandbox().WithWorkflows("""
+            workflows:
+              - name: list
+                provider: bash
+                commands:
+                  - for f in src/train.py data/raw.bin data/new.bin ckpt/model.pt notes.pt; do if [ -e $f ]; then echo "present $f"; else echo "absent $f"; fi; done
+            """).WriteFile(".dstackignore", "data/\n*.pt\n").WriteFile("src/train.py", "print()")
+            .WriteFile("data/raw.bin", "tracked bytes").WriteFile("ckpt/model.pt", "weights").Commit();
+        sandbox.WriteFile("data/new.bin", "untracked bytes").WriteFile("notes.pt", "untracked");
+
+        var result = await sandbox.DstackAsync("run", "list");
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.StdOut.ShouldContain("present src/train.py\n");
+        result.StdOut.ShouldContain("absent data/raw.bin\n");
+        result.StdOut.ShouldContain("absent data/new.bin\n");
+        result.StdOut.ShouldContain("absent ckpt/model.pt\n");
+        result.StdOut.ShouldContain("absent notes.pt\n");
+    }
+
+    [Fact]
+    public async Task Run_SnapshotOfManyFiles_SaysOnceWhatIsBigAndHowToLeaveItOut()
+    {
+        await using var sandbox = new Sandbox().WithWorkflows("""
+            workflows:
+              - name: hello
+                provider: bash
+                commands:
+                  - echo hello
+            """).WriteFile("src/train.py", "print()").Commit();
+        var small = await sandbox.DstackAsync("run", "hello");
+        for (var i = 0; i < 10_001; i++) sandbox.WriteFile($"frames/{i % 10}/{i}.txt", "x");
+
+        var big = await sandbox.DstackAsync("run", "hello");
+
+        small.ExitCode.ShouldBe(0, small.ToString());
+        small.StdErr.ShouldNotContain(".dstackignore");
+        big.ExitCode.ShouldBe(0, big.ToString());
+        var notes = big.StdErr.Split('\n').Where(l => l.Contains(".dstackignore")).ToList();
+        notes.Count.ShouldBe(1, big.StdErr);
+        notes[0].ShouldContain("10,003 files");
+        notes[0].ShouldContain("frames/ 10,001 files");
+    }
 }

@@ -1,30 +1,39 @@
+using System.Diagnostics;
+
 namespace Dstack.Cli.Output;
 
 /// <summary>
-/// A one-line progress bar on stderr for long transfers; only on a terminal and only for transfers large
-/// enough to notice. Redraws at most ten times a second.
+/// A one-line progress bar on stderr for work that takes a while: only on a terminal, and only once the work
+/// has taken over a second (quick work stays quiet). Redraws at most ten times a second.
 /// </summary>
-public sealed class ProgressBar(string label, long total, TextWriter err)
+public sealed class ProgressBar(string label, long total, TextWriter err, Func<long, string>? format = null)
 {
-    private const long Worth = 8L << 20;
-    private readonly bool _enabled = total >= Worth && !Console.IsErrorRedirected;
+    private static readonly TimeSpan QuietFor = TimeSpan.FromSeconds(1);
+    private readonly bool _terminal = !Console.IsErrorRedirected;
+    private readonly Stopwatch _elapsed = Stopwatch.StartNew();
+    private readonly Func<long, string> _format = format ?? Size.Format;
     private long _done;
-    private long _lastDraw;
+    private long _lastDraw = long.MinValue / 2;
+    private bool _drawn;
 
-    public void Add(long bytes)
+    public void Add(long amount)
     {
-        var done = Interlocked.Add(ref _done, bytes);
-        if (!_enabled) return;
-        var now = Environment.TickCount64;
+        var done = Interlocked.Add(ref _done, amount);
+        if (!_terminal || _elapsed.Elapsed < QuietFor) return;
+        var now = _elapsed.ElapsedMilliseconds;
         if (now - Interlocked.Read(ref _lastDraw) < 100 && done < total) return;
         Interlocked.Exchange(ref _lastDraw, now);
-        var fraction = total == 0 ? 1 : (double)done / total;
+        var fraction = total == 0 ? 1 : Math.Min(1, (double)done / total);
         var filled = (int)(fraction * 30);
-        lock (err) err.Write($"\r{label} [{new string('#', filled)}{new string('.', 30 - filled)}] {fraction,4:P0} {Size.Format(done)}/{Size.Format(total)}");
+        lock (err)
+        {
+            _drawn = true;
+            err.Write($"\r{label} [{new string('#', filled)}{new string('.', 30 - filled)}] {fraction,4:P0} {_format(done)}/{_format(total)}");
+        }
     }
 
     public void Finish()
     {
-        if (_enabled) lock (err) err.WriteLine();
+        lock (err) if (_drawn) err.WriteLine();
     }
 }

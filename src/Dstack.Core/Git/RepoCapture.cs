@@ -3,6 +3,9 @@ namespace Dstack.Core.Git;
 /// <summary>Captures the working tree through the <c>git</c> command line (several calls in parallel) and <see cref="GitHead"/>.</summary>
 public static class RepoCapture
 {
+    /// <summary>Paths matching this file's patterns (gitignore syntax, at the repo's root) stay out of the snapshot, tracked or not.</summary>
+    public const string IgnoreFile = ".dstackignore";
+
     public static async Task<CapturedRepo> CaptureAsync(string cwd, CancellationToken ct)
     {
         var root = RepoLocator.FindGitRoot(cwd);
@@ -15,17 +18,20 @@ public static class RepoCapture
         var files = Git(root, ct, "ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard");
         var diff = Git(root, ct, "diff", "HEAD", "--binary");
         var config = Git(root, ct, "config", "-z", "--get-regexp", @"^(remote\.origin\.url|user\.name)$");
+        var excluded = File.Exists(Path.Combine(root, IgnoreFile))
+            ? Git(root, ct, "ls-files", "-z", "--cached", "--others", "--ignored", $"--exclude-from={IgnoreFile}") : null;
         var (branch, head) = GitHead.TryRead(root) ?? await HeadFromGitAsync(root, ct);
         var listing = await files;
         if (listing.ExitCode != 0)
             throw new Errors.DstackException($"git could not list the files of {root}: {listing.StdErr.Trim()}");
+        var skip = excluded is null ? null : (await excluded).StdOut.Split('\0', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
 
         var paths = new List<string>();
         var untracked = 0;
         foreach (var item in listing.StdOut.Split('\0', StringSplitOptions.RemoveEmptyEntries))
         {
             // "-t" prefixes a status letter and a space: "H path" (tracked), "? path" (untracked).
-            if (item.Length < 3) continue;
+            if (item.Length < 3 || skip?.Contains(item[2..]) == true) continue;
             if (item[0] == '?') untracked++;
             paths.Add(item[2..]);
         }

@@ -9,7 +9,7 @@ namespace Dstack.Core.Runs;
 /// Submits runs: stores the code snapshot, names the run, writes its record, and starts a runner per job.
 /// Nothing is written under the run's name until the jobs have been built without error.
 /// </summary>
-public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvider time, string dstackHome)
+public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvider time, string dstackHome, ISubmitFeedback? feedback = null)
 {
     private readonly RunStore _runs = new(storage);
 
@@ -36,7 +36,8 @@ public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvide
     private async Task<RunRecord> RecordAsync(SubmitRequest request, string runName, IReadOnlyList<JobSpec> jobs, CancellationToken ct)
     {
         var snapshots = new SnapshotStore(storage);
-        var snapshotTask = snapshots.SaveAsync(request.Repo.Root, request.Repo.Files, ct);
+        feedback?.CodeStarted(request.Repo.Files.Count);
+        var snapshotTask = snapshots.SaveTreeAsync(request.Repo.Root, request.Repo.Files, ct, saved: feedback is null ? null : feedback.CodeFileStored);
         var diff = request.Repo.Diff.Length == 0 ? null : await snapshots.Blobs.PutAsync(Encoding.UTF8.GetBytes(request.Repo.Diff), ct);
         var run = new RunRecord
         {
@@ -53,9 +54,10 @@ public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvide
             Code = new RepoSnapshotInfo
             {
                 Branch = request.Repo.Branch, Commit = request.Repo.Commit, DiffBlob = diff,
-                UntrackedFiles = request.Repo.UntrackedFiles, SnapshotId = await snapshotTask, IsGit = request.Repo.IsGit,
+                UntrackedFiles = request.Repo.UntrackedFiles, SnapshotId = (await snapshotTask).Id, IsGit = request.Repo.IsGit,
             },
         };
+        feedback?.CodeStored((await snapshotTask).Manifest);
         Diagnostics.StageTrace.Mark("submit: snapshot stored");
         return run;
     }

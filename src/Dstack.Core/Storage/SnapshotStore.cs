@@ -22,21 +22,24 @@ public sealed class SnapshotStore(IStorage storage)
 
     /// <summary>Like <see cref="SaveAsync"/>, returning the manifest too.</summary>
     /// <param name="takeFiles">the files' owner is done with them: they may be moved into the store instead of copied.</param>
-    public async Task<(string Id, SnapshotManifest Manifest)> SaveTreeAsync(string root, IEnumerable<string> relativePaths, CancellationToken ct, bool takeFiles = false)
+    /// <param name="saved">called after each path is stored (from several threads at once).</param>
+    public async Task<(string Id, SnapshotManifest Manifest)> SaveTreeAsync(
+        string root, IEnumerable<string> relativePaths, CancellationToken ct, bool takeFiles = false, Action? saved = null)
     {
         var paths = relativePaths as IReadOnlyCollection<string> ?? relativePaths.ToList();
         var entries = new ConcurrentBag<SnapshotEntry>();
+        async ValueTask SaveOneAsync(string rel, CancellationToken token)
+        {
+            if (await SaveEntryAsync(root, rel, takeFiles, token) is { } entry) entries.Add(entry);
+            saved?.Invoke();
+        }
         if (paths.Count < ParallelFrom)
         {
-            foreach (var rel in paths)
-                if (await SaveEntryAsync(root, rel, takeFiles, ct) is { } entry) entries.Add(entry);
+            foreach (var rel in paths) await SaveOneAsync(rel, ct);
         }
         else
         {
-            await Parallel.ForEachAsync(paths, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = 16 }, async (rel, token) =>
-            {
-                if (await SaveEntryAsync(root, rel, takeFiles, token) is { } entry) entries.Add(entry);
-            });
+            await Parallel.ForEachAsync(paths, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = 16 }, SaveOneAsync);
         }
         var manifest = new SnapshotManifest(entries.OrderBy(e => e.Path, StringComparer.Ordinal).ToList());
         return (await PutManifestAsync(manifest, ct), manifest);
