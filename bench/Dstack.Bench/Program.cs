@@ -21,7 +21,7 @@ switch (args[0])
             RunName = "bench-run-1", Repo = repo, ProviderName = "bash", SubmittedAt = default,
             Code = new RepoSnapshotInfo { SnapshotId = "" }, Jobs = [new JobSpec { Commands = [] }],
         }, default);
-        await store.MaterializeAsync(versions.Single(), args[2], default);
+        await store.MaterializeAsync(versions.Single(), args[2], "run bench-run-1", default);
         return 0;
     default:
         Console.Error.WriteLine($"unknown command {args[0]}");

@@ -8,15 +8,16 @@ namespace Dstack.Cli;
 /// <summary>The artifacts named by <c>RUN</c> or <c>:TAG</c> on the command line.</summary>
 public static class ArtifactSource
 {
-    public static async Task<IReadOnlyList<ArtifactVersion>> ResolveAsync(CliContext ctx, string target, CancellationToken ct)
+    /// <summary>The versions, and whose they are for messages about their content: <c>run NAME</c>, or <c>tag NAME</c> for uploaded folders.</summary>
+    public static async Task<(IReadOnlyList<ArtifactVersion> Versions, string Owner)> ResolveAsync(CliContext ctx, string target, CancellationToken ct)
     {
         if (target.StartsWith(':'))
         {
             var name = target[1..];
             var tag = await new TagStore(ctx.Storage).GetAsync(ctx.Repo.Repo, TagName.Validate(name), ct)
                 ?? throw new DstackException($"Tag '{name}' not found in {ctx.Repo.Repo}. `dstack tags list` shows the tags of this repo.");
-            return tag.Artifacts;
+            return (tag.Artifacts, tag.RunName is { } run ? $"run {run}" : $"tag {name}");
         }
-        return await new ArtifactStore(ctx.Storage).ListAsync(await ctx.FindRunAsync(target, ct), ct);
+        return (await new ArtifactStore(ctx.Storage).ListAsync(await ctx.FindRunAsync(target, ct), ct), $"run {target}");
     }
 }

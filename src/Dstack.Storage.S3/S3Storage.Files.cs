@@ -51,32 +51,26 @@ public sealed partial class S3Storage
         }
     }
 
-    public Task<bool> GetFileAsync(string key, string localPath, CancellationToken ct) => CallAsync(() => GetFileCoreAsync(key, localPath, ct), ct);
-
-    private async Task<bool> GetFileCoreAsync(string key, string localPath, CancellationToken ct)
+    /// <summary>
+    /// A HEAD for the size, then ranges of <see cref="S3Options.PartSize"/>: one ahead of the reader for objects below
+    /// <see cref="S3Options.MultipartThreshold"/>, <see cref="S3Options.Parallelism"/> ahead for larger ones.
+    /// </summary>
+    public async Task<Stream?> OpenReadAsync(string key, CancellationToken ct)
     {
-        var head = await HeadAsync(key, ct);
-        if (head is null) return false;
+        if (await HeadAsync(key, ct) is not { } head) return null;
         var size = head.ContentLength;
-        await using (var file = new FileStream(localPath, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
-        {
-            file.SetLength(size);
-            var ranges = (int)Math.Max(1, (size + options.PartSize - 1) / options.PartSize);
-            var parallel = size < options.MultipartThreshold ? 1 : options.Parallelism;
-            await Parallel.ForEachAsync(Enumerable.Range(0, ranges), new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = ct }, async (i, token) =>
-            {
-                var start = i * options.PartSize;
-                var end = Math.Min(size, start + options.PartSize) - 1;
-                if (end < start) return; // an empty object
-                using var response = await client.GetObjectAsync(new GetObjectRequest
-                {
-                    BucketName = Bucket, Key = key, ByteRange = new Amazon.S3.Model.ByteRange(start, end),
-                }, token);
-                var buffer = new byte[end - start + 1];
-                await response.ResponseStream.ReadExactlyAsync(buffer, token);
-                await RandomAccess.WriteAsync(file.SafeFileHandle, buffer, start, token);
-            });
-        }
-        return true;
+        var ahead = size < options.MultipartThreshold ? 1 : options.Parallelism;
+        return new S3RangeStream(size, options.PartSize, ahead, (start, end, token) => GetRangeAsync(key, start, end, token));
     }
+
+    private Task<byte[]> GetRangeAsync(string key, long start, long end, CancellationToken ct) => CallAsync(async () =>
+    {
+        using var response = await client.GetObjectAsync(new GetObjectRequest
+        {
+            BucketName = Bucket, Key = key, ByteRange = new ByteRange(start, end),
+        }, ct);
+        var buffer = new byte[end - start + 1];
+        await response.ResponseStream.ReadExactlyAsync(buffer, ct);
+        return buffer;
+    }, ct);
 }

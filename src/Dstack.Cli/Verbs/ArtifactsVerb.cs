@@ -26,13 +26,13 @@ public static class ArtifactsVerb
     private static async Task<int> ListAsync(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
     {
         var target = Target(new ArgReader("artifacts list", args).Positionals(1), "list");
-        var versions = await ArtifactSource.ResolveAsync(ctx, target, ct);
+        var (versions, owner) = await ArtifactSource.ResolveAsync(ctx, target, ct);
         var store = new ArtifactStore(ctx.Storage);
         var table = new Table("ARTIFACT", "FILE", "SIZE");
         foreach (var version in versions)
         {
             var first = true;
-            var entries = (await store.GetManifestAsync(version, ct)).Entries;
+            var entries = (await store.GetManifestAsync(version, owner, ct)).Entries;
             foreach (var entry in entries)
             {
                 // Folders show only when empty; files and links always.
@@ -58,11 +58,11 @@ public static class ArtifactsVerb
         var outDir = Path.GetFullPath(reader.Option("-o", "--output") ?? ctx.Cwd, ctx.Cwd);
         var force = reader.Flag("--force", "-f");
         var target = Target(reader.Positionals(1), "download");
-        var versions = await ArtifactSource.ResolveAsync(ctx, target, ct);
+        var (versions, owner) = await ArtifactSource.ResolveAsync(ctx, target, ct);
         if (versions.Count == 0)
             throw new DstackException($"'{target}' has no artifacts to download. `dstack artifacts list {target}` shows what it has.");
         var downloader = new ArtifactDownloader(new ArtifactStore(ctx.Storage));
-        var plan = await downloader.PlanAsync(versions, outDir, force, ct);
+        var plan = await downloader.PlanAsync(versions, outDir, force, owner, ct);
         var bar = new ProgressBar("Downloading artifacts", plan.Bytes, ctx.Err);
         await downloader.ApplyAsync(plan, bar.Add, ct);
         bar.Finish();

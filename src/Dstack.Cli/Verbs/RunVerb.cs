@@ -5,6 +5,7 @@ using Dstack.Core.Git;
 using Dstack.Core.Models;
 using Dstack.Core.Providers;
 using Dstack.Core.Runs;
+using Dstack.Core.Storage;
 using Dstack.Core.Workflows;
 
 namespace Dstack.Cli.Verbs;
@@ -144,10 +145,10 @@ public static class RunVerb
     private static void CheckRequirements(WorkflowSpec workflow, string root)
     {
         if (workflow.Requirements is not { } requirements) return;
-        var path = Path.Combine(root, workflow.WorkingDir ?? "", requirements);
-        if (!File.Exists(path))
-            throw new WorkflowException(workflow.PropertyLocations.GetValueOrDefault("requirements", workflow.Location),
-                $"requirements file '{requirements}' not found (looked for {Path.GetRelativePath(root, path)}); add it to the repository or fix the path");
+        var at = workflow.PropertyLocations.GetValueOrDefault("requirements", workflow.Location);
+        var relative = Path.Combine(workflow.WorkingDir ?? "", requirements);
+        if (Path.IsPathRooted(requirements) || StorePaths.Resolve(root, relative) is not { } path) throw WorkflowException.RequirementsOutsideRepo(at, requirements);
+        if (!File.Exists(path)) throw WorkflowException.RequirementsNotFound(at, requirements, Path.GetRelativePath(root, Path.GetFullPath(relative, root)));
     }
 
     private static string ListWorkflows(WorkflowSet workflows)

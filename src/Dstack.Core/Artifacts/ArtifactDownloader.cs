@@ -7,38 +7,55 @@ namespace Dstack.Core.Artifacts;
 /// <summary>
 /// Writes artifact versions into a local folder as <c>DIR/&lt;artifact path&gt;/…</c>. Files already identical are
 /// skipped; different local files are never overwritten without <c>force</c>, and in that case nothing is written.
+/// Nothing is ever written outside DIR: paths from the store are checked first, a symlink already in DIR that leads out
+/// of it is refused, and no path goes through a link that the download itself creates.
 /// </summary>
 public sealed class ArtifactDownloader(ArtifactStore store)
 {
-    public sealed record Plan(IReadOnlyList<(SnapshotEntry Entry, string Dest)> Writes, int Identical, long Bytes);
+    public sealed record Plan(IReadOnlyList<(SnapshotEntry Entry, string Dest)> Writes, int Identical, long Bytes, string Owner);
 
-    public async Task<Plan> PlanAsync(IEnumerable<ArtifactVersion> versions, string outDir, bool force, CancellationToken ct)
+    /// <param name="owner">whose artifacts these are, for messages: <c>run wet-fox-1</c>, <c>tag best</c>.</param>
+    public async Task<Plan> PlanAsync(IEnumerable<ArtifactVersion> versions, string outDir, bool force, string owner, CancellationToken ct)
     {
+        var tree = new List<(string Path, SnapshotEntry Entry)>();
+        foreach (var version in versions)
+        {
+            var folder = LocalFolder(version.Path);
+            if (StorePaths.RelativeProblem(folder) is { } problem) throw StoreContentException.UnsafePath(version.Path, owner, problem);
+            folder = Path.GetRelativePath(outDir, Path.GetFullPath(folder, outDir));
+            var manifest = await store.GetManifestAsync(version, owner, ct);
+            tree.AddRange(manifest.Entries.Select(e => (folder == "." ? e.Path : $"{folder}/{e.Path}", e)));
+        }
+        StorePaths.CheckNoneThrough(tree, owner);
+
         var writes = new List<(SnapshotEntry, string)>();
         var conflicts = new List<string>();
         var identical = 0;
-        foreach (var version in versions)
+        var folders = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (path, entry) in tree)
         {
-            var manifest = await store.GetManifestAsync(version, ct);
-            var root = Path.Combine(outDir, LocalFolder(version.Path));
-            foreach (var entry in manifest.Entries)
+            var dest = entry.IsDir ? Inside(outDir, path, folders) : Path.Combine(Inside(outDir, Path.GetDirectoryName(path)!, folders), Path.GetFileName(path));
+            switch (await CompareAsync(entry, dest, ct))
             {
-                var dest = Path.Combine(root, entry.Path);
-                switch (await CompareAsync(entry, dest, ct))
-                {
-                    case Match.Same: identical++; break;
-                    case Match.Missing: writes.Add((entry, dest)); break;
-                    case Match.Different:
-                        conflicts.Add(Path.GetRelativePath(outDir, dest));
-                        writes.Add((entry, dest));
-                        break;
-                }
+                case Match.Same: identical++; break;
+                case Match.Missing: writes.Add((entry, dest)); break;
+                case Match.Different:
+                    conflicts.Add(path);
+                    writes.Add((entry, dest));
+                    break;
             }
         }
         if (conflicts.Count > 0 && !force)
             throw new DstackException(
                 $"{conflicts.Count} local file(s) differ from the artifacts, e.g. {conflicts[0]}; nothing was written. Use --force to overwrite them.");
-        return new Plan(writes, identical, writes.Sum(w => w.Item1.Size));
+        return new Plan(writes, identical, writes.Sum(w => w.Item1.Size), owner);
+    }
+
+    /// <summary>Where a folder of the tree really is under DIR (symlinks already there followed), refused when that is outside.</summary>
+    private static string Inside(string outDir, string folder, Dictionary<string, string> resolved)
+    {
+        if (resolved.TryGetValue(folder, out var known)) return known;
+        return resolved[folder] = StorePaths.Resolve(outDir, folder) ?? throw PathEscapeException.Download(folder, outDir);
     }
 
     public async Task ApplyAsync(Plan plan, Action<long> progress, CancellationToken ct)
@@ -55,8 +72,9 @@ public sealed class ArtifactDownloader(ArtifactStore store)
                 return;
             }
             var temp = dest + ".dstack-partial";
-            await store.Trees.Blobs.GetFileAsync(entry.Blob!, temp, token);
-            File.SetUnixFileMode(temp, (UnixFileMode)entry.Mode);
+            File.Delete(temp); // a crashed download's; the content is then created anew, never through a link of that name
+            await store.Trees.Blobs.GetFileAsync(entry.Blob!, temp, plan.Owner, token);
+            File.SetUnixFileMode(temp, SnapshotStore.PermissionsOf(entry));
             File.Move(temp, dest, overwrite: true);
             progress(entry.Size);
         });

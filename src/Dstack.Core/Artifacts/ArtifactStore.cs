@@ -51,10 +51,11 @@ public sealed class ArtifactStore(IStorage storage)
         return versions;
     }
 
-    public Task<SnapshotManifest> GetManifestAsync(ArtifactVersion version, CancellationToken ct) =>
-        _trees.GetManifestAsync(version.Manifest, ct);
+    /// <summary>The version's manifest, checked (see <see cref="SnapshotStore.GetManifestAsync"/>); <paramref name="owner"/> names whose it is.</summary>
+    public Task<SnapshotManifest> GetManifestAsync(ArtifactVersion version, string owner, CancellationToken ct) =>
+        _trees.GetManifestAsync(version.Manifest, owner, ct);
 
-    /// <summary>Writes the version's tree into <paramref name="dest"/> as fresh copies: writing to them never changes the store.</summary>
-    public Task MaterializeAsync(ArtifactVersion version, string dest, CancellationToken ct) =>
-        _trees.MaterializeAsync(version.Manifest, dest, ct);
+    /// <summary>Writes the version's tree into a new folder <paramref name="dest"/> as fresh copies: writing to them never changes the store.</summary>
+    public Task MaterializeAsync(ArtifactVersion version, string dest, string owner, CancellationToken ct) =>
+        _trees.MaterializeAsync(version.Manifest, dest, owner, ct);
 }

@@ -1,5 +1,6 @@
 using Dstack.Core.Artifacts;
 using Dstack.Core.Models;
+using Dstack.Core.Storage;
 using Dstack.Core.Tags;
 
 namespace Dstack.Core.Runner;
@@ -11,16 +12,23 @@ public sealed partial class JobRunner
 
     private sealed record Output(ArtifactRef Artifact, string Folder);
 
-    /// <summary>Puts each dep's artifacts at their paths, as fresh copies: the job may change them freely.</summary>
-    private async Task PlaceDepsAsync(JobContext job, string workingDir, CancellationToken ct)
+    /// <summary>
+    /// Puts each dep's artifacts at their paths, as fresh copies: the job may change them freely. A dep is placed only
+    /// inside the working copy, replacing only what the working copy had there (never through a symlink leading out of
+    /// it); a dep saved at an absolute path is refused, since placing it would write outside.
+    /// </summary>
+    private async Task PlaceDepsAsync(JobContext job, string root, string workingDir, CancellationToken ct)
     {
         var artifacts = new ArtifactStore(storage);
         foreach (var dep in job.Run.Deps)
             foreach (var version in dep.Artifacts)
             {
-                var dest = ArtifactPaths.Resolve(workingDir, version.Path);
-                TryDelete(dest);
-                await artifacts.MaterializeAsync(version, dest, ct);
+                var owner = dep.RunName is { } run ? $"run {run}" : $"tag {dep.Name}";
+                if (Path.IsPathRooted(version.Path)) throw PathEscapeException.AbsoluteDep(version.Path, owner);
+                var dest = ArtifactPaths.Inside(root, workingDir, version.Path);
+                if (dest is null || dest == root) throw PathEscapeException.Dep(version.Path, owner);
+                ArtifactPaths.DeleteEntry(dest);
+                await artifacts.MaterializeAsync(version, dest, owner, ct);
             }
     }
 
@@ -29,8 +37,8 @@ public sealed partial class JobRunner
         var outputs = new List<Output>();
         foreach (var artifact in job.Spec.Artifacts)
         {
-            var folder = ArtifactPaths.Resolve(workingDir, artifact.Path);
-            ArtifactPaths.PrepareOutput(folder, root);
+            var folder = ArtifactPaths.Output(root, workingDir, artifact.Path) ?? throw PathEscapeException.Artifact(artifact.Path);
+            if (!ArtifactPaths.PrepareOutput(folder, root)) throw PathEscapeException.NotAFolder(artifact.Path);
             outputs.Add(new Output(artifact, folder));
         }
         return outputs;

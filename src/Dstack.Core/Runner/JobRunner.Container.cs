@@ -21,9 +21,8 @@ public sealed partial class JobRunner
     {
         var spec = job.Spec;
         var mounts = new List<(string, string)> { (root, ContainerCodeRoot), (script, ContainerScript) };
-        // Artifact and dep folders outside the working copy (absolute paths) appear at the same path inside.
-        var outside = outputFolders.Concat(job.Run.Deps.SelectMany(d => d.Artifacts).Select(a => a.Path).Where(Path.IsPathRooted))
-            .Where(f => !ArtifactPaths.IsInside(f, root)).Distinct();
+        // Artifact folders outside the working copy (absolute paths) appear at the same path inside (deps are always inside).
+        var outside = outputFolders.Where(f => !ArtifactPaths.IsInside(f, root)).Distinct();
         mounts.AddRange(outside.Select(f => (f, f)));
         return new ContainerSpec
         {

@@ -59,16 +59,29 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
         var queued = await EnqueueAsync(job, ct);
         job.StartedAt = time.GetUtcNow();
         await SetStateAsync(job, job.Progress(JobStatus.Downloading, time.GetUtcNow()), ct);
-        var root = job.WorkDir(options);
+        // The real path (DSTACK_HOME may be reached through a symlink): paths in it are checked against it.
+        var root = StorePaths.Resolve(job.WorkDir(options), ".")!;
         TryDelete(root);
         Diagnostics.StageTrace.Mark("runner: downloading");
-        await _snapshots.MaterializeAsync(job.Run.Code.SnapshotId, root, ct);
-        Diagnostics.StageTrace.Mark("runner: materialized");
-        var workingDir = Path.GetFullPath(Path.Combine(root, job.Spec.WorkingDir));
-        if (!Directory.Exists(workingDir))
-            return FailToStart(job, $"working_dir '{job.Spec.WorkingDir}' does not exist in the repository");
-        await PlaceDepsAsync(job, workingDir, ct);
-        var outputs = PrepareOutputs(job, root, workingDir);
+        string workingDir;
+        List<Output> outputs;
+        try
+        {
+            await _snapshots.MaterializeAsync(job.Run.Code.SnapshotId, root, $"run {job.Run.RunName}", ct);
+            Diagnostics.StageTrace.Mark("runner: materialized");
+            workingDir = ArtifactPaths.Inside(root, root, job.Spec.WorkingDir) ?? throw PathEscapeException.WorkingDir(job.Spec.WorkingDir);
+            if (!Directory.Exists(workingDir))
+                return FailToStart(job, $"working_dir '{job.Spec.WorkingDir}' does not exist in the repository");
+            if (job.Spec.Requirements is { } requirements && ArtifactPaths.Inside(root, workingDir, requirements) is null)
+                throw PathEscapeException.Requirements(requirements);
+            await PlaceDepsAsync(job, root, workingDir, ct);
+            outputs = PrepareOutputs(job, root, workingDir);
+        }
+        catch (Errors.DstackException e) when (e is StoreContentException or PathEscapeException)
+        {
+            // What the store holds is not what dstack wrote there, or leads outside: the job never starts.
+            return FailToStart(job, e.Message);
+        }
         var script = root + ".sh";
         await File.WriteAllTextAsync(script, JobEnvironment.Script(ScriptCommands(job.Spec)), ct);
 

@@ -59,11 +59,29 @@ public sealed class BlobStore(IStorage storage)
         return hash;
     }
 
-    public Task<byte[]?> GetAsync(string hash, CancellationToken ct) => storage.GetAsync(StoreKeys.Blob(hash), ct);
+    /// <summary>True for a SHA-256 as blobs are named: 64 lowercase hex digits.</summary>
+    public static bool IsHash(string? text) => text is { Length: 64 } && text.All(char.IsAsciiHexDigitLower);
 
-    public async Task GetFileAsync(string hash, string path, CancellationToken ct)
+    /// <summary>
+    /// Writes the content named <paramref name="hash"/> to a new file at <paramref name="path"/> (which must not exist:
+    /// it is created exclusively, so never through a symlink), checking the content against the hash while it streams.
+    /// Content that does not match (or cannot be read) is never left there: the file is removed, and a
+    /// <see cref="StoreContentException"/> names the content and its <paramref name="owner"/> (e.g. <c>run wet-fox-1</c>).
+    /// </summary>
+    public async Task GetFileAsync(string hash, string path, string owner, CancellationToken ct)
     {
-        if (!await storage.GetFileAsync(StoreKeys.Blob(hash), path, ct))
-            throw new Errors.DstackException($"Stored content {hash[..12]} is missing from the store; it may have been removed. Run the workflow again.");
+        if (!IsHash(hash)) throw StoreContentException.NotAHash(hash, owner);
+        var source = await storage.OpenReadAsync(StoreKeys.Blob(hash), ct) ?? throw StoreContentException.Missing(hash, owner);
+        await using var verified = new HashVerifyingStream(source, hash, owner);
+        var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+        try
+        {
+            await using (file) await verified.CopyToAsync(file, 1 << 20, ct);
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
     }
 }

@@ -32,6 +32,10 @@ public interface IStorage
     /// <summary>Stores a local file under a key (atomic, like <see cref="PutAsync"/>).</summary>
     Task PutFileAsync(string key, string localPath, CancellationToken ct);
 
-    /// <summary>Writes an object to a local file; false when the key is missing.</summary>
-    Task<bool> GetFileAsync(string key, string localPath, CancellationToken ct);
+    /// <summary>
+    /// Opens an object to read it front to back, however large (large objects may be fetched ahead, in parallel
+    /// ranges); null when the key is missing. The caller disposes the stream. Reading is the caller's only access to
+    /// an object's bytes on their way to a file, so that it can check them as they pass (<see cref="HashVerifyingStream"/>).
+    /// </summary>
+    Task<Stream?> OpenReadAsync(string key, CancellationToken ct);
 }

@@ -175,15 +175,14 @@ public sealed class LocalStorage(string root) : IStorage
         File.Move(temp, path, overwrite: true);
     }
 
-    /// <summary>A plain copy (copy_file_range underneath), on the caller's thread: callers copy many files in parallel already.</summary>
-    public Task<bool> GetFileAsync(string key, string localPath, CancellationToken ct)
+    public Task<Stream?> OpenReadAsync(string key, CancellationToken ct)
     {
         try
         {
-            File.Copy(PathOf(key), localPath, overwrite: true);
-            return Task.FromResult(true);
+            return Task.FromResult<Stream?>(new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan));
         }
-        catch (FileNotFoundException) { return Task.FromResult(false); }
+        catch (FileNotFoundException) { return Task.FromResult<Stream?>(null); }
+        catch (DirectoryNotFoundException) { return Task.FromResult<Stream?>(null); }
     }
 
     private string WriteTemp(string path, ReadOnlySpan<byte> data)

@@ -78,17 +78,28 @@ public sealed class SnapshotStore(IStorage storage)
         return entries.Select(p => Path.GetRelativePath(folder, p).Replace('\\', '/')).ToList();
     }
 
-    public async Task<SnapshotManifest> GetManifestAsync(string id, CancellationToken ct)
+    /// <summary>
+    /// The manifest <paramref name="id"/> of <paramref name="owner"/> (e.g. <c>run wet-fox-1</c>), checked before anyone
+    /// uses it: its bytes must match the id, and its entries must be safe to write (<see cref="StorePaths.Validate(SnapshotManifest, string)"/>).
+    /// </summary>
+    public async Task<SnapshotManifest> GetManifestAsync(string id, string owner, CancellationToken ct)
     {
+        if (!BlobStore.IsHash(id)) throw StoreContentException.NotAHash(id, owner);
         var data = await storage.GetAsync(StoreKeys.Snapshot(id), ct)
-            ?? throw new Errors.DstackException($"Snapshot {id[..12]} is missing from the store; it may have been removed.");
-        return StoreJson.Deserialize<SnapshotManifest>(data);
+            ?? throw new Errors.DstackException($"Snapshot {id[..12]} of {owner} is missing from the store; it may have been removed.");
+        if (BlobStore.Hash(data) != id) throw StoreContentException.Mismatch("Snapshot", id, owner);
+        var manifest = StoreJson.Deserialize<SnapshotManifest>(data);
+        StorePaths.Validate(manifest, owner);
+        return manifest;
     }
 
-    /// <summary>Writes the snapshot's tree into <paramref name="dest"/> (created if missing).</summary>
-    public async Task MaterializeAsync(string id, string dest, CancellationToken ct)
+    /// <summary>
+    /// Writes the snapshot's tree into <paramref name="dest"/>, a folder that does not exist yet (or is empty). The manifest is checked first, and every file against its hash as it streams: nothing is ever
+    /// written outside <paramref name="dest"/>, or through a symlink the tree itself has.
+    /// </summary>
+    public async Task MaterializeAsync(string id, string dest, string owner, CancellationToken ct)
     {
-        var manifest = await GetManifestAsync(id, ct);
+        var manifest = await GetManifestAsync(id, owner, ct);
         Directory.CreateDirectory(dest);
         // Every folder first, once: the copies that follow then run without directory checks.
         var folders = manifest.Entries.Where(e => e.IsDir).Select(e => e.Path)
@@ -103,10 +114,13 @@ public sealed class SnapshotStore(IStorage storage)
                 File.CreateSymbolicLink(path, entry.LinkTarget);
                 return;
             }
-            await _blobs.GetFileAsync(entry.Blob!, path, token);
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, (UnixFileMode)entry.Mode);
+            await _blobs.GetFileAsync(entry.Blob!, path, owner, token);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, PermissionsOf(entry));
         });
     }
+
+    /// <summary>A stored mode's permission bits only: content from the store never becomes set-user-ID.</summary>
+    public static UnixFileMode PermissionsOf(SnapshotEntry entry) => (UnixFileMode)(entry.Mode & 0x1ff);
 
     private async Task<SnapshotEntry?> SaveEntryAsync(string root, string rel, bool take, CancellationToken ct)
     {

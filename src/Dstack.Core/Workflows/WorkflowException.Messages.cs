@@ -60,6 +60,12 @@ public sealed partial class WorkflowException
     internal static WorkflowException ArtifactOutsideWorkingDir(SourceLocation at, string path) =>
         new(at, $"artifact path '{path}' goes outside the working directory with '..'; use a path inside it or an absolute path");
 
+    public static WorkflowException RequirementsNotFound(SourceLocation at, string path, string lookedFor) =>
+        new(at, $"requirements file '{path}' not found (looked for {lookedFor}); add it to the repository or fix the path");
+
+    public static WorkflowException RequirementsOutsideRepo(SourceLocation at, string path) =>
+        new(at, $"requirements file '{Storage.StoreContentException.Shown(path)}' is outside the repository (absolute, '..' or a symlink); use a file of the repository");
+
     internal static WorkflowException ArtifactIsRoot(SourceLocation at) =>
         new(at, "artifact path '/' is the filesystem root; name a folder");
 

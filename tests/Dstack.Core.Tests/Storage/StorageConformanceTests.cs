@@ -106,14 +106,17 @@ public abstract class StorageConformanceTests
     }
 
     [Fact]
-    public async Task PutFile_ThenGetFile_CopiesContent()
+    public async Task PutFile_ThenOpenRead_ReadsTheContent_AndAMissingKeyOpensNothing()
     {
         var src = Path.GetTempFileName();
-        var dst = Path.GetTempFileName();
         await File.WriteAllTextAsync(src, "payload");
         await Storage.PutFileAsync("files/p", src, default);
-        (await Storage.GetFileAsync("files/p", dst, default)).ShouldBeTrue();
-        (await File.ReadAllTextAsync(dst)).ShouldBe("payload");
-        (await Storage.GetFileAsync("files/missing", dst, default)).ShouldBeFalse();
+        await using (var stream = await Storage.OpenReadAsync("files/p", default))
+        {
+            stream.ShouldNotBeNull();
+            (await new StreamReader(stream).ReadToEndAsync()).ShouldBe("payload");
+        }
+        (await Storage.OpenReadAsync("files/missing", default)).ShouldBeNull();
+        File.Delete(src);
     }
 }
