@@ -45,7 +45,7 @@ public sealed class BashProvider : IProvider
             {
                 Index = 0,
                 Commands = commands,
-                Env = ResolveEnv(spec.Env, context.CallerEnv),
+                Env = ResolveEnv([.. PassedEnv.Names(context.CallerEnv), .. spec.Env], context.CallerEnv),
                 WorkingDir = spec.WorkingDir ?? "",
                 Artifacts = spec.Artifacts.Select(a => new ArtifactRef(a.Path, a.Mount)).ToList(),
                 Ports = spec.Ports,
@@ -62,7 +62,9 @@ public sealed class BashProvider : IProvider
     /// lacks is set empty, as the original's <c>export NAME=</c> did.
     /// </summary>
     internal static IReadOnlyList<string> ResolveEnv(IReadOnlyList<string> env, IReadOnlyDictionary<string, string> caller) =>
-        env.Select(e => e.Contains('=') ? e : $"{e}={caller.GetValueOrDefault(e, "").Replace("$", "$$")}").ToList();
+        env.Select(e => e.Contains('=') ? e
+            : Runner.JobEnvironment.CredentialVariables.Contains(e) ? throw PassedEnv.CredentialsNotPassed(e)
+            : $"{e}={caller.GetValueOrDefault(e, "").Replace("$", "$$")}").ToList();
 
     internal static JobResources? ToResources(ResourcesSpec? r) => r is null ? null : new JobResources
     {
