@@ -52,7 +52,7 @@ public sealed class DockerEnvironmentTests
         var inspect = Docker("inspect", DockerImage.ContainerName(run));
         var processes = Docker("exec", DockerImage.ContainerName(run), "cat", "/proc/1/environ");
         File.WriteAllText(Path.Combine(workingCopy, "release"), "");
-        await sandbox.WaitForStatusAsync(run, s => s == "done");
+        await sandbox.WaitForStatusAsync(run, s => s == "Done");
 
         inspect.ShouldContain("dstack.run", customMessage: "it is the job's container");
         inspect.ShouldNotContain("e2e-inspect-me");
@@ -107,12 +107,12 @@ public sealed class DockerEnvironmentTests
         var beforeCreate = await sandbox.StatusAsync(run);
         DockerImage.Containers(run).ShouldBeEmpty();
         sandbox.Raise("create");
-        await sandbox.WaitForStatusAsync(run, s => s == "running");
+        await sandbox.WaitForStatusAsync(run, s => s == "Running");
         var containers = DockerImage.Containers(run);
         File.WriteAllText(Path.Combine(DockerImage.WorkingCopy(sandbox, run), "release"), "");
-        await sandbox.WaitForStatusAsync(run, s => s == "done");
+        await sandbox.WaitForStatusAsync(run, s => s == "Done");
 
-        beforeCreate.ShouldBe("downloading", "no container exists yet");
+        beforeCreate.ShouldBe("Downloading", "no container exists yet");
         containers.ShouldBe([DockerImage.ContainerName(run)]);
     }
 

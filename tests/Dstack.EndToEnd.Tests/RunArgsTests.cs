@@ -16,11 +16,11 @@ public sealed class RunArgsTests
         "${IFS}x$((1+1))", "$HOME ~ *", "a b", "", "\\", "'", "\"", "}", ")", "`", "ä ö",
     ];
 
-    private static string Workflows(string provider) => $$"""
+    private static string Workflows(string provider) => $$$"""
         workflows:
           - name: args
-            provider: {{provider}}
-            image: {{DockerImage.Busybox}}
+            provider: {{{provider}}}
+            image: {{{DockerImage.Busybox}}}
             commands:
               - printf 'bare:'; printf '<%s>' ${{ run.args }}; echo
               - printf '%s\n' "double:${{ run.args }}"
