@@ -21,9 +21,11 @@ public static class PassedEnv
     }
 
     /// <summary>A bare credential name would copy the caller's value into the run's record, which everyone with the store reads.</summary>
-    public static DstackException CredentialsNotPassed(string name) =>
-        new($"env: {name} is not taken from your shell: it would be written into the run's record, which everyone with access to the store can read. " +
-            $"Give the job its own credentials as a secret: dstack secrets add {name} -");
+    public static DstackException CredentialsNotPassed(string name) => new($"env: {CredentialsNotPassedProblem(name)}");
+
+    internal static string CredentialsNotPassedProblem(string name) =>
+        $"{name} is not taken from your shell: it would be written into the run's record, which everyone with access to the store can read. " +
+        $"Give the job its own credentials as a secret: dstack secrets add {name} -";
 
     private static DstackException InvalidName(string name) =>
         new($"{Variable}: '{(name.Length > 80 ? name[..80] + "…" : name)}' is not a variable name. List names separated by commas, e.g. {Variable}=PIP_INDEX_URL,WANDB_MODE.");
