@@ -106,7 +106,7 @@ public static partial class JobEnvironment
         return sb.ToString();
     }
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z")]
     public static partial Regex VariableName();
 
     /// <summary>The bash script for a job: stderr merged into stdout, stop at the first failing command.</summary>

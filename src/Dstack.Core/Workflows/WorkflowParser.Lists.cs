@@ -77,6 +77,6 @@ internal sealed partial class WorkflowParser
         return path.Length > 0 ? path : throw yaml.WrongType("artifacts.path", node, "a non-empty path");
     }
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z")]
     private static partial Regex EnvName();
 }

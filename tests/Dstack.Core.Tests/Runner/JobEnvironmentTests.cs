@@ -76,7 +76,7 @@ public sealed class JobEnvironmentTests
         var env = new Dictionary<string, string>
         {
             ["MULTI"] = "line 1\nline 2\n", ["QUOTES"] = "it's \"$(touch pwned)\" `x` \\", ["EMPTY"] = "",
-            ["X\nBAD"] = "injected", ["A=B"] = "c", ["1X"] = "d",
+            ["X\nBAD"] = "injected", ["TRAIL\n"] = "injected", ["A=B"] = "c", ["1X"] = "d",
         };
         var dir = Directory.CreateTempSubdirectory("dstack-exports-").FullName;
         try
@@ -96,6 +96,7 @@ public sealed class JobEnvironmentTests
             output.ShouldContain("QUOTES=it's \"$(touch pwned)\" `x` \\\n");
             output.ShouldContain("EMPTY=\n");
             output.ShouldNotContain("BAD");
+            output.ShouldNotContain("TRAIL");
             output.ShouldNotContain("injected");
             File.Exists(Path.Combine(dir, "pwned")).ShouldBeFalse();
         }
