@@ -34,7 +34,7 @@ public static class S3ClientFactory
         return (new AmazonS3Client(credentials, config), source);
     }
 
-    private static (AWSCredentials, string) Credentials(string? profile)
+    internal static (AWSCredentials Credentials, string Source) Credentials(string? profile)
     {
         if (profile is not null)
         {

@@ -13,8 +13,9 @@ public sealed class EnvironmentTests
             commands:
               - echo "run=$RUN_NAME job=$JOB_ID"
               - echo "repo=$REPO_OWNER/$REPO_NAME branch=$REPO_BRANCH commit=$REPO_COMMIT"
-              - echo "unbuffered=$PYTHONUNBUFFERED hostname=$HOSTNAME"
+              - echo "unbuffered=$PYTHONUNBUFFERED hostname=$HOSTNAME job_hostname=$JOB_HOSTNAME"
               - echo "ports=$PORT_0 $PORT_1 third=${PORT_2-unset}"
+              - echo "job_ports=$JOB_PORT_0 $JOB_PORT_1"
               - echo "cuda=${CUDA_VISIBLE_DEVICES-unset}"
         """;
 
@@ -33,15 +34,16 @@ public sealed class EnvironmentTests
         result.ExitCode.ShouldBe(0, result.ToString());
         var run = result.SubmittedRun;
         var lines = result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines.Length.ShouldBe(5, result.ToString());
+        lines.Length.ShouldBe(6, result.ToString());
         lines[0].ShouldBe($"run={run} job={run}-0");
         lines[1].ShouldBe($"repo=acme/widgets branch=feature/env commit={commit}");
-        lines[2].ShouldBe("unbuffered=1 hostname=127.0.0.1");
+        lines[2].ShouldBe("unbuffered=1 hostname=127.0.0.1 job_hostname=127.0.0.1");
         lines[3].ShouldMatch(@"^ports=\d+ \d+ third=unset$");
         var ports = lines[3]["ports=".Length..].Split(' ')[..2].Select(int.Parse).ToList();
         ports.ShouldAllBe(p => p > 0 && p < 65536);
         ports.Distinct().Count().ShouldBe(2, lines[3]);
-        lines[4].ShouldBe("cuda=unset", "a machine without GPUs sets no CUDA_VISIBLE_DEVICES");
+        lines[4].ShouldBe($"job_ports={ports[0]} {ports[1]}", "the 0.0.x names of the same ports");
+        lines[5].ShouldBe("cuda=unset", "a machine without GPUs sets no CUDA_VISIBLE_DEVICES");
     }
 
     [Fact]
@@ -63,7 +65,7 @@ public sealed class EnvironmentTests
     }
 
     [Fact]
-    public async Task Run_WorkflowEnvOverridesTheCallersEnvironment_AndASecretOverridesTheWorkflowEnv()
+    public async Task Run_WorkflowEnvReferencesSeeNothingOfTheCallersEnvironment_AndASecretOverridesTheWorkflowEnv()
     {
         await using var sandbox = new Sandbox().WithWorkflows("""
             workflows:
@@ -85,6 +87,73 @@ public sealed class EnvironmentTests
         var result = await sandbox.DstackAsync("run", "env");
 
         result.ExitCode.ShouldBe(0, result.ToString());
-        result.StdOut.ShouldBe($"shared=from-workflow derived=kept+from-workflow caller=kept\ntoken={Sandbox.Sha256Of("from-secret")}\n");
+        result.StdOut.ShouldBe($"shared=from-workflow derived=+from-workflow caller=\ntoken={Sandbox.Sha256Of("from-secret")}\n");
+    }
+
+    /// <summary>What a host job may find in its environment besides what dstack sets (docs/ENVIRONMENT.md), and bash's own.</summary>
+    private static readonly string[] Documented =
+    [
+        "PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LANGUAGE", "TERM", "TZ", "TMPDIR",
+        "http_proxy", "https_proxy", "no_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY",
+        "RUN_NAME", "JOB_ID", "REPO_OWNER", "REPO_NAME", "REPO_BRANCH", "REPO_COMMIT", "PYTHONUNBUFFERED", "HOSTNAME", "JOB_HOSTNAME",
+        "CUDA_VISIBLE_DEVICES", "E2E_SIGNALS", "PWD", "OLDPWD", "SHLVL", "_",
+    ];
+
+    [Fact]
+    public async Task Run_HostJob_GetsTheDocumentedEnvironmentOnly_NeverTheCallersCredentials()
+    {
+        await using var sandbox = new Sandbox().WriteFile("README.md", "widgets").Commit();
+        sandbox.Env["AWS_ACCESS_KEY_ID"] = "AKIAE2EJOBENV";
+        sandbox.Env["AWS_SECRET_ACCESS_KEY"] = "e2e-aws-secret-for-the-store";
+        sandbox.Env["GITHUB_TOKEN"] = "ghp_e2e";
+        sandbox.Env["CALLER_ONLY"] = "x";
+
+        var result = await sandbox.DstackAsync("run", "bash", "-c", "env -0 | tr '\\0\\n' '\\n ' | cut -d= -f1");
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        var names = result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        names.ShouldContain("PATH");
+        names.ShouldContain("RUN_NAME");
+        names.Where(n => !Documented.Contains(n) && !n.StartsWith("LC_", StringComparison.Ordinal)).ShouldBeEmpty(result.StdOut);
+    }
+
+    [Fact]
+    public async Task Run_BareEnvName_TakesTheCallersValue_AndIsExportedEmptyWhenTheCallerHasNone()
+    {
+        await using var sandbox = new Sandbox().WithWorkflows("""
+            workflows:
+              - name: env
+                provider: bash
+                env:
+                  - CALLER_SET
+                  - CALLER_UNSET
+                commands:
+                  - echo "set=[$CALLER_SET] unset=[${CALLER_UNSET-not exported}]"
+            """).Commit();
+        sandbox.Env["CALLER_SET"] = "a $HOME b";
+
+        var result = await sandbox.DstackAsync("run", "env");
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.StdOut.ShouldBe("set=[a $HOME b] unset=[]\n");
+    }
+
+    [Fact]
+    public async Task Run_StoreCredentialsAJobFinds_AreMaskedInItsLogs()
+    {
+        const string Key = "e2e/Secret+Access+Key/0123456789";
+        await using var sandbox = new Sandbox().WriteFile("README.md", "widgets").Commit();
+        sandbox.Env["AWS_ACCESS_KEY_ID"] = "AKIAE2EJOBENV";
+        sandbox.Env["AWS_SECRET_ACCESS_KEY"] = Key;
+        // The job never gets them in its environment, but may find them, e.g. in a credentials file.
+        var file = Path.Combine(sandbox.Root, "credentials");
+        File.WriteAllText(file, $"aws_access_key_id=AKIAE2EJOBENV\naws_secret_access_key={Key}\n");
+
+        var result = await sandbox.DstackAsync("run", "bash", "-c", $"cat {file}; sed -n 's/^aws_secret_access_key=//p' {file} | tr -d '\\n' | base64");
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.StdOut.ShouldBe("aws_access_key_id=***\naws_secret_access_key=***\n***\n");
+        sandbox.FilesOutsideTheSecretStoreContaining("aws_secret_access_key=").ShouldNotBeEmpty("the logs are among the files searched");
+        sandbox.FilesOutsideTheSecretStoreContaining(Key).ShouldBeEmpty();
     }
 }

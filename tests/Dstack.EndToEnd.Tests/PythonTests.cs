@@ -94,6 +94,7 @@ public sealed class PythonTests
               - name: py
                 provider: bash
                 requirements: requirements.txt
+                env: [PIP_INDEX_URL, PIP_NO_CACHE_DIR]   # a job gets only what it names of the caller's environment
                 commands:
                   - python -c 'import sys, e2e_greeting; print(e2e_greeting.GREETING, e2e_greeting.__file__.startswith(sys.prefix + "/"))'
             """).Commit();
@@ -117,6 +118,7 @@ public sealed class PythonTests
               - name: py
                 provider: bash
                 requirements: requirements.txt
+                env: [PIP_INDEX_URL, PIP_NO_CACHE_DIR]   # a job gets only what it names of the caller's environment
                 commands: [echo never]
             """).Commit();
         var index = $"http://127.0.0.1:{LoopbackPorts.Closed()}/simple";

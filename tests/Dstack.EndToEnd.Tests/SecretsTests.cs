@@ -240,6 +240,7 @@ public sealed class SecretsTests
               - name: train
                 provider: bash
                 requirements: requirements.txt
+                env: [PIP_INDEX_URL, PIP_NO_CACHE_DIR]   # a job gets only what it names of the caller's environment
                 commands: [echo never]
             """).WriteFile("requirements.txt", "e2e-${PKG_TOKEN}==1.0\n").Commit();
         sandbox.Env["PIP_INDEX_URL"] = $"http://127.0.0.1:{LoopbackPorts.Closed()}/simple";

@@ -27,6 +27,7 @@ public static class RunnerVerb
                 ? dir : Path.Combine(Path.GetTempPath(), $"dstack-{Environment.UserName}", "scheduler"),
             StopGrace = Environment.GetEnvironmentVariable("DSTACK_STOP_GRACE_SECONDS") is { } g
                 ? TimeSpan.FromSeconds(double.Parse(g, CultureInfo.InvariantCulture)) : TimeSpan.FromSeconds(10),
+            CredentialValues = StoreCredentials.Values(ctx.Config),
         };
         var runner = new JobRunner(ctx.Storage, new ExecutorByImage(new HostProcessExecutor(), new DockerExecutor()), options, ctx.Time);
         return await runner.RunAsync(repo, run, job, ct);

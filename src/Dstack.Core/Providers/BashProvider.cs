@@ -35,7 +35,9 @@ public sealed class BashProvider : IProvider
     {
         var spec = WorkflowTemplate.Render(workflow, context.RunName, context.Args);
         // requirements are installed by the runner into the run's virtualenv, before these.
-        var commands = new List<string>(spec.BeforeRun);
+        var commands = new List<string>();
+        if (WorkflowTemplate.UsesArgs(workflow.BeforeRun.Concat(workflow.Commands))) commands.Add(ShellArgs.Preamble(context.Args));
+        commands.AddRange(spec.BeforeRun);
         commands.AddRange(spec.Commands);
         return
         [
@@ -43,7 +45,7 @@ public sealed class BashProvider : IProvider
             {
                 Index = 0,
                 Commands = commands,
-                Env = ResolveEnv(spec.Env, context.CallerEnv),
+                Env = ResolveEnv([.. PassedEnv.Names(context.CallerEnv), .. spec.Env], context.CallerEnv),
                 WorkingDir = spec.WorkingDir ?? "",
                 Artifacts = spec.Artifacts.Select(a => new ArtifactRef(a.Path, a.Mount)).ToList(),
                 Ports = spec.Ports,
@@ -55,10 +57,14 @@ public sealed class BashProvider : IProvider
         ];
     }
 
-    /// <summary>A bare <c>NAME</c> takes the caller's value now; one the caller lacks is left out.</summary>
+    /// <summary>
+    /// A bare <c>NAME</c> takes the caller's value now, as a literal (<c>$</c> in it is not a reference); one the caller
+    /// lacks is set empty, as the original's <c>export NAME=</c> did.
+    /// </summary>
     internal static IReadOnlyList<string> ResolveEnv(IReadOnlyList<string> env, IReadOnlyDictionary<string, string> caller) =>
-        env.Select(e => e.Contains('=') ? e : caller.TryGetValue(e, out var v) ? $"{e}={v}" : null)
-           .OfType<string>().ToList();
+        env.Select(e => e.Contains('=') ? e
+            : Runner.JobEnvironment.CredentialVariables.Contains(e) ? throw PassedEnv.CredentialsNotPassed(e)
+            : $"{e}={caller.GetValueOrDefault(e, "").Replace("$", "$$")}").ToList();
 
     internal static JobResources? ToResources(ResourcesSpec? r) => r is null ? null : new JobResources
     {

@@ -70,6 +70,26 @@ public static class DockerCli
         return env;
     }
 
+    /// <summary>Whether the container has been started (it may have ended since); false while it is only created, or not yet.</summary>
+    public static async Task<bool> ContainerStartedAsync(string name, CancellationToken ct)
+    {
+        var json = await DockerSocket.InspectContainerAsync(name, ct);
+        if (json is null)
+        {
+            var inspect = await ProcessRunner.RunAsync("docker", Environment.CurrentDirectory, ct, "container", "inspect", "--format", "{{json .}}", name);
+            json = inspect.ExitCode == 0 ? inspect.StdOut : null;
+        }
+        if (json is null) return false;
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(json);
+            // A created container's StartedAt is the zero time, 0001-01-01T00:00:00Z.
+            return doc.RootElement.TryGetProperty("State", out var state) && state.ValueKind == System.Text.Json.JsonValueKind.Object
+                && state.TryGetProperty("StartedAt", out var startedAt) && startedAt.ValueKind == System.Text.Json.JsonValueKind.String && startedAt.GetString() is { } at && !at.StartsWith("0001-", StringComparison.Ordinal);
+        }
+        catch (System.Text.Json.JsonException) { return false; }
+    }
+
     /// <summary>Removes every container of a job (idempotent); false when Docker cannot be asked.</summary>
     public static async Task<bool> RemoveJobContainersAsync(string jobKey, CancellationToken ct)
     {

@@ -1,34 +1,43 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using Dstack.Core.Compute;
 using Dstack.Core.Git;
 
 namespace Dstack.Core.Runner;
 
 /// <summary>
-/// Runs a job in a Docker container, attached through the <c>docker</c> command line so its output streams
-/// like a host job's. The environment goes through a private env file (never on a command line). A graceful
-/// stop sends SIGTERM to every process in the container; a kill stops it at once; it is removed when done.
+/// Runs a job in a Docker container, attached through the <c>docker</c> command line so its output streams like a
+/// host job's. The environment (secrets among it) goes to the container's shell on its stdin, which it reads before
+/// the job's script: never on a command line, in a file, or in the container's configuration (<c>docker inspect</c>),
+/// and values keep their newlines. A graceful stop sends SIGTERM to every process in the container; a kill stops it
+/// at once; it is removed when done.
 /// </summary>
 public sealed class DockerExecutor : IJobExecutor
 {
+    /// <summary>The container's command: export what arrives on stdin, then run the script (given as $0).</summary>
+    private const string ReadEnvironmentThenRun = "eval \"$(cat)\" && exec sh \"$0\"";
+
     public IRunningJob Start(JobLaunch launch, Action<ReadOnlySpan<byte>> output)
     {
         var spec = launch.Container ?? throw new ArgumentException("A container job needs a container spec.", nameof(launch));
-        var envFile = Path.Combine(Path.GetTempPath(), $"dstack-env-{Guid.NewGuid():N}");
-        File.WriteAllLines(envFile, launch.Environment.Select(kv => $"{kv.Key}={kv.Value.Replace('\n', ' ')}"),
-            System.Text.Encoding.UTF8);
-        File.SetUnixFileMode(envFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        var psi = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        // The image's own command (no script) cannot be asked to read stdin: its environment goes through an env file.
+        var envFile = spec.Script is null ? WriteEnvFile(launch.Environment) : null;
+        var psi = new ProcessStartInfo("docker")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
+            StandardInputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
+        };
         foreach (var arg in RunArgs(spec, envFile)) psi.ArgumentList.Add(arg);
         var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start docker.");
-        process.StandardInput.Close();
-        return new ContainerJob(process, spec.Name, envFile, output);
+        var stdin = envFile is null ? JobEnvironment.Exports(launch.Environment) : "";
+        return new ContainerJob(process, spec.Name, envFile, stdin, output);
     }
 
-    public static List<string> RunArgs(ContainerSpec spec, string envFile)
+    public static List<string> RunArgs(ContainerSpec spec, string? envFile)
     {
-        var args = new List<string> { "run", "--rm", "--name", spec.Name, "--init", "--env-file", envFile, "-w", spec.WorkingDir };
+        var args = new List<string> { "run", "--rm", "--name", spec.Name, "--init", "-w", spec.WorkingDir };
+        args.AddRange(envFile is null ? ["-i"] : ["--env-file", envFile]);
         foreach (var (key, value) in spec.Labels) args.AddRange(["--label", $"{key}={value}"]);
         foreach (var (host, container) in spec.Mounts) args.AddRange(["-v", $"{host}:{container}"]);
         foreach (var port in spec.Ports) args.AddRange(["-p", $"127.0.0.1:{port}:{port}"]);
@@ -37,8 +46,19 @@ public sealed class DockerExecutor : IJobExecutor
         if (spec.ShmSizeBytes is { } shm) args.AddRange(["--shm-size", shm.ToString(CultureInfo.InvariantCulture)]);
         if (spec.Gpus is { Count: > 0 } gpus) args.AddRange(["--gpus", $"\"device={string.Join(',', gpus)}\""]);
         args.Add(spec.Image);
-        if (spec.Script is { } script) args.AddRange(["sh", script]);
+        if (spec.Script is { } script) args.AddRange(["sh", "-c", ReadEnvironmentThenRun, script]);
         return args;
+    }
+
+    /// <summary>Docker's env file: one <c>NAME=VALUE</c> a line, so a value's newlines become spaces and odd names are left out.</summary>
+    private static string WriteEnvFile(IReadOnlyDictionary<string, string> environment)
+    {
+        var envFile = Path.Combine(Path.GetTempPath(), $"dstack-env-{Guid.NewGuid():N}");
+        File.WriteAllText(envFile, "", Encoding.UTF8);
+        File.SetUnixFileMode(envFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.WriteAllLines(envFile, environment.Where(kv => JobEnvironment.VariableName().IsMatch(kv.Key))
+            .Select(kv => $"{kv.Key}={kv.Value.ReplaceLineEndings(" ")}"), new UTF8Encoding(false));
+        return envFile;
     }
 
     private sealed class ContainerJob : IRunningJob
@@ -46,17 +66,19 @@ public sealed class DockerExecutor : IJobExecutor
         private readonly Process _process;
         private readonly string _name;
 
-        public ContainerJob(Process process, string name, string envFile, Action<ReadOnlySpan<byte>> output)
+        public ContainerJob(Process process, string name, string? envFile, string stdin, Action<ReadOnlySpan<byte>> output)
         {
             _process = process;
             _name = name;
             Pid = process.Id;
             StartTicks = PosixProcess.StartTicks(process.Id) ?? 0;
-            Completion = RunAsync(envFile, output);
+            Completion = RunAsync(envFile, stdin, output);
+            Started = WaitStartedAsync();
         }
 
         public int Pid { get; }
         public long StartTicks { get; }
+        public Task Started { get; }
         public Task<int> Completion { get; }
 
         /// <summary>SIGTERM to every process of the container (PID 1 is docker's init, which passes it on).</summary>
@@ -68,26 +90,52 @@ public sealed class DockerExecutor : IJobExecutor
 
         public void Kill() => _ = Docker("kill", _name);
 
-        private async Task<int> RunAsync(string envFile, Action<ReadOnlySpan<byte>> output)
+        /// <summary>Asks Docker until the container has started, or the job has ended without it.</summary>
+        private async Task WaitStartedAsync()
+        {
+            while (!Completion.IsCompleted)
+            {
+                try
+                {
+                    if (await DockerCli.ContainerStartedAsync(_name, CancellationToken.None)) return;
+                }
+                catch (Exception e) when (e is IOException or InvalidOperationException or System.ComponentModel.Win32Exception) { }
+                await Task.WhenAny(Completion, Task.Delay(TimeSpan.FromMilliseconds(50)));
+            }
+        }
+
+        private async Task<int> RunAsync(string? envFile, string stdin, Action<ReadOnlySpan<byte>> output)
         {
             var gate = new object();
             void Write(ReadOnlySpan<byte> data) { lock (gate) output(data); }
             try
             {
                 var pumps = Task.WhenAll(Pump(_process.StandardOutput.BaseStream, Write), Pump(_process.StandardError.BaseStream, Write));
+                await WriteStdinAsync(stdin);
                 // The env file is read when the container is created; it is not left behind.
-                _ = Task.Delay(TimeSpan.FromSeconds(5)).ContinueWith(_ => TryDelete(envFile));
+                if (envFile is not null) _ = Task.Delay(TimeSpan.FromSeconds(5)).ContinueWith(_ => TryDelete(envFile));
                 await _process.WaitForExitAsync();
                 await pumps;
                 return _process.ExitCode;
             }
             finally
             {
-                TryDelete(envFile);
+                if (envFile is not null) TryDelete(envFile);
                 _process.Dispose();
                 // --rm removes it on a normal exit; this covers a docker client that died first.
                 _ = Docker("rm", "-f", _name);
             }
+        }
+
+        /// <summary>The environment for the container's shell, then end-of-file (a docker that failed early reads none of it).</summary>
+        private async Task WriteStdinAsync(string stdin)
+        {
+            try
+            {
+                await _process.StandardInput.WriteAsync(stdin);
+                _process.StandardInput.Close();
+            }
+            catch (IOException) { }
         }
 
         private static async Task Pump(Stream stream, Action<ReadOnlySpan<byte>> output)

@@ -4,8 +4,8 @@ using System.Text;
 namespace Dstack.Core.Runner;
 
 /// <summary>
-/// Asks the local Docker daemon directly over its socket about an image, on the path of every container run (is it
-/// here, and what is its environment): a few milliseconds, where the <c>docker</c> command line takes tens. Anything
+/// Asks the local Docker daemon directly over its socket about an image or a container, on the path of every container
+/// run (is the image here, what is its environment, has the container started): a few milliseconds, where the <c>docker</c> command line takes tens. Anything
 /// but a plain local daemon (DOCKER_HOST elsewhere, a context) and any doubt answer "don't know": the command line decides.
 /// </summary>
 public static class DockerSocket
@@ -17,7 +17,14 @@ public static class DockerSocket
         await InspectImageAsync(image, ct) is not null;
 
     /// <summary>The daemon's description of the image (JSON), or null when it has none or could not be asked.</summary>
-    public static async Task<string?> InspectImageAsync(string image, CancellationToken ct)
+    public static Task<string?> InspectImageAsync(string image, CancellationToken ct) =>
+        GetAsync($"/images/{string.Join('/', image.Split('/').Select(Uri.EscapeDataString))}/json", ct);
+
+    /// <summary>The daemon's description of the container (JSON), or null when it has none (yet) or could not be asked.</summary>
+    public static Task<string?> InspectContainerAsync(string name, CancellationToken ct) =>
+        GetAsync($"/containers/{Uri.EscapeDataString(name)}/json", ct);
+
+    private static async Task<string?> GetAsync(string path, CancellationToken ct)
     {
         if (LocalSocket() is not { } socketPath) return null;
         try
@@ -26,9 +33,8 @@ public static class DockerSocket
             timeout.CancelAfter(TimeSpan.FromSeconds(2));
             using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
             await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), timeout.Token);
-            var path = string.Join('/', image.Split('/').Select(Uri.EscapeDataString));
             // HTTP/1.0: the daemon answers and closes, so the response is everything up to the end of the stream.
-            await socket.SendAsync(Encoding.ASCII.GetBytes($"GET /images/{path}/json HTTP/1.0\r\nHost: docker\r\n\r\n"), timeout.Token);
+            await socket.SendAsync(Encoding.ASCII.GetBytes($"GET {path} HTTP/1.0\r\nHost: docker\r\n\r\n"), timeout.Token);
             using var response = new MemoryStream();
             var buffer = new byte[16 * 1024];
             int read;

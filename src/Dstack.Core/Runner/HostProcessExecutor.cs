@@ -53,6 +53,7 @@ public sealed class HostProcessExecutor : IJobExecutor
 
         public int Pid { get; }
         public long StartTicks { get; }
+        public Task Started => Task.CompletedTask;
         public Task<int> Completion { get; }
 
         public void Terminate()

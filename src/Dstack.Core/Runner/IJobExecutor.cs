@@ -16,6 +16,11 @@ public interface IRunningJob
 {
     int Pid { get; }
     long StartTicks { get; }
+    /// <summary>
+    /// Completes once the job's own commands run: at once for a host process; for a container, once Docker has started
+    /// it (after creating it, which may take a while). Never faults; completes with <see cref="Completion"/> at the latest.
+    /// </summary>
+    Task Started { get; }
     /// <summary>The exit code, once the job has exited and its output is drained (128+N when killed by signal N).</summary>
     Task<int> Completion { get; }
     /// <summary>

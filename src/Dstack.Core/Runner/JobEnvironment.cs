@@ -5,11 +5,42 @@ using Dstack.Core.Models;
 namespace Dstack.Core.Runner;
 
 /// <summary>
-/// Builds a job's environment. Precedence, lowest first: the runner's own (system) environment and the
-/// variables dstack sets, then the workflow's <c>env</c> (whose values may reference variables), then secrets.
+/// Builds a job's environment (docs/ENVIRONMENT.md). Precedence, lowest first: the base (<see cref="HostBase"/> on
+/// this machine, the image's own in a container) and the variables dstack sets, then the workflow's <c>env</c> (whose
+/// values may reference variables), then secrets.
 /// </summary>
 public static partial class JobEnvironment
 {
+    /// <summary>
+    /// What a job on this machine inherits from the runner, whose environment is that of whoever typed <c>dstack run</c>
+    /// (with the store's credentials): only what programs commonly expect of a login, and proxy settings so that
+    /// pip and downloads work behind a proxy. <c>LC_*</c> too.
+    /// </summary>
+    private static readonly HashSet<string> Inherited = new(StringComparer.Ordinal)
+    {
+        "PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LANGUAGE", "TERM", "TZ", "TMPDIR",
+        "http_proxy", "https_proxy", "no_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY",
+    };
+
+    /// <summary>Where the store's credentials are found in an environment: a job never inherits them, nor may a workflow pass them on.</summary>
+    public static readonly IReadOnlyList<string> CredentialVariables = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"];
+
+    private const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /// <summary>The base of a host job's environment: the inherited variables of <paramref name="runner"/>, with defaults for the essential ones.</summary>
+    public static Dictionary<string, string> HostBase(IReadOnlyDictionary<string, string> runner)
+    {
+        var env = runner.Where(kv => Inherited.Contains(kv.Key) || kv.Key.StartsWith("LC_", StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        env.TryAdd("PATH", DefaultPath);
+        env.TryAdd("HOME", Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+        env.TryAdd("USER", Environment.UserName);
+        env.TryAdd("LOGNAME", env["USER"]);
+        env.TryAdd("SHELL", "/bin/bash");
+        env.TryAdd("LANG", "C.UTF-8");
+        return env;
+    }
+
     public static Dictionary<string, string> Build(
         IReadOnlyDictionary<string, string> system, RunRecord run, JobSpec job, IReadOnlyList<int> ports,
         IReadOnlyDictionary<string, string> secrets)
@@ -23,9 +54,11 @@ public static partial class JobEnvironment
             ["REPO_NAME"] = run.Repo.Name,
             ["REPO_BRANCH"] = run.Code.Branch ?? "",
             ["REPO_COMMIT"] = run.Code.Commit ?? "",
-            ["HOSTNAME"] = "127.0.0.1",
+            ["HOSTNAME"] = Hostname,
+            ["JOB_HOSTNAME"] = Hostname, // the 0.0.x name
         };
-        for (var i = 0; i < ports.Count; i++) env[$"PORT_{i}"] = ports[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        for (var i = 0; i < ports.Count; i++)
+            env[$"PORT_{i}"] = env[$"JOB_PORT_{i}"] = ports[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var entry in job.Env)
         {
             var eq = entry.IndexOf('=');
@@ -36,7 +69,10 @@ public static partial class JobEnvironment
         return env;
     }
 
-    /// <summary>This process's environment as a dictionary: the caller's at submit, the system layer in the runner.</summary>
+    /// <summary>Where a job's ports are reached from this machine.</summary>
+    private const string Hostname = "127.0.0.1";
+
+    /// <summary>This process's environment as a dictionary: the caller's at submit, the runner's (for <see cref="HostBase"/>) in the runner.</summary>
     public static Dictionary<string, string> Current()
     {
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -56,6 +92,22 @@ public static partial class JobEnvironment
 
     [GeneratedRegex(@"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")]
     private static partial Regex Reference();
+
+    /// <summary>
+    /// Shell lines that export the environment (<c>export NAME='value'</c>), for a container's shell to read from its
+    /// stdin: values keep their newlines and never appear on a command line or in the container's configuration.
+    /// A name that is not a shell variable name (it could only come from a hostile store) is left out.
+    /// </summary>
+    public static string Exports(IReadOnlyDictionary<string, string> env)
+    {
+        var sb = new StringBuilder();
+        foreach (var (name, value) in env)
+            if (VariableName().IsMatch(name)) sb.Append("export ").Append(name).Append('=').Append(Workflows.ShellQuote.Quote(value)).Append('\n');
+        return sb.ToString();
+    }
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z")]
+    public static partial Regex VariableName();
 
     /// <summary>The bash script for a job: stderr merged into stdout, stop at the first failing command.</summary>
     public static string Script(IEnumerable<string> commands)

@@ -21,10 +21,14 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
         var state = await _runs.GetStateAsync(repo, runName, jobIndex, ct);
         if (state is null || state.Status != JobStatus.Submitted) return 0; // someone else ran (or ended) it
 
-        // Secret values are read here, by the runner alone, and masked in everything the job prints.
-        var secrets = (await new Secrets.SecretStore(storage).ListAsync(repo, ct)).ToDictionary(s => s.Name, s => s.Value, StringComparer.Ordinal);
-        var masker = new SecretMasker(secrets.Values);
+        // Secret values are read here, by the runner alone, and masked in everything the job prints, as are the
+        // store's credentials the runner holds (the job never gets them, but may find them).
+        var invalid = new List<SecretRecord>();
+        var secrets = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var secret in await new Secrets.SecretStore(storage).ListAsync(repo, invalid.Add, ct)) secrets.TryAdd(secret.Name, secret.Value);
+        var masker = new SecretMasker(secrets.Values.Concat(invalid.Select(s => s.Value)).Concat(options.CredentialValues));
         var logs = new LogWriter(storage, repo, runName, jobIndex, time, masker);
+        foreach (var secret in invalid) logs.AppendLine($"dstack: {Secrets.SecretName.Ignored(secret.Name)}");
         var job = new JobContext(run, spec, logs) { Secrets = secrets, Masker = masker };
         using var stopSignal = System.Runtime.InteropServices.PosixSignalRegistration.Create(
             System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; job.RequestStop(abort: false); });
@@ -90,9 +94,12 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
         if (resources.Cancelled is { } cancelled) return StoppedBeforeStart(job, cancelled);
         // Ports are taken only now, so that a queued job holds none (and shows no URL) while it waits.
         job.Ports = PortAllocator.Allocate(job.Spec.Ports);
-        // The bottom layer is what the commands' own process would start from: the runner's environment on the host,
-        // the image's in a container (so that `PATH=$PATH:/opt/bin` extends the image's PATH).
-        var system = job.Spec.Image is { } image ? await DockerCli.ImageEnvironmentAsync(image, ct) : JobEnvironment.Current();
+        // The bottom layer is what the commands' own process would start from: a few of the runner's variables on the host
+        // (never the rest: the caller's whole environment, with the store's credentials), the image's in a container (so
+        // that `PATH=$PATH:/opt/bin` extends the image's PATH).
+        var system = job.Spec.Image is { } image
+            ? await DockerCli.ImageEnvironmentAsync(image, ct)
+            : JobEnvironment.HostBase(JobEnvironment.Current());
         var env = JobEnvironment.Build(system, job.Run, job.Spec, job.Ports, job.Secrets);
         // GPUs are assigned exclusively: a job sees the ones it was given, and none when it asked for none.
         if (resources.VisibleGpus is { } gpus) env["CUDA_VISIBLE_DEVICES"] = string.Join(',', gpus);
@@ -100,7 +107,6 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
 
         if (await StopRequestedAsync(job, ct) is { } early) return StoppedBeforeStart(job, early);
 
-        await SetStateAsync(job, job.Progress(JobStatus.Running, time.GetUtcNow()), ct);
         Diagnostics.StageTrace.Mark("runner: starting job");
         var container = job.Spec.Image is null ? null : Container(job, root, script, outputs.Select(o => o.Folder), resources.VisibleGpus);
         var running = executor.Start(new JobLaunch(script, workingDir, env, resources.Limits?.ProcsFiles, container), job.Logs.Append);
@@ -131,14 +137,24 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
         return final;
     }
 
-    /// <summary>Waits for the job, flushing logs and acting on stop requests meanwhile.</summary>
+    /// <summary>
+    /// Waits for the job, flushing logs and acting on stop requests meanwhile. It is <c>running</c> once its commands
+    /// are (a container is created first, which may take a while).
+    /// </summary>
     private async Task<int> SuperviseAsync(JobContext job, IRunningJob running, CancellationToken ct)
     {
         var lastStopCheck = DateTimeOffset.MinValue;
         DateTimeOffset? killAt = null;
+        var shownRunning = false;
         while (!running.Completion.IsCompleted)
         {
-            await Task.WhenAny(running.Completion, Task.Delay(options.LogFlushInterval, time, ct));
+            if (!shownRunning && running.Started.IsCompleted)
+            {
+                shownRunning = true;
+                if (job.StopMode is null) await SetStateAsync(job, job.Progress(JobStatus.Running, time.GetUtcNow()), ct);
+            }
+            var tick = Task.Delay(options.LogFlushInterval, time, ct);
+            await (shownRunning ? Task.WhenAny(running.Completion, tick) : Task.WhenAny(running.Completion, running.Started, tick));
             await job.Logs.FlushAsync(final: false, ct);
             var now = time.GetUtcNow();
             if (now - lastStopCheck >= options.StopPollInterval)

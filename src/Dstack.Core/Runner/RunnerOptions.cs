@@ -13,5 +13,7 @@ public sealed record RunnerOptions
     public TimeSpan StopPollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
     /// <summary>How often output is written to the store as a chunk.</summary>
     public TimeSpan LogFlushInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>Values the runner holds that its jobs never get, the store's credentials: masked in the job's logs like secrets.</summary>
+    public IReadOnlyList<string> CredentialValues { get; init; } = [];
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(2);
 }

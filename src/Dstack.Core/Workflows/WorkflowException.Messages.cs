@@ -48,6 +48,9 @@ public sealed partial class WorkflowException
     internal static WorkflowException InvalidEnvName(SourceLocation at, string entry, string name) =>
         new(at, $"invalid environment variable name '{name}' in env entry '{entry}'; use letters, digits and '_', not starting with a digit");
 
+    internal static WorkflowException CredentialsNotPassed(SourceLocation at, string name) =>
+        new(at, Providers.PassedEnv.CredentialsNotPassedProblem(name));
+
     internal static WorkflowException InvalidMemory(SourceLocation at, string property, string text, string problem) =>
         new(at, $"invalid {property} '{text}': {problem}");
 

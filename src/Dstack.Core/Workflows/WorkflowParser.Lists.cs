@@ -44,7 +44,11 @@ internal sealed partial class WorkflowParser
     private string EnvEntry(YamlNode at, string entry)
     {
         var name = entry.Split('=', 2)[0];
-        return EnvName().IsMatch(name) ? entry : throw WorkflowException.InvalidEnvName(yaml.At(at), entry, name);
+        if (!EnvName().IsMatch(name)) throw WorkflowException.InvalidEnvName(yaml.At(at), entry, name);
+        // A bare name copies the caller's value into the run's record: never the store's credentials.
+        return entry == name && Runner.JobEnvironment.CredentialVariables.Contains(name)
+            ? throw WorkflowException.CredentialsNotPassed(yaml.At(at), name)
+            : entry;
     }
 
     private IReadOnlyList<ArtifactSpec> Artifacts(YamlNode node) =>
@@ -73,6 +77,6 @@ internal sealed partial class WorkflowParser
         return path.Length > 0 ? path : throw yaml.WrongType("artifacts.path", node, "a non-empty path");
     }
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z")]
     private static partial Regex EnvName();
 }

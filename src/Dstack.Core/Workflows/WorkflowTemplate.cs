@@ -9,32 +9,52 @@ namespace Dstack.Core.Workflows;
 /// </summary>
 public static partial class WorkflowTemplate
 {
-    /// <summary>The text with every expression replaced; <c>run.args</c> are shell-quoted so the shell sees the original tokens.</summary>
+    private const string Args = "run.args";
+
+    /// <summary>A string that is not a command: <c>run.args</c> becomes the arguments' command-line text (each shell-quoted).</summary>
     public static string Render(string text, string runName, IReadOnlyList<string> args) =>
-        Render(text, runName, ShellQuote.Join(args), at: null);
+        Render(text, runName, at: null, _ => ShellQuote.Join(args));
+
+    /// <summary>
+    /// A command of the job's script: <c>run.args</c> becomes a reference to the arguments that <see cref="ShellArgs.Preamble"/>
+    /// sets, chosen for the quoting at its place, so that no argument can end a quote or start a command.
+    /// </summary>
+    public static string RenderCommand(string command, string runName, SourceLocation? at = null)
+    {
+        var argsUses = Expression().Matches(command).Where(m => m.Groups[1].Value == Args).ToList();
+        var contexts = ShellQuoting.ContextsOf(command, argsUses.Select(m => (m.Index, m.Index + m.Length)).ToList());
+        var byStart = argsUses.Select((m, k) => (m.Index, contexts[k])).ToDictionary();
+        return Render(command, runName, at, match => ShellArgs.Reference(byStart[match.Index]));
+    }
+
+    /// <summary>Whether any of the commands uses <c>run.args</c> (its script then starts with <see cref="ShellArgs.Preamble"/>).</summary>
+    public static bool UsesArgs(IEnumerable<string> commands) =>
+        commands.Any(c => Expression().Matches(c).Any(m => m.Groups[1].Value == Args));
 
     /// <summary>A copy of the spec with commands, before_run, env, working_dir and artifact paths rendered.</summary>
     public static WorkflowSpec Render(WorkflowSpec spec, string runName, IReadOnlyList<string> args)
     {
-        var joined = ShellQuote.Join(args);
-        string R(string text, params string[] properties) =>
-            Render(text, runName, joined, properties.Select(spec.PropertyLocations.GetValueOrDefault).FirstOrDefault(at => at is not null));
+        SourceLocation? At(params string[] properties) =>
+            properties.Select(spec.PropertyLocations.GetValueOrDefault).FirstOrDefault(at => at is not null);
+        string Text(string text, string property) => Render(text, runName, At(property), _ => ShellQuote.Join(args));
+        // env values expand $NAME references: an argument's '$' stays a literal one.
+        string EnvValue(string text) => Render(text, runName, At("env"), _ => ShellQuote.Join(args).Replace("$", "$$"));
 
         return spec with
         {
-            Commands = spec.Commands.Select(c => R(c, "commands")).ToList(),
-            BeforeRun = spec.BeforeRun.Select(c => R(c, "before_run", "setup")).ToList(),
-            Env = spec.Env.Select(e => R(e, "env")).ToList(),
-            WorkingDir = spec.WorkingDir is null ? null : R(spec.WorkingDir, "working_dir"),
-            Artifacts = spec.Artifacts.Select(a => a with { Path = R(a.Path, "artifacts") }).ToList(),
+            Commands = spec.Commands.Select(c => RenderCommand(c, runName, At("commands"))).ToList(),
+            BeforeRun = spec.BeforeRun.Select(c => RenderCommand(c, runName, At("before_run", "setup"))).ToList(),
+            Env = spec.Env.Select(EnvValue).ToList(),
+            WorkingDir = spec.WorkingDir is null ? null : Text(spec.WorkingDir, "working_dir"),
+            Artifacts = spec.Artifacts.Select(a => a with { Path = Text(a.Path, "artifacts") }).ToList(),
         };
     }
 
-    private static string Render(string text, string runName, string joinedArgs, SourceLocation? at) =>
+    private static string Render(string text, string runName, SourceLocation? at, Func<Match, string> args) =>
         Expression().Replace(text, match => match.Groups[1].Value switch
         {
             "run.name" => runName,
-            "run.args" => joinedArgs,
+            Args => args(match),
             var unknown => throw WorkflowException.UnknownExpression(at, unknown),
         });
 

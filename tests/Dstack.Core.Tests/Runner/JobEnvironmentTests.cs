@@ -25,6 +25,85 @@ public sealed class JobEnvironmentTests
         env["PYTHONUNBUFFERED"].ShouldBe("1");
         env["PORT_0"].ShouldBe("5000");
         env["PORT_1"].ShouldBe("5001");
+        env["HOSTNAME"].ShouldBe("127.0.0.1");
+    }
+
+    [Fact]
+    public void Build_AlsoSetsThe00xNames_JobPortAndJobHostname()
+    {
+        var env = JobEnvironment.Build(new Dictionary<string, string>(), Run, Run.Jobs[0], [5000, 5001], new Dictionary<string, string>());
+        env["JOB_PORT_0"].ShouldBe("5000");
+        env["JOB_PORT_1"].ShouldBe("5001");
+        env["JOB_HOSTNAME"].ShouldBe("127.0.0.1");
+    }
+
+    [Fact]
+    public void HostBase_KeepsOnlyTheDocumentedVariablesOfTheCaller_NeverItsCredentials()
+    {
+        var caller = new Dictionary<string, string>
+        {
+            ["PATH"] = "/opt/bin:/usr/bin", ["HOME"] = "/home/ada", ["USER"] = "ada", ["LANG"] = "de_DE.UTF-8", ["LC_TIME"] = "C",
+            ["TERM"] = "xterm", ["TZ"] = "UTC", ["https_proxy"] = "http://proxy:3128",
+            ["AWS_ACCESS_KEY_ID"] = "AKIA", ["AWS_SECRET_ACCESS_KEY"] = "s3cret", ["AWS_SESSION_TOKEN"] = "tok", ["AWS_PROFILE"] = "team",
+            ["GITHUB_TOKEN"] = "ghp", ["DSTACK_HOME"] = "/home/ada/.dstack", ["SSH_AUTH_SOCK"] = "/tmp/agent", ["OLDPWD"] = "/x",
+        };
+
+        var env = JobEnvironment.HostBase(caller);
+
+        env.Keys.Order(StringComparer.Ordinal).ShouldBe(
+            ["HOME", "LANG", "LC_TIME", "LOGNAME", "PATH", "SHELL", "TERM", "TZ", "USER", "https_proxy"]);
+        env["PATH"].ShouldBe("/opt/bin:/usr/bin");
+        env["LOGNAME"].ShouldBe("ada", "LOGNAME defaults to USER");
+        env["SHELL"].ShouldBe("/bin/bash");
+    }
+
+    [Fact]
+    public void HostBase_OfAnEmptyEnvironment_HasUsableDefaults()
+    {
+        var env = JobEnvironment.HostBase(new Dictionary<string, string>());
+
+        env["PATH"].ShouldBe("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        env["LANG"].ShouldBe("C.UTF-8");
+        env["HOME"].ShouldNotBeNullOrEmpty();
+        env["USER"].ShouldBe(Environment.UserName);
+    }
+
+    [Theory]
+    [InlineData("bash")]
+    [InlineData("dash")]
+    public async Task Exports_ReadByAShell_GiveEveryValueExactly_AndLeaveOutNamesThatAreNotVariableNames(string shell)
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["MULTI"] = "line 1\nline 2\n", ["QUOTES"] = "it's \"$(touch pwned)\" `x` \\", ["EMPTY"] = "",
+            ["X\nBAD"] = "injected", ["TRAIL\n"] = "injected", ["A=B"] = "c", ["1X"] = "d",
+        };
+        var dir = Directory.CreateTempSubdirectory("dstack-exports-").FullName;
+        try
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo(shell, ["-c", "eval \"$(cat)\" && env"])
+            {
+                WorkingDirectory = dir, RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false,
+            };
+            psi.Environment.Clear();
+            using var process = System.Diagnostics.Process.Start(psi)!;
+            await process.StandardInput.WriteAsync(JobEnvironment.Exports(env));
+            process.StandardInput.Close();
+            var output = await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync();
+
+            output.ShouldContain("MULTI=line 1\nline 2\n\n");
+            output.ShouldContain("QUOTES=it's \"$(touch pwned)\" `x` \\\n");
+            output.ShouldContain("EMPTY=\n");
+            output.ShouldNotContain("BAD");
+            output.ShouldNotContain("TRAIL");
+            output.ShouldNotContain("injected");
+            File.Exists(Path.Combine(dir, "pwned")).ShouldBeFalse();
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]

@@ -58,17 +58,18 @@ public class WorkflowTemplateTests
                   - python train.py ${{ run.args }}
                 env:
                   - RUN=${{ run.name }}
+                  - ARGS=${{ run.args }}
                 working_dir: runs/${{ run.name }}
                 artifacts:
                   - path: out/${{ run.name }}
                     mount: true
             """).All[0];
 
-        var rendered = WorkflowTemplate.Render(spec, "r1", ["--lr", "0.1 0.2"]);
+        var rendered = WorkflowTemplate.Render(spec, "r1", ["--lr", "0.1 0.2", "$x"]);
 
         rendered.BeforeRun.ShouldBe(["echo setup r1"]);
-        rendered.Commands.ShouldBe(["python train.py --lr '0.1 0.2'"]);
-        rendered.Env.ShouldBe(["RUN=r1"]);
+        rendered.Commands.ShouldBe(["python train.py \"$@\""], "commands refer to the arguments the script's preamble sets");
+        rendered.Env.ShouldBe(["RUN=r1", "ARGS=--lr '0.1 0.2' '$$x'"], "in env an argument's $ stays literal");
         rendered.WorkingDir.ShouldBe("runs/r1");
         rendered.Artifacts.ShouldBe([new ArtifactSpec("out/r1", Mount: true)]);
         rendered.Help.ShouldBe("${{ run.name }} stays");

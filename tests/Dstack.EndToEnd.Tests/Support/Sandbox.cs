@@ -18,6 +18,8 @@ public sealed partial class Sandbox : IAsyncDisposable
         Directory.CreateDirectory(Home);
         Directory.CreateDirectory(Signals);
         Env["E2E_SIGNALS"] = Signals;
+        // A job gets nothing else of the caller's environment (docs/ENVIRONMENT.md).
+        Env["DSTACK_PASS_ENV"] = "E2E_SIGNALS";
         if (!git) return;
         Git("init", "-q", "-b", "main");
         Git("config", "user.name", "Ada Tester");
