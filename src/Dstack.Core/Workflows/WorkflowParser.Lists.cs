@@ -44,8 +44,10 @@ internal sealed partial class WorkflowParser
     private string EnvEntry(YamlNode at, string entry)
     {
         var name = entry.Split('=', 2)[0];
-        return EnvName().IsMatch(name) ? entry : throw WorkflowException.InvalidEnvName(yaml.At(at), entry, name);
+        return IsEnvName(name) ? entry : throw WorkflowException.InvalidEnvName(yaml.At(at), entry, name);
     }
+
+    internal static bool IsEnvName(string name) => EnvName().IsMatch(name);
 
     private IReadOnlyList<ArtifactSpec> Artifacts(YamlNode node) =>
         yaml.Sequence("artifacts", node, "a list of paths or {path, mount} mappings").Children.Select(Artifact).ToList();
