@@ -25,7 +25,7 @@ public sealed class RunFlagsTests
     [Fact]
     public async Task Run_Bash_EnvFlag_ReachesTheCommand()
     {
-        await using var sandbox = new Sandbox().Commit();
+        await using var sandbox = new Sandbox().WriteFile("README.md", "widgets").Commit();
 
         var result = await sandbox.DstackAsync("run", "bash", "-c", "echo FOO=$FOO", "-e", "FOO=1");
 
@@ -49,7 +49,7 @@ public sealed class RunFlagsTests
     [Fact]
     public async Task Run_Docker_EnvFlag_ReachesTheContainer()
     {
-        await using var sandbox = new Sandbox().Commit();
+        await using var sandbox = new Sandbox().WriteFile("README.md", "widgets").Commit();
 
         var result = await sandbox.DstackAsync("run", "docker", DockerImage.Busybox, "-c", "echo FOO=$FOO", "-e", "FOO=in-container");
 
@@ -74,7 +74,7 @@ public sealed class RunFlagsTests
     [InlineData("-w", "../up", "Error: Invalid value '../up' for option '-w': it goes outside the repository with '..'")]
     public async Task Run_FlagWithAnInvalidValue_IsOneErrorLine(string flag, string value, string error)
     {
-        await using var sandbox = new Sandbox().Commit();
+        await using var sandbox = new Sandbox().WriteFile("README.md", "widgets").Commit();
 
         var result = await sandbox.DstackAsync("run", "bash", "-c", "true", flag, value);
 
