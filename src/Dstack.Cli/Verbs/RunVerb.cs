@@ -70,7 +70,8 @@ public static class RunVerb
         // Template errors and requests this machine can never meet surface before anything is stored.
         var compute = ctx.Compute;
         var capacity = await compute.GetCapacityAsync(ct);
-        foreach (var job in Build("validating-run-0"))
+        var validated = Build("validating-run-0");
+        foreach (var job in validated)
         {
             if (Core.Compute.ResourceFit.WhyNever(job.Resources, capacity) is { } never)
                 throw new DstackException($"{Capitalized(never)}. Lower the request in `resources`, or run it where that fits.");
@@ -83,7 +84,7 @@ public static class RunVerb
                     $"Python {python} is not installed on this machine; installed: {Core.Compute.LocalPython.Describe(pythons)}");
         }
 
-        if (Core.Compute.ResourceNotes.NoEffectHere(Build("validating-run-0")) is { } note) ctx.Err.WriteLine(Ansi.Grey($"Note: {note}."));
+        if (Core.Compute.ResourceNotes.NoEffectHere(validated) is { } note) ctx.Err.WriteLine(Ansi.Grey($"Note: {note}."));
         StageTrace.Mark("run: jobs built");
         var repo = await capture;
         StageTrace.Mark("run: repo captured");

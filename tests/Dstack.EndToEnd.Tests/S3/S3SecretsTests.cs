@@ -131,7 +131,11 @@ public sealed class S3SecretsTests
         var config = await ada.DstackAsync(bucket.ConfigArgsWithKms(null), stdin: answers);
 
         config.ExitCode.ShouldBe(0, config.ToString());
-        var warning = config.StdErr.Split('\n').Where(l => l.StartsWith("Warning: ", StringComparison.Ordinal)).ShouldHaveSingleItem(config.ToString());
+        // Typed input is not echoed here: the warning follows the question on its line.
+        var at = config.StdErr.IndexOf("Warning: ", StringComparison.Ordinal);
+        at.ShouldBeGreaterThanOrEqualTo(0, config.ToString());
+        config.StdErr.LastIndexOf("Warning: ", StringComparison.Ordinal).ShouldBe(at, "one warning");
+        var warning = config.StdErr[at..].Split('\n')[0];
         warning.ShouldStartWith($"Warning: S3 at {S3Endpoint.Url} stored a secret without encryption (it ignores SSE-S3), so dstack removed it again. " +
                                 $"Name a KMS key the server can use: dstack config --backend s3 --bucket {bucket.Name} --endpoint-url {S3Endpoint.Url} --kms-key-id KEY");
         File.ReadAllText(Path.Combine(ada.Home, "config.yaml")).ShouldNotContain("kms_key_id");
