@@ -148,6 +148,7 @@ public sealed class RunTests
         var run = result.SubmittedRun;
         result.StdErr.ShouldContain($"The tag 'best' was not applied: it goes on a run that ends done. Tag it anyway with: dstack tags add best {run}\n");
         (await sandbox.DstackAsync("tags")).StdOut.ShouldNotContain("best");
+        (await sandbox.DstackAsync("ps", run)).StdOut.ShouldContain("Tag:    best (not applied: the run did not end done)\n");
     }
 
     [Fact]
