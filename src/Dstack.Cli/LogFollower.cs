@@ -5,9 +5,14 @@ using Dstack.Core.Runs;
 
 namespace Dstack.Cli;
 
-/// <summary>Prints a run's logs, and with <c>follow</c> keeps printing until the run ends.</summary>
+/// <summary>
+/// Prints a run's logs, and with <c>follow</c> keeps printing until the run ends. A second call for the same run
+/// goes on where the first stopped (after a Ctrl+C), rather than printing everything again.
+/// </summary>
 public sealed class LogFollower(CliContext ctx, Stream output)
 {
+    private (string Run, List<LogReader> Readers)? _readers;
+
     /// <summary>
     /// A local folder is polled fast at first (a short job ends in milliseconds), then at a gentler pace; a bucket,
     /// where every poll is a few requests, never faster than the runner writes log chunks (about every 100 ms).
@@ -21,14 +26,17 @@ public sealed class LogFollower(CliContext ctx, Stream output)
     /// <summary>Returns the run's view when done (follow), or after one pass.</summary>
     public async Task<RunView> RunAsync(RunRecord run, DateTimeOffset? since, bool follow, CancellationToken ct, Action<RunView>? onView = null)
     {
-        var readers = run.Jobs.Select(j => new LogReader(ctx.Storage, run.Repo, run.RunName, j.Index)).ToList();
+        if (_readers?.Run != run.RunName)
+            _readers = (run.RunName, run.Jobs.Select(j => new LogReader(ctx.Storage, run.Repo, run.RunName, j.Index)).ToList());
+        var readers = _readers.Value.Readers;
         var monitor = ctx.Monitor;
         var started = ctx.Time.GetUtcNow();
         while (true)
         {
             var view = await monitor.ViewAsync(run, ct);
             onView?.Invoke(view);
-            await PrintNewAsync(readers, since, ct);
+            // Not cancelled half-way: chunks read are printed, so a Ctrl+C neither loses nor repeats lines.
+            await PrintNewAsync(readers, since, CancellationToken.None);
             if (!follow || view.IsFinished) return view;
             await Task.Delay(PollDelay(ctx.Time.GetUtcNow() - started), ctx.Time, ct);
         }

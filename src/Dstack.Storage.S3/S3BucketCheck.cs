@@ -34,6 +34,26 @@ public static class S3BucketCheck
         }
     }
 
+    /// <summary>
+    /// Why a secret could not be stored encrypted in the bucket with these settings (the server ignores or refuses
+    /// SSE-S3, or cannot use the KMS key), found by storing and removing a probe secret; null when it can.
+    /// </summary>
+    public static async Task<S3StoreException?> SecretEncryptionProblemAsync(S3Options options, CancellationToken ct)
+    {
+        var storage = new S3Storage(S3ClientFactory.Create(options).Client, options);
+        const string probe = Core.Storage.StoreKeys.PrivatePrefix + ".dstack-probe";
+        try
+        {
+            await storage.PutAsync(probe, "ok"u8.ToArray(), ct);
+            await storage.DeleteAsync(probe, ct);
+            return null;
+        }
+        catch (S3StoreException e) when (e.IsAboutSecretEncryption)
+        {
+            return e;
+        }
+    }
+
     private static async Task<bool> ExistsAsync(IAmazonS3 client, string bucket, CancellationToken ct)
     {
         try

@@ -30,7 +30,7 @@ public sealed partial class S3Storage(IAmazonS3 client, S3Options options) : ISt
 
     public Task PutAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct) => CallAsync(async () =>
     {
-        var response = await client.PutObjectAsync(Request(key, data), ct);
+        var response = await PutObjectAsync(key, Request(key, data), ct);
         await EnsureEncryptedAsync(key, response, ct);
     }, ct);
 
@@ -40,7 +40,7 @@ public sealed partial class S3Storage(IAmazonS3 client, S3Options options) : ISt
         request.IfNoneMatch = "*";
         try
         {
-            await EnsureEncryptedAsync(key, await client.PutObjectAsync(request, ct), ct);
+            await EnsureEncryptedAsync(key, await PutObjectAsync(key, request, ct), ct);
             return true;
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.PreconditionFailed) { return false; }

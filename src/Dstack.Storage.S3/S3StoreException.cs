@@ -13,6 +13,9 @@ namespace Dstack.Storage.S3;
 /// </summary>
 public sealed class S3StoreException(string message, Exception? inner = null) : DstackException(message, inner)
 {
+    /// <summary>Secrets cannot be stored encrypted with these settings; everything else in the bucket works.</summary>
+    public bool IsAboutSecretEncryption { get; private init; }
+
     /// <summary>The server, as the messages name it: the endpoint, or AWS and its region.</summary>
     public static string Where(S3Options options) => options.EndpointUrl ?? $"AWS ({options.Region ?? "default region"})";
 
@@ -39,7 +42,23 @@ public sealed class S3StoreException(string message, Exception? inner = null) : 
 
     public static S3StoreException NotEncrypted(S3Options options) => new(
         $"S3 at {Where(options)} stored a secret without encryption ({(options.KmsKeyId is null ? "it ignores SSE-S3" : $"it ignores SSE-KMS with key '{options.KmsKeyId}'")}), " +
-        $"so dstack removed it again. Name a KMS key the server can use: {ConfigCommand(options)} --kms-key-id KEY");
+        $"so dstack removed it again. {NameAKmsKey(options)}") { IsAboutSecretEncryption = true };
+
+    /// <summary>The server refuses SSE-S3 (Ceph RGW's default, until an SSE-S3 backend is configured).</summary>
+    public static S3StoreException SseS3Refused(S3Options options, AmazonServiceException e) => new(
+        $"S3 at {Where(options)} refuses to encrypt secrets with SSE-S3 ({e.ErrorCode}{(string.IsNullOrWhiteSpace(e.Message) ? "" : $": {e.Message.TrimEnd('.')}")}), " +
+        $"so no secret was stored. {NameAKmsKey(options)}", e) { IsAboutSecretEncryption = true };
+
+    /// <summary>Whether a refused write of a secret is the server refusing SSE-S3 (a 400 or 501 about the encryption header).</summary>
+    public static bool IsSseS3Refusal(S3Options options, AmazonServiceException e) =>
+        options.KmsKeyId is null
+        && e.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotImplemented
+        && (e.ErrorCode is "InvalidArgument" or "InvalidRequest" or "NotImplemented" or "InvalidEncryptionAlgorithmError"
+            || e.Message.Contains("encrypt", StringComparison.OrdinalIgnoreCase));
+
+    private static string NameAKmsKey(S3Options options) =>
+        $"Name a KMS key the server can use: {ConfigCommand(options)} --kms-key-id KEY " +
+        "(on Ceph RGW, a key of `rgw crypt s3 kms encryption keys` or of its KMS backend; or configure its SSE-S3 backend)";
 
     /// <summary>The <c>dstack config</c> command that keeps these settings (but the KMS key).</summary>
     private static string ConfigCommand(S3Options options) =>
@@ -47,7 +66,8 @@ public sealed class S3StoreException(string message, Exception? inner = null) : 
         (options.Profile is { } profile ? $" --profile {profile}" : "") + (options.EndpointUrl is { } endpoint ? $" --endpoint-url {endpoint}" : "");
 
     public static S3StoreException KmsKeyUnusable(S3Options options, string detail, Exception? inner = null) => new(
-        $"The KMS key '{options.KmsKeyId}' cannot be used at {Where(options)} ({detail}). Check the key id and your access to it, or name another with `dstack config --kms-key-id`.", inner);
+        $"The KMS key '{options.KmsKeyId}' cannot be used at {Where(options)} ({detail}). Check the key id and your access to it, or name another with `dstack config --kms-key-id`.", inner)
+    { IsAboutSecretEncryption = true };
 
     /// <summary>
     /// The user-facing error for a failure of an S3 call, or null when it is none of these (a bug, or a cancellation

@@ -95,4 +95,40 @@ public sealed class RmRestartInitTests
         init.ExitCode.ShouldBe(0, init.ToString());
         File.ReadAllText(Path.Combine(sandbox.Repo, ".dstack", "workflows.yaml")).ShouldBe(Workflows.HelloAndWait);
     }
+
+    [Fact]
+    public async Task Delete_IsTheOriginalsNameForRm()
+    {
+        await using var sandbox = new Sandbox().WithWorkflows(Workflows.HelloAndWait).Commit();
+        var run = (await sandbox.DstackAsync("run", "hello")).SubmittedRun;
+
+        var delete = await sandbox.DstackAsync("delete", "-y", run);
+
+        delete.ExitCode.ShouldBe(0, delete.ToString());
+        Directory.Exists(sandbox.RunDir(run)).ShouldBeFalse();
+        (await sandbox.DstackAsync("--help")).StdOut.ShouldContain("(also: delete)");
+    }
+
+    [Fact]
+    public async Task Restart_RunNameInTheWorkflow_IsTheNewRunsName()
+    {
+        await using var sandbox = new Sandbox().WithWorkflows("""
+            workflows:
+              - name: named
+                provider: bash
+                commands:
+                  - echo "name=${{ run.name }} env=$RUN_NAME"
+                  - mkdir -p "out/${{ run.name }}" && echo x > "out/${{ run.name }}/f.txt"
+                artifacts:
+                  - out
+            """).Commit();
+        var first = (await sandbox.DstackAsync("run", "named")).SubmittedRun;
+
+        var restart = await sandbox.DstackAsync("restart", first);
+
+        restart.ExitCode.ShouldBe(0, restart.ToString());
+        var second = restart.SubmittedRun;
+        second.ShouldNotBe(first);
+        restart.StdOut.ShouldBe($"name={second} env={second}\n");
+    }
 }

@@ -50,5 +50,6 @@ public sealed class RunInterruptTests
         row.Status.ShouldBe("Stopped", row.ToString());
         row.Reason.ShouldBe("stopped by user");
         result.StdOut.ShouldNotContain("finished");
+        result.StdOut.ShouldBe("working\n", "what was shown before Ctrl+C is not shown again");
     }
 }

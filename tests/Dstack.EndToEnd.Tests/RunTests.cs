@@ -136,4 +136,39 @@ public sealed class RunTests
         result.StdErr.ShouldMatch("(?m)^Note: .*widgets is not a git repository");
         result.StdOut.ShouldBe("data=plain folder repo=local/widgets\n");
     }
+
+    [Fact]
+    public async Task Run_WithATag_ThatEndsFailed_SaysTheTagWasNotApplied()
+    {
+        await using var sandbox = new Sandbox().WithWorkflows(Hello).Commit();
+
+        var result = await sandbox.DstackAsync("run", "-t", "best", "fail");
+
+        result.ExitCode.ShouldBe(7, result.ToString());
+        var run = result.SubmittedRun;
+        result.StdErr.ShouldContain($"The tag 'best' was not applied: it goes on a run that ends done. Tag it anyway with: dstack tags add best {run}\n");
+        (await sandbox.DstackAsync("tags")).StdOut.ShouldNotContain("best");
+        (await sandbox.DstackAsync("ps", run)).StdOut.ShouldContain("Tag:    best (not applied: the run did not end done)\n");
+    }
+
+    [Fact]
+    public async Task Run_InterruptibleAndShmSize_SayOnceInOneLineThatTheyHaveNoEffectHere()
+    {
+        await using var sandbox = new Sandbox().WithWorkflows("""
+            workflows:
+              - name: spot
+                provider: bash
+                commands: [echo ran]
+                resources:
+                  interruptible: true
+                  shm_size: 1GB
+            """).Commit();
+
+        var result = await sandbox.DstackAsync("run", "spot");
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.StdOut.ShouldBe("ran\n");
+        result.StdErr.Split('\n').Where(l => l.Contains("no effect")).ShouldBe(
+            ["Note: interruptible has no effect on this machine; shm_size applies to containers only."]);
+    }
 }

@@ -71,6 +71,7 @@ public sealed class StopTests
 
         stop.ExitCode.ShouldBe(0, stop.ToString());
         clock.Elapsed.ShouldBeGreaterThan(TimeSpan.FromSeconds(2.5), "the job has DSTACK_STOP_GRACE_SECONDS=3 to end after SIGTERM");
+        stop.StdErr.ShouldContain($"Waiting up to 3 s for {run} to exit after SIGTERM; `dstack stop -x {run}` aborts at once.\n", Case.Sensitive, stop.ToString());
         (await sandbox.RowAsync(run)).Status.ShouldBe("Stopped");
         (await sandbox.DstackAsync("logs", run)).StdOut.ShouldContain("job ignores TERM\n");
         await ShouldLeaveNoProcessAsync(pids);

@@ -14,7 +14,10 @@ public static class Commands
         ArtifactsVerb.Verb, TagsVerb.Verb, SecretsVerb.Verb, GcVerb.Verb, ConfigVerb.Verb, InitVerb.Verb, SchemaVerb.Verb, RunnerVerb.Verb,
     ];
 
-    public static Verb? Find(string name) => All.FirstOrDefault(v => v.Name == name);
+    /// <summary>Other names a verb answers to: <c>delete</c> was the original's name of <c>rm</c> (0.0.7–0.0.9).</summary>
+    private static readonly IReadOnlyDictionary<string, string> Aliases = new Dictionary<string, string> { ["delete"] = "rm" };
+
+    public static Verb? Find(string name) => All.FirstOrDefault(v => v.Name == (Aliases.GetValueOrDefault(name) ?? name));
 
     public static DstackException Unknown(string name)
     {
@@ -25,11 +28,14 @@ public static class Commands
             : $"Unknown command '{name}' (did you mean '{close}'?). See: dstack --help");
     }
 
+    private static string AliasNote(Verb verb) =>
+        string.Concat(Aliases.Where(a => a.Value == verb.Name).Select(a => $" (also: {a.Key})"));
+
     public static string Usage =>
         "Usage: dstack [--debug] COMMAND [ARGS...]\n\n" +
         "Run ML workflows declared in .dstack/workflows.yaml, here or on your own machines.\n\n" +
         "Commands:\n" +
-        string.Concat(All.Where(v => !v.Hidden).Select(v => $"  {v.Name,-10} {v.Summary}\n")) +
+        string.Concat(All.Where(v => !v.Hidden).Select(v => $"  {v.Name,-10} {v.Summary}{AliasNote(v)}\n")) +
         "\nOptions:\n  -h, --help     Show help (also: dstack COMMAND --help)\n  -v, --version  Show the version\n  --debug        Show stack traces for errors\n\n" +
         "State lives in $DSTACK_HOME (default ~/.dstack).\n";
 }

@@ -51,9 +51,35 @@ public static class ConfigVerb
         var config = new DstackConfig { Backend = "s3", Bucket = bucket, Region = region, Profile = profile, EndpointUrl = endpoint, KmsKeyId = kms };
         await S3BucketCheck.CheckAsync(StoreFactory.Options(config),
             () => yes || Prompt.Confirm(ctx, $"Bucket '{bucket}' does not exist. Create it?"), ct);
+        config = await CheckSecretEncryptionAsync(ctx, config, ask: !yes && kms is null, ct);
         config.Save(ctx.Home);
         ctx.Err.WriteLine($"OK: runs are kept in {config.Describe()}");
         return 0;
+    }
+
+    /// <summary>
+    /// Proves that secrets can be stored encrypted. Where the server does not encrypt with SSE-S3 (Ceph RGW's default),
+    /// asks for a KMS key when it may (<paramref name="ask"/>); otherwise, and when no key is given, says in one line
+    /// that secrets will be refused until one is named. A key given in answer must work, or nothing is saved.
+    /// </summary>
+    private static async Task<DstackConfig> CheckSecretEncryptionAsync(CliContext ctx, DstackConfig config, bool ask, CancellationToken ct)
+    {
+        if (await S3BucketCheck.SecretEncryptionProblemAsync(StoreFactory.Options(config), ct) is not { } problem) return config;
+        if (ask)
+        {
+            ctx.Err.Write($"S3 at {S3StoreException.Where(StoreFactory.Options(config))} does not encrypt secrets with SSE-S3. " +
+                          "KMS key id for secrets (empty: none, and secrets are refused): ");
+            var answer = Console.In.ReadLine();
+            if (answer is null) ctx.Err.WriteLine();
+            if (answer?.Trim() is { Length: > 0 } key)
+            {
+                var withKey = config with { KmsKeyId = key };
+                if (await S3BucketCheck.SecretEncryptionProblemAsync(StoreFactory.Options(withKey), ct) is { } still) throw still;
+                return withKey;
+            }
+        }
+        ctx.Err.WriteLine(Output.Ansi.Yellow($"Warning: {problem.Message}"));
+        return config;
     }
 
     private static (string, string?, string?, string?, string?) Ask(CliContext ctx)

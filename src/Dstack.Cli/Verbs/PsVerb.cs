@@ -21,7 +21,7 @@ public static class PsVerb
         {
             var view = await monitor.ViewAsync(await ctx.FindRunAsync(positionals[0], ct), ct);
             ctx.Out.Write(Render([RunSummary.Of(view)], ctx.Time.GetUtcNow()));
-            ctx.Out.Write(Details(view.Run));
+            ctx.Out.Write(Details(view));
             return 0;
         }
         var runs = await new RunLister(ctx.Storage, monitor, ctx.RunCacheFile(ctx.Repo.Repo)).ListAsync(ctx.Repo.Repo, ct);
@@ -47,8 +47,9 @@ public static class PsVerb
     }
 
     /// <summary>For one run: what it was built from and which runs or tags fed it.</summary>
-    private static string Details(Core.Models.RunRecord run)
+    private static string Details(RunView view)
     {
+        var run = view.Run;
         var sb = new System.Text.StringBuilder("\n");
         if (run.Code.IsGit)
             sb.Append($"Code:   {run.Code.Branch ?? "(detached)"} @ {run.Code.Commit?[..Math.Min(12, run.Code.Commit.Length)] ?? "(no commit)"}" +
@@ -57,7 +58,8 @@ public static class PsVerb
         foreach (var dep in run.Deps)
             sb.Append($"Dep:    {(dep.Kind == Core.Models.DepSource.Tag ? "tag" : "workflow")} {dep.Name} <- run {dep.RunName ?? "(uploaded)"} in {dep.Repo}: " +
                       $"{string.Join(", ", dep.Artifacts.Select(a => a.Path))}\n");
-        if (run.TagOnDone is { } tag) sb.Append($"Tag:    {tag} (when done)\n");
+        if (run.TagOnDone is { } tag)
+            sb.Append($"Tag:    {tag} ({(view.IsFinished && view.State.Status != JobStatus.Done ? "not applied: the run did not end done" : "when done")})\n");
         return sb.Length == 1 ? "" : sb.ToString();
     }
 

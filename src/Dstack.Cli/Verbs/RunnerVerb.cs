@@ -25,8 +25,7 @@ public static class RunnerVerb
             // The machine's resources are shared by every dstack home of this user on it.
             SchedulerRoot = Environment.GetEnvironmentVariable("DSTACK_SCHEDULER_DIR") is { Length: > 0 } dir
                 ? dir : Path.Combine(Path.GetTempPath(), $"dstack-{Environment.UserName}", "scheduler"),
-            StopGrace = Environment.GetEnvironmentVariable("DSTACK_STOP_GRACE_SECONDS") is { } g
-                ? TimeSpan.FromSeconds(double.Parse(g, CultureInfo.InvariantCulture)) : TimeSpan.FromSeconds(10),
+            StopGrace = RunnerOptions.StopGraceFromEnvironment(),
             CredentialValues = StoreCredentials.Values(ctx.Config),
         };
         var runner = new JobRunner(ctx.Storage, new ExecutorByImage(new HostProcessExecutor(), new DockerExecutor()), options, ctx.Time);

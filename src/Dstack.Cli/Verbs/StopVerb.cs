@@ -46,15 +46,26 @@ public static class StopVerb
             await ctx.Runs.RequestStopAsync(run.Repo, run.RunName, job.Index, new StopRequest(abort, ctx.Time.GetUtcNow()), ct);
     }
 
-    /// <summary>Waits for the runner to finish the stop; a runner that does not react in time is ended, and the run marked lost.</summary>
+    /// <summary>
+    /// Waits for the runner to finish the stop; a runner that does not react in time is ended, and the run marked lost.
+    /// A job still running a second after SIGTERM gets one line that says how long this may take.
+    /// </summary>
     public static async Task<RunView> WaitFinishedAsync(CliContext ctx, RunRecord run, bool abort, CancellationToken ct)
     {
-        var deadline = ctx.Time.GetUtcNow() + (abort ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(30));
+        var start = ctx.Time.GetUtcNow();
+        var deadline = start + (abort ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(30));
+        var said = abort;
         var monitor = ctx.Monitor;
         while (true)
         {
             var view = await monitor.ViewAsync(run, ct);
             if (view.IsFinished) return view;
+            if (!said && ctx.Time.GetUtcNow() - start >= TimeSpan.FromSeconds(1) && view.Jobs.Any(j => j.Status == JobStatus.Stopping))
+            {
+                var grace = Core.Runner.RunnerOptions.StopGraceFromEnvironment().TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+                ctx.Err.WriteLine($"Waiting up to {grace} s for {run.RunName} to exit after SIGTERM; `dstack stop -x {run.RunName}` aborts at once.");
+                said = true;
+            }
             if (ctx.Time.GetUtcNow() > deadline)
             {
                 foreach (var job in run.Jobs)

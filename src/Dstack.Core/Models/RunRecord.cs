@@ -14,6 +14,11 @@ public sealed record RunRecord
     public required RepoSnapshotInfo Code { get; init; }
     public IReadOnlyList<string> Args { get; init; } = [];
     public required IReadOnlyList<JobSpec> Jobs { get; init; }
+    /// <summary>
+    /// The jobs as built with <see cref="Runs.RunNameTemplate.Placeholder"/> for the run's name, kept only when the
+    /// workflow uses <c>${{ run.name }}</c>: a restart renders them with its own name.
+    /// </summary>
+    public IReadOnlyList<JobSpec>? JobTemplates { get; init; }
     /// <summary>The submitter (git user.name, else the OS user).</summary>
     public string? User { get; init; }
     /// <summary>The run this one restarts, if any.</summary>

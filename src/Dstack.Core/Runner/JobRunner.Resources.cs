@@ -45,9 +45,7 @@ public sealed partial class JobRunner
     private async Task<Reservation> ReserveAsync(JobContext job, Queued queued, CancellationToken ct)
     {
         var request = job.Spec.Resources;
-        var notes = new List<string>();
-        if (request?.Interruptible == true) notes.Add("interruptible has no effect on this machine");
-        if (request?.ShmSizeBytes is not null) notes.Add("shm_size applies to containers only");
+        var notes = new List<string>(ResourceNotes.For(job.Spec));
         IReadOnlyList<int>? gpus = queued.Capacity.Gpus.Count == 0 ? null : [];
         Action release = () => { };
         if (queued.Scheduler is { } scheduler && request is not null)
@@ -68,7 +66,6 @@ public sealed partial class JobRunner
             limits = CgroupLimits.TryCreate(job.Key, request?.Cpu, request?.MemoryBytes, out var whyNot);
             if (whyNot is not null) notes.Add($"CPU and memory limits not enforced: {whyNot}");
         }
-        else if (request?.ShmSizeBytes is not null) notes.Remove("shm_size applies to containers only");
         if (job.Spec.Image is not null && job.Spec.Python is not null) notes.Add("python applies to host runs; the image provides Python");
         job.Note = notes.Count == 0 ? null : string.Join("; ", notes);
         return new Reservation(release) { VisibleGpus = gpus, Limits = limits };

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Dstack.Core.Runner;
 
 /// <summary>Runner settings, with defaults that suit the local store.</summary>
@@ -9,6 +11,13 @@ public sealed record RunnerOptions
     public required string SchedulerRoot { get; init; }
     /// <summary>How long a graceful stop waits after SIGTERM before it kills the job.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary><c>DSTACK_STOP_GRACE_SECONDS</c>, else 10 s: runners read it, and <c>dstack stop</c> to say how long it waits.</summary>
+    public static TimeSpan StopGraceFromEnvironment() =>
+        Environment.GetEnvironmentVariable("DSTACK_STOP_GRACE_SECONDS") is { } g
+        && double.TryParse(g, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0
+            ? TimeSpan.FromSeconds(seconds)
+            : TimeSpan.FromSeconds(10);
+
     /// <summary>How often the runner looks for a stop request.</summary>
     public TimeSpan StopPollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
     /// <summary>How often output is written to the store as a chunk.</summary>

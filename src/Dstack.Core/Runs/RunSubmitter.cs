@@ -18,11 +18,15 @@ public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvide
         var runName = await new RunNameGenerator(storage).NextAsync(ct);
         Diagnostics.StageTrace.Mark("submit: named");
         var jobs = request.BuildJobs(runName);
+        var templates = request.BuildJobs(RunNameTemplate.Placeholder);
         // The runners start now: their start-up overlaps storing the code, and each waits for the run record.
         var launches = await LaunchAsync(request.Repo.Repo, runName, jobs, ct);
         try
         {
-            var run = await RecordAsync(request, runName, jobs, ct);
+            var run = (await RecordAsync(request, runName, jobs, ct)) with
+            {
+                JobTemplates = RunNameTemplate.IsUsedBy(templates) ? templates : null,
+            };
             await CreateAsync(run, launches, ct);
             return run;
         }
@@ -62,11 +66,12 @@ public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvide
         return run;
     }
 
-    /// <summary>Runs the same spec and snapshot again under a new name.</summary>
+    /// <summary>Runs the same spec and snapshot again under a new name (which <c>${{ run.name }}</c> becomes).</summary>
     public async Task<RunRecord> RestartAsync(RunRecord previous, CancellationToken ct)
     {
         var runName = await new RunNameGenerator(storage).NextAsync(ct);
-        var run = previous with { RunName = runName, SubmittedAt = time.GetUtcNow(), RestartOf = previous.RunName };
+        var jobs = previous.JobTemplates?.Select(t => RunNameTemplate.Render(t, runName)).ToList() ?? previous.Jobs;
+        var run = previous with { RunName = runName, SubmittedAt = time.GetUtcNow(), RestartOf = previous.RunName, Jobs = jobs };
         await CreateAsync(run, await LaunchAsync(run.Repo, runName, run.Jobs, ct), ct);
         return run;
     }

@@ -29,6 +29,12 @@ public static partial class StoreJson
         w.WriteStartArray("jobs");
         foreach (var job in r.Jobs) WriteJob(w, job);
         w.WriteEndArray();
+        if (r.JobTemplates is { } templates)
+        {
+            w.WriteStartArray("job_templates");
+            foreach (var job in templates) WriteJob(w, job);
+            w.WriteEndArray();
+        }
         w.WriteEndObject();
     }
 
@@ -89,6 +95,7 @@ public static partial class StoreJson
             TagOnDone = e.Str("tag_on_done"),
             Deps = ReadDeps(e),
             Jobs = e.Array("jobs").Select(ReadJob).ToList(),
+            JobTemplates = e.TryGetProperty("job_templates", out _) ? e.Array("job_templates").Select(ReadJob).ToList() : null,
         };
     }
 

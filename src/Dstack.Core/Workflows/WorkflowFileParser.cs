@@ -9,8 +9,12 @@ internal static partial class WorkflowFileParser
 {
     public static readonly IReadOnlyList<string> RootProperties = ["workflows"];
 
+    /// <summary>
+    /// The file's valid workflows; each invalid one is added to <paramref name="problems"/> instead. A problem with
+    /// the file as a whole (syntax, root) throws.
+    /// </summary>
     /// <param name="defined">Names already defined (in earlier files too) and where, to reject duplicates.</param>
-    public static IReadOnlyList<WorkflowSpec> Parse(string file, string text, Dictionary<string, SourceLocation> defined)
+    public static IReadOnlyList<WorkflowSpec> Parse(string file, string text, Dictionary<string, SourceLocation> defined, List<WorkflowProblem> problems)
     {
         var yaml = new YamlReader(file);
         var root = ReadRoot(file, text, yaml);
@@ -21,8 +25,21 @@ internal static partial class WorkflowFileParser
         var workflows = yaml.Entries(map, RootProperties).Select(entry => entry.Value).LastOrDefault()
             ?? throw WorkflowException.MissingProperty(yaml.At(map), "the file", "workflows", "a list of workflows");
         var parser = new WorkflowParser(yaml, defined);
-        return yaml.Sequence("workflows", workflows, "a list of workflows").Children.Select(parser.Parse).ToList();
+        var valid = new List<WorkflowSpec>();
+        foreach (var node in yaml.Sequence("workflows", workflows, "a list of workflows").Children)
+        {
+            try { valid.Add(parser.Parse(node)); }
+            catch (WorkflowException e) { problems.Add(new WorkflowProblem(NameOf(node), e)); }
+        }
+        return valid;
     }
+
+    /// <summary>The <c>name</c> of a workflow mapping that did not validate, when it has a plain one.</summary>
+    private static string? NameOf(YamlNode node) =>
+        node is YamlMappingNode map
+        && map.Children.FirstOrDefault(e => e.Key is YamlScalarNode { Value: "name" }).Value is YamlScalarNode { Value: { Length: > 0 } name }
+            ? name
+            : null;
 
     private static YamlNode? ReadRoot(string file, string text, YamlReader yaml)
     {

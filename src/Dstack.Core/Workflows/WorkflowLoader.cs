@@ -2,17 +2,22 @@ namespace Dstack.Core.Workflows;
 
 /// <summary>
 /// Reads and validates a repository's workflows: <c>.dstack/workflows.yaml</c>, then
-/// <c>.dstack/workflows/*.yaml|*.yml</c> sorted by name. Everything is validated before anything runs; the first
-/// problem in file order throws a <see cref="WorkflowException"/> whose message starts with <c>file:line:col:</c>.
+/// <c>.dstack/workflows/*.yaml|*.yml</c> sorted by name. Every workflow is validated on its own: <see cref="ReadAll"/>
+/// keeps the valid ones and lists the others (a run of another workflow must not fail for them); <see cref="Load"/>
+/// and <see cref="Parse(string, string)"/> throw the first problem in file order, a <see cref="WorkflowException"/>
+/// whose message starts with <c>file:line:col:</c>.
 /// </summary>
 public static class WorkflowLoader
 {
     public const string MainFile = ".dstack/workflows.yaml";
     public const string Folder = ".dstack/workflows";
 
-    /// <summary>All workflows of the repository; an empty set when it has no workflow files.</summary>
-    public static WorkflowSet Load(string repoRoot) =>
-        Parse(FindFiles(repoRoot).Select(file => (file, File.ReadAllText(Path.Combine(repoRoot, file)))).ToList());
+    /// <summary>All workflows of the repository; an empty set when it has no workflow files. The first problem throws.</summary>
+    public static WorkflowSet Load(string repoRoot) => ReadAll(repoRoot).ThrowIfInvalid();
+
+    /// <summary>The valid workflows of the repository, and a problem for each invalid workflow or unreadable file.</summary>
+    public static WorkflowSet ReadAll(string repoRoot) =>
+        ParseAll(FindFiles(repoRoot).Select(file => (file, File.ReadAllText(Path.Combine(repoRoot, file)))).ToList());
 
     /// <summary>Repo-relative paths (forward slashes) of the workflow files, in the order they are read.</summary>
     public static IReadOnlyList<string> FindFiles(string repoRoot)
@@ -31,11 +36,20 @@ public static class WorkflowLoader
     /// <summary>Validates one file's text; <paramref name="relativePath"/> is only used in messages.</summary>
     public static WorkflowSet Parse(string relativePath, string yaml) => Parse([(relativePath, yaml)]);
 
-    /// <summary>Validates files in the given order; a name defined twice (even in two files) is an error.</summary>
-    public static WorkflowSet Parse(IReadOnlyList<(string RelativePath, string Yaml)> files)
+    /// <summary>Validates files in the given order; a name defined twice (even in two files) is an error. The first problem throws.</summary>
+    public static WorkflowSet Parse(IReadOnlyList<(string RelativePath, string Yaml)> files) => ParseAll(files).ThrowIfInvalid();
+
+    /// <summary>Like <see cref="Parse(IReadOnlyList{ValueTuple{string, string}})"/>, but problems are collected, not thrown.</summary>
+    public static WorkflowSet ParseAll(IReadOnlyList<(string RelativePath, string Yaml)> files)
     {
         var defined = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
-        var all = files.SelectMany(file => WorkflowFileParser.Parse(file.RelativePath, file.Yaml, defined)).ToList();
-        return new WorkflowSet(all, files.Select(file => file.RelativePath).ToList());
+        var problems = new List<WorkflowProblem>();
+        var all = new List<WorkflowSpec>();
+        foreach (var (path, yaml) in files)
+        {
+            try { all.AddRange(WorkflowFileParser.Parse(path, yaml, defined, problems)); }
+            catch (WorkflowException e) { problems.Add(new WorkflowProblem(null, e)); }
+        }
+        return new WorkflowSet(all, files.Select(file => file.RelativePath).ToList(), problems);
     }
 }

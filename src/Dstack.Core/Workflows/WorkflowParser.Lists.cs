@@ -44,12 +44,14 @@ internal sealed partial class WorkflowParser
     private string EnvEntry(YamlNode at, string entry)
     {
         var name = entry.Split('=', 2)[0];
-        if (!EnvName().IsMatch(name)) throw WorkflowException.InvalidEnvName(yaml.At(at), entry, name);
+        if (!IsEnvName(name)) throw WorkflowException.InvalidEnvName(yaml.At(at), entry, name);
         // A bare name copies the caller's value into the run's record: never the store's credentials.
         return entry == name && Runner.JobEnvironment.CredentialVariables.Contains(name)
             ? throw WorkflowException.CredentialsNotPassed(yaml.At(at), name)
             : entry;
     }
+
+    internal static bool IsEnvName(string name) => EnvName().IsMatch(name);
 
     private IReadOnlyList<ArtifactSpec> Artifacts(YamlNode node) =>
         yaml.Sequence("artifacts", node, "a list of paths or {path, mount} mappings").Children.Select(Artifact).ToList();

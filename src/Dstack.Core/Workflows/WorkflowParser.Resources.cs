@@ -2,11 +2,11 @@ using YamlDotNet.RepresentationModel;
 
 namespace Dstack.Core.Workflows;
 
-// resources: cpu, memory, gpu (a count or {name, count, memory}), shm_size, interruptible.
+// resources: cpu, memory, gpu (a count or {name, count, memory}), shm_size, interruptible, local.
 internal sealed partial class WorkflowParser
 {
     /// <summary>Every property of <c>resources</c> (the JSON schema lists exactly these).</summary>
-    public static readonly IReadOnlyList<string> ResourcesProperties = ["cpu", "memory", "gpu", "shm_size", "interruptible"];
+    public static readonly IReadOnlyList<string> ResourcesProperties = ["cpu", "memory", "gpu", "shm_size", "interruptible", "local"];
 
     /// <summary>Every property of the <c>resources.gpu</c> mapping form.</summary>
     public static readonly IReadOnlyList<string> GpuProperties = ["name", "count", "memory"];
@@ -24,7 +24,9 @@ internal sealed partial class WorkflowParser
                 "memory" => resources with { Memory = Memory(property, value) },
                 "gpu" => resources with { Gpu = Gpu(value) },
                 "shm_size" => resources with { ShmSize = Memory(property, value) },
-                _ => resources with { Interruptible = yaml.Bool(property, value) },
+                "interruptible" => resources with { Interruptible = yaml.Bool(property, value) },
+                // 0.0.10+: "run on my own machine", which every run here does already.
+                _ => resources with { Local = yaml.Bool(property, value) },
             };
         }
         return resources;

@@ -99,7 +99,7 @@ internal sealed partial class WorkflowParser(YamlReader yaml, Dictionary<string,
     }
 
     /// <summary>Whether a relative path climbs above its starting folder (<c>..</c>, <c>a/../..</c>).</summary>
-    private static bool GoesUp(string path)
+    internal static bool GoesUp(string path)
     {
         var depth = 0;
         foreach (var part in path.Split('/', '\\'))

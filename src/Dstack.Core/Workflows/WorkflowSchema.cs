@@ -128,7 +128,8 @@ public static class WorkflowSchema
               ]
             },
             "shm_size": { "description": "Shared memory (/dev/shm) size.", "allOf": [{ "$ref": "#/definitions/memory" }] },
-            "interruptible": { "description": "Use a spot (interruptible) instance.", "type": "boolean" }
+            "interruptible": { "description": "Use a spot (interruptible) instance.", "type": "boolean" },
+            "local": { "description": "Run on this machine (every run does; accepted for workflows written for dstack 0.0.10+).", "type": "boolean" }
           }
         }
       }

@@ -46,6 +46,8 @@ public sealed record ResourcesSpec
     public GpuSpec? Gpu { get; init; }
     public string? ShmSize { get; init; }
     public bool Interruptible { get; init; }
+    /// <summary>The original's "run on the user's own machine" (0.0.10+); every run here is, so it changes nothing.</summary>
+    public bool Local { get; init; }
 }
 
 public sealed record GpuSpec(int Count, string? Name = null, string? Memory = null);

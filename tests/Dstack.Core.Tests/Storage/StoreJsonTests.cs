@@ -29,6 +29,7 @@ public sealed class StoreJsonTests
                     Resources = new JobResources { Cpu = 2, MemoryBytes = 16_000_000_000, GpuCount = 1, GpuName = "V100", GpuMemoryBytes = 1, ShmSizeBytes = 2, Interruptible = true },
                 },
             },
+            JobTemplates = new List<JobSpec> { new() { Index = 0, Commands = new List<string> { $"echo {Dstack.Core.Runs.RunNameTemplate.Placeholder}" }, Env = new List<string>(), Artifacts = new List<ArtifactRef>() } },
         };
 
         var back = StoreJson.Deserialize<RunRecord>(StoreJson.Serialize(run));

@@ -99,4 +99,46 @@ public sealed class S3SecretsTests
         add.StdErr.ShouldEndWith(". Check the key id and your access to it, or name another with `dstack config --kms-key-id`.\n", Case.Sensitive, add.ToString());
         (await bucket.KeysAsync("secrets/")).ShouldBeEmpty();
     }
+
+    /// <summary>This test server does not encrypt with SSE-S3 (see above): <c>dstack config</c> finds out and asks for a KMS key.</summary>
+    [Fact]
+    public async Task Config_OnAServerWithoutSseS3_AsksForAKmsKey_AndSecretsAreThenStoredWithIt()
+    {
+        await using var bucket = await S3Bucket.NewAsync();
+        await using var ada = S3Bucket.WithCredentials(new Sandbox());
+        ada.WithWorkflows(Show).Commit();
+
+        var config = await ada.DstackAsync(bucket.ConfigArgsWithKms(null), stdin: $"y\n{S3Endpoint.KmsKeyId}\n");
+
+        config.ExitCode.ShouldBe(0, config.ToString());
+        config.StdErr.ShouldContain($"S3 at {S3Endpoint.Url} does not encrypt secrets with SSE-S3. KMS key id for secrets (empty: none, and secrets are refused): ");
+        config.StdErr.ShouldEndWith($"OK: runs are kept in s3://{bucket.Name} at {S3Endpoint.Url}, secrets encrypted with KMS key {S3Endpoint.KmsKeyId}\n");
+        (await bucket.KeysAsync()).ShouldBeEmpty("the probes are removed");
+        var add = await ada.DstackAsync(["secrets", "add", "API_TOKEN", "-"], stdin: "tok-1");
+        add.ExitCode.ShouldBe(0, add.ToString());
+        var head = await bucket.HeadAsync((await bucket.KeysAsync("secrets/")).ShouldHaveSingleItem());
+        head.ServerSideEncryptionKeyManagementServiceKeyId.ShouldBe(S3Endpoint.KmsKeyId);
+    }
+
+    [Theory]
+    [InlineData("y\n\n")]      // no key given
+    [InlineData("y\n")]         // end of input
+    public async Task Config_OnAServerWithoutSseS3_WithoutAKmsKey_SavesWithOneWarningLineNamingTheFix(string answers)
+    {
+        await using var bucket = await S3Bucket.NewAsync();
+        await using var ada = S3Bucket.WithCredentials(new Sandbox());
+
+        var config = await ada.DstackAsync(bucket.ConfigArgsWithKms(null), stdin: answers);
+
+        config.ExitCode.ShouldBe(0, config.ToString());
+        // Typed input is not echoed here: the warning follows the question on its line.
+        var at = config.StdErr.IndexOf("Warning: ", StringComparison.Ordinal);
+        at.ShouldBeGreaterThanOrEqualTo(0, config.ToString());
+        config.StdErr.LastIndexOf("Warning: ", StringComparison.Ordinal).ShouldBe(at, "one warning");
+        var warning = config.StdErr[at..].Split('\n')[0];
+        warning.ShouldStartWith($"Warning: S3 at {S3Endpoint.Url} stored a secret without encryption (it ignores SSE-S3), so dstack removed it again. " +
+                                $"Name a KMS key the server can use: dstack config --backend s3 --bucket {bucket.Name} --endpoint-url {S3Endpoint.Url} --kms-key-id KEY");
+        File.ReadAllText(Path.Combine(ada.Home, "config.yaml")).ShouldNotContain("kms_key_id");
+        (await bucket.KeysAsync()).ShouldBeEmpty();
+    }
 }

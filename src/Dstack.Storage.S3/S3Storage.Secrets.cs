@@ -1,0 +1,18 @@
+using Amazon.Runtime;
+using Amazon.S3.Model;
+using Dstack.Core.Storage;
+
+namespace Dstack.Storage.S3;
+
+public sealed partial class S3Storage
+{
+    /// <summary>A put where a secret refused for its SSE-S3 header says so, and how to name a KMS key instead.</summary>
+    private async Task<PutObjectResponse> PutObjectAsync(string key, PutObjectRequest request, CancellationToken ct)
+    {
+        try { return await client.PutObjectAsync(request, ct); }
+        catch (AmazonServiceException e) when (key.StartsWith(StoreKeys.PrivatePrefix, StringComparison.Ordinal) && S3StoreException.IsSseS3Refusal(options, e))
+        {
+            throw S3StoreException.SseS3Refused(options, e);
+        }
+    }
+}
