@@ -24,10 +24,16 @@ public sealed class LogFollower(CliContext ctx, Stream output)
         var readers = run.Jobs.Select(j => new LogReader(ctx.Storage, run.Repo, run.RunName, j.Index)).ToList();
         var monitor = ctx.Monitor;
         var started = ctx.Time.GetUtcNow();
+        var saidUnreachable = false;
         while (true)
         {
             var view = await monitor.ViewAsync(run, ct);
             onView?.Invoke(view);
+            if (follow && !saidUnreachable && view.Jobs.Select(j => j.StoreUnreachableSince).Min() is { } unreachable)
+            {
+                ctx.Err.WriteLine($"dstack: {RunMonitor.StoreUnreachable(unreachable)}; the job goes on and its output will follow.");
+                saidUnreachable = true;
+            }
             await PrintNewAsync(readers, since, ct);
             if (!follow || view.IsFinished) return view;
             await Task.Delay(PollDelay(ctx.Time.GetUtcNow() - started), ctx.Time, ct);

@@ -4,11 +4,14 @@ namespace Dstack.Storage.S3;
 
 public sealed partial class S3Storage
 {
-    public Task PutFileAsync(string key, string localPath, CancellationToken ct) => CallAsync(() => PutFileCoreAsync(key, localPath, ct), ct);
-
-    private async Task PutFileCoreAsync(string key, string localPath, CancellationToken ct)
+    public Task PutFileAsync(string key, string localPath, CancellationToken ct)
     {
         var size = new FileInfo(localPath).Length;
+        return CallAsync(token => PutFileCoreAsync(key, localPath, size, token), ct, bytes: size);
+    }
+
+    private async Task PutFileCoreAsync(string key, string localPath, long size, CancellationToken ct)
+    {
         if (size < options.MultipartThreshold)
         {
             var request = new PutObjectRequest { BucketName = Bucket, Key = key, FilePath = localPath, UseChunkEncoding = false };
@@ -51,13 +54,15 @@ public sealed partial class S3Storage
         }
     }
 
-    public Task<bool> GetFileAsync(string key, string localPath, CancellationToken ct) => CallAsync(() => GetFileCoreAsync(key, localPath, ct), ct);
-
-    private async Task<bool> GetFileCoreAsync(string key, string localPath, CancellationToken ct)
+    public async Task<bool> GetFileAsync(string key, string localPath, CancellationToken ct)
     {
-        var head = await HeadAsync(key, ct);
-        if (head is null) return false;
-        var size = head.ContentLength;
+        if (await HeadAsync(key, ct) is not { } head) return false;
+        await CallAsync(token => GetFileCoreAsync(key, localPath, head.ContentLength, token), ct, bytes: head.ContentLength);
+        return true;
+    }
+
+    private async Task GetFileCoreAsync(string key, string localPath, long size, CancellationToken ct)
+    {
         await using (var file = new FileStream(localPath, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
         {
             file.SetLength(size);
@@ -77,6 +82,5 @@ public sealed partial class S3Storage
                 await RandomAccess.WriteAsync(file.SafeFileHandle, buffer, start, token);
             });
         }
-        return true;
     }
 }

@@ -14,4 +14,13 @@ public sealed record RunnerOptions
     /// <summary>How often output is written to the store as a chunk.</summary>
     public TimeSpan LogFlushInterval { get; init; } = TimeSpan.FromMilliseconds(100);
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long after the job ends the runner keeps trying a store it cannot reach, to deliver the job's last output and
+    /// its result. While the job runs it never stops trying.
+    /// </summary>
+    public TimeSpan StoreRetryAfterJob { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>The longest pause between two tries of a store that does not answer.</summary>
+    public TimeSpan StoreRetryMaxPause { get; init; } = TimeSpan.FromSeconds(10);
 }
