@@ -43,6 +43,8 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
                 final = Failure(job, e);
                 failed = true;
             }
+            // The working copy is done with: it goes first, so a disk the job filled has room for the result.
+            TryDelete(job.WorkDir(options));
             // The end of a job is worth waiting for: through a store outage, its last output and then its result are
             // delivered, in that order, when the store is back, for as long as the options allow.
             var giveUpAt = time.GetUtcNow() + options.StoreRetryAfterJob;

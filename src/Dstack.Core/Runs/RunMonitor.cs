@@ -47,11 +47,13 @@ public sealed class RunMonitor(RunStore runs, ICompute compute, TimeProvider tim
     /// </summary>
     private async Task<(bool Lost, DateTimeOffset? QuietSince)> CheckRunnerAsync(RunRecord run, int job, CancellationToken ct)
     {
+        // Read together: a reader that follows logs polls this, and a bucket answers each read in a round trip.
+        var beatRead = runs.GetHeartbeatAsync(run.Repo, run.RunName, job, ct);
         var launch = await runs.GetLaunchAsync(run.Repo, run.RunName, job, ct);
+        var beat = await beatRead;
         if (launch is null) return (time.GetUtcNow() - run.SubmittedAt > LaunchTimeout, null);
         var alive = await compute.IsRunnerAliveAsync(launch, ct);
         if (alive == false) return (true, null);
-        var beat = await runs.GetHeartbeatAsync(run.Repo, run.RunName, job, ct);
         var last = beat?.At ?? launch.LaunchedAt;
         var quiet = time.GetUtcNow() - last;
         return alive is null ? (quiet > StaleHeartbeat, null) : (false, quiet > QuietRunner ? last : null);
