@@ -30,8 +30,13 @@ public sealed class DiskFullTests
     {
         await using var ada = new Sandbox();
         using var blobs = new Tmpfs("4m", Path.Combine(ada.Home, "blobs")); // the store's content, on a disk of its own
+        using var cache = new Tmpfs("256k", Path.Combine(ada.Home, "tmp", "cache")); // and ps's cache, on another
         ada.WithWorkflows(Workflows).Commit();
         var small = await ada.RunDoneAsync("small");
+        (await ada.PsAsync("-a")).Count.ShouldBe(1);
+        var cached = cache.Files();
+        cached.Count.ShouldBe(1, "ps cached the finished run");
+        cache.Fill();
 
         var big = await ada.RunDetachedAsync("big");
         var row = await ada.WaitFinishedAsync(big, TimeSpan.FromSeconds(60));
@@ -46,6 +51,7 @@ public sealed class DiskFullTests
         // Full to the last byte: what reads still works; what writes says which disk is full, in one line.
         blobs.Fill();
         (await ada.PsAsync("-a")).Select(r => (r.Run, r.Status)).ShouldBe([(big, "Failed"), (small, "Done")]);
+        cache.Files().ShouldBe(cached, "a cache that cannot be rewritten leaves no temp file");
         (await ada.DstackAsync("logs", small)).ExitCode.ShouldBe(0);
         File.WriteAllText(Path.Combine(ada.Repo, "notes.txt"), "new content, a new blob\n");
         (await ada.DstackAsync("run", "small")).ShouldBeOneErrorLine($"Error: Disk full ({blobs.Path}): free some space there and try again.");
