@@ -127,23 +127,24 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
 
     /// <summary>
     /// Waits for the job, flushing logs and acting on stop requests meanwhile. The store failing never ends the job: its
-    /// output is kept and goes out in order when the store is back (<see cref="StoreOutage"/> paces the tries).
+    /// output is kept and goes out in order when the store is back (<see cref="StoreOutage"/> paces the tries). Flushes
+    /// and stop checks run beside this loop, one of each at a time, so a store slow to fail never delays a kill.
     /// </summary>
     private async Task<int> SuperviseAsync(JobContext job, IRunningJob running, CancellationToken ct)
     {
         var lastStopCheck = DateTimeOffset.MinValue;
         DateTimeOffset? killAt = null;
+        var shipping = Task.CompletedTask;
+        var checking = Task.CompletedTask;
         while (!running.Completion.IsCompleted)
         {
             await Task.WhenAny(running.Completion, Task.Delay(options.LogFlushInterval, time, ct));
-            if (await _outage.TryAsync(() => job.Logs.FlushAsync(final: false, ct), ct)) await SendUnsentProgressAsync(job, ct);
+            if (shipping.IsCompleted) shipping = ShipLogsAsync(job, ct);
             var now = time.GetUtcNow();
-            if (now - lastStopCheck >= options.StopPollInterval)
+            if (checking.IsCompleted && now - lastStopCheck >= options.StopPollInterval)
             {
                 lastStopCheck = now;
-                StopRequest? request = null;
-                await _outage.TryAsync(async () => request = await _runs.GetStopRequestAsync(job.Run.Repo, job.Run.RunName, job.Spec.Index, ct), ct);
-                if (request is not null) job.RequestStop(request.Abort);
+                checking = CheckStopRequestAsync(job, ct);
             }
             switch (job.TakeStopAction())
             {
@@ -158,7 +159,21 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
             }
             if (killAt is { } deadline && now >= deadline) running.Kill();
         }
+        await Task.WhenAll(shipping, checking);
         return await running.Completion;
+    }
+
+    /// <summary>Output first, then a state the store could not take before: a reader never sees a state ahead of the output.</summary>
+    private async Task ShipLogsAsync(JobContext job, CancellationToken ct)
+    {
+        if (await _outage.TryAsync(() => job.Logs.FlushAsync(final: false, ct), ct)) await SendUnsentProgressAsync(job, ct);
+    }
+
+    private async Task CheckStopRequestAsync(JobContext job, CancellationToken ct)
+    {
+        StopRequest? request = null;
+        await _outage.TryAsync(async () => request = await _runs.GetStopRequestAsync(job.Run.Repo, job.Run.RunName, job.Spec.Index, ct), ct);
+        if (request is not null) job.RequestStop(request.Abort);
     }
 
     private async Task<StopRequest?> StopRequestedAsync(JobContext job, CancellationToken ct)
