@@ -31,10 +31,16 @@ public sealed class LogFollower(CliContext ctx, Stream output)
         var readers = _readers.Value.Readers;
         var monitor = ctx.Monitor;
         var started = ctx.Time.GetUtcNow();
+        var saidUnreachable = false;
         while (true)
         {
             var view = await monitor.ViewAsync(run, ct);
             onView?.Invoke(view);
+            if (follow && !saidUnreachable && view.Jobs.Select(j => j.StoreUnreachableSince).Min() is { } unreachable)
+            {
+                ctx.Err.WriteLine($"dstack: {RunMonitor.StoreUnreachable(unreachable)}; the job goes on and its output will follow.");
+                saidUnreachable = true;
+            }
             // Not cancelled half-way: chunks read are printed, so a Ctrl+C neither loses nor repeats lines.
             await PrintNewAsync(readers, since, CancellationToken.None);
             if (!follow || view.IsFinished) return view;

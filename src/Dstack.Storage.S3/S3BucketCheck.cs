@@ -15,6 +15,22 @@ public static class S3BucketCheck
         var (client, source) = S3ClientFactory.Create(options with { });
         try
         {
+            await CheckCoreAsync(client, options, createMissing, ct);
+        }
+        catch (Exception e) when (S3StoreException.Translate(e, options, () => source, configuring: true, ct) is { } error)
+        {
+            throw error;
+        }
+    }
+
+    /// <summary>The whole check has one store call's deadline: a server that never answers fails it in seconds, not minutes.</summary>
+    private static async Task CheckCoreAsync(IAmazonS3 client, S3Options options, Func<bool> createMissing, CancellationToken caller)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(caller);
+        var ct = deadline.Token;
+        deadline.CancelAfter(options.CallTimeout);
+        try
+        {
             if (!await ExistsAsync(client, options.Bucket, ct))
             {
                 if (!createMissing()) throw S3StoreException.BucketMissing(options, configuring: true);
@@ -28,9 +44,9 @@ public static class S3BucketCheck
             using (await client.GetObjectAsync(options.Bucket, probe, ct)) { }
             await client.DeleteObjectAsync(options.Bucket, probe, ct);
         }
-        catch (Exception e) when (S3StoreException.Translate(e, options, () => source, configuring: true, ct) is { } error)
+        catch (OperationCanceledException e) when (!caller.IsCancellationRequested)
         {
-            throw error;
+            throw S3StoreException.NoAnswer(options, options.CallTimeout, configuring: true, e);
         }
     }
 

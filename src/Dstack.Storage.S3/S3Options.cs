@@ -17,4 +17,16 @@ public sealed record S3Options
     public long MultipartThreshold { get; init; } = 32L << 20;
     public long PartSize { get; init; } = 16L << 20;
     public int Parallelism { get; init; } = 8;
+
+    /// <summary>
+    /// How long one store call may take, retries included, before it fails as unreachable: a server that accepts
+    /// connections but never answers must not hold a command for minutes.
+    /// </summary>
+    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A file transfer gets <see cref="CallTimeout"/> plus the time its bytes take at this rate (bytes per second).</summary>
+    public long SlowestTransferRate { get; init; } = 256L << 10;
+
+    /// <summary>The deadline of a call that moves <paramref name="bytes"/> of file content.</summary>
+    public TimeSpan DeadlineFor(long bytes) => CallTimeout + TimeSpan.FromSeconds((double)bytes / SlowestTransferRate);
 }

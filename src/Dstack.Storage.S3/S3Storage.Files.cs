@@ -4,11 +4,14 @@ namespace Dstack.Storage.S3;
 
 public sealed partial class S3Storage
 {
-    public Task PutFileAsync(string key, string localPath, CancellationToken ct) => CallAsync(() => PutFileCoreAsync(key, localPath, ct), ct);
-
-    private async Task PutFileCoreAsync(string key, string localPath, CancellationToken ct)
+    public Task PutFileAsync(string key, string localPath, CancellationToken ct)
     {
         var size = new FileInfo(localPath).Length;
+        return CallAsync(token => PutFileCoreAsync(key, localPath, size, token), ct, bytes: size);
+    }
+
+    private async Task PutFileCoreAsync(string key, string localPath, long size, CancellationToken ct)
+    {
         if (size < options.MultipartThreshold)
         {
             var request = new PutObjectRequest { BucketName = Bucket, Key = key, FilePath = localPath, UseChunkEncoding = false };
@@ -63,14 +66,14 @@ public sealed partial class S3Storage
         return new S3RangeStream(size, options.PartSize, ahead, (start, end, token) => GetRangeAsync(key, start, end, token));
     }
 
-    private Task<byte[]> GetRangeAsync(string key, long start, long end, CancellationToken ct) => CallAsync(async () =>
+    private Task<byte[]> GetRangeAsync(string key, long start, long end, CancellationToken ct) => CallAsync(async token =>
     {
         using var response = await client.GetObjectAsync(new GetObjectRequest
         {
             BucketName = Bucket, Key = key, ByteRange = new ByteRange(start, end),
-        }, ct);
+        }, token);
         var buffer = new byte[end - start + 1];
-        await response.ResponseStream.ReadExactlyAsync(buffer, ct);
+        await response.ResponseStream.ReadExactlyAsync(buffer, token);
         return buffer;
-    }, ct);
+    }, ct, bytes: end - start + 1);
 }

@@ -16,31 +16,31 @@ public sealed partial class S3Storage(IAmazonS3 client, S3Options options) : ISt
 {
     private string Bucket => options.Bucket;
 
-    public Task<byte[]?> GetAsync(string key, CancellationToken ct) => CallAsync(async () =>
+    public Task<byte[]?> GetAsync(string key, CancellationToken ct) => CallAsync(async token =>
     {
         try
         {
-            using var response = await client.GetObjectAsync(Bucket, key, ct);
+            using var response = await client.GetObjectAsync(Bucket, key, token);
             using var buffer = new MemoryStream();
-            await response.ResponseStream.CopyToAsync(buffer, ct);
+            await response.ResponseStream.CopyToAsync(buffer, token);
             return buffer.ToArray();
         }
         catch (AmazonS3Exception e) when (IsMissingKey(e)) { return null; }
     }, ct);
 
-    public Task PutAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct) => CallAsync(async () =>
+    public Task PutAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct) => CallAsync(async token =>
     {
-        var response = await PutObjectAsync(key, Request(key, data), ct);
-        await EnsureEncryptedAsync(key, response, ct);
+        var response = await PutObjectAsync(key, Request(key, data), token);
+        await EnsureEncryptedAsync(key, response, token);
     }, ct);
 
-    public Task<bool> PutIfAbsentAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct) => CallAsync(async () =>
+    public Task<bool> PutIfAbsentAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct) => CallAsync(async token =>
     {
         var request = Request(key, data);
         request.IfNoneMatch = "*";
         try
         {
-            await EnsureEncryptedAsync(key, await PutObjectAsync(key, request, ct), ct);
+            await EnsureEncryptedAsync(key, await PutObjectAsync(key, request, token), token);
             return true;
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.PreconditionFailed) { return false; }
@@ -69,21 +69,21 @@ public sealed partial class S3Storage(IAmazonS3 client, S3Options options) : ISt
             copy.ServerSideEncryptionMethod = options.KmsKeyId is null ? ServerSideEncryptionMethod.AES256 : ServerSideEncryptionMethod.AWSKMS;
             copy.ServerSideEncryptionKeyManagementServiceKeyId = options.KmsKeyId;
         }
-        await CallAsync(() => client.CopyObjectAsync(copy, ct), ct);
+        await CallAsync(token => client.CopyObjectAsync(copy, token), ct);
         return true;
     }
 
     public async Task<DateTimeOffset?> GetModifiedAsync(string key, CancellationToken ct) =>
         await HeadAsync(key, ct) is { } head && head.LastModified is { } modified ? new DateTimeOffset(modified.ToUniversalTime()) : null;
 
-    public Task DeleteAsync(string key, CancellationToken ct) => CallAsync(() => client.DeleteObjectAsync(Bucket, key, ct), ct);
+    public Task DeleteAsync(string key, CancellationToken ct) => CallAsync(token => client.DeleteObjectAsync(Bucket, key, token), ct);
 
     public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken ct)
     {
         var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = prefix };
         do
         {
-            var page = await CallAsync(() => client.ListObjectsV2Async(request, ct), ct);
+            var page = await CallAsync(token => client.ListObjectsV2Async(request, token), ct);
             foreach (var obj in page.S3Objects ?? []) yield return obj.Key;
             request.ContinuationToken = page.NextContinuationToken;
         }
@@ -96,7 +96,7 @@ public sealed partial class S3Storage(IAmazonS3 client, S3Options options) : ISt
         var names = new List<string>();
         do
         {
-            var page = await CallAsync(() => client.ListObjectsV2Async(request, ct), ct);
+            var page = await CallAsync(token => client.ListObjectsV2Async(request, token), ct);
             names.AddRange((page.CommonPrefixes ?? []).Select(p => p[prefix.Length..]));
             names.AddRange((page.S3Objects ?? []).Select(o => o.Key[prefix.Length..]).Where(n => n.Length > 0));
             request.ContinuationToken = page.NextContinuationToken;
@@ -133,28 +133,40 @@ public sealed partial class S3Storage(IAmazonS3 client, S3Options options) : ISt
     {
         if (!key.StartsWith(StoreKeys.PrivatePrefix, StringComparison.Ordinal)) return;
         if (response.ServerSideEncryptionMethod is { Value.Length: > 0 } method && method != ServerSideEncryptionMethod.None) return;
-        await client.DeleteObjectAsync(Bucket, key, CancellationToken.None);
+        await client.DeleteObjectAsync(Bucket, key, ct);
         throw S3StoreException.NotEncrypted(options);
     }
 
-    private Task<GetObjectMetadataResponse?> HeadAsync(string key, CancellationToken ct) => CallAsync(async () =>
+    private Task<GetObjectMetadataResponse?> HeadAsync(string key, CancellationToken ct) => CallAsync(async token =>
     {
-        try { return await client.GetObjectMetadataAsync(Bucket, key, ct); }
+        try { return await client.GetObjectMetadataAsync(Bucket, key, token); }
         catch (AmazonS3Exception e) when (IsMissingKey(e)) { return null; }
     }, ct);
 
     /// <summary>A missing object, as opposed to a missing bucket (which a HEAD cannot tell apart: its answer has no body).</summary>
     private static bool IsMissingKey(AmazonS3Exception e) => e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket";
 
-    /// <summary>Runs one S3 call (with the client's retries); a failure that is the bucket's, the credentials' or the network's becomes one sentence.</summary>
-    private async Task<T> CallAsync<T>(Func<Task<T>> call, CancellationToken ct)
+    /// <summary>
+    /// Runs one S3 call (with the client's retries) under a deadline: <see cref="S3Options.CallTimeout"/>, plus time for
+    /// <paramref name="bytes"/> of file content. A failure that is the bucket's, the credentials' or the network's, or
+    /// no answer by the deadline, becomes one sentence.
+    /// </summary>
+    private async Task<T> CallAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken ct, long bytes = 0)
     {
-        try { return await call(); }
+        var limit = options.DeadlineFor(bytes);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(limit);
+        try { return await call(deadline.Token); }
+        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            throw S3StoreException.NoAnswer(options, limit, configuring: false, e);
+        }
         catch (Exception e) when (S3StoreException.Translate(e, options, () => S3ClientFactory.CredentialSource(options.Profile), configuring: false, ct) is { } error)
         {
             throw error;
         }
     }
 
-    private Task CallAsync(Func<Task> call, CancellationToken ct) => CallAsync(async () => { await call(); return true; }, ct);
+    private Task CallAsync(Func<CancellationToken, Task> call, CancellationToken ct, long bytes = 0) =>
+        CallAsync(async token => { await call(token); return true; }, ct, bytes);
 }

@@ -35,6 +35,10 @@ public sealed class S3StoreException(string message, Exception? inner = null) : 
         $"Cannot reach S3 at {Where(options)}: {detail}. " +
         (configuring ? "Check --endpoint-url and the network." : "Check the network, and the endpoint with `dstack config`."), inner);
 
+    /// <summary>The server took the connection but gave no answer by the call's deadline.</summary>
+    public static S3StoreException NoAnswer(S3Options options, TimeSpan deadline, bool configuring, Exception? inner = null) =>
+        Unreachable(options, $"no answer in {deadline.TotalSeconds:0} s", configuring, inner);
+
     /// <summary>Any other answer than success from the server, once retried where that made sense (5xx, throttling).</summary>
     public static S3StoreException Unexpected(S3Options options, AmazonServiceException e, bool configuring) => new(
         $"S3 at {Where(options)} answered {(int)e.StatusCode} {(string.IsNullOrEmpty(e.ErrorCode) ? e.StatusCode.ToString() : e.ErrorCode)} on bucket '{options.Bucket}'. " +

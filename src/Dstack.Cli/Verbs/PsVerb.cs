@@ -72,6 +72,7 @@ public static class PsVerb
         {
             if (state.Ports.Count > 0) parts.Add(string.Join(" ", state.Ports.Select(p => $"http://127.0.0.1:{p}")));
             if (state.Note is { } note) parts.Add(note);
+            if (state.StoreUnreachableSince is { } since) parts.Add(RunMonitor.StoreUnreachable(since));
         }
         return string.Join("; ", parts);
     }

@@ -28,6 +28,8 @@ public static class RunnerVerb
             StopGrace = RunnerOptions.StopGraceFromEnvironment(),
             CredentialValues = StoreCredentials.Values(ctx.Config),
         };
+        if (Environment.GetEnvironmentVariable("DSTACK_STORE_RETRY_SECONDS") is { Length: > 0 } retry)
+            options = options with { StoreRetryAfterJob = TimeSpan.FromSeconds(double.Parse(retry, CultureInfo.InvariantCulture)) };
         var runner = new JobRunner(ctx.Storage, new ExecutorByImage(new HostProcessExecutor(), new DockerExecutor()), options, ctx.Time);
         return await runner.RunAsync(repo, run, job, ct);
     }

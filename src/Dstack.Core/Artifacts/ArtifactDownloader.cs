@@ -58,24 +58,40 @@ public sealed class ArtifactDownloader(ArtifactStore store)
         return resolved[folder] = StorePaths.Resolve(outDir, folder) ?? throw PathEscapeException.Download(folder, outDir);
     }
 
+    /// <summary>
+    /// Writes the plan. Each file arrives under a temp name and is renamed when complete; a failed write (a full disk, a
+    /// cancel) leaves no temp file behind, and a full disk is a user error naming it.
+    /// </summary>
     public async Task ApplyAsync(Plan plan, Action<long> progress, CancellationToken ct)
     {
-        foreach (var (entry, dest) in plan.Writes.Where(w => w.Entry.IsDir)) Directory.CreateDirectory(dest);
+        foreach (var (entry, dest) in plan.Writes.Where(w => w.Entry.IsDir))
+            try { Directory.CreateDirectory(dest); }
+            catch (IOException e) when (DiskFullException.IsDiskFull(e)) { throw DiskFullException.At(dest, e); }
         await Parallel.ForEachAsync(plan.Writes.Where(w => !w.Entry.IsDir), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (w, token) =>
         {
             var (entry, dest) = w;
-            Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
-            if (File.Exists(dest) || new FileInfo(dest).LinkTarget is not null) File.Delete(dest);
-            if (entry.LinkTarget is { } target)
-            {
-                File.CreateSymbolicLink(dest, target);
-                return;
-            }
             var temp = dest + ".dstack-partial";
-            File.Delete(temp); // a crashed download's; the content is then created anew, never through a link of that name
-            await store.Trees.Blobs.GetFileAsync(entry.Blob!, temp, plan.Owner, token);
-            File.SetUnixFileMode(temp, SnapshotStore.PermissionsOf(entry));
-            File.Move(temp, dest, overwrite: true);
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
+                if (File.Exists(dest) || new FileInfo(dest).LinkTarget is not null) File.Delete(dest);
+                if (entry.LinkTarget is { } target)
+                {
+                    File.CreateSymbolicLink(dest, target);
+                    return;
+                }
+                File.Delete(temp); // a crashed download's; the content is then created anew, never through a link of that name
+                await store.Trees.Blobs.GetFileAsync(entry.Blob!, temp, plan.Owner, token);
+                File.SetUnixFileMode(temp, SnapshotStore.PermissionsOf(entry));
+                File.Move(temp, dest, overwrite: true);
+            }
+            catch (Exception e)
+            {
+                try { File.Delete(temp); }
+                catch (IOException) { }
+                if (DiskFullException.IsDiskFull(e)) throw DiskFullException.At(Path.GetDirectoryName(dest)!, e);
+                throw;
+            }
             progress(entry.Size);
         });
     }

@@ -18,5 +18,11 @@ public sealed record JobState
     /// <summary>Something the user should know about how the job runs, e.g. that limits are not enforced.</summary>
     public string? Note { get; init; }
 
+    /// <summary>
+    /// Set by readers, never stored: the runner lives (its host says so) but has written nothing since then, so it
+    /// cannot reach the store; it keeps the job's output until it can.
+    /// </summary>
+    public DateTimeOffset? StoreUnreachableSince { get; init; }
+
     public string ReasonText => Reason.Describe(ExitCode, Detail);
 }

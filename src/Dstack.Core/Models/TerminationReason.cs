@@ -12,6 +12,8 @@ public enum TerminationReason
     RunnerFailed,
     FailedToStart,
     OutOfMemory,
+    /// <summary>A disk of this machine (the store's, or the job's working copy's) ran out of space; the detail names its mount point.</summary>
+    DiskFull,
 }
 
 public static class TerminationReasonExtensions
@@ -27,6 +29,7 @@ public static class TerminationReasonExtensions
         TerminationReason.RunnerFailed => detail is null ? "runner failed" : $"runner failed: {detail}",
         TerminationReason.FailedToStart => detail is null ? "failed to start" : $"failed to start: {detail}",
         TerminationReason.OutOfMemory => detail is null ? "out of memory" : $"out of memory ({detail})",
+        TerminationReason.DiskFull => detail is null ? "disk full" : $"disk full ({detail})",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }

@@ -71,7 +71,7 @@ public sealed partial class JobRunner
     /// <summary>Saves every output artifact; returns a failed state when that is not possible.</summary>
     private async Task<JobState?> SaveOutputsAsync(JobContext job, List<Output> outputs, string root, CancellationToken ct)
     {
-        await SetStateAsync(job, job.Progress(JobStatus.Uploading, time.GetUtcNow()), ct);
+        await SetProgressAsync(job, job.Progress(JobStatus.Uploading, time.GetUtcNow()), ct);
         var store = new ArtifactStore(storage);
         try
         {
@@ -91,7 +91,8 @@ public sealed partial class JobRunner
         catch (Exception e) when (e is not OperationCanceledException) // the store failed even after its retries
         {
             job.Logs.AppendLine($"dstack: saving artifacts failed: {e.Message}");
-            return Finished(job, JobStatus.Failed, TerminationReason.RunnerFailed, null, $"artifacts not saved: {e.Message}");
+            return Storage.DiskFullException.IsDiskFull(e) ? Failure(job, e)
+                : Finished(job, JobStatus.Failed, TerminationReason.RunnerFailed, null, $"artifacts not saved: {e.Message}");
         }
     }
 

@@ -12,6 +12,8 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
 {
     private readonly RunStore _runs = new(storage);
     private readonly SnapshotStore _snapshots = new(storage);
+    private readonly StoreOutage _outage = new(time, options.StoreRetryMaxPause);
+    private JobState? _unsentProgress;
 
     public async Task<int> RunAsync(RepoRef repo, string runName, int jobIndex, CancellationToken ct)
     {
@@ -36,18 +38,23 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
         var heartbeat = HeartbeatLoopAsync(job, beatCts.Token);
         try
         {
-            var final = await ExecuteAsync(job, ct);
-            // The end of a job is worth waiting for: through a store outage, keep trying for a few minutes.
-            await Persistently(() => logs.FlushAsync(final: true, ct), ct);
-            await Persistently(() => SetStateAsync(job, final, ct), ct);
-            return final.ExitCode ?? 0;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logs.AppendLine($"dstack: {e.Message}");
-            await logs.FlushAsync(final: true, CancellationToken.None);
-            await SetStateAsync(job, Finished(job, JobStatus.Failed, TerminationReason.RunnerFailed, null, e.Message), CancellationToken.None);
-            return 1;
+            JobState final;
+            var failed = false;
+            try { final = await ExecuteAsync(job, ct); }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logs.AppendLine($"dstack: {e.Message}");
+                final = Failure(job, e);
+                failed = true;
+            }
+            // The working copy is done with: it goes first, so a disk the job filled has room for the result.
+            TryDelete(job.WorkDir(options));
+            // The end of a job is worth waiting for: through a store outage, its last output and then its result are
+            // delivered, in that order, when the store is back, for as long as the options allow.
+            var giveUpAt = time.GetUtcNow() + options.StoreRetryAfterJob;
+            await _outage.KeepTryingAsync(() => logs.FlushAsync(final: true, ct), giveUpAt, ct);
+            await _outage.KeepTryingAsync(() => SetStateAsync(job, final, ct), giveUpAt, ct);
+            return failed ? 1 : final.ExitCode ?? 0;
         }
         finally
         {
@@ -111,7 +118,7 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
         var container = job.Spec.Image is null ? null : Container(job, root, script, outputs.Select(o => o.Folder), resources.VisibleGpus);
         var running = executor.Start(new JobLaunch(script, workingDir, env, resources.Limits?.ProcsFiles, container), job.Logs.Append);
         job.Process = running;
-        await WriteHeartbeatAsync(job, ct);
+        await _outage.TryAsync(() => WriteHeartbeatAsync(job, ct), ct);
         using var liveCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var live = LiveSaveLoopAsync(job, outputs, liveCts.Token);
         var exitCode = await SuperviseAsync(job, running, ct);
@@ -139,28 +146,32 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
 
     /// <summary>
     /// Waits for the job, flushing logs and acting on stop requests meanwhile. It is <c>running</c> once its commands
-    /// are (a container is created first, which may take a while).
+    /// are (a container is created first, which may take a while). The store failing never ends the job: its
+    /// output is kept and goes out in order when the store is back (<see cref="StoreOutage"/> paces the tries). Flushes
+    /// and stop checks run beside this loop, one of each at a time, so a store slow to fail never delays a kill.
     /// </summary>
     private async Task<int> SuperviseAsync(JobContext job, IRunningJob running, CancellationToken ct)
     {
         var lastStopCheck = DateTimeOffset.MinValue;
         DateTimeOffset? killAt = null;
         var shownRunning = false;
+        var shipping = Task.CompletedTask;
+        var checking = Task.CompletedTask;
         while (!running.Completion.IsCompleted)
         {
             if (!shownRunning && running.Started.IsCompleted)
             {
                 shownRunning = true;
-                if (job.StopMode is null) await SetStateAsync(job, job.Progress(JobStatus.Running, time.GetUtcNow()), ct);
+                if (job.StopMode is null) await SetProgressAsync(job, job.Progress(JobStatus.Running, time.GetUtcNow()), ct);
             }
             var tick = Task.Delay(options.LogFlushInterval, time, ct);
             await (shownRunning ? Task.WhenAny(running.Completion, tick) : Task.WhenAny(running.Completion, running.Started, tick));
-            await job.Logs.FlushAsync(final: false, ct);
+            if (shipping.IsCompleted) shipping = ShipLogsAsync(job, ct);
             var now = time.GetUtcNow();
-            if (now - lastStopCheck >= options.StopPollInterval)
+            if (checking.IsCompleted && now - lastStopCheck >= options.StopPollInterval)
             {
                 lastStopCheck = now;
-                if (await StopRequestedAsync(job, ct) is { } request) job.RequestStop(request.Abort);
+                checking = CheckStopRequestAsync(job, ct);
             }
             switch (job.TakeStopAction())
             {
@@ -168,14 +179,28 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
                     running.Kill();
                     break;
                 case StopMode.Graceful:
-                    await SetStateAsync(job, job.Progress(JobStatus.Stopping, now), ct);
+                    await SetProgressAsync(job, job.Progress(JobStatus.Stopping, now), ct);
                     running.Terminate();
                     killAt = now + options.StopGrace;
                     break;
             }
             if (killAt is { } deadline && now >= deadline) running.Kill();
         }
+        await Task.WhenAll(shipping, checking);
         return await running.Completion;
+    }
+
+    /// <summary>Output first, then a state the store could not take before: a reader never sees a state ahead of the output.</summary>
+    private async Task ShipLogsAsync(JobContext job, CancellationToken ct)
+    {
+        if (await _outage.TryAsync(() => job.Logs.FlushAsync(final: false, ct), ct)) await SendUnsentProgressAsync(job, ct);
+    }
+
+    private async Task CheckStopRequestAsync(JobContext job, CancellationToken ct)
+    {
+        StopRequest? request = null;
+        await _outage.TryAsync(async () => request = await _runs.GetStopRequestAsync(job.Run.Repo, job.Run.RunName, job.Spec.Index, ct), ct);
+        if (request is not null) job.RequestStop(request.Abort);
     }
 
     private async Task<StopRequest?> StopRequestedAsync(JobContext job, CancellationToken ct)
@@ -187,6 +212,11 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
     private JobState StoppedBeforeStart(JobContext job, StopRequest request) => request.Abort
         ? Finished(job, JobStatus.Aborted, TerminationReason.AbortedByUser, null)
         : Finished(job, JobStatus.Stopped, TerminationReason.StoppedByUser, null);
+
+    /// <summary>The job's end when the runner itself failed: a full disk is the user's to fix, and says which one.</summary>
+    private JobState Failure(JobContext job, Exception e) => DiskFullException.IsDiskFull(e)
+        ? Finished(job, JobStatus.Failed, TerminationReason.DiskFull, null, DiskFullException.At(options.WorkRoot, e).Filesystem)
+        : Finished(job, JobStatus.Failed, TerminationReason.RunnerFailed, null, e.Message);
 
     private JobState FailToStart(JobContext job, string why)
     {
@@ -209,21 +239,30 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
     private Task SetStateAsync(JobContext job, JobState state, CancellationToken ct) =>
         _runs.PutStateAsync(job.Run.Repo, job.Run.RunName, job.Spec.Index, state, ct);
 
+    /// <summary>A state on the way (running, stopping, uploading): when the store cannot take it now, it is sent after the logs once it can.</summary>
+    private async Task SetProgressAsync(JobContext job, JobState state, CancellationToken ct)
+    {
+        _unsentProgress = state;
+        await SendUnsentProgressAsync(job, ct);
+    }
+
+    private async Task SendUnsentProgressAsync(JobContext job, CancellationToken ct)
+    {
+        if (_unsentProgress is { } state && await _outage.TryAsync(() => SetStateAsync(job, state, ct), ct))
+            Interlocked.CompareExchange(ref _unsentProgress, null, state);
+    }
+
     private async Task HeartbeatLoopAsync(JobContext job, CancellationToken ct)
     {
+        // A failed beat (the store unreachable) never kills the job: the outage paces the next tries.
         while (!ct.IsCancellationRequested)
         {
             try
             {
-                await WriteHeartbeatAsync(job, ct);
+                await _outage.TryAsync(() => WriteHeartbeatAsync(job, ct), ct);
                 await Task.Delay(options.HeartbeatInterval, time, ct);
             }
             catch (OperationCanceledException) { return; }
-            catch (Exception)
-            {
-                // A failed beat (the store briefly unreachable) never kills the job; the next one tries again.
-                try { await Task.Delay(options.HeartbeatInterval, time, ct); } catch (OperationCanceledException) { return; }
-            }
         }
     }
 
@@ -244,23 +283,6 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
             if (await _runs.GetAsync(repo, runName, ct) is { } run) return run;
             if (time.GetUtcNow() > deadline) throw new Errors.DstackException($"Run '{runName}' was never stored in {repo}; nothing to run.");
             await Task.Delay(pause, time, ct);
-        }
-    }
-
-    /// <summary>Retries a store write with growing pauses (about five minutes in all) before giving up.</summary>
-    private async Task Persistently(Func<Task> write, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await write();
-                return;
-            }
-            catch (Exception) when (attempt < 10 && !ct.IsCancellationRequested)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(Math.Min(60, 1 << attempt)), time, ct);
-            }
         }
     }
 

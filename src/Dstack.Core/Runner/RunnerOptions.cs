@@ -25,4 +25,13 @@ public sealed record RunnerOptions
     /// <summary>Values the runner holds that its jobs never get, the store's credentials: masked in the job's logs like secrets.</summary>
     public IReadOnlyList<string> CredentialValues { get; init; } = [];
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long after the job ends the runner keeps trying a store it cannot reach, to deliver the job's last output and
+    /// its result. While the job runs it never stops trying.
+    /// </summary>
+    public TimeSpan StoreRetryAfterJob { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>The longest pause between two tries of a store that does not answer.</summary>
+    public TimeSpan StoreRetryMaxPause { get; init; } = TimeSpan.FromSeconds(10);
 }

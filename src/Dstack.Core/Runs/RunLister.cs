@@ -42,13 +42,19 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
 
     private void Save(List<RunSummary> finished)
     {
+        var temp = $"{cacheFile}.{Environment.ProcessId}.tmp";
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(cacheFile)!);
-            var temp = $"{cacheFile}.{Environment.ProcessId}.tmp";
             File.WriteAllBytes(temp, StoreJson.Serialize(new RunIndex(finished)));
             File.Move(temp, cacheFile, overwrite: true);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* a cache that cannot be written only costs speed */ }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A cache that cannot be written (a full disk) only costs speed; its temp file must not pile up.
+            try { File.Delete(temp); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
     }
 }

@@ -16,6 +16,12 @@ public sealed class RunMonitor(RunStore runs, ICompute compute, TimeProvider tim
     /// <summary>A job with no runner launched this long after submission is lost (the CLI died before launching it).</summary>
     public static readonly TimeSpan LaunchTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>A live runner (it beats every 2 s) that has not beaten for this long cannot reach the store.</summary>
+    public static readonly TimeSpan QuietRunner = TimeSpan.FromSeconds(20);
+
+    /// <summary>How readers say that a live runner cannot reach the store.</summary>
+    public static string StoreUnreachable(DateTimeOffset since) => $"store unreachable since {since.ToLocalTime():HH:mm:ss}";
+
     public async Task<RunView> ViewAsync(RunRecord run, CancellationToken ct)
     {
         var states = new JobState[run.Jobs.Count];
@@ -24,22 +30,33 @@ public sealed class RunMonitor(RunStore runs, ICompute compute, TimeProvider tim
             var index = run.Jobs[i].Index;
             var state = await runs.GetStateAsync(run.Repo, run.RunName, index, ct)
                         ?? new JobState { Status = JobStatus.Submitted, UpdatedAt = run.SubmittedAt };
-            if (!state.Status.IsFinished() && await IsLostAsync(run, index, ct))
-                state = await MarkLostAsync(run, index, ct) ?? state;
+            if (!state.Status.IsFinished())
+            {
+                var (lost, quietSince) = await CheckRunnerAsync(run, index, ct);
+                if (lost) state = await MarkLostAsync(run, index, ct) ?? state;
+                else if (quietSince is not null) state = state with { StoreUnreachableSince = quietSince };
+            }
             states[i] = state;
         }
         return new RunView(run, states);
     }
 
-    private async Task<bool> IsLostAsync(RunRecord run, int job, CancellationToken ct)
+    /// <summary>
+    /// Whether the job's runner is provably gone; else, when its host says it lives but it has been quiet, since when.
+    /// A live runner is never declared lost for being quiet: a store outage silences it, and it delivers afterwards.
+    /// </summary>
+    private async Task<(bool Lost, DateTimeOffset? QuietSince)> CheckRunnerAsync(RunRecord run, int job, CancellationToken ct)
     {
+        // Read together: a reader that follows logs polls this, and a bucket answers each read in a round trip.
+        var beatRead = runs.GetHeartbeatAsync(run.Repo, run.RunName, job, ct);
         var launch = await runs.GetLaunchAsync(run.Repo, run.RunName, job, ct);
-        if (launch is null) return time.GetUtcNow() - run.SubmittedAt > LaunchTimeout;
+        var beat = await beatRead;
+        if (launch is null) return (time.GetUtcNow() - run.SubmittedAt > LaunchTimeout, null);
         var alive = await compute.IsRunnerAliveAsync(launch, ct);
-        if (alive is { } known) return !known;
-        var beat = await runs.GetHeartbeatAsync(run.Repo, run.RunName, job, ct);
+        if (alive == false) return (true, null);
         var last = beat?.At ?? launch.LaunchedAt;
-        return time.GetUtcNow() - last > StaleHeartbeat;
+        var quiet = time.GetUtcNow() - last;
+        return alive is null ? (quiet > StaleHeartbeat, null) : (false, quiet > QuietRunner ? last : null);
     }
 
     /// <summary>Re-reads the state (the runner may have just finished) and only then marks the job lost.</summary>
@@ -59,7 +76,9 @@ public sealed class RunMonitor(RunStore runs, ICompute compute, TimeProvider tim
             Status = JobStatus.Failed, Reason = TerminationReason.RunnerLost, UpdatedAt = now,
             StartedAt = current?.StartedAt, FinishedAt = now, Ports = current?.Ports ?? [], Host = current?.Host,
         };
-        await runs.PutStateAsync(run.Repo, run.RunName, job, lost, ct);
+        // A store on a full disk cannot take the verdict now; the listing shows it all the same, and the next one retries.
+        try { await runs.PutStateAsync(run.Repo, run.RunName, job, lost, ct); }
+        catch (DiskFullException) { }
         return lost;
     }
 }

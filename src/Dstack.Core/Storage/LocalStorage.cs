@@ -32,7 +32,13 @@ public sealed class LocalStorage(string root) : IStorage
     public Task PutAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct)
     {
         var path = PathOf(key);
-        File.Move(WriteTemp(path, data.Span), path, overwrite: true);
+        var temp = WriteTemp(path, data.Span);
+        try { File.Move(temp, path, overwrite: true); }
+        catch (Exception e)
+        {
+            AbandonWrite(e, path, temp);
+            throw;
+        }
         return Task.CompletedTask;
     }
 
@@ -42,6 +48,11 @@ public sealed class LocalStorage(string root) : IStorage
         if (File.Exists(path)) return Task.FromResult(false);
         var temp = WriteTemp(path, data.Span);
         try { return Task.FromResult(CreateOnlyLink.TryPublish(temp, path)); }
+        catch (Exception e)
+        {
+            AbandonWrite(e, path, temp: null);
+            throw;
+        }
         finally { File.Delete(temp); }
     }
 
@@ -55,9 +66,16 @@ public sealed class LocalStorage(string root) : IStorage
     public TakenFile? TryTake(string localPath)
     {
         var temp = TempNameFor(Path.Combine(Root, StoreKeys.BlobsPrefix + "taken"));
-        Directory.CreateDirectory(Path.GetDirectoryName(temp)!);
-        try { File.Move(localPath, temp); }
-        catch (IOException) { return null; }
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(temp)!);
+            File.Move(localPath, temp); // from another filesystem this is a copy, which a full disk cuts short
+        }
+        catch (IOException e)
+        {
+            AbandonWrite(e, temp, temp);
+            return null;
+        }
         catch (UnauthorizedAccessException) { return null; }
         return new TakenFile(temp, QuietFile.IsOurs(temp));
     }
@@ -69,7 +87,12 @@ public sealed class LocalStorage(string root) : IStorage
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(taken.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         File.SetLastWriteTimeUtc(taken.Path, DateTime.UtcNow); // stored now, as far as reclaiming goes
-        return CreateOnlyLink.TryPublish(taken.Path, path);
+        try { return CreateOnlyLink.TryPublish(taken.Path, path); }
+        catch (Exception e)
+        {
+            AbandonWrite(e, path, temp: null);
+            throw;
+        }
     }
 
     /// <summary>
@@ -169,10 +192,18 @@ public sealed class LocalStorage(string root) : IStorage
     public async Task PutFileAsync(string key, string localPath, CancellationToken ct)
     {
         var path = PathOf(key);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = TempNameFor(path);
-        await Task.Run(() => File.Copy(localPath, temp, overwrite: true), ct);
-        File.Move(temp, path, overwrite: true);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await Task.Run(() => File.Copy(localPath, temp, overwrite: true), ct);
+            File.Move(temp, path, overwrite: true);
+        }
+        catch (Exception e)
+        {
+            AbandonWrite(e, path, temp);
+            throw;
+        }
     }
 
     public Task<Stream?> OpenReadAsync(string key, CancellationToken ct)
@@ -189,14 +220,37 @@ public sealed class LocalStorage(string root) : IStorage
     {
         var isPrivate = path.StartsWith(Path.Combine(Root, StoreKeys.PrivatePrefix), StringComparison.Ordinal);
         var dir = Path.GetDirectoryName(path)!;
-        if (isPrivate) CreatePrivateDirectory(dir);
-        else Directory.CreateDirectory(dir);
         var temp = TempNameFor(path);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 1 };
-        if (isPrivate && !OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using (var stream = new FileStream(temp, options))
+        try
+        {
+            if (isPrivate) CreatePrivateDirectory(dir);
+            else Directory.CreateDirectory(dir);
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 1 };
+            if (isPrivate && !OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            using var stream = new FileStream(temp, options);
             stream.Write(data);
+        }
+        catch (Exception e)
+        {
+            AbandonWrite(e, path, temp);
+            throw;
+        }
         return temp;
+    }
+
+    /// <summary>
+    /// Cleans up after a failed write: its temp file goes (a full disk never fills up with empty temp files), and a
+    /// full disk is thrown as <see cref="DiskFullException"/>, a user error; for any other failure the caller rethrows.
+    /// </summary>
+    private static void AbandonWrite(Exception e, string path, string? temp)
+    {
+        if (temp is not null)
+        {
+            try { File.Delete(temp); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        if (DiskFullException.IsDiskFull(e)) throw DiskFullException.At(Path.GetDirectoryName(path)!, e);
     }
 
     /// <summary>Folders of private keys are the owner's alone (0700), from the prefix down.</summary>

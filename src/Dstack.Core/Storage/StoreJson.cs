@@ -131,7 +131,7 @@ public static partial class StoreJson
 
     private static TerminationReason ParseReason(string name)
     {
-        for (var reason = TerminationReason.None; reason <= TerminationReason.OutOfMemory; reason++)
+        for (var reason = TerminationReason.None; reason <= TerminationReason.DiskFull; reason++)
             if (reason.ToString() == name) return reason;
         return TerminationReason.None;
     }

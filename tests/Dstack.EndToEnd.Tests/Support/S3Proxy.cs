@@ -7,8 +7,9 @@ namespace Dstack.EndToEnd.Tests.Support;
 
 /// <summary>
 /// A TCP proxy on loopback in front of the S3 server, to do to dstack what a network does: slow uploads down
-/// (<see cref="Throttle"/>), and make the server go away (<see cref="Cut"/>: every connection is dropped, and later
-/// ones are reset once their request line is read) until a chosen request comes, which brings it back.
+/// (<see cref="Throttle"/>), make the server go away (<see cref="Cut"/>: every connection is dropped, and later
+/// ones are reset once their request line is read) until a chosen request comes, which brings it back, or make it
+/// fall silent (<see cref="Silence"/>: connections are accepted and read, never answered).
 /// </summary>
 public sealed class S3Proxy : IAsyncDisposable
 {
@@ -20,6 +21,7 @@ public sealed class S3Proxy : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
     private Func<string, bool>? _cutUntil;
+    private bool _silent;
     private TaskCompletionSource<string> _back = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _bytesPerSecond;
     private long _throttledBytes;
@@ -70,12 +72,28 @@ public sealed class S3Proxy : IAsyncDisposable
         foreach (var socket in open) Reset(socket);
     }
 
+    /// <summary>
+    /// The server hangs: every open connection is reset (so no pooled one is answered), and new ones are accepted and
+    /// read but never answered, until <see cref="Restore"/>.
+    /// </summary>
+    public void Silence()
+    {
+        List<Socket> open;
+        lock (_gate)
+        {
+            _silent = true;
+            open = [.. _open];
+        }
+        foreach (var socket in open) Reset(socket);
+    }
+
     /// <summary>The server is back for every request from now on.</summary>
     public void Restore()
     {
         lock (_gate)
         {
             _cutUntil = null;
+            _silent = false;
             _back.TrySetResult("(restored)");
         }
     }
@@ -110,10 +128,17 @@ public sealed class S3Proxy : IAsyncDisposable
         try
         {
             Func<string, bool>? cut;
+            bool silent;
             lock (_gate)
             {
                 _open.Add(client);
                 cut = _cutUntil;
+                silent = _silent;
+            }
+            if (silent)
+            {
+                await SwallowAsync(client);
+                return;
             }
             if (cut is not null)
             {
@@ -157,6 +182,13 @@ public sealed class S3Proxy : IAsyncDisposable
         {
             lock (_gate) _open.Remove(client);
         }
+    }
+
+    /// <summary>Reads whatever the client sends and never answers, until the client or the proxy gives up.</summary>
+    private async Task SwallowAsync(Socket client)
+    {
+        var buffer = new byte[64 * 1024];
+        while (await client.ReceiveAsync(buffer, _stop.Token) > 0) { }
     }
 
     /// <summary>Reads up to the end of the request head (or what came before the client gave up).</summary>
