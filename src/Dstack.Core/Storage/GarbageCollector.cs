@@ -6,7 +6,8 @@ namespace Dstack.Core.Storage;
 /// Reclaims content that nothing references any more. References: every run's code snapshot, diff and
 /// deps; every artifact version; every tag. Content younger than the grace period is kept, so that a save
 /// in flight (blobs stored, manifest not yet published) is never cut from under it. In a local store, temp
-/// files older than that are what a crashed writer left, and go too.
+/// files older than that are what a crashed writer left, and go too. A reference that cannot be read stops the
+/// collection before anything is deleted (<see cref="UnreadableRecordException"/>): what it names is unknown.
 /// </summary>
 public sealed class GarbageCollector(IStorage storage, TimeProvider time)
 {
@@ -45,10 +46,12 @@ public sealed class GarbageCollector(IStorage storage, TimeProvider time)
     public async Task<Result> ReclaimAsync(IEnumerable<string> manifestIds, IEnumerable<string> blobIds, DateTimeOffset lastUsed, CancellationToken ct)
     {
         var candidateManifests = manifestIds.ToHashSet(StringComparer.Ordinal);
-        var candidateBlobs = blobIds.ToDictionary(b => b, _ => 0L, StringComparer.Ordinal);
+        // Runs started twice from the same uncommitted edits share their diff blob: the same id may come more than once.
+        var candidateBlobs = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var blob in blobIds) candidateBlobs[blob] = 0;
         foreach (var id in candidateManifests)
             if (await storage.GetAsync(StoreKeys.Snapshot(id), ct) is { } data)
-                foreach (var entry in StoreJson.Deserialize<SnapshotManifest>(data).Entries)
+                foreach (var entry in StoreJson.Deserialize<SnapshotManifest>(data, StoreKeys.Snapshot(id)).Entries)
                     if (entry.Blob is { } blob) candidateBlobs[blob] = entry.Size;
         var (manifests, blobs) = await ReferencedAsync(ct);
         int deletedManifests = 0, deletedBlobs = 0;
@@ -74,25 +77,31 @@ public sealed class GarbageCollector(IStorage storage, TimeProvider time)
 
     private async Task<(HashSet<string> Manifests, HashSet<string> Blobs)> ReferencedAsync(CancellationToken ct)
     {
+        try { return await ReadReferencesAsync(ct); }
+        catch (UnreadableRecordException e) { throw e.CollectionStopped(); }
+    }
+
+    private async Task<(HashSet<string> Manifests, HashSet<string> Blobs)> ReadReferencesAsync(CancellationToken ct)
+    {
         var manifests = new HashSet<string>(StringComparer.Ordinal);
         var blobs = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var key in storage.ListAsync("repos/", ct))
         {
             if (key.EndsWith("/run.json", StringComparison.Ordinal) && await storage.GetAsync(key, ct) is { } run)
             {
-                var record = StoreJson.Deserialize<RunRecord>(run);
+                var record = StoreJson.Deserialize<RunRecord>(run, key);
                 manifests.Add(record.Code.SnapshotId);
                 if (record.Code.DiffBlob is { } diff) blobs.Add(diff);
                 foreach (var dep in record.Deps) manifests.UnionWith(dep.Artifacts.Select(a => a.Manifest));
             }
             else if (key.Contains("/artifacts/", StringComparison.Ordinal) && key.EndsWith(".json", StringComparison.Ordinal) && await storage.GetAsync(key, ct) is { } pointer)
-                manifests.Add(StoreJson.Deserialize<ArtifactVersion>(pointer).Manifest);
+                manifests.Add(StoreJson.Deserialize<ArtifactVersion>(pointer, key).Manifest);
             else if (key.Contains("/tags/", StringComparison.Ordinal) && await storage.GetAsync(key, ct) is { } tag)
-                manifests.UnionWith(StoreJson.Deserialize<TagRecord>(tag).Artifacts.Select(a => a.Manifest));
+                manifests.UnionWith(StoreJson.Deserialize<TagRecord>(tag, key).Artifacts.Select(a => a.Manifest));
         }
         foreach (var id in manifests)
             if (await storage.GetAsync(StoreKeys.Snapshot(id), ct) is { } data)
-                foreach (var entry in StoreJson.Deserialize<SnapshotManifest>(data).Entries)
+                foreach (var entry in StoreJson.Deserialize<SnapshotManifest>(data, StoreKeys.Snapshot(id)).Entries)
                     if (entry.Blob is { } blob) blobs.Add(blob);
         return (manifests, blobs);
     }
