@@ -12,7 +12,7 @@ public static class WorkflowLoader
 
     /// <summary>All workflows of the repository; an empty set when it has no workflow files.</summary>
     public static WorkflowSet Load(string repoRoot) =>
-        Parse(FindFiles(repoRoot).Select(file => (file, File.ReadAllText(Path.Combine(repoRoot, file)))).ToList());
+        Parse(FindFiles(repoRoot).Select(file => (file, WorkflowFileReader.Read(repoRoot, file))).ToList());
 
     /// <summary>Repo-relative paths (forward slashes) of the workflow files, in the order they are read.</summary>
     public static IReadOnlyList<string> FindFiles(string repoRoot)
