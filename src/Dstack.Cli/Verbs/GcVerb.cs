@@ -17,7 +17,7 @@ public static class GcVerb
         reader.Positionals(0);
         // Working copies that runners which died (runner lost) left on this machine: no live runner holds them.
         var workingCopies = ctx.WorkingCopies.DeleteAbandoned();
-        if (workingCopies > 0) ctx.Err.WriteLine($"Removed {workingCopies} working copies left by runners that are gone.");
+        if (workingCopies > 0) ctx.Err.WriteLine($"Removed {workingCopies} working cop{(workingCopies == 1 ? "y" : "ies")} left by runners that are gone.");
         var result = await new GarbageCollector(ctx.Storage, ctx.Time).CollectAsync(age, ct);
         ctx.Err.WriteLine($"Removed {result.Blobs} blob(s) and {result.Manifests} manifest(s) that nothing references.");
         return 0;
