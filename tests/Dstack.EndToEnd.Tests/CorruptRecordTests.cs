@@ -31,7 +31,7 @@ public sealed class CorruptRecordTests
     /// <param name="overwrite">Writes text at a store key, behind dstack's back.</param>
     /// <param name="anyUnder">Whether anything is stored under a key prefix.</param>
     /// <param name="blobCount">How many blobs are stored.</param>
-    public static async Task OneCorruptRecordScenarioAsync(Sandbox sandbox, Func<string, string, Task> overwrite, Func<string, Task<bool>> anyUnder, Func<Task<int>> blobCount)
+    internal static async Task OneCorruptRecordScenarioAsync(Sandbox sandbox, Func<string, string, Task> overwrite, Func<string, Task<bool>> anyUnder, Func<Task<int>> blobCount)
     {
         var broken = await FinishedAsync(sandbox, "hello");
         var brokenState = await FinishedAsync(sandbox, "hello");

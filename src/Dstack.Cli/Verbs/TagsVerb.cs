@@ -2,6 +2,7 @@ using Dstack.Cli.Output;
 using Dstack.Core.Artifacts;
 using Dstack.Core.Errors;
 using Dstack.Core.Models;
+using Dstack.Core.Storage;
 using Dstack.Core.Tags;
 
 namespace Dstack.Cli.Verbs;
@@ -49,6 +50,8 @@ public static class TagsVerb
         var exists = await tags.ExistsAsync(repo, name, ct);
         if (exists && !yes && !Prompt.Confirm(ctx, $"The tag '{name}' already exists. Override it?")) return 1;
 
+        // Uploaded folders are referenced only once the tag is written.
+        await using var lease = await SaveLease.TakeAsync(ctx.Storage, ct);
         var tag = folders.Count > 0 ? await UploadAsync(ctx, name, folders, ct) : await FromRunAsync(ctx, name, positionals[1], ct);
         if (exists) await tags.PutAsync(repo, tag, ct);
         else if (!await tags.CreateAsync(repo, tag, ct))

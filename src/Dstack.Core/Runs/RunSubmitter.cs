@@ -20,6 +20,8 @@ public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvide
         var jobs = request.BuildJobs(runName);
         // The runners start now: their start-up overlaps storing the code, and each waits for the run record.
         var launches = await LaunchAsync(request.Repo.Repo, runName, jobs, ct);
+        // The snapshot's content is referenced only once the run record is written.
+        await using var lease = await SaveLease.TakeAsync(storage, ct);
         try
         {
             var run = await RecordAsync(request, runName, jobs, ct);

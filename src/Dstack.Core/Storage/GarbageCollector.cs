@@ -4,8 +4,9 @@ namespace Dstack.Core.Storage;
 
 /// <summary>
 /// Reclaims content that nothing references any more. References: every run's code snapshot, diff and
-/// deps; every artifact version; every tag. Content younger than the grace period is kept, so that a save
-/// in flight (blobs stored, manifest not yet published) is never cut from under it. In a local store, temp
+/// deps; every artifact version; every tag. Content younger than the grace period is kept, and so is content stored
+/// since a live <see cref="SaveLease"/> was taken (a save in flight: blobs stored, manifest not yet published), whatever
+/// the grace period. In a local store, temp
 /// files older than that are what a crashed writer left, and go too. A reference that cannot be read stops the
 /// collection before anything is deleted (<see cref="UnreadableRecordException"/>): what it names is unknown.
 /// </summary>
@@ -16,8 +17,9 @@ public sealed class GarbageCollector(IStorage storage, TimeProvider time)
 
     public async Task<Result> CollectAsync(TimeSpan grace, CancellationToken ct)
     {
+        // Leases first: a save that starts after this look stores content newer than the cut-off anyway.
+        var cutoff = await CutoffAsync(time.GetUtcNow() - grace, ct);
         var (manifests, blobs) = await ReferencedAsync(ct);
-        var cutoff = time.GetUtcNow() - grace;
         int deletedManifests = 0, deletedBlobs = 0;
         long bytes = 0;
         await foreach (var key in storage.ListAsync("snapshots/", ct))
@@ -70,6 +72,24 @@ public sealed class GarbageCollector(IStorage storage, TimeProvider time)
             deletedBlobs++;
         }
         return new Result(deletedManifests, deletedBlobs, bytes);
+    }
+
+    /// <summary>
+    /// What may go: older than <paramref name="cutoff"/> and than every live <see cref="SaveLease"/>, by a second more, for
+    /// stores that keep modified times in whole seconds (S3). Expired leases, left by writers that died, are removed.
+    /// </summary>
+    private async Task<DateTimeOffset> CutoffAsync(DateTimeOffset cutoff, CancellationToken ct)
+    {
+        var expired = time.GetUtcNow() - SaveLease.Expiry;
+        var leases = new List<string>();
+        await foreach (var key in storage.ListAsync(StoreKeys.WritersPrefix, ct)) leases.Add(key);
+        foreach (var key in leases)
+        {
+            if (await storage.GetModifiedAsync(key, ct) is not { } taken) continue; // released meanwhile
+            if (taken < expired) await storage.DeleteAsync(key, ct);
+            else if (taken < cutoff) cutoff = taken;
+        }
+        return cutoff - TimeSpan.FromSeconds(1);
     }
 
     private async Task<bool> IsOlderAsync(string key, DateTimeOffset cutoff, CancellationToken ct) =>

@@ -67,6 +67,45 @@ public sealed class GarbageCollectorTests : IDisposable
         (await _storage.ExistsAsync(StoreKeys.Blob(diff), default)).ShouldBeFalse();
     }
 
+    /// <summary>The store's clock an hour ahead: everything stored so far is older than any cut-off gc computes.</summary>
+    private sealed class AnHourLater : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => DateTimeOffset.UtcNow.AddHours(1);
+    }
+
+    private void Age(string key, TimeSpan by) => File.SetLastWriteTimeUtc(_storage.PathOf(key), DateTime.UtcNow - by);
+
+    [Fact]
+    public async Task Collect_WhileASaveHoldsALease_KeepsWhatItStored_WhateverTheAgeCutOff()
+    {
+        var before = await _blobs.PutAsync("stored long before the save"u8.ToArray(), default);
+        Age(StoreKeys.Blob(before), TimeSpan.FromMinutes(5));
+        await using var lease = await SaveLease.TakeAsync(_storage, default);
+        var during = await _blobs.PutAsync("stored by the save, not yet referenced"u8.ToArray(), default);
+
+        var result = await new GarbageCollector(_storage, new AnHourLater()).CollectAsync(TimeSpan.Zero, default);
+
+        result.Blobs.ShouldBe(1);
+        (await _storage.ExistsAsync(StoreKeys.Blob(before), default)).ShouldBeFalse();
+        (await _storage.ExistsAsync(StoreKeys.Blob(during), default)).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Collect_ALeaseReleasedOrExpired_NoLongerKeepsAnything()
+    {
+        var released = await SaveLease.TakeAsync(_storage, default);
+        var blob = await _blobs.PutAsync("stored by a save that ended"u8.ToArray(), default);
+        await released.DisposeAsync();
+        var expired = StoreKeys.Writer("left-by-a-writer-that-died");
+        await _storage.PutAsync(expired, ReadOnlyMemory<byte>.Empty, default);
+        Age(expired, SaveLease.Expiry + TimeSpan.FromHours(1));
+
+        await new GarbageCollector(_storage, new AnHourLater()).CollectAsync(TimeSpan.Zero, default);
+
+        (await _storage.ExistsAsync(StoreKeys.Blob(blob), default)).ShouldBeFalse();
+        (await _storage.ExistsAsync(expired, default)).ShouldBeFalse("an expired lease is removed");
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
