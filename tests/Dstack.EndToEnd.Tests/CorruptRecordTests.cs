@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Dstack.EndToEnd.Tests.Support;
 
 namespace Dstack.EndToEnd.Tests;
@@ -7,7 +8,7 @@ namespace Dstack.EndToEnd.Tests;
 /// naming its key, <c>rm RUN</c> removes a broken run, <c>gc</c> stops before deleting anything and names the key.
 /// The same scenario runs on the real S3 server (<see cref="S3.S3CorruptRecordTests"/>).
 /// </summary>
-public sealed class CorruptRecordTests
+public sealed partial class CorruptRecordTests
 {
     private const string Truncated = """{"run_name": "x", "co""";
 
@@ -18,7 +19,8 @@ public sealed class CorruptRecordTests
 
         await OneCorruptRecordScenarioAsync(sandbox,
             (key, text) => File.WriteAllTextAsync(Path.Combine(sandbox.Home, key), text),
-            prefix => Task.FromResult(Files(sandbox, prefix).Length > 0),
+            key => Task.FromResult(File.ReadAllText(Path.Combine(sandbox.Home, key))),
+            prefix => Task.FromResult(File.Exists(Path.Combine(sandbox.Home, prefix)) || Files(sandbox, prefix).Length > 0),
             () => Task.FromResult(Files(sandbox, "blobs").Length));
     }
 
@@ -29,9 +31,10 @@ public sealed class CorruptRecordTests
     }
 
     /// <param name="overwrite">Writes text at a store key, behind dstack's back.</param>
+    /// <param name="read">Reads the text at a store key.</param>
     /// <param name="anyUnder">Whether anything is stored under a key prefix.</param>
     /// <param name="blobCount">How many blobs are stored.</param>
-    internal static async Task OneCorruptRecordScenarioAsync(Sandbox sandbox, Func<string, string, Task> overwrite, Func<string, Task<bool>> anyUnder, Func<Task<int>> blobCount)
+    internal static async Task OneCorruptRecordScenarioAsync(Sandbox sandbox, Func<string, string, Task> overwrite, Func<string, Task<string>> read, Func<string, Task<bool>> anyUnder, Func<Task<int>> blobCount)
     {
         var broken = await FinishedAsync(sandbox, "hello");
         var brokenState = await FinishedAsync(sandbox, "hello");
@@ -92,7 +95,22 @@ public sealed class CorruptRecordTests
         after.ExitCode.ShouldBe(0, after.ToString());
         (await sandbox.DstackAsync("ps", "-a")).StdErr.ShouldBeEmpty();
         (await sandbox.DstackAsync("tags", "list")).StdErr.ShouldBeEmpty();
+
+        // A manifest a tag still references: gc cannot tell which blobs it names.
+        var manifestKey = $"snapshots/{ManifestId().Match(await read("repos/acme/widgets/tags/good.json")).Groups[1].Value}.json";
+        await overwrite(manifestKey, """{"entries": [{"path": "data/rows.t""");
+
+        var manifestGc = await sandbox.DstackAsync("gc", "--older-than", "0s");
+
+        manifestGc.ExitCode.ShouldBe(1, manifestGc.ToString());
+        manifestGc.StdErr.ShouldStartWith($"Error: gc stopped without deleting anything: the stored record '{manifestKey}' cannot be read", Case.Sensitive, manifestGc.ToString());
+        (await sandbox.DstackAsync("tags", "delete", "-y", "good")).ExitCode.ShouldBe(0);
+        (await sandbox.DstackAsync("gc", "--older-than", "0s")).ExitCode.ShouldBe(0, "an unreferenced manifest goes without being read");
+        (await anyUnder(manifestKey)).ShouldBeFalse();
     }
+
+    [GeneratedRegex("\"manifest\":\\s*\"([0-9a-f]+)\"")]
+    private static partial Regex ManifestId();
 
     private static async Task<string> FinishedAsync(Sandbox sandbox, string workflow)
     {

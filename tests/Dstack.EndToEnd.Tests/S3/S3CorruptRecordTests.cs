@@ -14,6 +14,7 @@ public sealed class S3CorruptRecordTests
 
         await CorruptRecordTests.OneCorruptRecordScenarioAsync(ada,
             (key, text) => bucket.OverwriteAsync(key, text),
+            async key => await bucket.ReadTextAsync(key) ?? "",
             async prefix => (await bucket.KeysAsync(prefix)).Count > 0,
             async () => (await bucket.KeysAsync("blobs/")).Count);
     }
