@@ -75,8 +75,8 @@ public sealed class GarbageCollector(IStorage storage, TimeProvider time)
     }
 
     /// <summary>
-    /// What may go: older than <paramref name="cutoff"/> and than every live <see cref="SaveLease"/>, by a second more, for
-    /// stores that keep modified times in whole seconds (S3). Expired leases, left by writers that died, are removed.
+    /// What may go: older than <paramref name="cutoff"/>, and than every live <see cref="SaveLease"/> by a second more (stores
+    /// such as S3 keep modified times in whole seconds). Expired leases, left by writers that died, are removed.
     /// </summary>
     private async Task<DateTimeOffset> CutoffAsync(DateTimeOffset cutoff, CancellationToken ct)
     {
@@ -87,9 +87,9 @@ public sealed class GarbageCollector(IStorage storage, TimeProvider time)
         {
             if (await storage.GetModifiedAsync(key, ct) is not { } taken) continue; // released meanwhile
             if (taken < expired) await storage.DeleteAsync(key, ct);
-            else if (taken < cutoff) cutoff = taken;
+            else if (taken - TimeSpan.FromSeconds(1) < cutoff) cutoff = taken - TimeSpan.FromSeconds(1);
         }
-        return cutoff - TimeSpan.FromSeconds(1);
+        return cutoff;
     }
 
     private async Task<bool> IsOlderAsync(string key, DateTimeOffset cutoff, CancellationToken ct) =>
