@@ -3,6 +3,7 @@ using Dstack.Core.Config;
 using Dstack.Core.Errors;
 using Dstack.Core.Git;
 using Dstack.Core.Models;
+using Dstack.Core.Runner;
 using Dstack.Core.Runs;
 using Dstack.Core.Storage;
 
@@ -35,9 +36,18 @@ public sealed class CliContext
 
     /// <summary>The store named by <c>config.yaml</c>: the local folder by default, or an S3 bucket.</summary>
     public IStorage Storage => _storage ??= Config.IsS3 ? StoreFactory.S3(Config) : new LocalStorage(Home);
-    public RunStore Runs => new(Storage);
+    public RunStore Runs => new(Storage, Skipped);
     public ICompute Compute => new LocalCompute(RunnerCommand(), Time);
     public RunMonitor Monitor => new(Runs, Compute, Time);
+
+    /// <summary>Tells, once per key, that a listing left out a stored record it could not read.</summary>
+    public void Skipped(UnreadableRecordException e)
+    {
+        lock (_skipped)
+            if (_skipped.Add(e.Key)) Err.WriteLine(e.SkippedWarning);
+    }
+
+    private readonly HashSet<string> _skipped = new(StringComparer.Ordinal);
 
     public (string Root, RepoRef Repo, bool IsGit) Repo => _repo ??= RepoLocator.Locate(Cwd);
 
@@ -52,8 +62,11 @@ public sealed class CliContext
 
     /// <summary>The run with exactly this name in the current repo (never a prefix match).</summary>
     public async Task<RunRecord> FindRunAsync(string name, CancellationToken ct) =>
-        await Runs.GetAsync(Repo.Repo, name, ct)
+        await Runs.GetAsync(Repo.Repo, RunName.Validate(name), ct)
         ?? throw new DstackException($"Run '{name}' not found in {Repo.Repo}. `dstack ps -a` lists the runs of this repo.");
+
+    /// <summary>Jobs' working copies on this machine, where runners started from this home materialise code.</summary>
+    public WorkingCopies WorkingCopies => new(Path.Combine(Home, "tmp", "work"));
 
     /// <summary>How to start this same binary as a runner: the apphost itself, or <c>dotnet dstack.dll</c>.</summary>
     public static IReadOnlyList<string> RunnerCommand()

@@ -24,6 +24,37 @@ public sealed class RmRestartInitTests
     }
 
     [Fact]
+    public async Task RmAll_TwoRunsOfTheSameUncommittedEdits_RemovesBoth()
+    {
+        await using var sandbox = new Sandbox().WithWorkflows(Workflows.HelloAndWait).WriteFile("train.py", "print(1)\n").Commit();
+        sandbox.WriteFile("train.py", "print(2)\n"); // not committed: both runs store the same diff
+        var first = (await sandbox.DstackAsync("run", "hello")).SubmittedRun;
+        var second = (await sandbox.DstackAsync("run", "hello")).SubmittedRun;
+
+        var rm = await sandbox.DstackAsync("rm", "-a", "-y");
+
+        rm.ExitCode.ShouldBe(0, rm.ToString());
+        rm.StdErr.ShouldEndWith("OK\n");
+        Directory.Exists(sandbox.RunDir(first)).ShouldBeFalse();
+        Directory.Exists(sandbox.RunDir(second)).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Rm_ARunNameThatLeavesItsFolder_IsAnInvalidRunName()
+    {
+        await using var sandbox = new Sandbox().WithWorkflows(Workflows.HelloAndWait).Commit();
+
+        foreach (var verb in new[] { "rm", "logs", "ps", "stop", "restart" })
+        {
+            var result = await sandbox.DstackAsync(verb, "..");
+
+            result.ExitCode.ShouldBe(1, result.ToString());
+            result.StdErr.ShouldStartWith("Error: Invalid run name '..': ", Case.Sensitive, $"dstack {verb} ..: {result}");
+            result.StdErr.TrimEnd().ShouldNotContain("\n", customMessage: result.ToString());
+        }
+    }
+
+    [Fact]
     public async Task Rm_UnfinishedRun_IsRefusedAndKept()
     {
         await using var sandbox = new Sandbox().WithWorkflows(Workflows.HelloAndWait).Commit();

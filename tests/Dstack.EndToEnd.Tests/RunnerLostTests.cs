@@ -43,4 +43,65 @@ public sealed class RunnerLostTests
         (await sandbox.RowAsync(run)).Status.ShouldBe("Failed");
         await Processes.WaitGroupGoneAsync(jobPid, "the job");
     }
+
+    private static readonly string LostAndLive = $"""
+        workflows:
+          - name: lost
+            provider: bash
+            commands:
+              - {Sandbox.SendSignal("lost-started")}
+              - {Sandbox.AwaitSignal("never")}
+          - name: live
+            provider: bash
+            commands:
+              - {Sandbox.SendSignal("live-started")}
+              - {Sandbox.AwaitSignal("go")}
+              - cat README.md
+        """;
+
+    private static string WorkingCopy(Sandbox sandbox, string run) => Path.Combine(sandbox.Home, "tmp", "work", $"acme.widgets.{run}.0");
+
+    private static async Task<string> LoseRunnerAsync(Sandbox sandbox)
+    {
+        var run = await sandbox.RunDetachedAsync("lost");
+        await sandbox.WaitForSignalAsync("lost-started");
+        var runnerPid = await sandbox.RunnerPidAsync(run);
+        Processes.Signal(runnerPid, "KILL");
+        await Processes.WaitGoneAsync(runnerPid, "the runner");
+        (await sandbox.RowAsync(run)).Reason.ShouldBe("runner lost");
+        Directory.Exists(WorkingCopy(sandbox, run)).ShouldBeTrue("a killed runner cannot clean up after itself");
+        return run;
+    }
+
+    [Fact]
+    public async Task Rm_OfARunWhoseRunnerWasLost_RemovesItsWorkingCopy()
+    {
+        await using var sandbox = new Sandbox().WithWorkflows(LostAndLive).WriteFile("README.md", "readme\n").Commit();
+        var run = await LoseRunnerAsync(sandbox);
+
+        var rm = await sandbox.DstackAsync("rm", "-y", run);
+
+        rm.ExitCode.ShouldBe(0, rm.ToString());
+        Directory.Exists(WorkingCopy(sandbox, run)).ShouldBeFalse();
+        Directory.EnumerateFileSystemEntries(Path.Combine(sandbox.Home, "tmp", "work")).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Gc_RemovesTheWorkingCopiesOfLostRunners_AndNeverALiveRunnersOne()
+    {
+        await using var sandbox = new Sandbox().WithWorkflows(LostAndLive).WriteFile("README.md", "readme\n").Commit();
+        var lost = await LoseRunnerAsync(sandbox);
+        var live = await sandbox.RunDetachedAsync("live");
+        await sandbox.WaitForSignalAsync("live-started");
+
+        var gc = await sandbox.DstackAsync("gc", "--older-than", "0s");
+
+        gc.ExitCode.ShouldBe(0, gc.ToString());
+        gc.StdErr.ShouldContain("Removed 1 working copy left by runners that are gone.");
+        Directory.Exists(WorkingCopy(sandbox, lost)).ShouldBeFalse();
+        Directory.Exists(WorkingCopy(sandbox, live)).ShouldBeTrue();
+        sandbox.Raise("go");
+        (await sandbox.WaitFinishedAsync(live)).Status.ShouldBe("Done");
+        (await sandbox.DstackAsync("logs", live)).StdOut.ShouldBe("readme\n");
+    }
 }

@@ -24,7 +24,7 @@ public static class PsVerb
             ctx.Out.Write(Details(view));
             return 0;
         }
-        var runs = await new RunLister(ctx.Storage, monitor, ctx.RunCacheFile(ctx.Repo.Repo)).ListAsync(ctx.Repo.Repo, ct);
+        var runs = await new RunLister(ctx.Storage, monitor, ctx.RunCacheFile(ctx.Repo.Repo), ctx.Skipped).ListAsync(ctx.Repo.Repo, ct);
         if (!all)
         {
             var unfinished = runs.Where(r => !r.IsFinished).ToList();

@@ -1,6 +1,7 @@
 using Dstack.Core.Artifacts;
 using Dstack.Core.Errors;
 using Dstack.Core.Models;
+using Dstack.Core.Runs;
 using Dstack.Core.Storage;
 
 namespace Dstack.Cli.Verbs;
@@ -8,7 +9,8 @@ namespace Dstack.Cli.Verbs;
 public static class RmVerb
 {
     public static readonly Verb Verb = new("rm", "Remove finished runs with their logs and state",
-        "Usage: dstack rm [-y] (RUN | -a)\n\nOptions:\n  -y, --yes  Do not ask for confirmation\n  -a, --all  All finished runs of this repo\n",
+        "Usage: dstack rm [-y] (RUN | -a)\n\nOptions:\n  -y, --yes  Do not ask for confirmation\n  -a, --all  All finished runs of this repo\n\n" +
+        "A broken run (a record that cannot be read) is removed by name; -a skips it with a warning.\n",
         Run);
 
     private static async Task<int> Run(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
@@ -19,42 +21,92 @@ public static class RmVerb
         var positionals = reader.Positionals(1);
         if (positionals.Count == 0 == !all)
             throw new DstackException("Name a run or use --all: dstack rm RUN, or dstack rm -a.");
-        var monitor = ctx.Monitor;
-        var runs = all ? await ctx.Runs.ListAsync(ctx.Repo.Repo, ct) : [await ctx.FindRunAsync(positionals[0], ct)];
+        if (!all) return await RemoveOneAsync(ctx, RunName.Validate(positionals[0]), yes, ct);
+
         var finished = new List<RunRecord>();
         var lastUsed = DateTimeOffset.MinValue;
-        foreach (var run in runs)
+        foreach (var run in await ctx.Runs.ListAsync(ctx.Repo.Repo, ct))
         {
-            var view = await monitor.ViewAsync(run, ct);
-            if (view.IsFinished)
+            RunView view;
+            try { view = await ctx.Monitor.ViewAsync(run, ct); }
+            catch (UnreadableRecordException e)
             {
-                finished.Add(run);
-                // Everything a finished run stored was stored by the time its last job ended; anything newer is someone else's.
-                foreach (var job in view.Jobs) if ((job.FinishedAt ?? job.UpdatedAt) > lastUsed) lastUsed = job.FinishedAt ?? job.UpdatedAt;
+                ctx.Skipped(e); // a broken run goes by name only: dstack rm RUN
+                continue;
             }
-            else if (!all) throw new DstackException($"The run '{run.RunName}' is not finished yet. Stop it first: dstack stop {run.RunName}");
+            if (!view.IsFinished) continue;
+            finished.Add(run);
+            lastUsed = Max(lastUsed, LastUsed(view));
         }
         if (finished.Count == 0)
         {
             ctx.Err.WriteLine("No finished runs to remove.");
             return 0;
         }
-        var question = all ? $"Delete all finished runs ({finished.Count})?" : $"Delete the run '{finished[0].RunName}'?";
+        if (!yes && !Prompt.Confirm(ctx, $"Delete all finished runs ({finished.Count})?")) return 1;
+        await RemoveAsync(ctx, finished, [], lastUsed, ct);
+        return 0;
+    }
+
+    private static async Task<int> RemoveOneAsync(CliContext ctx, string name, bool yes, CancellationToken ct)
+    {
+        RunRecord? run = null;
+        UnreadableRecordException? broken = null;
+        var lastUsed = DateTimeOffset.MinValue;
+        try
+        {
+            run = await ctx.FindRunAsync(name, ct);
+            var view = await ctx.Monitor.ViewAsync(run, ct);
+            if (!view.IsFinished) throw new DstackException($"The run '{name}' is not finished yet. Stop it first: dstack stop {name}");
+            lastUsed = LastUsed(view);
+        }
+        catch (UnreadableRecordException e)
+        {
+            broken = e; // what can be read of it is reclaimed; anything else is left to gc
+        }
+        var question = broken is null ? $"Delete the run '{name}'?" : $"Delete the broken run '{name}' ('{broken.Key}' cannot be read)?";
         if (!yes && !Prompt.Confirm(ctx, question)) return 1;
-        // What the removed runs used is reclaimed at once unless a tag, another run or a dep still uses it.
+        await RemoveAsync(ctx, run is null ? [] : [run], broken is null ? [] : [name], lastUsed, ct);
+        return 0;
+    }
+
+    /// <summary>
+    /// Deletes the runs (and broken runs, by name) with their working copies on this machine, then reclaims at once what
+    /// they used unless a tag, another run or a dep still uses it.
+    /// </summary>
+    private static async Task RemoveAsync(CliContext ctx, IReadOnlyList<RunRecord> runs, IReadOnlyList<string> brokenNames, DateTimeOffset lastUsed, CancellationToken ct)
+    {
+        var repo = ctx.Repo.Repo;
         var manifests = new List<string>();
         var blobs = new List<string>();
         var artifacts = new ArtifactStore(ctx.Storage);
-        foreach (var run in finished)
+        foreach (var run in runs)
         {
             manifests.Add(run.Code.SnapshotId);
-            manifests.AddRange((await artifacts.ListAsync(run, ct)).Select(a => a.Manifest));
+            try { manifests.AddRange((await artifacts.ListAsync(run, ct)).Select(a => a.Manifest)); }
+            catch (UnreadableRecordException) { /* a broken artifact record: its content is left to gc */ }
             if (run.Code.DiffBlob is { } diff) blobs.Add(diff);
-            await ctx.Runs.DeleteAsync(ctx.Repo.Repo, run.RunName, ct);
         }
-        var reclaimed = await new GarbageCollector(ctx.Storage, ctx.Time).ReclaimAsync(manifests, blobs, lastUsed, ct);
-        if (reclaimed.Bytes > 0) ctx.Err.WriteLine($"Reclaimed {Output.Size.Format(reclaimed.Bytes)} that nothing else uses.");
+        foreach (var name in runs.Select(r => r.RunName).Concat(brokenNames).Distinct(StringComparer.Ordinal))
+        {
+            await ctx.Runs.DeleteAsync(repo, name, ct);
+            ctx.WorkingCopies.DeleteRun(repo, name);
+        }
+        try
+        {
+            var reclaimed = await new GarbageCollector(ctx.Storage, ctx.Time).ReclaimAsync(manifests, blobs, lastUsed, ct);
+            if (reclaimed.Bytes > 0) ctx.Err.WriteLine($"Reclaimed {Output.Size.Format(reclaimed.Bytes)} that nothing else uses.");
+        }
+        catch (UnreadableRecordException e)
+        {
+            ctx.Err.WriteLine(e.ReclaimSkippedWarning);
+        }
         ctx.Err.WriteLine("OK");
-        return 0;
     }
+
+    /// <summary>Everything a finished run stored was stored by the time its last job ended; anything newer is someone else's.</summary>
+    private static DateTimeOffset LastUsed(RunView view) =>
+        view.Jobs.Select(job => job.FinishedAt ?? job.UpdatedAt).DefaultIfEmpty(DateTimeOffset.MinValue).Max();
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 }

@@ -21,7 +21,7 @@ public static class RunnerVerb
         reader.Positionals(0);
         var options = new RunnerOptions
         {
-            WorkRoot = Path.Combine(ctx.Home, "tmp", "work"),
+            WorkRoot = ctx.WorkingCopies.Root,
             // The machine's resources are shared by every dstack home of this user on it.
             SchedulerRoot = Environment.GetEnvironmentVariable("DSTACK_SCHEDULER_DIR") is { Length: > 0 } dir
                 ? dir : Path.Combine(Path.GetTempPath(), $"dstack-{Environment.UserName}", "scheduler"),

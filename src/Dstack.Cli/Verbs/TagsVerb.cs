@@ -2,6 +2,7 @@ using Dstack.Cli.Output;
 using Dstack.Core.Artifacts;
 using Dstack.Core.Errors;
 using Dstack.Core.Models;
+using Dstack.Core.Storage;
 using Dstack.Core.Tags;
 
 namespace Dstack.Cli.Verbs;
@@ -28,7 +29,7 @@ public static class TagsVerb
         new ArgReader("tags list", args).Positionals(0);
         var table = new Table("TAG", "RUN", "WORKFLOW", "ARTIFACTS", "CREATED");
         var now = ctx.Time.GetUtcNow();
-        foreach (var tag in await new TagStore(ctx.Storage).ListAsync(ctx.Repo.Repo, ct))
+        foreach (var tag in await new TagStore(ctx.Storage).ListAsync(ctx.Repo.Repo, ctx.Skipped, ct))
             table.Add(tag.Name, tag.RunName ?? "(uploaded)", tag.WorkflowName ?? "", string.Join(", ", tag.Artifacts.Select(a => a.Path)), RelativeTime.Format(tag.CreatedAt, now));
         ctx.Out.Write(table.ToString());
         return 0;
@@ -46,9 +47,11 @@ public static class TagsVerb
             throw new DstackException("Tag either a run or local folders: dstack tags add TAG RUN, or dstack tags add TAG -a PATH [-a PATH ...].");
         var tags = new TagStore(ctx.Storage);
         var repo = ctx.Repo.Repo;
-        var exists = await tags.GetAsync(repo, name, ct) is not null;
+        var exists = await tags.ExistsAsync(repo, name, ct);
         if (exists && !yes && !Prompt.Confirm(ctx, $"The tag '{name}' already exists. Override it?")) return 1;
 
+        // Uploaded folders are referenced only once the tag is written.
+        await using var lease = await SaveLease.TakeAsync(ctx.Storage, ct);
         var tag = folders.Count > 0 ? await UploadAsync(ctx, name, folders, ct) : await FromRunAsync(ctx, name, positionals[1], ct);
         if (exists) await tags.PutAsync(repo, tag, ct);
         else if (!await tags.CreateAsync(repo, tag, ct))
@@ -110,7 +113,7 @@ public static class TagsVerb
         if (positionals.Count == 0) throw new DstackException("Name the tag to delete: dstack tags delete TAG");
         var name = TagName.Validate(positionals[0]);
         var tags = new TagStore(ctx.Storage);
-        if (await tags.GetAsync(ctx.Repo.Repo, name, ct) is null)
+        if (!await tags.ExistsAsync(ctx.Repo.Repo, name, ct))
             throw new DstackException($"Tag '{name}' not found in {ctx.Repo.Repo}. `dstack tags list` shows the tags of this repo.");
         if (!yes && !Prompt.Confirm(ctx, $"Delete the tag '{name}'?")) return 1;
         await tags.DeleteAsync(ctx.Repo.Repo, name, ct);

@@ -13,12 +13,15 @@ public sealed class ArtifactStore(IStorage storage)
 
     public SnapshotStore Trees => _trees;
 
+    public IStorage Storage => storage;
+
     /// <summary>
     /// Saves <paramref name="folder"/> as the new version of a job's artifact. With <paramref name="takeFiles"/> (the job
     /// is over) its files may be moved into the store rather than copied: see <see cref="BlobStore.TakeFileAsync"/>.
     /// </summary>
     public async Task<ArtifactVersion> SaveAsync(RepoRef repo, string run, int job, string path, string folder, DateTimeOffset now, CancellationToken ct, bool takeFiles = false)
     {
+        await using var lease = await SaveLease.TakeAsync(storage, ct); // until the pointer references what is stored
         var (id, manifest) = await _trees.SaveFolderAsync(folder, ct, takeFiles);
         var version = Describe(path, id, manifest, now);
         await PublishAsync(repo, run, job, version, ct);

@@ -32,6 +32,8 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
         var logs = new LogWriter(storage, repo, runName, jobIndex, time, masker);
         foreach (var secret in invalid) logs.AppendLine($"dstack: {Secrets.SecretName.Ignored(secret.Name)}");
         var job = new JobContext(run, spec, logs) { Secrets = secrets, Masker = masker };
+        // Held until the working copy is gone: rm and gc remove working copies that no live runner holds.
+        using var workingCopy = new WorkingCopies(options.WorkRoot).Claim(job.Key);
         using var stopSignal = System.Runtime.InteropServices.PosixSignalRegistration.Create(
             System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; job.RequestStop(abort: false); });
         using var beatCts = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -19,6 +19,8 @@ internal sealed class LiveArtifactSaver(ArtifactStore store, RepoRef repo, strin
 
     public async Task SaveAsync(CancellationToken ct)
     {
+        // Until the new version is published, only the lease keeps gc off what this pass stores.
+        await using var lease = await SaveLease.TakeAsync(store.Storage, ct);
         var entries = new List<SnapshotEntry>();
         var now = time.GetUtcNow().UtcDateTime;
         foreach (var rel in SnapshotStore.Scan(folder))

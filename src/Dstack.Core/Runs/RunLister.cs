@@ -7,8 +7,9 @@ namespace Dstack.Core.Runs;
 /// Lists a repo's runs for <c>ps</c>. A finished run never changes, so its summary is kept in a cache file
 /// on this machine: a listing then costs one listing of the store plus reads of the runs that are new or
 /// still going, whatever the store's latency. Removed runs drop out because the listing no longer has them.
+/// A run whose records cannot be read is left out and handed to <paramref name="unreadable"/> (without it, it throws).
 /// </summary>
-public sealed class RunLister(IStorage storage, RunMonitor monitor, string cacheFile)
+public sealed class RunLister(IStorage storage, RunMonitor monitor, string cacheFile, Action<UnreadableRecordException>? unreadable = null)
 {
     private readonly RunStore _runs = new(storage);
 
@@ -27,8 +28,18 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
         return listed;
     }
 
-    private async Task<RunSummary?> ReadAsync(RepoRef repo, string name, CancellationToken ct) =>
-        await _runs.GetAsync(repo, name, ct) is { } run ? RunSummary.Of(await monitor.ViewAsync(run, ct)) : null;
+    private async Task<RunSummary?> ReadAsync(RepoRef repo, string name, CancellationToken ct)
+    {
+        try
+        {
+            return await _runs.GetAsync(repo, name, ct) is { } run ? RunSummary.Of(await monitor.ViewAsync(run, ct)) : null;
+        }
+        catch (UnreadableRecordException e) when (unreadable is not null)
+        {
+            unreadable(e); // its run.json, or a job's state, heartbeat or launch record
+            return null;
+        }
+    }
 
     private Dictionary<string, RunSummary> Load()
     {

@@ -21,6 +21,8 @@ public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvide
         var templates = request.BuildJobs(RunNameTemplate.Placeholder);
         // The runners start now: their start-up overlaps storing the code, and each waits for the run record.
         var launches = await LaunchAsync(request.Repo.Repo, runName, jobs, ct);
+        // The snapshot's content is referenced only once the run record is written.
+        await using var lease = await SaveLease.TakeAsync(storage, ct);
         try
         {
             var run = (await RecordAsync(request, runName, jobs, ct)) with

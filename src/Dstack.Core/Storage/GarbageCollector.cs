@@ -4,9 +4,11 @@ namespace Dstack.Core.Storage;
 
 /// <summary>
 /// Reclaims content that nothing references any more. References: every run's code snapshot, diff and
-/// deps; every artifact version; every tag. Content younger than the grace period is kept, so that a save
-/// in flight (blobs stored, manifest not yet published) is never cut from under it. In a local store, temp
-/// files older than that are what a crashed writer left, and go too.
+/// deps; every artifact version; every tag. Content younger than the grace period is kept, and so is content stored
+/// since a live <see cref="SaveLease"/> was taken (a save in flight: blobs stored, manifest not yet published), whatever
+/// the grace period. In a local store, temp
+/// files older than that are what a crashed writer left, and go too. A reference that cannot be read stops the
+/// collection before anything is deleted (<see cref="UnreadableRecordException"/>): what it names is unknown.
 /// </summary>
 public sealed class GarbageCollector(IStorage storage, TimeProvider time)
 {
@@ -15,8 +17,9 @@ public sealed class GarbageCollector(IStorage storage, TimeProvider time)
 
     public async Task<Result> CollectAsync(TimeSpan grace, CancellationToken ct)
     {
+        // Leases first: a save that starts after this look stores content newer than the cut-off anyway.
+        var cutoff = await CutoffAsync(time.GetUtcNow() - grace, ct);
         var (manifests, blobs) = await ReferencedAsync(ct);
-        var cutoff = time.GetUtcNow() - grace;
         int deletedManifests = 0, deletedBlobs = 0;
         long bytes = 0;
         await foreach (var key in storage.ListAsync("snapshots/", ct))
@@ -45,10 +48,12 @@ public sealed class GarbageCollector(IStorage storage, TimeProvider time)
     public async Task<Result> ReclaimAsync(IEnumerable<string> manifestIds, IEnumerable<string> blobIds, DateTimeOffset lastUsed, CancellationToken ct)
     {
         var candidateManifests = manifestIds.ToHashSet(StringComparer.Ordinal);
-        var candidateBlobs = blobIds.ToDictionary(b => b, _ => 0L, StringComparer.Ordinal);
+        // Runs started twice from the same uncommitted edits share their diff blob: the same id may come more than once.
+        var candidateBlobs = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var blob in blobIds) candidateBlobs[blob] = 0;
         foreach (var id in candidateManifests)
             if (await storage.GetAsync(StoreKeys.Snapshot(id), ct) is { } data)
-                foreach (var entry in StoreJson.Deserialize<SnapshotManifest>(data).Entries)
+                foreach (var entry in StoreJson.Deserialize<SnapshotManifest>(data, StoreKeys.Snapshot(id)).Entries)
                     if (entry.Blob is { } blob) candidateBlobs[blob] = entry.Size;
         var (manifests, blobs) = await ReferencedAsync(ct);
         int deletedManifests = 0, deletedBlobs = 0;
@@ -69,10 +74,34 @@ public sealed class GarbageCollector(IStorage storage, TimeProvider time)
         return new Result(deletedManifests, deletedBlobs, bytes);
     }
 
+    /// <summary>
+    /// What may go: older than <paramref name="cutoff"/>, and than every live <see cref="SaveLease"/> by a second more (stores
+    /// such as S3 keep modified times in whole seconds). Expired leases, left by writers that died, are removed.
+    /// </summary>
+    private async Task<DateTimeOffset> CutoffAsync(DateTimeOffset cutoff, CancellationToken ct)
+    {
+        var expired = time.GetUtcNow() - SaveLease.Expiry;
+        var leases = new List<string>();
+        await foreach (var key in storage.ListAsync(StoreKeys.WritersPrefix, ct)) leases.Add(key);
+        foreach (var key in leases)
+        {
+            if (await storage.GetModifiedAsync(key, ct) is not { } taken) continue; // released meanwhile
+            if (taken < expired) await storage.DeleteAsync(key, ct);
+            else if (taken - TimeSpan.FromSeconds(1) < cutoff) cutoff = taken - TimeSpan.FromSeconds(1);
+        }
+        return cutoff;
+    }
+
     private async Task<bool> IsOlderAsync(string key, DateTimeOffset cutoff, CancellationToken ct) =>
         await storage.GetModifiedAsync(key, ct) is { } modified && modified <= cutoff;
 
     private async Task<(HashSet<string> Manifests, HashSet<string> Blobs)> ReferencedAsync(CancellationToken ct)
+    {
+        try { return await ReadReferencesAsync(ct); }
+        catch (UnreadableRecordException e) { throw e.CollectionStopped(); }
+    }
+
+    private async Task<(HashSet<string> Manifests, HashSet<string> Blobs)> ReadReferencesAsync(CancellationToken ct)
     {
         var manifests = new HashSet<string>(StringComparer.Ordinal);
         var blobs = new HashSet<string>(StringComparer.Ordinal);
@@ -80,19 +109,19 @@ public sealed class GarbageCollector(IStorage storage, TimeProvider time)
         {
             if (key.EndsWith("/run.json", StringComparison.Ordinal) && await storage.GetAsync(key, ct) is { } run)
             {
-                var record = StoreJson.Deserialize<RunRecord>(run);
+                var record = StoreJson.Deserialize<RunRecord>(run, key);
                 manifests.Add(record.Code.SnapshotId);
                 if (record.Code.DiffBlob is { } diff) blobs.Add(diff);
                 foreach (var dep in record.Deps) manifests.UnionWith(dep.Artifacts.Select(a => a.Manifest));
             }
             else if (key.Contains("/artifacts/", StringComparison.Ordinal) && key.EndsWith(".json", StringComparison.Ordinal) && await storage.GetAsync(key, ct) is { } pointer)
-                manifests.Add(StoreJson.Deserialize<ArtifactVersion>(pointer).Manifest);
+                manifests.Add(StoreJson.Deserialize<ArtifactVersion>(pointer, key).Manifest);
             else if (key.Contains("/tags/", StringComparison.Ordinal) && await storage.GetAsync(key, ct) is { } tag)
-                manifests.UnionWith(StoreJson.Deserialize<TagRecord>(tag).Artifacts.Select(a => a.Manifest));
+                manifests.UnionWith(StoreJson.Deserialize<TagRecord>(tag, key).Artifacts.Select(a => a.Manifest));
         }
         foreach (var id in manifests)
             if (await storage.GetAsync(StoreKeys.Snapshot(id), ct) is { } data)
-                foreach (var entry in StoreJson.Deserialize<SnapshotManifest>(data).Entries)
+                foreach (var entry in StoreJson.Deserialize<SnapshotManifest>(data, StoreKeys.Snapshot(id)).Entries)
                     if (entry.Blob is { } blob) blobs.Add(blob);
         return (manifests, blobs);
     }

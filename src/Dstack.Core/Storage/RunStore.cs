@@ -3,7 +3,10 @@ using Dstack.Core.Models;
 namespace Dstack.Core.Storage;
 
 /// <summary>Runs and their jobs' live records, over <see cref="IStorage"/>.</summary>
-public sealed class RunStore(IStorage storage)
+/// <param name="unreadable">
+/// Told about each run a listing skips because its record cannot be read; without it, such a run throws.
+/// </param>
+public sealed class RunStore(IStorage storage, Action<UnreadableRecordException>? unreadable = null)
 {
     public IStorage Storage => storage;
 
@@ -24,8 +27,18 @@ public sealed class RunStore(IStorage storage)
         var names = new List<string>();
         await foreach (var child in storage.ListChildrenAsync(StoreKeys.RunsPrefix(repo), ct))
             if (child.EndsWith('/')) names.Add(child.TrimEnd('/'));
-        var runs = await Task.WhenAll(names.Select(name => GetAsync(repo, name, ct)));
+        var runs = await Task.WhenAll(names.Select(name => GetOrSkipAsync(repo, name, ct)));
         return runs.OfType<RunRecord>().OrderByDescending(r => r.SubmittedAt).ToList();
+    }
+
+    private async Task<RunRecord?> GetOrSkipAsync(RepoRef repo, string run, CancellationToken ct)
+    {
+        try { return await GetAsync(repo, run, ct); }
+        catch (UnreadableRecordException e) when (unreadable is not null)
+        {
+            unreadable(e);
+            return null;
+        }
     }
 
     public Task<JobState?> GetStateAsync(RepoRef repo, string run, int job, CancellationToken ct) =>

@@ -88,7 +88,7 @@ public sealed class SnapshotStore(IStorage storage)
         var data = await storage.GetAsync(StoreKeys.Snapshot(id), ct)
             ?? throw new Errors.DstackException($"Snapshot {id[..12]} of {owner} is missing from the store; it may have been removed.");
         if (BlobStore.Hash(data) != id) throw StoreContentException.Mismatch("Snapshot", id, owner);
-        var manifest = StoreJson.Deserialize<SnapshotManifest>(data);
+        var manifest = StoreJson.Deserialize<SnapshotManifest>(data, StoreKeys.Snapshot(id));
         StorePaths.Validate(manifest, owner);
         return manifest;
     }

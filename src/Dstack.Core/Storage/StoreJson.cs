@@ -40,6 +40,19 @@ public static partial class StoreJson
         return buffer.ToArray();
     }
 
+    /// <summary>
+    /// The record stored at <paramref name="key"/>; throws <see cref="UnreadableRecordException"/> naming the key when the
+    /// bytes are not JSON of the expected shape (truncated, edited), so that no parser error reaches a user as a bug.
+    /// </summary>
+    public static T Deserialize<T>(byte[] data, string key)
+    {
+        try { return Deserialize<T>(data); }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or KeyNotFoundException or ArgumentException or OverflowException)
+        {
+            throw UnreadableRecordException.Of(key, e);
+        }
+    }
+
     public static T Deserialize<T>(byte[] data)
     {
         using var doc = JsonDocument.Parse(data);

@@ -45,4 +45,8 @@ public static class StoreKeys
     public static string Blob(string hash) => $"{BlobsPrefix}{hash[..2]}/{hash}";
 
     public static string Snapshot(string id) => $"snapshots/{id}.json";
+
+    /// <summary>Saves in progress (<see cref="SaveLease"/>): what they stored is not yet referenced, and gc must spare it.</summary>
+    public const string WritersPrefix = "writers/";
+    public static string Writer(string id) => $"{WritersPrefix}{id}";
 }

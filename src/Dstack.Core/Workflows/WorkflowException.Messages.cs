@@ -17,51 +17,51 @@ public sealed partial class WorkflowException
         var where = context is null ? "" : $" in {context}";
         var closest = NameSuggester.Closest(key, known);
         return new(at, closest is null
-            ? $"unknown property '{key}'{where}; known properties: {string.Join(", ", known)}"
-            : $"unknown property '{key}'{where} (did you mean '{closest}'?)");
+            ? $"unknown property '{Q(key)}'{where}; known properties: {string.Join(", ", known)}"
+            : $"unknown property '{Q(key)}'{where} (did you mean '{closest}'?)");
     }
 
     internal static WorkflowException WrongType(SourceLocation at, string property, string expected, string got) =>
-        new(at, $"property '{property}' must be {expected}, got {got}");
+        new(at, $"property '{Q(property)}' must be {expected}, got {got}");
 
     internal static WorkflowException MissingProperty(SourceLocation at, string owner, string property, string? why = null) =>
-        new(at, $"{owner} is missing required property '{property}'{(why is null ? "" : $" ({why})")}");
+        new(at, $"{Q(owner)} is missing required property '{property}'{(why is null ? "" : $" ({why})")}");
 
     internal static WorkflowException DuplicateWorkflow(SourceLocation at, string name, SourceLocation first) =>
-        new(at, $"workflow '{name}' is already defined at {first}");
+        new(at, $"workflow '{Q(name)}' is already defined at {first}");
 
     internal static WorkflowException InvalidWorkflowName(SourceLocation at, string name) =>
-        new(at, $"invalid workflow name '{name}'; a name must not be empty or contain whitespace or '/'");
+        new(at, $"invalid workflow name '{Q(name)}'; a name must not be empty or contain whitespace or '/'");
 
     internal static WorkflowException UnknownProvider(SourceLocation at, string provider)
     {
         var supported = $"supported providers: {string.Join(", ", WorkflowProviders.Supported)}";
         if (WorkflowProviders.NotYetSupported.Contains(provider))
-            return new(at, $"provider '{provider}' is not supported yet; {supported}");
+            return new(at, $"provider '{Q(provider)}' is not supported yet; {supported}");
         var closest = NameSuggester.Closest(provider, WorkflowProviders.Supported);
-        return new(at, $"unknown provider '{provider}'{(closest is null ? "" : $" (did you mean '{closest}'?)")}; {supported}");
+        return new(at, $"unknown provider '{Q(provider)}'{(closest is null ? "" : $" (did you mean '{closest}'?)")}; {supported}");
     }
 
     internal static WorkflowException BeforeRunAndSetup(SourceLocation at) =>
         new(at, "'before_run' and 'setup' are the same property; use only one of them");
 
     internal static WorkflowException InvalidEnvName(SourceLocation at, string entry, string name) =>
-        new(at, $"invalid environment variable name '{name}' in env entry '{entry}'; use letters, digits and '_', not starting with a digit");
+        new(at, $"invalid environment variable name '{Q(name)}' in env entry '{Q(entry)}'; use letters, digits and '_', not starting with a digit");
 
     internal static WorkflowException CredentialsNotPassed(SourceLocation at, string name) =>
         new(at, Providers.PassedEnv.CredentialsNotPassedProblem(name));
 
     internal static WorkflowException InvalidMemory(SourceLocation at, string property, string text, string problem) =>
-        new(at, $"invalid {property} '{text}': {problem}");
+        new(at, $"invalid {property} '{Q(text)}': {problem}");
 
     internal static WorkflowException AbsoluteWorkingDir(SourceLocation at, string path) =>
-        new(at, $"working_dir '{path}' must be a path relative to the repository root");
+        new(at, $"working_dir '{Q(path)}' must be a path relative to the repository root");
 
     internal static WorkflowException WorkingDirOutsideRepo(SourceLocation at, string path) =>
-        new(at, $"working_dir '{path}' goes outside the repository with '..'; use a path inside it");
+        new(at, $"working_dir '{Q(path)}' goes outside the repository with '..'; use a path inside it");
 
     internal static WorkflowException ArtifactOutsideWorkingDir(SourceLocation at, string path) =>
-        new(at, $"artifact path '{path}' goes outside the working directory with '..'; use a path inside it or an absolute path");
+        new(at, $"artifact path '{Q(path)}' goes outside the working directory with '..'; use a path inside it or an absolute path");
 
     public static WorkflowException RequirementsNotFound(SourceLocation at, string path, string lookedFor) =>
         new(at, $"requirements file '{path}' not found (looked for {lookedFor}); add it to the repository or fix the path");
@@ -79,9 +79,24 @@ public sealed partial class WorkflowException
 
     internal static WorkflowException InvalidDep(SourceLocation at, DepSpec dep) =>
         new(at, dep.Kind == DepKind.Tag
-            ? $"invalid tag name '{dep.Name}'; use letters, digits, '-', '_' and '.', or OWNER/REPO/NAME for another repository's tag"
-            : $"invalid workflow dep '{dep.Name}'; use a workflow name, or OWNER/REPO/NAME for another repository's workflow");
+            ? $"invalid tag name '{Q(dep.Name)}'; use letters, digits, '-', '_' and '.', or OWNER/REPO/NAME for another repository's tag"
+            : $"invalid workflow dep '{Q(dep.Name)}'; use a workflow name, or OWNER/REPO/NAME for another repository's workflow");
 
     internal static WorkflowException UnknownExpression(SourceLocation? at, string expression) =>
-        new(at, $"unknown expression '${{{{ {expression} }}}}'; known expressions: ${{{{ run.name }}}}, ${{{{ run.args }}}}");
+        new(at, $"unknown expression '${{{{ {Q(expression)} }}}}'; known expressions: ${{{{ run.name }}}}, ${{{{ run.args }}}}");
+
+    internal static WorkflowException FileTooLarge(SourceLocation at, int maxBytes) =>
+        new(at, $"the file is larger than {maxBytes / 1024 / 1024} MB, the most a workflows file may be; is it the right file?");
+
+    internal static WorkflowException NotUtf8(SourceLocation at, byte value) =>
+        new(at, $"the byte 0x{value:X2} is not UTF-8; save the file as UTF-8");
+
+    internal static WorkflowException TooDeep(SourceLocation at, int maxDepth) =>
+        new(at, $"lists and mappings nest deeper than {maxDepth} levels; a workflow needs only a few");
+
+    internal static WorkflowException UnclosedExpression(SourceLocation at, string text) =>
+        new(at, $"unclosed expression '{Q(text)}': close it with '}}}}', e.g. ${{{{ run.args }}}}");
+
+    /// <summary>A value as a message quotes it: one line, at most about 80 characters.</summary>
+    private static string Q(string value) => Errors.Quote.Short(value);
 }

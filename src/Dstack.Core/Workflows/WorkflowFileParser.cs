@@ -46,7 +46,7 @@ internal static partial class WorkflowFileParser
         var stream = new YamlStream();
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(new DepthLimitedParser(new Parser(new StringReader(text)), file));
         }
         catch (YamlException e)
         {
@@ -60,8 +60,8 @@ internal static partial class WorkflowFileParser
     private static string Reason(string message)
     {
         var duplicate = DuplicateKey().Match(message);
-        if (duplicate.Success) return $"key '{duplicate.Groups[1].Value}' appears twice in the same mapping";
-        message = message.Trim().TrimEnd('.');
+        if (duplicate.Success) return $"key '{Errors.Quote.Short(duplicate.Groups[1].Value)}' appears twice in the same mapping";
+        message = Errors.Quote.Short(message.Trim().TrimEnd('.'));
         return message.Length == 0 ? "malformed document" : char.ToLowerInvariant(message[0]) + message[1..];
     }
 

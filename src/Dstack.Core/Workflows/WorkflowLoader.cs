@@ -15,9 +15,12 @@ public static class WorkflowLoader
     /// <summary>All workflows of the repository; an empty set when it has no workflow files. The first problem throws.</summary>
     public static WorkflowSet Load(string repoRoot) => ReadAll(repoRoot).ThrowIfInvalid();
 
-    /// <summary>The valid workflows of the repository, and a problem for each invalid workflow or unreadable file.</summary>
+    /// <summary>
+    /// The valid workflows of the repository, and a problem for each invalid workflow or unreadable file (too big,
+    /// not UTF-8: <see cref="WorkflowFileReader"/>).
+    /// </summary>
     public static WorkflowSet ReadAll(string repoRoot) =>
-        ParseAll(FindFiles(repoRoot).Select(file => (file, File.ReadAllText(Path.Combine(repoRoot, file)))).ToList());
+        ParseAll(FindFiles(repoRoot).Select(file => (file, (Func<string>)(() => WorkflowFileReader.Read(repoRoot, file)))).ToList());
 
     /// <summary>Repo-relative paths (forward slashes) of the workflow files, in the order they are read.</summary>
     public static IReadOnlyList<string> FindFiles(string repoRoot)
@@ -40,14 +43,17 @@ public static class WorkflowLoader
     public static WorkflowSet Parse(IReadOnlyList<(string RelativePath, string Yaml)> files) => ParseAll(files).ThrowIfInvalid();
 
     /// <summary>Like <see cref="Parse(IReadOnlyList{ValueTuple{string, string}})"/>, but problems are collected, not thrown.</summary>
-    public static WorkflowSet ParseAll(IReadOnlyList<(string RelativePath, string Yaml)> files)
+    public static WorkflowSet ParseAll(IReadOnlyList<(string RelativePath, string Yaml)> files) =>
+        ParseAll(files.Select(file => (file.RelativePath, (Func<string>)(() => file.Yaml))).ToList());
+
+    private static WorkflowSet ParseAll(IReadOnlyList<(string RelativePath, Func<string> Read)> files)
     {
         var defined = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
         var problems = new List<WorkflowProblem>();
         var all = new List<WorkflowSpec>();
-        foreach (var (path, yaml) in files)
+        foreach (var (path, read) in files)
         {
-            try { all.AddRange(WorkflowFileParser.Parse(path, yaml, defined, problems)); }
+            try { all.AddRange(WorkflowFileParser.Parse(path, read(), defined, problems)); }
             catch (WorkflowException e) { problems.Add(new WorkflowProblem(null, e)); }
         }
         return new WorkflowSet(all, files.Select(file => file.RelativePath).ToList(), problems);

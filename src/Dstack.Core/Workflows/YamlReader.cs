@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Dstack.Core.Errors;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -35,12 +36,29 @@ internal sealed partial class YamlReader(string file)
 
     public string String(string property, YamlNode node, string expected = "a string") =>
         node is YamlScalarNode scalar && !IsNull(scalar) && !IsNumberOrBool(scalar)
-            ? scalar.Value!
+            ? Closed(scalar)
             : throw WrongType(property, node, expected);
 
     /// <summary>Any non-null scalar's text as written, for values where a number is fine too (<c>python: 3.10</c>).</summary>
     public string Scalar(string property, YamlNode node, string expected) =>
-        node is YamlScalarNode scalar && !IsNull(scalar) ? scalar.Value! : throw WrongType(property, node, expected);
+        node is YamlScalarNode scalar && !IsNull(scalar) ? Closed(scalar) : throw WrongType(property, node, expected);
+
+    /// <summary>
+    /// The scalar's text, unless a <c>${{</c> in it is never closed on its line: the template would leave it for the shell
+    /// to fail on at run time ("bad substitution"), so it is an error here, at its line.
+    /// </summary>
+    private string Closed(YamlScalarNode scalar)
+    {
+        var text = scalar.Value!;
+        if (!text.Contains("${{", StringComparison.Ordinal)) return text;
+        var open = ClosedExpression().Replace(text, match => new string(' ', match.Length)).IndexOf("${{", StringComparison.Ordinal);
+        if (open < 0) return text;
+        // Block scalars (| and >) start on the line after their indicator; folded ones may have joined lines, so this is the nearest guess.
+        var lines = text.AsSpan(0, open).Count('\n') + (scalar.Style is ScalarStyle.Literal or ScalarStyle.Folded ? 1 : 0);
+        var end = text.IndexOf('\n', open);
+        var at = lines == 0 ? At(scalar) : new SourceLocation(file, (int)scalar.Start.Line + lines, 1);
+        throw WorkflowException.UnclosedExpression(at, text[open..(end < 0 ? text.Length : end)]);
+    }
 
     public bool Bool(string property, YamlNode node) =>
         node is YamlScalarNode { Style: ScalarStyle.Plain, Value: "true" or "True" or "TRUE" or "false" or "False" or "FALSE" } scalar
@@ -72,11 +90,15 @@ internal sealed partial class YamlReader(string file)
         YamlMappingNode => "a mapping",
         YamlSequenceNode => "a list",
         YamlScalarNode scalar when IsNull(scalar) => "an empty value",
-        YamlScalarNode scalar when IsNumberOrBool(scalar) => scalar.Value!,
-        YamlScalarNode { Style: ScalarStyle.Plain } scalar => $"'{scalar.Value}'",
-        YamlScalarNode { Style: ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted } scalar => $"the quoted string '{scalar.Value}'",
+        YamlScalarNode scalar when IsNumberOrBool(scalar) => Quote.Short(scalar.Value!),
+        YamlScalarNode { Style: ScalarStyle.Plain } scalar => $"'{Quote.Short(scalar.Value!)}'",
+        YamlScalarNode { Style: ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted } scalar => $"the quoted string '{Quote.Short(scalar.Value!)}'",
         _ => "a multi-line string",
     };
+
+    // As WorkflowTemplate reads expressions: ${{ … }} on one line.
+    [GeneratedRegex(@"\$\{\{.*?\}\}")]
+    private static partial Regex ClosedExpression();
 
     // YAML 1.2 core schema ints (decimal, 0o, 0x), floats (incl. .inf/.nan) and bools.
     [GeneratedRegex(@"^([-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)|true|True|TRUE|false|False|FALSE)$")]

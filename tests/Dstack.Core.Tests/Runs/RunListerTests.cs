@@ -46,6 +46,41 @@ public sealed class RunListerTests : IDisposable
         second.Select(r => (r.RunName, r.State.Status)).ShouldBe([("old-fox-1", JobStatus.Done)]);
     }
 
+    [Theory]
+    [InlineData("run.json")]
+    [InlineData("jobs/0/state.json")]
+    public async Task List_ARunWhoseRecordCannotBeRead_IsLeftOutAndReportedByKey(string record)
+    {
+        var storage = new LocalStorage(Path.Combine(_root, "store"));
+        var monitor = new RunMonitor(new RunStore(storage), new LocalCompute(["true"], TimeProvider.System), TimeProvider.System);
+        var skipped = new List<string>();
+        var lister = new RunLister(storage, monitor, Path.Combine(_root, "cache.json"), e => skipped.Add(e.Key));
+        await AddRunAsync(storage, "good-fox-1", JobStatus.Done, 10);
+        await AddRunAsync(storage, "broken-fox-1", JobStatus.Done, 5);
+        await storage.PutAsync(StoreKeys.RunPrefix(Repo, "broken-fox-1") + record, "{\"status\": \"do"u8.ToArray(), default);
+
+        var listed = await lister.ListAsync(Repo, default);
+
+        listed.Select(r => r.RunName).ShouldBe(["good-fox-1"]);
+        skipped.ShouldBe([StoreKeys.RunPrefix(Repo, "broken-fox-1") + record]);
+    }
+
+    [Fact]
+    public async Task RunStoreList_ARunWhoseRecordCannotBeRead_IsLeftOutAndReported()
+    {
+        var storage = new LocalStorage(Path.Combine(_root, "store"));
+        await AddRunAsync(storage, "good-fox-1", JobStatus.Done, 10);
+        await AddRunAsync(storage, "broken-fox-1", JobStatus.Done, 5);
+        await storage.PutAsync(StoreKeys.Run(Repo, "broken-fox-1"), "{"u8.ToArray(), default);
+        var skipped = new List<string>();
+
+        var runs = await new RunStore(storage, e => skipped.Add(e.Key)).ListAsync(Repo, default);
+
+        runs.Select(r => r.RunName).ShouldBe(["good-fox-1"]);
+        skipped.ShouldBe([StoreKeys.Run(Repo, "broken-fox-1")]);
+        await Should.ThrowAsync<UnreadableRecordException>(() => new RunStore(storage).ListAsync(Repo, default));
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);

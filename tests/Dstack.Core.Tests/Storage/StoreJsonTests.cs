@@ -100,4 +100,20 @@ public sealed class StoreJsonTests
         var json = System.Text.Encoding.UTF8.GetString(StoreJson.Serialize(new JobState { Status = JobStatus.Running, UpdatedAt = At }));
         json.ShouldContain("\"status\":\"running\"");
     }
+
+    [Theory]
+    [InlineData("""{"run_name": "wet-fox-1", "co""")]
+    [InlineData("")]
+    [InlineData("[]")]
+    [InlineData("""{"run_name": "wet-fox-1", "code": 5}""")]
+    [InlineData("""{"run_name": "wet-fox-1", "submitted_at": "yesterday", "code": {}}""")]
+    [InlineData("""{"run_name": "wet-fox-1", "code": {"untracked_files": 99999999999}}""")]
+    public void Deserialize_DamagedRecord_ThrowsUnreadableNamingTheKey(string json)
+    {
+        var error = Should.Throw<UnreadableRecordException>(() => StoreJson.Deserialize<RunRecord>(System.Text.Encoding.UTF8.GetBytes(json), "repos/a/b/runs/wet-fox-1/run.json"));
+
+        error.Key.ShouldBe("repos/a/b/runs/wet-fox-1/run.json");
+        error.Message.ShouldStartWith("The stored record 'repos/a/b/runs/wet-fox-1/run.json' cannot be read: ");
+        error.Message.ShouldEndWith("`dstack rm RUN` removes a broken run.");
+    }
 }

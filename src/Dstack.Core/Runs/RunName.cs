@@ -1,0 +1,19 @@
+using System.Text.RegularExpressions;
+using Dstack.Core.Errors;
+
+namespace Dstack.Core.Runs;
+
+/// <summary>
+/// Run names as a user types them: one key segment of the store (letters, digits, '-', '_', '.'; never '.', '..'
+/// or a '/'), so that a name can only ever address its own run.
+/// </summary>
+public static partial class RunName
+{
+    public static string Validate(string name) =>
+        Valid().IsMatch(name)
+            ? name
+            : throw new DstackException($"Invalid run name '{Quote.Short(name)}': run names are letters, digits, '-', '_' and '.' (e.g. wet-fox-1). `dstack ps -a` lists the runs of this repo.");
+
+    [GeneratedRegex("^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$")]
+    private static partial Regex Valid();
+}
