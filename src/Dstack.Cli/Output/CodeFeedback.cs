@@ -8,14 +8,14 @@ namespace Dstack.Cli.Output;
 /// What `dstack run` shows while it stores the code: a progress line when that takes over a second, and one
 /// note when the snapshot is big enough to slow every run, naming what is big and how to leave it out.
 /// </summary>
-public sealed class CodeFeedback(TextWriter err) : ISubmitFeedback
+public sealed class CodeFeedback(TextWriter err, TimeProvider time) : ISubmitFeedback
 {
     public const long BigBytes = 100L << 20;
     public const int BigFiles = 10_000;
     private ProgressBar? _bar;
 
     public void CodeStarted(int files) =>
-        _bar = new ProgressBar("Storing code", files, err, n => n.ToString("N0", CultureInfo.InvariantCulture) + " files");
+        _bar = new ProgressBar("Storing code", files, err, time, n => n.ToString("N0", CultureInfo.InvariantCulture) + " files");
 
     public void CodeFileStored() => _bar?.Add(1);
 

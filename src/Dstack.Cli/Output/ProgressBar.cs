@@ -1,16 +1,14 @@
-using System.Diagnostics;
-
 namespace Dstack.Cli.Output;
 
 /// <summary>
 /// A one-line progress bar on stderr for work that takes a while: only on a terminal, and only once the work
 /// has taken over a second (quick work stays quiet). Redraws at most ten times a second.
 /// </summary>
-public sealed class ProgressBar(string label, long total, TextWriter err, Func<long, string>? format = null)
+public sealed class ProgressBar(string label, long total, TextWriter err, TimeProvider time, Func<long, string>? format = null)
 {
     private static readonly TimeSpan QuietFor = TimeSpan.FromSeconds(1);
     private readonly bool _terminal = !Console.IsErrorRedirected;
-    private readonly Stopwatch _elapsed = Stopwatch.StartNew();
+    private readonly long _started = time.GetTimestamp();
     private readonly Func<long, string> _format = format ?? Size.Format;
     private long _done;
     private long _lastDraw = long.MinValue / 2;
@@ -19,8 +17,10 @@ public sealed class ProgressBar(string label, long total, TextWriter err, Func<l
     public void Add(long amount)
     {
         var done = Interlocked.Add(ref _done, amount);
-        if (!_terminal || _elapsed.Elapsed < QuietFor) return;
-        var now = _elapsed.ElapsedMilliseconds;
+        if (!_terminal) return;
+        var elapsed = time.GetElapsedTime(_started);
+        if (elapsed < QuietFor) return;
+        var now = (long)elapsed.TotalMilliseconds;
         if (now - Interlocked.Read(ref _lastDraw) < 100 && done < total) return;
         Interlocked.Exchange(ref _lastDraw, now);
         var fraction = total == 0 ? 1 : Math.Min(1, (double)done / total);

@@ -63,7 +63,7 @@ public static class ArtifactsVerb
             throw new DstackException($"'{target}' has no artifacts to download. `dstack artifacts list {target}` shows what it has.");
         var downloader = new ArtifactDownloader(new ArtifactStore(ctx.Storage));
         var plan = await downloader.PlanAsync(versions, outDir, force, owner, ct);
-        var bar = new ProgressBar("Downloading artifacts", plan.Bytes, ctx.Err);
+        var bar = new ProgressBar("Downloading artifacts", plan.Bytes, ctx.Err, ctx.Time);
         await downloader.ApplyAsync(plan, bar.Add, ct);
         bar.Finish();
         var files = plan.Writes.Count(w => !w.Entry.IsDir);

@@ -88,7 +88,7 @@ public static class TagsVerb
             var full = Path.GetFullPath(folder, ctx.Cwd);
             var path = ArtifactPath(folder, full);
             var bytes = ArtifactFolder.Size(full);
-            var bar = new ProgressBar($"Uploading '{path}'", bytes, ctx.Err);
+            var bar = new ProgressBar($"Uploading '{path}'", bytes, ctx.Err, ctx.Time);
             var (id, manifest) = await store.SaveFolderAsync(full, ct);
             bar.Add(bytes);
             bar.Finish();

@@ -11,10 +11,14 @@ namespace Dstack.Core.Runner;
 /// host job's. The environment (secrets among it) goes to the container's shell on its stdin, which it reads before
 /// the job's script: never on a command line, in a file, or in the container's configuration (<c>docker inspect</c>),
 /// and values keep their newlines. A graceful stop sends SIGTERM to every process in the container; a kill stops it
-/// at once; it is removed when done.
+/// at once; it is removed when done. The clock paces the polls for the container's start.
 /// </summary>
-public sealed class DockerExecutor : IJobExecutor
+public sealed class DockerExecutor(TimeProvider time) : IJobExecutor
 {
+    private static readonly TimeSpan StartedPoll = TimeSpan.FromMilliseconds(50);
+    /// <summary>How long Docker has to read an env file before it is deleted (it is also deleted when the job ends).</summary>
+    private static readonly TimeSpan EnvFileLife = TimeSpan.FromSeconds(5);
+
     /// <summary>The container's command: export what arrives on stdin, then run the script (given as $0).</summary>
     private const string ReadEnvironmentThenRun = "eval \"$(cat)\" && exec sh \"$0\"";
 
@@ -31,7 +35,7 @@ public sealed class DockerExecutor : IJobExecutor
         foreach (var arg in RunArgs(spec, envFile)) psi.ArgumentList.Add(arg);
         var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start docker.");
         var stdin = envFile is null ? JobEnvironment.Exports(launch.Environment) : "";
-        return new ContainerJob(process, spec.Name, envFile, stdin, output);
+        return new ContainerJob(process, spec.Name, envFile, stdin, output, time);
     }
 
     public static List<string> RunArgs(ContainerSpec spec, string? envFile)
@@ -65,11 +69,13 @@ public sealed class DockerExecutor : IJobExecutor
     {
         private readonly Process _process;
         private readonly string _name;
+        private readonly TimeProvider _time;
 
-        public ContainerJob(Process process, string name, string? envFile, string stdin, Action<ReadOnlySpan<byte>> output)
+        public ContainerJob(Process process, string name, string? envFile, string stdin, Action<ReadOnlySpan<byte>> output, TimeProvider time)
         {
             _process = process;
             _name = name;
+            _time = time;
             Pid = process.Id;
             StartTicks = PosixProcess.StartTicks(process.Id) ?? 0;
             Completion = RunAsync(envFile, stdin, output);
@@ -100,7 +106,7 @@ public sealed class DockerExecutor : IJobExecutor
                     if (await DockerCli.ContainerStartedAsync(_name, CancellationToken.None)) return;
                 }
                 catch (Exception e) when (e is IOException or InvalidOperationException or System.ComponentModel.Win32Exception) { }
-                await Task.WhenAny(Completion, Task.Delay(TimeSpan.FromMilliseconds(50)));
+                await Task.WhenAny(Completion, Task.Delay(StartedPoll, _time));
             }
         }
 
@@ -113,7 +119,7 @@ public sealed class DockerExecutor : IJobExecutor
                 var pumps = Task.WhenAll(Pump(_process.StandardOutput.BaseStream, Write), Pump(_process.StandardError.BaseStream, Write));
                 await WriteStdinAsync(stdin);
                 // The env file is read when the container is created; it is not left behind.
-                if (envFile is not null) _ = Task.Delay(TimeSpan.FromSeconds(5)).ContinueWith(_ => TryDelete(envFile));
+                if (envFile is not null) _ = Task.Delay(EnvFileLife, _time).ContinueWith(_ => TryDelete(envFile), TaskScheduler.Default);
                 await _process.WaitForExitAsync();
                 await pumps;
                 return _process.ExitCode;

@@ -3,9 +3,16 @@ using Dstack.Core.Compute;
 
 namespace Dstack.Core.Runner;
 
-/// <summary>Runs the job's script with bash on this machine, in a session (and process group) of its own.</summary>
-public sealed class HostProcessExecutor : IJobExecutor
+/// <summary>
+/// Runs the job's script with bash on this machine, in a session (and process group) of its own. The clock paces the
+/// wait for what the job left running after its shell exited.
+/// </summary>
+public sealed class HostProcessExecutor(TimeProvider time) : IJobExecutor
 {
+    /// <summary>How long the job's leftover processes get after its shell exited, before they are killed.</summary>
+    private static readonly TimeSpan LeftoverGrace = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan GroupPoll = TimeSpan.FromMilliseconds(50);
+
     public IRunningJob Start(JobLaunch launch, Action<ReadOnlySpan<byte>> output)
     {
         // setsid makes bash the leader of a new process group, so a stop reaches every process the job started.
@@ -34,18 +41,20 @@ public sealed class HostProcessExecutor : IJobExecutor
         foreach (var (name, value) in launch.Environment) psi.Environment[name] = value;
         var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start bash.");
         process.StandardInput.Close();
-        return new HostJob(process, output);
+        return new HostJob(process, output, time);
     }
 
     private sealed class HostJob : IRunningJob
     {
         private readonly Process _process;
+        private readonly TimeProvider _time;
         private volatile bool _terminating;
         private volatile bool _killed;
 
-        public HostJob(Process process, Action<ReadOnlySpan<byte>> output)
+        public HostJob(Process process, Action<ReadOnlySpan<byte>> output, TimeProvider time)
         {
             _process = process;
+            _time = time;
             Pid = process.Id;
             StartTicks = PosixProcess.StartTicks(process.Id) ?? 0;
             Completion = RunAsync(output);
@@ -86,11 +95,12 @@ public sealed class HostProcessExecutor : IJobExecutor
             {
                 // A graceful stop is under way: the shell may exit at once on SIGTERM while its children still
                 // clean up. They keep the whole grace period; the runner's Kill at its end finishes them.
-                while (!_killed && PosixProcess.GroupExists(Pid)) await Task.Delay(50);
+                while (!_killed && PosixProcess.GroupExists(Pid)) await Task.Delay(GroupPoll, _time);
                 return;
             }
             if (!PosixProcess.SignalGroup(Pid, PosixProcess.SigTerm)) return;
-            for (var i = 0; i < 20 && PosixProcess.GroupExists(Pid); i++) await Task.Delay(50);
+            var killAt = _time.GetUtcNow() + LeftoverGrace;
+            while (_time.GetUtcNow() < killAt && PosixProcess.GroupExists(Pid)) await Task.Delay(GroupPoll, _time);
             PosixProcess.SignalGroup(Pid, PosixProcess.SigKill);
         }
 

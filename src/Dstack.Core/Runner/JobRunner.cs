@@ -181,9 +181,10 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
                     running.Kill();
                     break;
                 case StopMode.Graceful:
-                    await SetProgressAsync(job, job.Progress(JobStatus.Stopping, now), ct);
+                    // SIGTERM first and the grace counted from it: a slow store never shortens the job's time to clean up.
                     running.Terminate();
-                    killAt = now + options.StopGrace;
+                    killAt = time.GetUtcNow() + options.StopGrace;
+                    await SetProgressAsync(job, job.Progress(JobStatus.Stopping, now), ct);
                     break;
             }
             if (killAt is { } deadline && now >= deadline) running.Kill();

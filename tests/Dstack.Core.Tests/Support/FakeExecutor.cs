@@ -1,0 +1,23 @@
+using Dstack.Core.Runner;
+
+namespace Dstack.Core.Tests.Support;
+
+/// <summary>An executor that starts nothing: each launch gets a <see cref="FakeRunningJob"/> the test drives.</summary>
+public sealed class FakeExecutor(TimeProvider time) : IJobExecutor
+{
+    private readonly TaskCompletionSource<FakeRunningJob> _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Every launch the runner asked for, in order.</summary>
+    public List<JobLaunch> Launches { get; } = [];
+
+    /// <summary>The first job started; null until the runner starts one.</summary>
+    public FakeRunningJob? Job => _first.Task.IsCompleted ? _first.Task.Result : null;
+
+    public IRunningJob Start(JobLaunch launch, Action<ReadOnlySpan<byte>> output)
+    {
+        lock (Launches) Launches.Add(launch);
+        var job = new FakeRunningJob(time, output);
+        _first.TrySetResult(job);
+        return job;
+    }
+}
