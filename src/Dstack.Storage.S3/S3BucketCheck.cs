@@ -46,7 +46,7 @@ public static class S3BucketCheck
         }
         catch (OperationCanceledException e) when (!caller.IsCancellationRequested)
         {
-            throw S3StoreException.NoAnswer(options, options.CallTimeout, configuring: true, e);
+            throw await S3StoreException.OutOfTimeAsync(options, options.CallTimeout, configuring: true, e);
         }
     }
 

@@ -159,7 +159,7 @@ public sealed partial class S3Storage(IAmazonS3 client, S3Options options) : ISt
         try { return await call(deadline.Token); }
         catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
         {
-            throw S3StoreException.NoAnswer(options, limit, configuring: false, e);
+            throw await S3StoreException.OutOfTimeAsync(options, limit, configuring: false, e);
         }
         catch (Exception e) when (S3StoreException.Translate(e, options, () => S3ClientFactory.CredentialSource(options.Profile), configuring: false, ct) is { } error)
         {

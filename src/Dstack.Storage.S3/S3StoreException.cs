@@ -39,6 +39,12 @@ public sealed class S3StoreException(string message, Exception? inner = null) : 
     public static S3StoreException NoAnswer(S3Options options, TimeSpan deadline, bool configuring, Exception? inner = null) =>
         Unreachable(options, $"no answer in {deadline.TotalSeconds:0} s", configuring, inner);
 
+    /// <summary>A call out of time: a refused connection when that is why (the client's retries hid it), no answer otherwise.</summary>
+    public static async Task<S3StoreException> OutOfTimeAsync(S3Options options, TimeSpan deadline, bool configuring, Exception inner) =>
+        await EndpointProbe.RefusalAsync(options.EndpointUrl) is { } refusal
+            ? Unreachable(options, refusal, configuring, inner)
+            : NoAnswer(options, deadline, configuring, inner);
+
     /// <summary>Any other answer than success from the server, once retried where that made sense (5xx, throttling).</summary>
     public static S3StoreException Unexpected(S3Options options, AmazonServiceException e, bool configuring) => new(
         $"S3 at {Where(options)} answered {(int)e.StatusCode} {(string.IsNullOrEmpty(e.ErrorCode) ? e.StatusCode.ToString() : e.ErrorCode)} on bucket '{options.Bucket}'. " +
