@@ -12,27 +12,37 @@ results=$PWD/bench/results
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$results"
+py=$(python3 -c 'import sys; print(sys.executable)') # not a shim: the watcher must be up before the run starts
 
-# Peak RSS (KiB) of every `dstack runner` started from $1's folder while the job runs: sampled from /proc until it ends.
+# Peak RSS (KiB) of the `dstack runner` processes of executable $1 while the job runs: sampled from /proc until it ends.
 watch_runner() {
-  local exe=$1 out=$2 peak=0 seen=0
-  while true; do
-    local found=0
-    for p in /proc/[0-9]*; do
-      [[ "$(tr '\0' ' ' < "$p/cmdline" 2>/dev/null)" == "$exe runner "* ]] || continue
-      found=1; seen=1
-      local hwm; hwm=$(awk '/VmHWM/ {print $2}' "$p/status" 2>/dev/null || echo 0)
-      (( ${hwm:-0} > peak )) && peak=$hwm
-    done
-    [[ -f "$out.stop" && $found == 0 ]] && break
-    sleep 0.02
-  done
-  echo "$peak" > "$out"
+  "$py" - "$(realpath "$1")" "$2" <<'PY'
+import os, sys, time
+exe, out = sys.argv[1], sys.argv[2]
+peak = 0
+open(out + ".ready", "w").close()
+while True:
+    found = False
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if os.readlink(f"/proc/{pid}/exe") != exe or b" runner --repo " not in open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" "):
+                continue
+            found = True
+            for line in open(f"/proc/{pid}/status"):
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]))
+        except OSError:
+            pass
+    if not found and os.path.exists(out + ".stop"):
+        break
+    time.sleep(0.01)
+open(out, "w").write(str(peak))
+PY
 }
 
 # The first byte of `dstack logs RUN` on its stdout: milliseconds from start.
 first_line_ms() {
-  python3 - "$@" <<'PY'
+  "$py" - "$@" <<'PY'
 import subprocess, sys, time
 t = time.monotonic()
 p = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE)
@@ -50,6 +60,7 @@ measure() { # name exe
   printf 'workflows:\n  - name: lines\n    provider: bash\n    commands: ["seq 1 %s"]\n' "$lines" > .dstack/workflows.yaml
   git add -A && git commit -qm init
   watch_runner "$exe" "$home/runner.kib" & local watcher=$!
+  while [[ ! -f "$home/runner.kib.ready" ]]; do sleep 0.01; done
   /usr/bin/time -f '%M %e' -o "$home/cli.txt" "$exe" run lines > /dev/null
   touch "$home/runner.kib.stop"; wait "$watcher"
   local run; run=$("$exe" ps -a | awk 'NR==2 {print $1}')
