@@ -181,9 +181,9 @@ public sealed class LogWriter(IStorage storage, RepoRef repo, string run, int jo
         return 0;
     }
 
+    /// <summary>Closes (and so deletes) the spool file; what is still in it is lost with the process anyway.</summary>
     public void Dispose()
     {
         lock (_gate) _spool?.Dispose();
-        _flushing.Dispose();
     }
 }
