@@ -23,8 +23,12 @@ public sealed class LogFollower(CliContext ctx, Stream output)
         : elapsed < TimeSpan.FromSeconds(10) ? TimeSpan.FromMilliseconds(50)
         : TimeSpan.FromMilliseconds(150);
 
-    /// <summary>Returns the run's view when done (follow), or after one pass.</summary>
-    public async Task<RunView> RunAsync(RunRecord run, DateTimeOffset? since, bool follow, CancellationToken ct, Action<RunView>? onView = null)
+    /// <summary>
+    /// Returns the run's view when done (follow), or after one pass. With <paramref name="tail"/>, the first pass shows
+    /// only each job's last lines.
+    /// </summary>
+    public async Task<RunView> RunAsync(RunRecord run, DateTimeOffset? since, bool follow, CancellationToken ct,
+        Action<RunView>? onView = null, int? tail = null)
     {
         if (_readers?.Run != run.RunName)
             _readers = (run.RunName, run.Jobs.Select(j => new LogReader(ctx.Storage, run.Repo, run.RunName, j.Index)).ToList());
@@ -42,24 +46,23 @@ public sealed class LogFollower(CliContext ctx, Stream output)
                 saidUnreachable = true;
             }
             // Not cancelled half-way: chunks read are printed, so a Ctrl+C neither loses nor repeats lines.
-            await PrintNewAsync(readers, since, CancellationToken.None);
+            await PrintNewAsync(readers, since, tail, CancellationToken.None);
+            tail = null;
             if (!follow || view.IsFinished) return view;
             await Task.Delay(PollDelay(ctx.Time.GetUtcNow() - started), ctx.Time, ct);
         }
     }
 
-    private async Task PrintNewAsync(List<LogReader> readers, DateTimeOffset? since, CancellationToken ct)
+    /// <summary>Prints as it reads, a window at a time: a log of any size costs no more memory than a chunk.</summary>
+    private async Task PrintNewAsync(List<LogReader> readers, DateTimeOffset? since, int? tail, CancellationToken ct)
     {
-        var sb = new StringBuilder();
-        foreach (var reader in readers)
-            foreach (var entry in await reader.ReadNewAsync(ct))
-                if (since is null || entry.At >= since)
+        var writer = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);
+        await using (writer)
+            foreach (var reader in readers)
+                await foreach (var entry in tail is { } lines ? reader.ReadTailAsync(lines, since, ct) : reader.ReadNewAsync(since, ct))
                 {
-                    sb.Append(entry.Text);
-                    if (entry.EndsLine) sb.Append('\n');
+                    writer.Write(entry.Text);
+                    if (entry.EndsLine) writer.Write('\n');
                 }
-        if (sb.Length == 0) return;
-        await output.WriteAsync(Encoding.UTF8.GetBytes(sb.ToString()), ct);
-        await output.FlushAsync(ct);
     }
 }

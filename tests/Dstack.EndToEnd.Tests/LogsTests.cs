@@ -18,6 +18,19 @@ public sealed class LogsTests
     }
 
     [Fact]
+    public async Task Logs_Tail_PrintsTheLastLines()
+    {
+        await using var sandbox = new Sandbox().WithWorkflows(Workflows.HelloAndWait).Commit();
+        var run = (await sandbox.DstackAsync("run", "bash", "-c", "seq 1 1000")).SubmittedRun;
+
+        var logs = await sandbox.DstackAsync("logs", "--tail", "3", run);
+
+        logs.ExitCode.ShouldBe(0, logs.ToString());
+        logs.StdOut.ShouldBe("998\n999\n1000\n");
+        (await sandbox.DstackAsync("logs", "-n", "many", run)).StdErr.ShouldContain("Invalid --tail 'many'");
+    }
+
+    [Fact]
     public async Task Logs_Attach_FollowsTheRunUntilItEnds()
     {
         await using var sandbox = new Sandbox().WithWorkflows(Workflows.HelloAndWait).Commit();

@@ -3,9 +3,10 @@ namespace Dstack.Cli.Verbs;
 public static class LogsVerb
 {
     public static readonly Verb Verb = new("logs", "Show the logs of a run",
-        "Usage: dstack logs [-a] [-s SINCE] RUN\n\nOptions:\n" +
+        "Usage: dstack logs [-a] [-s SINCE] [--tail N] RUN\n\nOptions:\n" +
         "  -a, --attach       Keep following the logs until the run ends\n" +
-        "  -s, --since SINCE  Only logs newer than SINCE: 30s, 5m, 2h, 1d, or an ISO time\n",
+        "  -s, --since SINCE  Only logs newer than SINCE: 30s, 5m, 2h, 1d, or an ISO time\n" +
+        "  -n, --tail N       Only the last N lines (of each job); with -a, then keep following\n",
         Run);
 
     private static async Task<int> Run(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
@@ -13,6 +14,7 @@ public static class LogsVerb
         var reader = new ArgReader("logs", args);
         var follow = reader.Flag("-a", "--attach", "-f", "--follow");
         var since = reader.Option("-s", "--since") is { } s ? Since.Parse(s, ctx.Time.GetUtcNow()) : (DateTimeOffset?)null;
+        var tail = reader.Option("-n", "--tail") is { } n ? ParseTail(n) : (int?)null;
         var positionals = reader.Positionals(1);
         if (positionals.Count == 0) throw new Core.Errors.DstackException("Name the run: dstack logs RUN (`dstack ps -a` lists them).");
         var run = await ctx.FindRunAsync(positionals[0], ct);
@@ -20,7 +22,7 @@ public static class LogsVerb
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
         try
         {
-            await new LogFollower(ctx, Console.OpenStandardOutput()).RunAsync(run, since, follow, cts.Token);
+            await new LogFollower(ctx, Console.OpenStandardOutput()).RunAsync(run, since, follow, cts.Token, tail: tail);
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested && !ct.IsCancellationRequested)
         {
@@ -28,4 +30,8 @@ public static class LogsVerb
         }
         return 0;
     }
+
+    private static int ParseTail(string value) =>
+        int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+            ? n : throw LogsException.BadTail(value);
 }

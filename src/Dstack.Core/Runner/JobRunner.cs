@@ -29,7 +29,9 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
         var secrets = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var secret in await new Secrets.SecretStore(storage).ListAsync(repo, invalid.Add, ct)) secrets.TryAdd(secret.Name, secret.Value);
         var masker = new SecretMasker(secrets.Values.Concat(invalid.Select(s => s.Value)).Concat(options.CredentialValues));
-        var logs = new LogWriter(storage, repo, runName, jobIndex, time, masker);
+        // Output the store cannot take yet waits in a spool file beside the working copy, not in memory.
+        var spool = Path.Combine(options.WorkRoot, JobKey.Of(repo, runName, jobIndex) + ".log-spool");
+        using var logs = new LogWriter(storage, repo, runName, jobIndex, time, masker, spool);
         foreach (var secret in invalid) logs.AppendLine($"dstack: {Secrets.SecretName.Ignored(secret.Name)}");
         var job = new JobContext(run, spec, logs) { Secrets = secrets, Masker = masker };
         // Held until the working copy is gone: rm and gc remove working copies that no live runner holds.

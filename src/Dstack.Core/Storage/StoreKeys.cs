@@ -18,7 +18,7 @@ public static class StoreKeys
     public static string Heartbeat(RepoRef repo, string run, int job) => $"{JobPrefix(repo, run, job)}heartbeat.json";
     public static string Launch(RepoRef repo, string run, int job) => $"{JobPrefix(repo, run, job)}launch.json";
     public static string LogsPrefix(RepoRef repo, string run, int job) => $"{JobPrefix(repo, run, job)}logs/";
-    public static string LogChunk(RepoRef repo, string run, int job, long seq) => $"{LogsPrefix(repo, run, job)}{seq:D10}.log";
+    public static string LogChunk(RepoRef repo, string run, int job, string name) => LogsPrefix(repo, run, job) + name;
 
     /// <summary>The newest saved version of one artifact of a job; the path is escaped into one key segment.</summary>
     public static string ArtifactsPrefix(RepoRef repo, string run, int job) => $"{JobPrefix(repo, run, job)}artifacts/";

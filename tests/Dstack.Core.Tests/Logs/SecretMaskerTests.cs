@@ -58,7 +58,7 @@ public sealed class SecretMaskerTests
         writer.Append(Encoding.UTF8.GetBytes("/va=lue done\n"));
         await writer.FlushAsync(final: true, default);
 
-        var text = string.Concat((await new LogReader(storage, repo, "run-1", 0).ReadNewAsync(default)).Select(e => e.Text + (e.EndsLine ? "\n" : "")));
+        var text = string.Concat((await new LogReader(storage, repo, "run-1", 0).ReadNewAsync(default).ToListAsync()).Select(e => e.Text + (e.EndsLine ? "\n" : "")));
         text.ShouldBe("key=*** done\n");
         Directory.Delete(root, recursive: true);
     }

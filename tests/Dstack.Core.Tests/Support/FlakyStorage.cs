@@ -10,6 +10,9 @@ public sealed class FlakyStorage(IStorage inner) : IStorage
     /// <summary>Every write that reached the store, in order: (key, content).</summary>
     public List<(string Key, byte[] Data)> Writes { get; } = [];
 
+    /// <summary>Every key whose content was fetched (get or open), in order.</summary>
+    public List<string> Reads { get; } = [];
+
     /// <summary>How many calls failed because the store was down.</summary>
     public int Refused { get; private set; }
 
@@ -27,7 +30,7 @@ public sealed class FlakyStorage(IStorage inner) : IStorage
         lock (Writes) Writes.Add((key, data.ToArray()));
     }
 
-    public Task<byte[]?> GetAsync(string key, CancellationToken ct) { Check(); return inner.GetAsync(key, ct); }
+    public Task<byte[]?> GetAsync(string key, CancellationToken ct) { Check(); Read(key); return inner.GetAsync(key, ct); }
     public Task<bool> PutIfAbsentAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct) { Check(); return inner.PutIfAbsentAsync(key, data, ct); }
     public Task<bool> ExistsAsync(string key, CancellationToken ct) { Check(); return inner.ExistsAsync(key, ct); }
     public Task DeleteAsync(string key, CancellationToken ct) { Check(); return inner.DeleteAsync(key, ct); }
@@ -36,5 +39,7 @@ public sealed class FlakyStorage(IStorage inner) : IStorage
     public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken ct) { Check(); return inner.ListAsync(prefix, ct); }
     public IAsyncEnumerable<string> ListChildrenAsync(string prefix, CancellationToken ct) { Check(); return inner.ListChildrenAsync(prefix, ct); }
     public Task PutFileAsync(string key, string localPath, CancellationToken ct) { Check(); return inner.PutFileAsync(key, localPath, ct); }
-    public Task<Stream?> OpenReadAsync(string key, CancellationToken ct) { Check(); return inner.OpenReadAsync(key, ct); }
+    public Task<Stream?> OpenReadAsync(string key, CancellationToken ct) { Check(); Read(key); return inner.OpenReadAsync(key, ct); }
+
+    private void Read(string key) { lock (Reads) Reads.Add(key); }
 }

@@ -27,13 +27,13 @@ public sealed class S3RunTests
         var keys = await bucket.KeysAsync();
         keys.ShouldContain(S3Bucket.RunPrefix(run) + "run.json");
         keys.ShouldContain(job + "state.json");
-        keys.ShouldContain(job + "logs/0000000001.log");
+        var firstChunk = keys.Single(k => k.StartsWith(job + "logs/0000000001-", StringComparison.Ordinal) && k.EndsWith(".log", StringComparison.Ordinal));
         keys.ShouldContain(job + "artifacts/data.json");
         keys.ShouldContain(BlobKey("widgets readme\n"), "the code snapshot's content");
         keys.ShouldContain(BlobKey($"rows by {run}\n"), "the artifact's content");
         keys.ShouldContain(k => k.StartsWith("snapshots/", StringComparison.Ordinal) && k.EndsWith(".json", StringComparison.Ordinal));
         (await bucket.JobStatusAsync(run)).ShouldBe("done");
-        (await bucket.ReadTextAsync(job + "logs/0000000001.log") ?? "").ShouldContain("made data/rows.txt");
+        (await bucket.ReadTextAsync(firstChunk) ?? "").ShouldContain("made data/rows.txt");
 
         Directory.EnumerateFiles(ada.Home, "*", SearchOption.AllDirectories)
             .Where(f => File.ReadAllText(f).Contains(S3Endpoint.SecretKey, StringComparison.Ordinal)).ShouldBeEmpty("credentials stay in the environment");

@@ -1,0 +1,10 @@
+using Dstack.Core.Errors;
+
+namespace Dstack.Cli;
+
+/// <summary>What `dstack logs` refuses, each sentence naming the value and the accepted form.</summary>
+public sealed class LogsException(string message) : DstackException(message)
+{
+    public static LogsException BadTail(string value) =>
+        new($"Invalid --tail '{value}': give a number of lines, like --tail 100.");
+}
