@@ -73,7 +73,7 @@ public sealed class RunnerHarness : IDisposable
 
     /// <summary>Every line of the job's logs that reached the store.</summary>
     public async Task<List<string>> LogLinesAsync() =>
-        (await new LogReader(Store, Repo, RunName, 0).ReadNewAsync(default)).Select(e => e.Text).ToList();
+        (await new LogReader(Store, Repo, RunName, 0).ReadNewAsync(default).ToListAsync()).Select(e => e.Text).ToList();
 
     /// <summary>
     /// Moves the clock a step at a time, letting the runner act between steps, until <paramref name="done"/> holds.
