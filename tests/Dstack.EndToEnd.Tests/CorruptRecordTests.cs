@@ -81,6 +81,11 @@ public sealed partial class CorruptRecordTests
         rmAll.StdErr.ShouldContain($"Warning: skipped '{stateKey}'");
         (await anyUnder($"repos/acme/widgets/runs/{brokenState}/")).ShouldBeTrue("rm -a skips a broken run");
 
+        var stopAll = await sandbox.DstackAsync("stop", "-a", "-y");
+
+        stopAll.ExitCode.ShouldBe(0, stopAll.ToString());
+        stopAll.StdErr.ShouldContain($"Warning: skipped '{stateKey}'");
+
         foreach (var run in new[] { broken, brokenState })
         {
             var rm = await sandbox.DstackAsync("rm", "-y", run);

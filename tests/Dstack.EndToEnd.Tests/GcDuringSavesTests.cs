@@ -18,7 +18,7 @@ public sealed class GcDuringSavesTests
           - name: train
             provider: bash
             commands:
-              - i=0; until [ -e "$E2E_SIGNALS/enough" ]; do i=$((i+1)); echo "weights $i of $RUN_NAME" > checkpoints/a-$i.pt; rm -f checkpoints/z-*; { echo $i; head -c 64M /dev/zero; } > checkpoints/z-$i.bin; sleep 0.4; done; echo "wrote $i"
+              - i=0; until [ -e "$E2E_SIGNALS/enough" ]; do i=$((i+1)); echo "weights $i of $RUN_NAME" > checkpoints/a-$i.pt; rm -f checkpoints/z-*; { echo $i; head -c 64M /dev/zero; } > checkpoints/z-$i.bin; [ $i -lt 5 ] || touch "$E2E_SIGNALS/five"; sleep 0.4; done; echo "wrote $i"
             artifacts:
               - path: checkpoints
                 mount: true
@@ -32,8 +32,11 @@ public sealed class GcDuringSavesTests
 
         await sandbox.WaitForStatusAsync(run, s => s == "Running");
 
-        for (var collections = 0; collections < 10; collections++)
+        // At least ten collections, and on until the job has written five checkpoints (so several saves overlap a gc).
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        for (var collections = 0; collections < 10 || !File.Exists(Path.Combine(sandbox.Signals, "five")); collections++)
         {
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "the job writes five checkpoints within 2 minutes");
             var gc = await sandbox.DstackAsync("gc", "--older-than", "0s");
             gc.ExitCode.ShouldBe(0, gc.ToString());
         }
@@ -44,7 +47,7 @@ public sealed class GcDuringSavesTests
         var row = await sandbox.RowAsync(run);
         row.Status.ShouldBe("Done", row.ToString());
         var files = int.Parse((await sandbox.DstackAsync("logs", run)).StdOut.Trim().Split(' ')[^1]);
-        files.ShouldBeGreaterThan(2);
+        files.ShouldBeGreaterThanOrEqualTo(5);
         var (download, dir) = await sandbox.DownloadAsync(run);
         download.ExitCode.ShouldBe(0, download.ToString());
         Directory.GetFiles(Path.Combine(dir, "checkpoints")).Length.ShouldBe(files + 1);

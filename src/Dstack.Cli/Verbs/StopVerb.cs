@@ -26,7 +26,16 @@ public static class StopVerb
             : [await ctx.FindRunAsync(positionals[0], ct)];
         var targets = new List<RunView>();
         foreach (var run in runs)
-            if (await ctx.Monitor.ViewAsync(run, ct) is { IsFinished: false } view) targets.Add(view);
+        {
+            try
+            {
+                if (await ctx.Monitor.ViewAsync(run, ct) is { IsFinished: false } view) targets.Add(view);
+            }
+            catch (Core.Storage.UnreadableRecordException e) when (all)
+            {
+                ctx.Skipped(e); // one broken run never keeps the others running
+            }
+        }
         if (targets.Count == 0)
         {
             ctx.Err.WriteLine(all ? "No unfinished runs." : $"The run '{runs[0].RunName}' has already finished.");
