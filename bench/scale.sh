@@ -31,7 +31,7 @@ workflows:
   - name: plain
     provider: bash
     commands:
-      - true
+      - echo ok
 YAML
 git add -A && git commit -qm init
 
