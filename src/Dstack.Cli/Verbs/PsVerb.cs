@@ -24,12 +24,8 @@ public static class PsVerb
             ctx.Out.Write(Details(view));
             return 0;
         }
-        var runs = await new RunLister(ctx.Storage, monitor, ctx.RunCacheFile(ctx.Repo.Repo), ctx.Skipped).ListAsync(ctx.Repo.Repo, ct);
-        if (!all)
-        {
-            var unfinished = runs.Where(r => !r.IsFinished).ToList();
-            runs = unfinished.Count > 0 ? unfinished : runs.Take(1).ToList();
-        }
+        var lister = new RunLister(ctx.Storage, monitor, ctx.RunCacheFile(ctx.Repo.Repo), ctx.Skipped);
+        var runs = all ? await lister.ListAsync(ctx.Repo.Repo, ct) : await lister.ListUnfinishedOrLatestAsync(ctx.Repo.Repo, ct);
         ctx.Out.Write(Render(runs, ctx.Time.GetUtcNow()));
         return 0;
     }

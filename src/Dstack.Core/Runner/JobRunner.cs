@@ -58,6 +58,9 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
             var giveUpAt = time.GetUtcNow() + options.StoreRetryAfterJob;
             await _outage.KeepTryingAsync(() => logs.FlushAsync(final: true, ct), giveUpAt, ct);
             await _outage.KeepTryingAsync(() => SetStateAsync(job, final, ct), giveUpAt, ct);
+            // After the state, so that the last job of a run to end done sees every job done: workflow deps find it.
+            if (final.Status == JobStatus.Done)
+                await _outage.KeepTryingAsync(() => new Runs.DoneRunIndex(storage).MarkIfDoneAsync(job.Run, ct), giveUpAt, ct);
             return failed ? 1 : final.ExitCode ?? 0;
         }
         finally

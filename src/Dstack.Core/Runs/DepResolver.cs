@@ -14,7 +14,7 @@ namespace Dstack.Core.Runs;
 /// </summary>
 public sealed class DepResolver(IStorage storage)
 {
-    private readonly RunStore _runs = new(storage);
+    private readonly DoneRunIndex _done = new(storage);
     private readonly TagStore _tags = new(storage);
     private readonly ArtifactStore _artifacts = new(storage);
 
@@ -37,25 +37,15 @@ public sealed class DepResolver(IStorage storage)
     private async Task<ResolvedDep> ResolveWorkflowAsync(RepoRef current, string name, CancellationToken ct)
     {
         var (repo, workflow) = Split(current, name);
-        foreach (var run in await _runs.ListAsync(repo, ct)) // newest first
-        {
-            if (run.WorkflowName != workflow || !await IsDoneAsync(run, ct)) continue;
+        if (await _done.LatestAsync(repo, workflow, ct) is { } run)
             return new ResolvedDep
             {
                 Kind = DepSource.Workflow, Name = name, Repo = repo, RunName = run.RunName,
                 Artifacts = await _artifacts.ListAsync(run, ct),
             };
-        }
         throw new DstackException(repo == current
             ? $"Dep workflow '{name}' has no done run in {repo}. Run it first: dstack run {workflow}"
             : $"Dep workflow '{name}' has no done run in {repo}; it has to be run there first.");
-    }
-
-    private async Task<bool> IsDoneAsync(RunRecord run, CancellationToken ct)
-    {
-        foreach (var job in run.Jobs)
-            if ((await _runs.GetStateAsync(run.Repo, run.RunName, job.Index, ct))?.Status != JobStatus.Done) return false;
-        return true;
     }
 
     /// <summary><c>NAME</c> is in the current repo; <c>owner/repo/NAME</c> in another.</summary>

@@ -24,8 +24,33 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
         var listed = summaries.OfType<RunSummary>().ToList();
         listed.Sort((a, b) => b.SubmittedAt.CompareTo(a.SubmittedAt));
         var finished = listed.Where(s => s.IsFinished).ToList();
-        if (finished.Count != cached.Count || finished.Any(s => !cached.ContainsKey(s.RunName))) Save(finished);
+        if (finished.Count != cached.Count || finished.Any(s => !cached.ContainsKey(s.RunName)) || !File.Exists(NamesFile)) Save(finished);
         return listed;
+    }
+
+    /// <summary>
+    /// What plain <c>ps</c> shows: the unfinished runs, newest first, or else the latest run. It costs one listing plus
+    /// reads of the runs the cache does not hold as finished, and of the latest: the cache's names and submit times
+    /// (a file of their own) are read, never its summaries. When a run is found finished since, a full listing brings
+    /// the cache up to date, once.
+    /// </summary>
+    public async Task<IReadOnlyList<RunSummary>> ListUnfinishedOrLatestAsync(RepoRef repo, CancellationToken ct)
+    {
+        if (LoadNames() is not { } finished) return UnfinishedOrLatest(await ListAsync(repo, ct));
+        var names = new List<string>();
+        await foreach (var child in storage.ListChildrenAsync(StoreKeys.RunsPrefix(repo), ct))
+            if (child.EndsWith('/')) names.Add(child.TrimEnd('/'));
+        var read = (await Task.WhenAll(names.Where(n => !finished.ContainsKey(n)).Select(name => ReadAsync(repo, name, ct)))).OfType<RunSummary>().ToList();
+        if (read.Any(s => s.IsFinished)) return UnfinishedOrLatest(await ListAsync(repo, ct));
+        if (read.Count > 0) return read.OrderByDescending(s => s.SubmittedAt).ToList();
+        var latest = names.Where(finished.ContainsKey).OrderByDescending(n => finished[n]).FirstOrDefault();
+        return latest is not null && await ReadAsync(repo, latest, ct) is { } summary ? [summary] : [];
+    }
+
+    private static List<RunSummary> UnfinishedOrLatest(IReadOnlyList<RunSummary> runs)
+    {
+        var unfinished = runs.Where(r => !r.IsFinished).ToList();
+        return unfinished.Count > 0 ? unfinished : runs.Take(1).ToList();
     }
 
     private async Task<RunSummary?> ReadAsync(RepoRef repo, string name, CancellationToken ct)
@@ -51,14 +76,41 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
         }
     }
 
-    private void Save(List<RunSummary> finished)
+    private string NamesFile => cacheFile + ".names";
+
+    /// <summary>The finished runs' names and submit times (UTC ticks); null when there is no such file or it is damaged.</summary>
+    private Dictionary<string, long>? LoadNames()
     {
-        var temp = $"{cacheFile}.{Environment.ProcessId}.tmp";
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(cacheFile)!);
-            File.WriteAllBytes(temp, StoreJson.Serialize(new RunIndex(finished)));
-            File.Move(temp, cacheFile, overwrite: true);
+            if (!File.Exists(NamesFile) || !File.Exists(cacheFile)) return null;
+            var names = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var line in File.ReadLines(NamesFile))
+            {
+                var space = line.IndexOf(' ');
+                if (space < 1 || !long.TryParse(line.AsSpan(0, space), out var ticks)) return null;
+                names[line[(space + 1)..]] = ticks;
+            }
+            return names;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+    }
+
+    private void Save(List<RunSummary> finished)
+    {
+        // The names first: a names file ahead of its summaries only costs a full listing, never a wrong one.
+        Write(NamesFile, System.Text.Encoding.UTF8.GetBytes(string.Concat(finished.Select(s => $"{s.SubmittedAt.UtcTicks} {s.RunName}\n"))));
+        Write(cacheFile, StoreJson.Serialize(new RunIndex(finished)));
+    }
+
+    private static void Write(string file, byte[] data)
+    {
+        var temp = $"{file}.{Environment.ProcessId}.tmp";
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            File.WriteAllBytes(temp, data);
+            File.Move(temp, file, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -40,6 +40,17 @@ public static class StoreKeys
     public const string RunNamesPrefix = "run-names/";
     public static string RunName(string name) => $"{RunNamesPrefix}{name}";
 
+    /// <summary>
+    /// Create-only markers of done runs, one folder per workflow, named so that ordinal order is newest submitted first:
+    /// a <c>workflow:</c> dep reads the first instead of every run. The workflow name is escaped into one segment and
+    /// suffixed, so that no name (<c>..</c>, <c>tags</c>) can reach outside its folder or look like another record.
+    /// </summary>
+    public const string DoneRunsPrefix = "done-runs/";
+    public static string DoneRunsOf(RepoRef repo, string workflow) =>
+        $"{DoneRunsPrefix}{repo.Owner}/{repo.Name}/{Uri.EscapeDataString(workflow)}.wf/";
+    public static string DoneRun(RepoRef repo, string workflow, DateTimeOffset submittedAt, string run) =>
+        $"{DoneRunsOf(repo, workflow)}{DateTimeOffset.MaxValue.UtcTicks - submittedAt.UtcTicks:D19}.{run}";
+
     /// <summary>Content-addressed file content, shared by code snapshots and artifacts.</summary>
     public const string BlobsPrefix = "blobs/";
     public static string Blob(string hash) => $"{BlobsPrefix}{hash[..2]}/{hash}";

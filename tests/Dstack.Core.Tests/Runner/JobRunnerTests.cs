@@ -10,7 +10,7 @@ namespace Dstack.Core.Tests.Runner;
 public sealed class JobRunnerTests : IDisposable
 {
     private static readonly JobSpec Job = new() { Commands = ["python train.py"] };
-    private readonly RunnerHarness _h = new() { StopGrace = TimeSpan.FromSeconds(10) };
+    private readonly RunnerHarness _h = new() { StopGrace = TimeSpan.FromSeconds(10), WorkflowName = "train" };
 
     public void Dispose() => _h.Dispose();
 
@@ -25,6 +25,21 @@ public sealed class JobRunnerTests : IDisposable
         Running.MarkStarted();
         await _h.DriveUntilStatusAsync(JobStatus.Running);
         return Running;
+    }
+
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(1, 0)]
+    public async Task Job_Ending_MarksItsRunInTheDoneRunIndexOnlyWhenDone(int exitCode, int markers)
+    {
+        var job = await StartedJobAsync();
+        job.Exit(exitCode);
+
+        await _h.FinishAsync();
+        var keys = new List<string>();
+        await foreach (var key in _h.Store.ListAsync(Core.Storage.StoreKeys.DoneRunsOf(_h.Repo, "train"), default)) keys.Add(key);
+        keys.Count.ShouldBe(markers);
+        keys.ShouldAllBe(k => k.EndsWith("." + _h.RunName));
     }
 
     [Fact]

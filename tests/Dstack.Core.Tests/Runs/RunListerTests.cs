@@ -81,6 +81,56 @@ public sealed class RunListerTests : IDisposable
         await Should.ThrowAsync<UnreadableRecordException>(() => new RunStore(storage).ListAsync(Repo, default));
     }
 
+    private (LocalStorage Storage, Support.CountingStorage Counted, RunLister Lister) MakeCounted()
+    {
+        var storage = new LocalStorage(Path.Combine(_root, "store"));
+        var counted = new Support.CountingStorage(storage);
+        var monitor = new RunMonitor(new RunStore(counted), new LocalCompute(["true"], TimeProvider.System), TimeProvider.System);
+        return (storage, counted, new RunLister(counted, monitor, Path.Combine(_root, "cache.json")));
+    }
+
+    [Fact]
+    public async Task ListUnfinished_ManyFinishedRuns_ReadsOnlyTheUnfinishedOnes()
+    {
+        var (storage, counted, lister) = MakeCounted();
+        for (var i = 0; i < 50; i++) await AddRunAsync(storage, $"old-fox-{i}", JobStatus.Done, 100 - i);
+        await lister.ListAsync(Repo, default); // `ps -a` once: the cache holds them
+        await AddRunAsync(storage, "live-fox-1", JobStatus.Pending, 0); // just submitted: its runner is not yet due
+        // The cached summaries are not even parsed (damaged, they would make a full listing read every run).
+        await File.WriteAllTextAsync(Path.Combine(_root, "cache.json"), "{");
+        counted.Reset();
+
+        (await lister.ListUnfinishedOrLatestAsync(Repo, default)).Select(r => r.RunName).ShouldBe(["live-fox-1"]);
+        counted.RunRecordReads.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task ListUnfinished_NoneUnfinished_ReadsOnlyTheLatest()
+    {
+        var (storage, counted, lister) = MakeCounted();
+        for (var i = 0; i < 50; i++) await AddRunAsync(storage, $"old-fox-{i}", JobStatus.Done, 100 - i);
+        await lister.ListAsync(Repo, default);
+        await new RunStore(storage).DeleteAsync(Repo, "old-fox-49", default);
+        counted.Reset();
+
+        (await lister.ListUnfinishedOrLatestAsync(Repo, default)).Select(r => r.RunName).ShouldBe(["old-fox-48"]);
+        counted.RunRecordReads.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task ListUnfinished_ARunFinishedSince_IsShownAsLatestAndCachedOnce()
+    {
+        var (storage, counted, lister) = MakeCounted();
+        for (var i = 0; i < 10; i++) await AddRunAsync(storage, $"old-fox-{i}", JobStatus.Done, 100 - i);
+        (await lister.ListUnfinishedOrLatestAsync(Repo, default)).Select(r => r.RunName).ShouldBe(["old-fox-9"]); // no cache yet
+        await AddRunAsync(storage, "new-fox-1", JobStatus.Failed, 1); // a teammate's, finished before this machine saw it
+
+        (await lister.ListUnfinishedOrLatestAsync(Repo, default)).Select(r => r.RunName).ShouldBe(["new-fox-1"]);
+        counted.Reset();
+        (await lister.ListUnfinishedOrLatestAsync(Repo, default)).Select(r => r.RunName).ShouldBe(["new-fox-1"]);
+        counted.RunRecordReads.ShouldBe(1);
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);

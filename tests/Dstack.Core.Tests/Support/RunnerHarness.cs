@@ -33,6 +33,7 @@ public sealed class RunnerHarness : IDisposable
     public FakeExecutor Executor { get; }
     public RepoRef Repo { get; } = new("owner", "repo");
     public string RunName { get; } = "fake-run-1";
+    public string? WorkflowName { get; init; }
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(10);
     public Task<int>? Runner { get; private set; }
 
@@ -45,7 +46,7 @@ public sealed class RunnerHarness : IDisposable
         var (snapshot, _) = await new SnapshotStore(Store).SaveFolderAsync(code, default);
         var run = new RunRecord
         {
-            RunName = RunName, Repo = Repo, ProviderName = "bash", SubmittedAt = Clock.GetUtcNow(),
+            RunName = RunName, Repo = Repo, WorkflowName = WorkflowName, ProviderName = "bash", SubmittedAt = Clock.GetUtcNow(),
             Code = new RepoSnapshotInfo { SnapshotId = snapshot, IsGit = false }, Jobs = [job with { Index = 0 }],
         };
         (await new RunStore(Store).CreateAsync(run, Clock.GetUtcNow(), default)).ShouldBeTrue();

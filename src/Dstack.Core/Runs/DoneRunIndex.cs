@@ -1,0 +1,73 @@
+using Dstack.Core.Models;
+using Dstack.Core.Storage;
+
+namespace Dstack.Core.Runs;
+
+/// <summary>
+/// Finds the newest done run of a workflow without reading every run of the repo. The runner that ends a run's
+/// last job done leaves a create-only marker (<see cref="StoreKeys.DoneRun"/>) in the store, so teammates sharing
+/// a bucket see each other's runs; the names sort newest first, and a marker never overwrites, so runners racing
+/// lose nothing. The runs stay the truth: each marker is checked against its run, a marker of a removed run is
+/// dropped, and when no marker leads to a done run (runs from before the index, or the newest removed) every run
+/// is read once, as before, and the one found is marked.
+/// </summary>
+/// <remarks>
+/// A done run is missed only if its runner died between writing the last job's state and the marker (one store
+/// request), or was an older dstack that writes none while newer runs of the workflow have markers.
+/// </remarks>
+public sealed class DoneRunIndex(IStorage storage)
+{
+    private const int TicksDigits = 19;
+    private const int Kept = 4;
+    private readonly RunStore _runs = new(storage);
+
+    /// <summary>
+    /// Marks the run if every job of it is done. Each job's runner calls it after writing its final state: of two
+    /// jobs ending at once, at least one reads the other's state as written, so a done run is always marked.
+    /// </summary>
+    public async Task MarkIfDoneAsync(RunRecord run, CancellationToken ct)
+    {
+        if (run.WorkflowName is { } workflow && await IsDoneAsync(run, ct)) await MarkAsync(run, workflow, ct);
+    }
+
+    /// <summary>The newest done run of the workflow; null when it has none.</summary>
+    public async Task<RunRecord?> LatestAsync(RepoRef repo, string workflow, CancellationToken ct)
+    {
+        var markers = new List<string>();
+        await foreach (var key in storage.ListAsync(StoreKeys.DoneRunsOf(repo, workflow), ct)) markers.Add(key);
+        foreach (var key in markers) // newest first
+        {
+            var name = key[(key.LastIndexOf('/') + 1)..];
+            if (name.Length <= TicksDigits + 1) continue; // not a marker
+            var run = await _runs.GetAsync(repo, name[(TicksDigits + 1)..], ct);
+            if (run is null) await storage.DeleteAsync(key, ct); // removed: its name is never reused for another run
+            else if (run.WorkflowName == workflow && await IsDoneAsync(run, ct)) return run;
+        }
+        foreach (var run in await _runs.ListAsync(repo, ct)) // newest first
+        {
+            if (run.WorkflowName != workflow || !await IsDoneAsync(run, ct)) continue;
+            await MarkAsync(run, workflow, ct);
+            return run;
+        }
+        return null;
+    }
+
+    private async Task MarkAsync(RunRecord run, string workflow, CancellationToken ct)
+    {
+        var marker = StoreKeys.DoneRun(run.Repo, workflow, run.SubmittedAt, run.RunName);
+        await storage.PutIfAbsentAsync(marker, ReadOnlyMemory<byte>.Empty, ct);
+        // Markers past the newest few go, so the folder stays a few keys long (the few spare a scan when the newest
+        // run is removed). Only markers older than this one: a newer one, a teammate's written meanwhile, is left alone.
+        var keys = new List<string>();
+        await foreach (var key in storage.ListAsync(StoreKeys.DoneRunsOf(run.Repo, workflow), ct)) keys.Add(key);
+        foreach (var key in keys.Skip(Kept))
+            if (string.CompareOrdinal(key, marker) > 0) await storage.DeleteAsync(key, ct);
+    }
+
+    private async Task<bool> IsDoneAsync(RunRecord run, CancellationToken ct)
+    {
+        foreach (var job in run.Jobs)
+            if ((await _runs.GetStateAsync(run.Repo, run.RunName, job.Index, ct))?.Status != JobStatus.Done) return false;
+        return true;
+    }
+}

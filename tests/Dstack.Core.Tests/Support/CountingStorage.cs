@@ -1,0 +1,35 @@
+using System.Collections.Concurrent;
+using Dstack.Core.Storage;
+
+namespace Dstack.Core.Tests.Support;
+
+/// <summary>A store that counts what is asked of it: each read (get, exists, open) and each listing, by key or prefix.</summary>
+public sealed class CountingStorage(IStorage inner) : IStorage
+{
+    private readonly ConcurrentQueue<string> _reads = new();
+    private readonly ConcurrentQueue<string> _listings = new();
+
+    public IReadOnlyCollection<string> Reads => _reads;
+    public IReadOnlyCollection<string> Listings => _listings;
+
+    /// <summary>Reads of run records (<c>run.json</c>).</summary>
+    public int RunRecordReads => _reads.Count(k => k.EndsWith("/run.json", StringComparison.Ordinal));
+
+    public void Reset()
+    {
+        _reads.Clear();
+        _listings.Clear();
+    }
+
+    public Task<byte[]?> GetAsync(string key, CancellationToken ct) { _reads.Enqueue(key); return inner.GetAsync(key, ct); }
+    public Task<bool> ExistsAsync(string key, CancellationToken ct) { _reads.Enqueue(key); return inner.ExistsAsync(key, ct); }
+    public Task<Stream?> OpenReadAsync(string key, CancellationToken ct) { _reads.Enqueue(key); return inner.OpenReadAsync(key, ct); }
+    public Task<DateTimeOffset?> GetModifiedAsync(string key, CancellationToken ct) { _reads.Enqueue(key); return inner.GetModifiedAsync(key, ct); }
+    public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken ct) { _listings.Enqueue(prefix); return inner.ListAsync(prefix, ct); }
+    public IAsyncEnumerable<string> ListChildrenAsync(string prefix, CancellationToken ct) { _listings.Enqueue(prefix); return inner.ListChildrenAsync(prefix, ct); }
+    public Task PutAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct) => inner.PutAsync(key, data, ct);
+    public Task<bool> PutIfAbsentAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct) => inner.PutIfAbsentAsync(key, data, ct);
+    public Task DeleteAsync(string key, CancellationToken ct) => inner.DeleteAsync(key, ct);
+    public Task<bool> TouchAsync(string key, CancellationToken ct) => inner.TouchAsync(key, ct);
+    public Task PutFileAsync(string key, string localPath, CancellationToken ct) => inner.PutFileAsync(key, localPath, ct);
+}
