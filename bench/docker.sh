@@ -3,16 +3,12 @@
 # measured in the same run. Usage: bench/docker.sh   (writes bench/results/docker.md and prints it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v hyperfine >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine; }
+. bench/lib.sh
+need_hyperfine
 scripts/docker-up.sh >/dev/null
-bin=$PWD/out/bench-bin
-dotnet publish src/Dstack.Cli -c Release -o "$bin" --nologo -v quiet
+publish_dstack
 results=$PWD/bench/results
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export DSTACK_HOME=$work/home NO_COLOR=1
-mkdir -p "$work/repo/.dstack" && cd "$work/repo"
-git init -q && git config user.name bench && git config user.email bench@example.com
+bench_repo
 printf 'workflows:\n  - name: hi\n    provider: docker\n    image: local/busybox:1\n    commands: [echo hi]\n' > .dstack/workflows.yaml
 git add -A && git commit -qm init
 hyperfine -N --warmup 2 --runs 15 --export-json "$work/r.json" \

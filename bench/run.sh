@@ -3,18 +3,13 @@
 # Usage: bench/run.sh            (writes bench/results/latest.md and prints it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v hyperfine >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine; }
+. bench/lib.sh
+need_hyperfine
 
-bin=$PWD/out/bench-bin
-dotnet publish src/Dstack.Cli -c Release -o "$bin" --nologo -v quiet
+publish_dstack
 dotnet publish bench/Hello -c Release -o "$PWD/out/bench-hello" --nologo -v quiet
 hello=$PWD/out/bench-hello/Hello
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export DSTACK_HOME=$work/home NO_COLOR=1
-repo=$work/repo
-mkdir -p "$repo/.dstack" && cd "$repo"
-git init -q && git config user.name bench && git config user.email bench@example.com
+bench_repo
 cat > .dstack/workflows.yaml <<'YAML'
 workflows:
   - name: hello

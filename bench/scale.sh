@@ -4,16 +4,11 @@
 # Usage: bench/scale.sh   (BENCH_RUNS=N to change the count; writes bench/results/scale.md and prints it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v hyperfine >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine; }
+. bench/lib.sh
+need_hyperfine
 
-bin=$PWD/out/bench-bin
-[ -n "${BENCH_BIN:-}" ] && bin=$BENCH_BIN || dotnet publish src/Dstack.Cli -c Release -o "$bin" --nologo -v quiet
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export DSTACK_HOME=$work/home NO_COLOR=1
-repo=$work/repo
-mkdir -p "$repo/.dstack" && cd "$repo"
-git init -q && git config user.name bench && git config user.email bench@example.com
+publish_dstack
+bench_repo
 cat > .dstack/workflows.yaml <<'YAML'
 workflows:
   - name: train

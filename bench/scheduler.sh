@@ -4,19 +4,18 @@
 # Usage: bench/scheduler.sh      (writes bench/results/scheduler.md and prints it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=$PWD/out/bench-bin
-dotnet publish src/Dstack.Cli -c Release -o "$bin" --nologo -v quiet
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export DSTACK_HOME=$work/home NO_COLOR=1 BENCH_LOG=$work/times.log
-mkdir -p "$work/repo/.dstack" && cd "$work/repo"
-git init -q && git config user.name bench && git config user.email bench@example.com
+. bench/lib.sh
+publish_dstack
+bench_repo
+export BENCH_LOG=$work/times.log
 cat > .dstack/workflows.yaml <<'YAML'
 workflows:
   - name: slot
     provider: bash
     resources:
       cpu: 1
+    env:
+      - BENCH_LOG   # a job gets the caller's variables only when named
     commands:
       - echo "start $(date +%s.%N)" >> "$BENCH_LOG"
       - sleep 1
