@@ -1,27 +1,32 @@
+using Dstack.Cli.Verbs;
 using Dstack.Core.Errors;
 
 namespace Dstack.Cli;
 
 /// <summary>
 /// A small, strict reader of one verb's arguments: flags and options are taken by name wherever they
-/// appear, the rest are positionals. Anything unknown is an error that names the verb's help.
+/// appear, the rest are positionals. Anything unknown is an error that names the verb's help. Only options the
+/// verb declares can be read, so whatever the parser takes is in the verb's help.
 /// </summary>
-public sealed class ArgReader(string verb, IReadOnlyList<string> args)
+public sealed class ArgReader(Verb definition, IReadOnlyList<string> args, string? subcommand = null)
 {
     private readonly List<string?> _args = [.. args];
+    private readonly string _command = subcommand is null ? definition.Name : $"{definition.Name} {subcommand}";
 
-    public bool Flag(params string[] names)
+    public bool Flag(VerbOption option)
     {
+        var names = Declared(option, flag: true);
         var found = false;
         for (var i = 0; i < _args.Count; i++)
             if (_args[i] is { } a && names.Contains(a)) { _args[i] = null; found = true; }
         return found;
     }
 
-    public string? Option(params string[] names) => Options(names).LastOrDefault();
+    public string? Option(VerbOption option) => Options(option).LastOrDefault();
 
-    public IReadOnlyList<string> Options(params string[] names)
+    public IReadOnlyList<string> Options(VerbOption option)
     {
+        var names = Declared(option, flag: false);
         var values = new List<string>();
         for (var i = 0; i < _args.Count; i++)
         {
@@ -35,7 +40,7 @@ public sealed class ArgReader(string verb, IReadOnlyList<string> args)
             else if (names.Contains(a))
             {
                 if (i + 1 >= _args.Count || _args[i + 1] is null)
-                    throw new DstackException($"Option '{a}' needs a value. See: dstack {verb} --help");
+                    throw new DstackException($"Option '{a}' needs a value. See: dstack {_command} --help");
                 values.Add(_args[i + 1]!);
                 _args[i] = _args[i + 1] = null;
                 i++;
@@ -50,9 +55,15 @@ public sealed class ArgReader(string verb, IReadOnlyList<string> args)
         var rest = _args.OfType<string>().ToList();
         var unknown = rest.FirstOrDefault(a => a.Length > 1 && a.StartsWith('-'));
         if (unknown is not null)
-            throw new DstackException($"Unknown option '{unknown}' for 'dstack {verb}'. See: dstack {verb} --help");
+            throw new DstackException($"Unknown option '{unknown}' for 'dstack {_command}'. See: dstack {_command} --help");
         if (rest.Count > max)
-            throw new DstackException($"Unexpected argument '{rest[max]}' for 'dstack {verb}'. See: dstack {verb} --help");
+            throw new DstackException($"Unexpected argument '{rest[max]}' for 'dstack {_command}'. See: dstack {_command} --help");
         return rest;
     }
+
+    /// <summary>A verb that reads an option it does not declare is a bug: its help would not show it.</summary>
+    private IReadOnlyList<string> Declared(VerbOption option, bool flag) =>
+        definition.Options.Contains(option) && option.Value is null == flag
+            ? option.Names
+            : throw new InvalidOperationException($"'dstack {_command}' reads {option.Synopsis}, which it does not declare as a {(flag ? "flag" : "valued option")}.");
 }

@@ -1,3 +1,4 @@
+using Dstack.Cli.Output;
 using Dstack.Core.Compute;
 using Dstack.Core.Config;
 using Dstack.Core.Errors;
@@ -16,21 +17,24 @@ public sealed class CliContext
     private IStorage? _storage;
     private DstackConfig? _config;
 
-    public CliContext(string cwd, TextWriter stdout, TextWriter stderr)
+    /// <param name="home">The dstack home; by default <c>$DSTACK_HOME</c>, else <c>~/.dstack</c>.</param>
+    /// <param name="time">The clock; the system's by default.</param>
+    public CliContext(string cwd, CliOutput output, string? home = null, TimeProvider? time = null)
     {
         Cwd = cwd;
-        Out = stdout;
-        Err = stderr;
-        Home = Environment.GetEnvironmentVariable("DSTACK_HOME") is { Length: > 0 } home
-            ? Path.GetFullPath(home)
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dstack");
+        Output = output;
+        Time = time ?? TimeProvider.System;
+        Home = home ?? (Environment.GetEnvironmentVariable("DSTACK_HOME") is { Length: > 0 } env
+            ? Path.GetFullPath(env)
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dstack"));
     }
 
     public string Cwd { get; }
     public string Home { get; }
-    public TextWriter Out { get; }
-    public TextWriter Err { get; }
-    public TimeProvider Time { get; } = TimeProvider.System;
+    public CliOutput Output { get; }
+    public TextWriter Out => Output.Out;
+    public TextWriter Err => Output.Err;
+    public TimeProvider Time { get; }
 
     public DstackConfig Config => _config ??= DstackConfig.Load(Home);
 

@@ -30,7 +30,7 @@ public sealed class RunAttachment(CliContext ctx, RunRecord run)
     /// <summary>The run's final view, or null when the user detached.</summary>
     public async Task<RunView?> FollowAsync(CancellationToken ct)
     {
-        var follower = new LogFollower(ctx, Console.OpenStandardOutput());
+        var follower = new LogFollower(ctx, ctx.Output.OutBytes);
         var interrupts = 0;
         CancellationTokenSource current = CancellationTokenSource.CreateLinkedTokenSource(ct);
         ConsoleCancelEventHandler onCancel = (_, e) =>

@@ -6,11 +6,16 @@ namespace Dstack.Cli.Verbs;
 
 public static class ArtifactsVerb
 {
-    public static readonly Verb Verb = new("artifacts", "List or download the artifacts of a run or tag",
-        "Usage: dstack artifacts list (RUN | :TAG)\n       dstack artifacts download [-o DIR] [--force] (RUN | :TAG)\n\n" +
-        "download writes DIR/<artifact path>/… (DIR defaults to the current folder), skips files that are\n" +
-        "already identical, and refuses to overwrite different local files unless --force is given.\n",
-        Run);
+    private static readonly VerbOption OutputDir = new(["-o", "--output"], "DIR", "Download into DIR (default: the current folder)");
+    private static readonly VerbOption Force = new(["-f", "--force"], null, "Overwrite local files that differ from the artifact");
+
+    public static readonly Verb Verb = new("artifacts", "List or download the artifacts of a run or tag", Run)
+    {
+        Usage = ["artifacts list (RUN | :TAG)", "artifacts download [-o DIR] [--force] (RUN | :TAG)"],
+        About = "download writes DIR/<artifact path>/… (DIR defaults to the current folder), skips files that are\n" +
+                "already identical, and refuses to overwrite different local files unless --force is given.",
+        Groups = Verb.OptionsGroup(OutputDir, Force),
+    };
 
     private static async Task<int> Run(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
     {
@@ -25,7 +30,7 @@ public static class ArtifactsVerb
 
     private static async Task<int> ListAsync(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
     {
-        var target = Target(new ArgReader("artifacts list", args).Positionals(1), "list");
+        var target = Target(new ArgReader(Verb, args, "list").Positionals(1), "list");
         var (versions, owner) = await ArtifactSource.ResolveAsync(ctx, target, ct);
         var store = new ArtifactStore(ctx.Storage);
         var table = new Table("ARTIFACT", "FILE", "SIZE");
@@ -54,9 +59,9 @@ public static class ArtifactsVerb
 
     private static async Task<int> DownloadAsync(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
     {
-        var reader = new ArgReader("artifacts download", args);
-        var outDir = Path.GetFullPath(reader.Option("-o", "--output") ?? ctx.Cwd, ctx.Cwd);
-        var force = reader.Flag("--force", "-f");
+        var reader = new ArgReader(Verb, args, "download");
+        var outDir = Path.GetFullPath(reader.Option(OutputDir) ?? ctx.Cwd, ctx.Cwd);
+        var force = reader.Flag(Force);
         var target = Target(reader.Positionals(1), "download");
         var (versions, owner) = await ArtifactSource.ResolveAsync(ctx, target, ct);
         if (versions.Count == 0)

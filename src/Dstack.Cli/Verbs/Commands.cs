@@ -2,9 +2,6 @@ using Dstack.Core.Errors;
 
 namespace Dstack.Cli.Verbs;
 
-/// <summary>A verb of the CLI: its name, help text and entry point.</summary>
-public sealed record Verb(string Name, string Summary, string Help, Func<CliContext, IReadOnlyList<string>, CancellationToken, Task<int>> Run, bool Hidden = false);
-
 /// <summary>The table of verbs, registered explicitly.</summary>
 public static class Commands
 {
@@ -36,6 +33,14 @@ public static class Commands
         "Run ML workflows declared in .dstack/workflows.yaml, here or on your own machines.\n\n" +
         "Commands:\n" +
         string.Concat(All.Where(v => !v.Hidden).Select(v => $"  {v.Name,-10} {v.Summary}{AliasNote(v)}\n")) +
-        "\nOptions:\n  -h, --help     Show help (also: dstack COMMAND --help)\n  -v, --version  Show the version\n  --debug        Show stack traces for errors\n\n" +
-        "State lives in $DSTACK_HOME (default ~/.dstack).\n";
+        "\nOptions:\n" +
+        string.Concat(GlobalOptions.Select(o => $"  {o.Synopsis,-13}  {o.Help}\n")) +
+        "\nState lives in $DSTACK_HOME (default ~/.dstack).\n";
+
+    public static readonly VerbOption Help = new(["-h", "--help"], null, "Show help (also: dstack COMMAND --help)");
+    public static readonly VerbOption Version = new(["-v", "--version"], null, "Show the version");
+    public static readonly VerbOption Debug = new(["--debug"], null, "Show stack traces for errors");
+
+    /// <summary>What <c>dstack</c> itself takes before the command; <see cref="CliApp"/> reads these.</summary>
+    public static IReadOnlyList<VerbOption> GlobalOptions => [Help, Version, Debug];
 }

@@ -6,26 +6,39 @@ namespace Dstack.Cli.Verbs;
 
 public static class ConfigVerb
 {
-    public static readonly Verb Verb = new("config", "Choose where runs, logs, artifacts and secrets are kept",
-        "Usage: dstack config                       show the settings (asks for them when there are none)\n" +
-        "       dstack config --backend local       keep everything in $DSTACK_HOME (the default)\n" +
-        "       dstack config --backend s3 --bucket NAME [--region REGION] [--profile P] [--endpoint-url URL] [--kms-key-id KEY] [-y]\n\n" +
-        "With S3, a team shares one bucket: everyone's runs, logs, tags and artifacts, secrets per repo.\n" +
-        "Credentials come from the standard AWS chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or ~/.aws/credentials\n" +
-        "profiles) and are never written into dstack's files. The bucket is checked before the config is saved;\n" +
-        "a missing one is created when you agree (-y agrees).\n",
-        Run);
+    private static readonly VerbOption Backend = new(["--backend"], "BACKEND", "local (the default) or s3");
+    private static readonly VerbOption Bucket = new(["--bucket"], "NAME", "The S3 bucket");
+    private static readonly VerbOption Region = new(["--region"], "REGION", "The bucket's region");
+    private static readonly VerbOption Profile = new(["--profile"], "P", "The AWS profile of ~/.aws/credentials (default: the standard chain)");
+    private static readonly VerbOption Endpoint = new(["--endpoint-url"], "URL", "An S3-compatible server instead of AWS");
+    private static readonly VerbOption Kms = new(["--kms-key-id"], "KEY", "The KMS key that encrypts secrets where SSE-S3 is not available");
+    private static readonly VerbOption Yes = new(["-y", "--yes"], null, "Create a missing bucket without asking");
+
+    public static readonly Verb Verb = new("config", "Choose where runs, logs, artifacts and secrets are kept", Run)
+    {
+        Usage =
+        [
+            "config                       show the settings (asks for them when there are none)",
+            "config --backend local       keep everything in $DSTACK_HOME (the default)",
+            "config --backend s3 --bucket NAME [--region REGION] [--profile P] [--endpoint-url URL] [--kms-key-id KEY] [-y]",
+        ],
+        About = "With S3, a team shares one bucket: everyone's runs, logs, tags and artifacts, secrets per repo.\n" +
+                "Credentials come from the standard AWS chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or ~/.aws/credentials\n" +
+                "profiles) and are never written into dstack's files. The bucket is checked before the config is saved;\n" +
+                "a missing one is created when you agree (-y agrees).",
+        Groups = Verb.OptionsGroup(Backend, Bucket, Region, Profile, Endpoint, Kms, Yes),
+    };
 
     private static async Task<int> Run(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
     {
-        var reader = new ArgReader("config", args);
-        var backend = reader.Option("--backend");
-        var bucket = reader.Option("--bucket");
-        var region = reader.Option("--region");
-        var profile = reader.Option("--profile");
-        var endpoint = reader.Option("--endpoint-url");
-        var kms = reader.Option("--kms-key-id");
-        var yes = reader.Flag("-y", "--yes");
+        var reader = new ArgReader(Verb, args);
+        var backend = reader.Option(Backend);
+        var bucket = reader.Option(Bucket);
+        var region = reader.Option(Region);
+        var profile = reader.Option(Profile);
+        var endpoint = reader.Option(Endpoint);
+        var kms = reader.Option(Kms);
+        var yes = reader.Flag(Yes);
         reader.Positionals(0);
         var path = Path.Combine(ctx.Home, DstackConfig.FileName);
 

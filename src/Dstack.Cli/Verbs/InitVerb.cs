@@ -2,9 +2,11 @@ namespace Dstack.Cli.Verbs;
 
 public static class InitVerb
 {
-    public static readonly Verb Verb = new("init", "Check this repo and write a starter .dstack/workflows.yaml",
-        "Usage: dstack init\n\nChecks the repository (git, origin remote) and writes a starter .dstack/workflows.yaml if there is none.\n",
-        Run);
+    public static readonly Verb Verb = new("init", "Check this repo and write a starter .dstack/workflows.yaml", Run)
+    {
+        Usage = ["init"],
+        About = "Checks the repository (git, origin remote) and writes a starter .dstack/workflows.yaml if there is none.",
+    };
 
     public const string Starter =
         "# Workflows of this repository. Run one with: dstack run hello\n" +
@@ -18,7 +20,7 @@ public static class InitVerb
 
     private static Task<int> Run(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
     {
-        new ArgReader("init", args).Positionals(0);
+        new ArgReader(Verb, args).Positionals(0);
         var (root, repo, isGit) = ctx.Repo;
         ctx.Err.WriteLine(isGit
             ? $"Repository {repo} at {root}"

@@ -2,19 +2,22 @@ namespace Dstack.Cli.Verbs;
 
 public static class LogsVerb
 {
-    public static readonly Verb Verb = new("logs", "Show the logs of a run",
-        "Usage: dstack logs [-a] [-s SINCE] [--tail N] RUN\n\nOptions:\n" +
-        "  -a, --attach       Keep following the logs until the run ends\n" +
-        "  -s, --since SINCE  Only logs newer than SINCE: 30s, 5m, 2h, 1d, or an ISO time\n" +
-        "  -n, --tail N       Only the last N lines (of each job); with -a, then keep following\n",
-        Run);
+    private static readonly VerbOption Attach = new(["-a", "--attach", "-f", "--follow"], null, "Keep following the logs until the run ends");
+    private static readonly VerbOption SinceOption = new(["-s", "--since"], "SINCE", "Only logs newer than SINCE: 30s, 5m, 2h, 1d, or an ISO time");
+    private static readonly VerbOption Tail = new(["-n", "--tail"], "N", "Only the last N lines (of each job); with -a, then keep following");
+
+    public static readonly Verb Verb = new("logs", "Show the logs of a run", Run)
+    {
+        Usage = ["logs [-a] [-s SINCE] [--tail N] RUN"],
+        Groups = Verb.OptionsGroup(Attach, SinceOption, Tail),
+    };
 
     private static async Task<int> Run(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
     {
-        var reader = new ArgReader("logs", args);
-        var follow = reader.Flag("-a", "--attach", "-f", "--follow");
-        var since = reader.Option("-s", "--since") is { } s ? Since.Parse(s, ctx.Time.GetUtcNow()) : (DateTimeOffset?)null;
-        var tail = reader.Option("-n", "--tail") is { } n ? ParseTail(n) : (int?)null;
+        var reader = new ArgReader(Verb, args);
+        var follow = reader.Flag(Attach);
+        var since = reader.Option(SinceOption) is { } s ? Since.Parse(s, ctx.Time.GetUtcNow()) : (DateTimeOffset?)null;
+        var tail = reader.Option(Tail) is { } n ? ParseTail(n) : (int?)null;
         var positionals = reader.Positionals(1);
         if (positionals.Count == 0) throw new Core.Errors.DstackException("Name the run: dstack logs RUN (`dstack ps -a` lists them).");
         var run = await ctx.FindRunAsync(positionals[0], ct);
@@ -22,7 +25,7 @@ public static class LogsVerb
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
         try
         {
-            await new LogFollower(ctx, Console.OpenStandardOutput()).RunAsync(run, since, follow, cts.Token, tail: tail);
+            await new LogFollower(ctx, ctx.Output.OutBytes).RunAsync(run, since, follow, cts.Token, tail: tail);
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested && !ct.IsCancellationRequested)
         {

@@ -6,15 +6,19 @@ namespace Dstack.Cli.Verbs;
 
 public static class PsVerb
 {
-    public static readonly Verb Verb = new("ps", "List runs: unfinished ones, or else the latest",
-        "Usage: dstack ps [-a] [RUN]\n\nWithout arguments: the unfinished runs of this repo, or else the latest one.\n\nOptions:\n" +
-        "  -a, --all  All runs of this repo\n  RUN        Only this run (exact name)\n",
-        Run);
+    private static readonly VerbOption All = new(["-a", "--all"], null, "All runs of this repo");
+
+    public static readonly Verb Verb = new("ps", "List runs: unfinished ones, or else the latest", Run)
+    {
+        Usage = ["ps [-a] [RUN]"],
+        About = "Without arguments: the unfinished runs of this repo, or else the latest one.\nWith RUN: only this run (exact name), with what it was built from.",
+        Groups = Verb.OptionsGroup(All),
+    };
 
     private static async Task<int> Run(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
     {
-        var reader = new ArgReader("ps", args);
-        var all = reader.Flag("-a", "--all");
+        var reader = new ArgReader(Verb, args);
+        var all = reader.Flag(All);
         var positionals = reader.Positionals(1);
         var monitor = ctx.Monitor;
         if (positionals.Count == 1)

@@ -4,14 +4,18 @@ namespace Dstack.Cli.Verbs;
 
 public static class RestartVerb
 {
-    public static readonly Verb Verb = new("restart", "Run a run's spec and code snapshot again, under a new name",
-        "Usage: dstack restart [-d] RUN\n\nOptions:\n  -d, --detach  Do not follow the logs; print the new run's name\n",
-        Run);
+    private static readonly VerbOption Detach = new(["-d", "--detach"], null, "Do not follow the logs; print the new run's name");
+
+    public static readonly Verb Verb = new("restart", "Run a run's spec and code snapshot again, under a new name", Run)
+    {
+        Usage = ["restart [-d] RUN"],
+        Groups = Verb.OptionsGroup(Detach),
+    };
 
     private static async Task<int> Run(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
     {
-        var reader = new ArgReader("restart", args);
-        var detach = reader.Flag("-d", "--detach");
+        var reader = new ArgReader(Verb, args);
+        var detach = reader.Flag(Detach);
         var positionals = reader.Positionals(1);
         if (positionals.Count == 0) throw new Core.Errors.DstackException("Name the run to restart: dstack restart RUN");
         var previous = await ctx.FindRunAsync(positionals[0], ct);

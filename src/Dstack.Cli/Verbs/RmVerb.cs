@@ -8,16 +8,21 @@ namespace Dstack.Cli.Verbs;
 
 public static class RmVerb
 {
-    public static readonly Verb Verb = new("rm", "Remove finished runs with their logs and state",
-        "Usage: dstack rm [-y] (RUN | -a)\n\nOptions:\n  -y, --yes  Do not ask for confirmation\n  -a, --all  All finished runs of this repo\n\n" +
-        "A broken run (a record that cannot be read) is removed by name; -a skips it with a warning.\n",
-        Run);
+    private static readonly VerbOption Yes = new(["-y", "--yes"], null, "Do not ask for confirmation");
+    private static readonly VerbOption All = new(["-a", "--all"], null, "All finished runs of this repo");
+
+    public static readonly Verb Verb = new("rm", "Remove finished runs with their logs and state", Run)
+    {
+        Usage = ["rm [-y] (RUN | -a)"],
+        Groups = Verb.OptionsGroup(Yes, All),
+        Notes = "A broken run (a record that cannot be read) is removed by name; -a skips it with a warning.",
+    };
 
     private static async Task<int> Run(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
     {
-        var reader = new ArgReader("rm", args);
-        var yes = reader.Flag("-y", "--yes");
-        var all = reader.Flag("-a", "--all");
+        var reader = new ArgReader(Verb, args);
+        var yes = reader.Flag(Yes);
+        var all = reader.Flag(All);
         var positionals = reader.Positionals(1);
         if (positionals.Count == 0 == !all)
             throw new DstackException("Name a run or use --all: dstack rm RUN, or dstack rm -a.");

@@ -12,37 +12,25 @@ namespace Dstack.Cli.Verbs;
 
 public static class RunVerb
 {
-    public static readonly Verb Verb = new("run", "Run a workflow (or a provider, e.g. dstack run bash -c 'CMD')",
-        "Usage: dstack run [-d] [-t TAG] [OPTIONS] WORKFLOW [OPTIONS] [ARGS...] [-- ARGS...]\n" +
-        "       dstack run [-d] [OPTIONS] bash -c 'COMMAND' [ARGS...]\n" +
-        "       dstack run [-d] [OPTIONS] docker IMAGE [-c 'COMMAND'] [ARGS...]\n\n" +
-        "Runs a workflow of .dstack/workflows.yaml with the code as it is now (uncommitted edits included),\n" +
-        "and follows its logs until it ends. ARGS are available to the workflow as ${{ run.args }}; the options\n" +
-        "below are taken wherever they appear, so pass an argument that looks like one after '--'.\n" +
-        "Without WORKFLOW, lists the workflows.\n\nOptions:\n" +
-        "  -d, --detach             Do not follow the logs; print the run's name and return\n" +
-        "  -t, --tag TAG            Tag the run's artifacts as TAG when it ends done\n" +
-        "  -h, --help               Show this help (also after WORKFLOW)\n\n" +
-        "Provider options (they change the workflow's values for this run):\n" +
-        "  -e, --env NAME=VALUE     Add an environment variable (a bare NAME takes your value); repeatable\n" +
-        "  -a, --artifact PATH      Save PATH as an artifact, instead of the workflow's artifacts; repeatable\n" +
-        "  --dep DEP                Add a dependency: :TAG or WORKFLOW (also owner/repo/NAME); repeatable\n" +
-        "  -w, --working-dir DIR    Run in DIR, relative to the repository root\n" +
-        "  -r, --requirements FILE  pip install -r FILE before the commands\n" +
-        "  -p, --ports N            Give the job N free ports ($PORT_0 ...)\n" +
-        "  --cpu N                  CPUs\n" +
-        "  --memory SIZE            Memory, e.g. 16GB\n" +
-        "  --gpu N                  GPUs\n" +
-        "  --gpu-name NAME          GPU model, e.g. A100 (one GPU unless --gpu says more)\n" +
-        "  --gpu-memory SIZE        Memory per GPU, e.g. 40GB\n" +
-        "  --shm-size SIZE          Shared memory (/dev/shm) of a container\n" +
-        "  -i, --interruptible      Spot instance (no effect on this machine)\n" +
-        "  -l, --local              Run on this machine (every run does)\n",
-        Run);
+    public static readonly Verb Verb = new("run", "Run a workflow (or a provider, e.g. dstack run bash -c 'CMD')", Run)
+    {
+        Usage =
+        [
+            "run [-d] [-t TAG] [OPTIONS] WORKFLOW [OPTIONS] [ARGS...] [-- ARGS...]",
+            "run [-d] [OPTIONS] bash -c 'COMMAND' [ARGS...]",
+            "run [-d] [OPTIONS] docker IMAGE [-c 'COMMAND'] [ARGS...]",
+        ],
+        About = "Runs a workflow of .dstack/workflows.yaml with the code as it is now (uncommitted edits included),\n" +
+                "and follows its logs until it ends. ARGS are available to the workflow as ${{ run.args }}; the options\n" +
+                "below are taken wherever they appear, so pass an argument that looks like one after '--'.\n" +
+                "Without WORKFLOW, lists the workflows.",
+        Groups = RunCommandLine.Groups,
+    };
 
     private static async Task<int> Run(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
     {
-        var (options, name, runArgs) = Parse(args);
+        var options = RunCommandLine.Parse(args);
+        var (name, runArgs) = (options.Name, options.Args);
         if (options.Help)
         {
             ctx.Out.Write(Verb.Help);
@@ -126,39 +114,6 @@ public static class RunVerb
         _ when state.ExitCode is > 0 and < 256 => state.ExitCode.Value,
         _ => 1,
     };
-
-    private sealed record RunOptions(bool Detach, string? Tag, bool Help, WorkflowOverrides Overrides);
-
-    /// <summary>
-    /// Run and provider options anywhere before <c>--</c> (as the original's parser took them after the workflow too);
-    /// the first other word names the workflow or provider; the rest are its args.
-    /// </summary>
-    private static (RunOptions, string? Name, List<string> Args) Parse(IReadOnlyList<string> args)
-    {
-        var detach = false;
-        var help = false;
-        string? tag = null;
-        var overrides = new WorkflowOverrides();
-        string? name = null;
-        var rest = new List<string>();
-        var passthrough = false;
-        for (var i = 0; i < args.Count; i++)
-        {
-            var arg = args[i];
-            string Value() => i + 1 < args.Count ? args[++i] : throw new DstackException($"Option '{arg}' needs a value. See: dstack run --help");
-            if (passthrough) rest.Add(arg);
-            else if (arg == "--") passthrough = true;
-            else if (arg is "-d" or "--detach") detach = true;
-            else if (arg is "-h" or "--help") help = true;
-            else if (arg is "-t" or "--tag") tag = Core.Tags.TagName.Validate(Value());
-            else if (ProviderFlags.IsFlag(arg)) overrides = ProviderFlags.Add(overrides, arg, ProviderFlags.TakesValue(arg) ? Value() : null);
-            else if (name is null && arg.StartsWith('-'))
-                throw new DstackException($"Unknown option '{arg}' for 'dstack run'. See: dstack run --help");
-            else if (name is null) name = arg;
-            else rest.Add(arg);
-        }
-        return (new RunOptions(detach, tag, help, overrides), name, rest);
-    }
 
     private static (WorkflowSpec, IProvider, IReadOnlyList<string>) Resolve(WorkflowSet workflows, ProviderRegistry providers, string name, List<string> args)
     {

@@ -8,16 +8,24 @@ namespace Dstack.Cli.Verbs;
 /// <summary>The hidden agent verb that compute backends start: runs one job.</summary>
 public static class RunnerVerb
 {
-    public static readonly Verb Verb = new("runner", "Run one job (started by dstack itself)",
-        "Usage: dstack runner --repo OWNER/NAME --run RUN --job N\n", Run, Hidden: true);
+    private static readonly VerbOption Repo = new(["--repo"], "OWNER/NAME", "The run's repo");
+    private static readonly VerbOption RunOption = new(["--run"], "RUN", "The run");
+    private static readonly VerbOption Job = new(["--job"], "N", "The job's index (default 0)");
+
+    public static readonly Verb Verb = new("runner", "Run one job (started by dstack itself)", Run)
+    {
+        Usage = ["runner --repo OWNER/NAME --run RUN --job N"],
+        Groups = Verb.OptionsGroup(Repo, RunOption, Job),
+        Hidden = true,
+    };
 
     private static async Task<int> Run(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
     {
-        var reader = new ArgReader("runner", args);
-        var repo = reader.Option("--repo")?.Split('/') is [var owner, var name] ? new RepoRef(owner, name)
+        var reader = new ArgReader(Verb, args);
+        var repo = reader.Option(Repo)?.Split('/') is [var owner, var name] ? new RepoRef(owner, name)
             : throw new DstackException("runner needs --repo OWNER/NAME");
-        var run = reader.Option("--run") ?? throw new DstackException("runner needs --run RUN");
-        var job = int.Parse(reader.Option("--job") ?? "0", CultureInfo.InvariantCulture);
+        var run = reader.Option(RunOption) ?? throw new DstackException("runner needs --run RUN");
+        var job = int.Parse(reader.Option(Job) ?? "0", CultureInfo.InvariantCulture);
         reader.Positionals(0);
         var options = new RunnerOptions
         {

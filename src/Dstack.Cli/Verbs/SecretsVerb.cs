@@ -8,11 +8,15 @@ namespace Dstack.Cli.Verbs;
 
 public static class SecretsVerb
 {
-    public static readonly Verb Verb = new("secrets", "Manage the secrets every job of this repo gets as environment variables",
-        "Usage: dstack secrets [list]\n       dstack secrets add [-y] NAME [VALUE | -]\n       dstack secrets update NAME [VALUE | -]\n       dstack secrets delete [-y] NAME\n\n" +
-        "VALUE '-' reads the value from standard input, which keeps it out of your shell history; with no VALUE\n" +
-        "it is asked for without echo. Values are never printed, and are masked as *** in logs.\n\nOptions:\n  -y, --yes  Do not ask before overriding or deleting\n",
-        Run);
+    private static readonly VerbOption Yes = new(["-y", "--yes"], null, "Do not ask before overriding or deleting");
+
+    public static readonly Verb Verb = new("secrets", "Manage the secrets every job of this repo gets as environment variables", Run)
+    {
+        Usage = ["secrets [list]", "secrets add [-y] NAME [VALUE | -]", "secrets update NAME [VALUE | -]", "secrets delete [-y] NAME"],
+        About = "VALUE '-' reads the value from standard input, which keeps it out of your shell history; with no VALUE\n" +
+                "it is asked for without echo. Values are never printed, and are masked as *** in logs.",
+        Groups = Verb.OptionsGroup(Yes),
+    };
 
     private static Task<int> Run(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct) =>
         (args.Count == 0 ? "list" : args[0]) switch
@@ -26,7 +30,7 @@ public static class SecretsVerb
 
     private static async Task<int> ListAsync(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
     {
-        new ArgReader("secrets list", args).Positionals(0);
+        new ArgReader(Verb, args, "list").Positionals(0);
         var table = new Table("NAME", "CREATED", "UPDATED");
         var now = ctx.Time.GetUtcNow();
         foreach (var secret in await new SecretStore(ctx.Storage).ListAsync(ctx.Repo.Repo, ct))
@@ -38,8 +42,8 @@ public static class SecretsVerb
     private static async Task<int> SetAsync(CliContext ctx, IReadOnlyList<string> args, bool update, CancellationToken ct)
     {
         var verb = update ? "update" : "add";
-        var reader = new ArgReader($"secrets {verb}", args);
-        var yes = reader.Flag("-y", "--yes");
+        var reader = new ArgReader(Verb, args, verb);
+        var yes = reader.Flag(Yes);
         var positionals = reader.Positionals(2);
         if (positionals.Count == 0) throw new DstackException($"Name the secret: dstack secrets {verb} NAME [VALUE | -]");
         var name = SecretName.Validate(positionals[0]);
@@ -75,8 +79,8 @@ public static class SecretsVerb
 
     private static async Task<int> DeleteAsync(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
     {
-        var reader = new ArgReader("secrets delete", args);
-        var yes = reader.Flag("-y", "--yes");
+        var reader = new ArgReader(Verb, args, "delete");
+        var yes = reader.Flag(Yes);
         var positionals = reader.Positionals(1);
         if (positionals.Count == 0) throw new DstackException("Name the secret to delete: dstack secrets delete NAME");
         var name = SecretName.Validate(positionals[0]);

@@ -6,17 +6,23 @@ namespace Dstack.Cli.Verbs;
 
 public static class StopVerb
 {
-    public static readonly Verb Verb = new("stop", "Stop a run (or all runs of this repo)",
-        "Usage: dstack stop [-x] [-y] (RUN | -a)\n\nA graceful stop sends SIGTERM to the job's processes, waits for them, then kills what is left.\n\nOptions:\n" +
-        "  -x, --abort  Kill at once\n  -y, --yes    Do not ask for confirmation\n  -a, --all    All unfinished runs of this repo\n",
-        Run);
+    private static readonly VerbOption Abort = new(["-x", "--abort"], null, "Kill at once");
+    private static readonly VerbOption Yes = new(["-y", "--yes"], null, "Do not ask for confirmation");
+    private static readonly VerbOption All = new(["-a", "--all"], null, "All unfinished runs of this repo");
+
+    public static readonly Verb Verb = new("stop", "Stop a run (or all runs of this repo)", Run)
+    {
+        Usage = ["stop [-x] [-y] (RUN | -a)"],
+        About = "A graceful stop sends SIGTERM to the job's processes, waits for them, then kills what is left.",
+        Groups = Verb.OptionsGroup(Abort, Yes, All),
+    };
 
     private static async Task<int> Run(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
     {
-        var reader = new ArgReader("stop", args);
-        var abort = reader.Flag("-x", "--abort");
-        var yes = reader.Flag("-y", "--yes");
-        var all = reader.Flag("-a", "--all");
+        var reader = new ArgReader(Verb, args);
+        var abort = reader.Flag(Abort);
+        var yes = reader.Flag(Yes);
+        var all = reader.Flag(All);
         var positionals = reader.Positionals(1);
         if (positionals.Count == 0 == !all)
             throw new DstackException("Name a run or use --all: dstack stop RUN, or dstack stop -a.");

@@ -9,11 +9,16 @@ namespace Dstack.Cli.Verbs;
 
 public static class TagsVerb
 {
-    public static readonly Verb Verb = new("tags", "Name a run's outputs (or local folders) for reuse as deps",
-        "Usage: dstack tags [list]\n       dstack tags add [-y] TAG RUN\n       dstack tags add [-y] TAG -a PATH [-a PATH ...]\n       dstack tags delete [-y] TAG\n\n" +
-        "A tag names artifacts: a finished run's, or local folders uploaded with -a. Workflows use them with\n" +
-        "`deps: [{tag: TAG}]`. Tag names are letters, digits, '-', '_' and '.'.\n\nOptions:\n  -y, --yes  Do not ask before overriding or deleting\n",
-        Run);
+    private static readonly VerbOption Yes = new(["-y", "--yes"], null, "Do not ask before overriding or deleting");
+    private static readonly VerbOption Folder = new(["-a", "--artifact"], "PATH", "Upload the local folder PATH as an artifact of the tag; repeatable");
+
+    public static readonly Verb Verb = new("tags", "Name a run's outputs (or local folders) for reuse as deps", Run)
+    {
+        Usage = ["tags [list]", "tags add [-y] TAG RUN", "tags add [-y] TAG -a PATH [-a PATH ...]", "tags delete [-y] TAG"],
+        About = "A tag names artifacts: a finished run's, or local folders uploaded with -a. Workflows use them with\n" +
+                "`deps: [{tag: TAG}]`. Tag names are letters, digits, '-', '_' and '.'.",
+        Groups = Verb.OptionsGroup(Yes, Folder),
+    };
 
     private static Task<int> Run(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct) =>
         (args.Count == 0 ? "list" : args[0]) switch
@@ -26,7 +31,7 @@ public static class TagsVerb
 
     private static async Task<int> ListAsync(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
     {
-        new ArgReader("tags list", args).Positionals(0);
+        new ArgReader(Verb, args, "list").Positionals(0);
         var table = new Table("TAG", "RUN", "WORKFLOW", "ARTIFACTS", "CREATED");
         var now = ctx.Time.GetUtcNow();
         foreach (var tag in await new TagStore(ctx.Storage).ListAsync(ctx.Repo.Repo, ctx.Skipped, ct))
@@ -37,9 +42,9 @@ public static class TagsVerb
 
     private static async Task<int> AddAsync(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
     {
-        var reader = new ArgReader("tags add", args);
-        var yes = reader.Flag("-y", "--yes");
-        var folders = reader.Options("-a", "--artifact");
+        var reader = new ArgReader(Verb, args, "add");
+        var yes = reader.Flag(Yes);
+        var folders = reader.Options(Folder);
         var positionals = reader.Positionals(2);
         if (positionals.Count == 0) throw new DstackException("Name the tag: dstack tags add TAG RUN, or dstack tags add TAG -a PATH.");
         var name = TagName.Validate(positionals[0]);
@@ -107,8 +112,8 @@ public static class TagsVerb
 
     private static async Task<int> DeleteAsync(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
     {
-        var reader = new ArgReader("tags delete", args);
-        var yes = reader.Flag("-y", "--yes");
+        var reader = new ArgReader(Verb, args, "delete");
+        var yes = reader.Flag(Yes);
         var positionals = reader.Positionals(1);
         if (positionals.Count == 0) throw new DstackException("Name the tag to delete: dstack tags delete TAG");
         var name = TagName.Validate(positionals[0]);

@@ -10,20 +10,36 @@ namespace Dstack.Core.Workflows;
 /// </summary>
 public static class ProviderFlags
 {
-    /// <summary>Every flag that takes a value, and the property it sets.</summary>
-    private static readonly Dictionary<string, string> WithValue = new(StringComparer.Ordinal)
-    {
-        ["-e"] = "env", ["--env"] = "env", ["-a"] = "artifacts", ["--artifact"] = "artifacts", ["--dep"] = "deps",
-        ["-w"] = "working_dir", ["--working-dir"] = "working_dir", ["-r"] = "requirements", ["--requirements"] = "requirements",
-        ["-p"] = "ports", ["--ports"] = "ports", ["--port"] = "ports", ["--cpu"] = "cpu", ["--memory"] = "memory",
-        ["--gpu"] = "gpu", ["--gpu-name"] = "gpu_name", ["--gpu-memory"] = "gpu_memory", ["--shm-size"] = "shm_size",
-    };
+    /// <summary>Every provider flag, in the order <c>dstack run --help</c> lists them.</summary>
+    public static readonly IReadOnlyList<ProviderFlag> All =
+    [
+        new(["-e", "--env"], "NAME=VALUE", "env", "Add an environment variable (a bare NAME takes your value); repeatable"),
+        new(["-a", "--artifact"], "PATH", "artifacts", "Save PATH as an artifact, instead of the workflow's artifacts; repeatable"),
+        new(["--dep"], "DEP", "deps", "Add a dependency: :TAG or WORKFLOW (also owner/repo/NAME); repeatable"),
+        new(["-w", "--working-dir"], "DIR", "working_dir", "Run in DIR, relative to the repository root"),
+        new(["-r", "--requirements"], "FILE", "requirements", "pip install -r FILE before the commands"),
+        new(["-p", "--ports", "--port"], "N", "ports", "Give the job N free ports ($PORT_0 ...)"),
+        new(["--cpu"], "N", "cpu", "CPUs"),
+        new(["--memory"], "SIZE", "memory", "Memory, e.g. 16GB"),
+        new(["--gpu"], "N", "gpu", "GPUs"),
+        new(["--gpu-name"], "NAME", "gpu_name", "GPU model, e.g. A100 (one GPU unless --gpu says more)"),
+        new(["--gpu-memory"], "SIZE", "gpu_memory", "Memory per GPU, e.g. 40GB"),
+        new(["--shm-size"], "SIZE", "shm_size", "Shared memory (/dev/shm) of a container"),
+        new(["-i", "--interruptible"], null, "interruptible", "Spot instance (no effect on this machine)"),
+        new(["-l", "--local"], null, "local", "Run on this machine (every run does)"),
+    ];
+
+    /// <summary>Every name of a flag that takes a value, and the property it sets.</summary>
+    private static readonly Dictionary<string, string> WithValue =
+        All.Where(f => f.Value is not null).SelectMany(f => f.Names.Select(n => (n, f.Property))).ToDictionary(x => x.n, x => x.Property, StringComparer.Ordinal);
+
+    private static readonly HashSet<string> Switches = [.. All.Where(f => f.Value is null).SelectMany(f => f.Names)];
 
     /// <summary>Whether <paramref name="arg"/> is a provider flag that takes a value (also in the <c>--flag=VALUE</c> form).</summary>
     public static bool TakesValue(string arg) => WithValue.ContainsKey(FlagName(arg)) && !arg.Contains('=');
 
     /// <summary>Whether <paramref name="arg"/> is one of the provider flags.</summary>
-    public static bool IsFlag(string arg) => WithValue.ContainsKey(FlagName(arg)) || arg is "-i" or "--interruptible" or "-l" or "--local";
+    public static bool IsFlag(string arg) => WithValue.ContainsKey(FlagName(arg)) || Switches.Contains(arg);
 
     private static string FlagName(string arg) =>
         arg.StartsWith("--", StringComparison.Ordinal) && arg.IndexOf('=') is > 2 and var eq ? arg[..eq] : arg;
@@ -33,8 +49,8 @@ public static class ProviderFlags
     {
         var flag = FlagName(arg);
         if (flag.Length < arg.Length) value = arg[(flag.Length + 1)..];
-        if (flag is "-i" or "--interruptible") return overrides with { Interruptible = true };
-        if (flag is "-l" or "--local") return overrides with { Local = true };
+        if (All.FirstOrDefault(f => f.Names.Contains(flag)) is { Value: null } flagSwitch)
+            return flagSwitch.Property == "local" ? overrides with { Local = true } : overrides with { Interruptible = true };
         var v = value ?? throw ProviderFlagException.NeedsValue(arg);
         return WithValue[flag] switch
         {
