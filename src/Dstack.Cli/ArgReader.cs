@@ -1,5 +1,4 @@
 using Dstack.Cli.Verbs;
-using Dstack.Core.Errors;
 
 namespace Dstack.Cli;
 
@@ -40,7 +39,7 @@ public sealed class ArgReader(Verb definition, IReadOnlyList<string> args, strin
             else if (names.Contains(a))
             {
                 if (i + 1 >= _args.Count || _args[i + 1] is null)
-                    throw new DstackException($"Option '{a}' needs a value. See: dstack {_command} --help");
+                    throw UsageException.NeedsValue(a, _command);
                 values.Add(_args[i + 1]!);
                 _args[i] = _args[i + 1] = null;
                 i++;
@@ -55,9 +54,9 @@ public sealed class ArgReader(Verb definition, IReadOnlyList<string> args, strin
         var rest = _args.OfType<string>().ToList();
         var unknown = rest.FirstOrDefault(a => a.Length > 1 && a.StartsWith('-'));
         if (unknown is not null)
-            throw new DstackException($"Unknown option '{unknown}' for 'dstack {_command}'. See: dstack {_command} --help");
+            throw UsageException.UnknownOption(unknown, _command);
         if (rest.Count > max)
-            throw new DstackException($"Unexpected argument '{rest[max]}' for 'dstack {_command}'. See: dstack {_command} --help");
+            throw UsageException.UnexpectedArgument(rest[max], _command);
         return rest;
     }
 

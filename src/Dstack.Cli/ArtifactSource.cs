@@ -1,5 +1,4 @@
 using Dstack.Core.Artifacts;
-using Dstack.Core.Errors;
 using Dstack.Core.Models;
 using Dstack.Core.Tags;
 
@@ -15,7 +14,7 @@ public static class ArtifactSource
         {
             var name = target[1..];
             var tag = await new TagStore(ctx.Storage).GetAsync(ctx.Repo.Repo, TagName.Validate(name), ct)
-                ?? throw new DstackException($"Tag '{name}' not found in {ctx.Repo.Repo}. `dstack tags list` shows the tags of this repo.");
+                ?? throw TagException.NotFound(name, ctx.Repo.Repo);
             return (tag.Artifacts, tag.RunName is { } run ? $"run {run}" : $"tag {name}");
         }
         return (await new ArtifactStore(ctx.Storage).ListAsync(await ctx.FindRunAsync(target, ct), ct), $"run {target}");

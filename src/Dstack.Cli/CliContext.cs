@@ -67,7 +67,7 @@ public sealed class CliContext
     /// <summary>The run with exactly this name in the current repo (never a prefix match).</summary>
     public async Task<RunRecord> FindRunAsync(string name, CancellationToken ct) =>
         await Runs.GetAsync(Repo.Repo, RunName.Validate(name), ct)
-        ?? throw new DstackException($"Run '{name}' not found in {Repo.Repo}. `dstack ps -a` lists the runs of this repo.");
+        ?? throw RunException.NotFound(name, Repo.Repo);
 
     /// <summary>Jobs' working copies on this machine, where runners started from this home materialise code.</summary>
     public WorkingCopies WorkingCopies => new(Path.Combine(Home, "tmp", "work"));
@@ -75,7 +75,7 @@ public sealed class CliContext
     /// <summary>How to start this same binary as a runner: the apphost itself, or <c>dotnet dstack.dll</c>.</summary>
     public static IReadOnlyList<string> RunnerCommand()
     {
-        var process = Environment.ProcessPath ?? throw new DstackException("Cannot tell where the dstack executable is.");
+        var process = Environment.ProcessPath ?? throw RunException.ExecutableUnknown();
         return Path.GetFileNameWithoutExtension(process) == "dotnet"
             ? [process, Path.Combine(AppContext.BaseDirectory, "dstack.dll")]
             : [process];

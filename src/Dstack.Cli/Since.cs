@@ -1,5 +1,4 @@
 using System.Globalization;
-using Dstack.Core.Errors;
 
 namespace Dstack.Cli;
 
@@ -18,6 +17,6 @@ public static class Since
             if (unit is { } u) return now - u * n;
         }
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)) return at;
-        throw new DstackException($"Invalid --since '{text}': use an age like 30s, 5m, 2h, 1d, or an ISO time like 2026-11-23T10:00:00Z.");
+        throw UsageException.BadSince(text);
     }
 }

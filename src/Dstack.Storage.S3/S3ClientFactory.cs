@@ -39,7 +39,7 @@ public static class S3ClientFactory
         if (profile is not null)
         {
             if (!new CredentialProfileStoreChain().TryGetAWSCredentials(profile, out var fromProfile))
-                throw new DstackException($"AWS profile '{profile}' not found in ~/.aws/credentials or ~/.aws/config. Create it with `aws configure --profile {profile}`.");
+                throw S3StoreException.ProfileNotFound(profile);
             return (fromProfile, $"AWS profile '{profile}'");
         }
         if (Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") is { Length: > 0 })
@@ -50,7 +50,7 @@ public static class S3ClientFactory
         try { return (DefaultAWSCredentialsIdentityResolver.GetCredentials(), "the default AWS credential chain"); }
         catch (AmazonClientException)
         {
-            throw new DstackException("No AWS credentials found. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure a profile with `aws configure`.");
+            throw S3StoreException.NoCredentials();
         }
     }
 

@@ -19,6 +19,12 @@ public sealed class S3StoreException(string message, Exception? inner = null) : 
     /// <summary>The server, as the messages name it: the endpoint, or AWS and its region.</summary>
     public static string Where(S3Options options) => options.EndpointUrl ?? $"AWS ({options.Region ?? "default region"})";
 
+    public static S3StoreException ProfileNotFound(string profile) =>
+        new($"AWS profile '{profile}' not found in ~/.aws/credentials or ~/.aws/config. Create it with `aws configure --profile {profile}`.");
+
+    public static S3StoreException NoCredentials() =>
+        new("No AWS credentials found. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure a profile with `aws configure`.");
+
     public static S3StoreException BucketMissing(S3Options options, bool configuring, Exception? inner = null) => new(
         $"Bucket '{options.Bucket}' does not exist at {Where(options)}. " +
         (configuring ? "Create it, or run again with -y to let dstack create it." : "Create it, or choose another with `dstack config`."), inner);

@@ -1,6 +1,5 @@
 using Dstack.Cli.Output;
 using Dstack.Core.Artifacts;
-using Dstack.Core.Errors;
 
 namespace Dstack.Cli.Verbs;
 
@@ -19,12 +18,12 @@ public static class ArtifactsVerb
 
     private static async Task<int> Run(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
     {
-        if (args.Count == 0) throw new DstackException("Say what to do: dstack artifacts list RUN, or dstack artifacts download RUN.");
+        if (args.Count == 0) throw UsageException.ArtifactsNeedsSubcommand();
         return args[0] switch
         {
             "list" or "ls" => await ListAsync(ctx, args.Skip(1).ToList(), ct),
             "download" or "pull" => await DownloadAsync(ctx, args.Skip(1).ToList(), ct),
-            _ => throw new DstackException($"Unknown artifacts command '{args[0]}': use list or download. See: dstack artifacts --help"),
+            _ => throw UsageException.UnknownSubcommand("artifacts", args[0], "list or download"),
         };
     }
 
@@ -65,7 +64,7 @@ public static class ArtifactsVerb
         var target = Target(reader.Positionals(1), "download");
         var (versions, owner) = await ArtifactSource.ResolveAsync(ctx, target, ct);
         if (versions.Count == 0)
-            throw new DstackException($"'{target}' has no artifacts to download. `dstack artifacts list {target}` shows what it has.");
+            throw ArtifactException.NothingToDownload(target);
         var downloader = new ArtifactDownloader(new ArtifactStore(ctx.Storage));
         var plan = await downloader.PlanAsync(versions, outDir, force, owner, ct);
         var bar = new ProgressBar("Downloading artifacts", plan.Bytes, ctx.Err, ctx.Time);
@@ -79,5 +78,5 @@ public static class ArtifactsVerb
 
     private static string Target(IReadOnlyList<string> positionals, string verb) =>
         positionals.Count == 1 ? positionals[0]
-        : throw new DstackException($"Name a run or a tag: dstack artifacts {verb} RUN, or dstack artifacts {verb} :TAG.");
+        : throw UsageException.ArtifactsNeedsTarget(verb);
 }

@@ -1,4 +1,3 @@
-using Dstack.Core.Errors;
 
 namespace Dstack.Cli.Verbs;
 
@@ -16,13 +15,11 @@ public static class Commands
 
     public static Verb? Find(string name) => All.FirstOrDefault(v => v.Name == (Aliases.GetValueOrDefault(name) ?? name));
 
-    public static DstackException Unknown(string name)
+    public static UsageException Unknown(string name)
     {
         var names = All.Where(v => !v.Hidden).Select(v => v.Name).ToList();
         var close = Core.Workflows.NameSuggester.Closest(name, names);
-        return new DstackException(close is null
-            ? $"Unknown command '{name}'. Commands: {string.Join(", ", names)}. See: dstack --help"
-            : $"Unknown command '{name}' (did you mean '{close}'?). See: dstack --help");
+        return UsageException.UnknownCommand(name, names, close);
     }
 
     private static string AliasNote(Verb verb) =>

@@ -1,5 +1,4 @@
 using Dstack.Core.Config;
-using Dstack.Core.Errors;
 using Dstack.Storage.S3;
 
 namespace Dstack.Cli.Verbs;
@@ -59,8 +58,8 @@ public static class ConfigVerb
             ctx.Err.WriteLine($"OK: runs are kept in {ctx.Home}");
             return 0;
         }
-        if (backend != "s3") throw new DstackException($"Unknown backend '{backend}': use local or s3.");
-        if (string.IsNullOrWhiteSpace(bucket)) throw new DstackException("Name the bucket: dstack config --backend s3 --bucket NAME");
+        if (backend != "s3") throw UsageException.UnknownBackend(backend);
+        if (string.IsNullOrWhiteSpace(bucket)) throw UsageException.BucketNotNamed();
         var config = new DstackConfig { Backend = "s3", Bucket = bucket, Region = region, Profile = profile, EndpointUrl = endpoint, KmsKeyId = kms };
         await S3BucketCheck.CheckAsync(StoreFactory.Options(config),
             () => yes || Prompt.Confirm(ctx, $"Bucket '{bucket}' does not exist. Create it?"), ct);

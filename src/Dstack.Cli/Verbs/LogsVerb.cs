@@ -19,7 +19,7 @@ public static class LogsVerb
         var since = reader.Option(SinceOption) is { } s ? Since.Parse(s, ctx.Time.GetUtcNow()) : (DateTimeOffset?)null;
         var tail = reader.Option(Tail) is { } n ? ParseTail(n) : (int?)null;
         var positionals = reader.Positionals(1);
-        if (positionals.Count == 0) throw new Core.Errors.DstackException("Name the run: dstack logs RUN (`dstack ps -a` lists them).");
+        if (positionals.Count == 0) throw UsageException.LogsNeedsRun();
         var run = await ctx.FindRunAsync(positionals[0], ct);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };

@@ -17,7 +17,7 @@ public static class RestartVerb
         var reader = new ArgReader(Verb, args);
         var detach = reader.Flag(Detach);
         var positionals = reader.Positionals(1);
-        if (positionals.Count == 0) throw new Core.Errors.DstackException("Name the run to restart: dstack restart RUN");
+        if (positionals.Count == 0) throw UsageException.RestartNeedsRun();
         var previous = await ctx.FindRunAsync(positionals[0], ct);
         var submitter = new RunSubmitter(ctx.Storage, ctx.Compute, ctx.Time, ctx.Home);
         var run = await submitter.RestartAsync(previous, ct);

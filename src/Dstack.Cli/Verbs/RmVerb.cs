@@ -25,7 +25,7 @@ public static class RmVerb
         var all = reader.Flag(All);
         var positionals = reader.Positionals(1);
         if (positionals.Count == 0 == !all)
-            throw new DstackException("Name a run or use --all: dstack rm RUN, or dstack rm -a.");
+            throw UsageException.RunOrAll("rm");
         if (!all) return await RemoveOneAsync(ctx, RunName.Validate(positionals[0]), yes, ct);
 
         var finished = new List<RunRecord>();
@@ -62,7 +62,7 @@ public static class RmVerb
         {
             run = await ctx.FindRunAsync(name, ct);
             var view = await ctx.Monitor.ViewAsync(run, ct);
-            if (!view.IsFinished) throw new DstackException($"The run '{name}' is not finished yet. Stop it first: dstack stop {name}");
+            if (!view.IsFinished) throw RunException.NotFinished(name);
             lastUsed = LastUsed(view);
         }
         catch (UnreadableRecordException e)

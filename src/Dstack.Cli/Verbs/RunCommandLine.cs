@@ -1,4 +1,3 @@
-using Dstack.Core.Errors;
 using Dstack.Core.Workflows;
 
 namespace Dstack.Cli.Verbs;
@@ -38,7 +37,7 @@ public static class RunCommandLine
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
-            string Value() => i + 1 < args.Count ? args[++i] : throw new DstackException($"Option '{arg}' needs a value. See: dstack run --help");
+            string Value() => i + 1 < args.Count ? args[++i] : throw UsageException.NeedsValue(arg, "run");
             if (passthrough) rest.Add(arg);
             else if (arg == "--") passthrough = true;
             else if (Detach.Names.Contains(arg)) detach = true;
@@ -46,7 +45,7 @@ public static class RunCommandLine
             else if (Tag.Names.Contains(arg)) tag = Core.Tags.TagName.Validate(Value());
             else if (ProviderFlags.IsFlag(arg)) overrides = ProviderFlags.Add(overrides, arg, ProviderFlags.TakesValue(arg) ? Value() : null);
             else if (name is null && arg.StartsWith('-'))
-                throw new DstackException($"Unknown option '{arg}' for 'dstack run'. See: dstack run --help");
+                throw UsageException.UnknownOption(arg, "run");
             else if (name is null) name = arg;
             else rest.Add(arg);
         }

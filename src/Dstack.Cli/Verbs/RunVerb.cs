@@ -63,7 +63,7 @@ public static class RunVerb
         foreach (var job in validated)
         {
             if (Core.Compute.ResourceFit.WhyNever(job.Resources, capacity) is { } never)
-                throw new DstackException($"{Capitalized(never)}. Lower the request in `resources`, or run it where that fits.");
+                throw RunException.NeverFits(never);
             if (job.Image is { } image)
             {
                 await Core.Runner.DockerCli.EnsureImageAsync(image, ct);
@@ -126,9 +126,7 @@ public static class RunVerb
         }
         var names = workflows.All.Select(w => w.Name).ToList();
         var close = NameSuggester.Closest(name, names.Concat(providers.Names));
-        var known = names.Count == 0 ? "This repo defines no workflows (.dstack/workflows.yaml); `dstack init` writes a starter."
-                                     : $"Workflows: {string.Join(", ", names)}.";
-        throw new DstackException($"No workflow or provider '{name}'{(close is null ? "" : $" (did you mean '{close}'?)")}. {known}");
+        throw RunException.NoWorkflowOrProvider(name, close, names);
     }
 
     private static void CheckRequirements(WorkflowSpec workflow, string root)
@@ -154,6 +152,4 @@ public static class RunVerb
                string.Concat(rows.Select(r => $"  {r.Name.PadRight(width)}  {r.Text}".TrimEnd() + "\n")) +
                (files.Count == 0 ? "" : "\nFiles that cannot be read:\n" + string.Concat(files.Select(p => $"  {p.Error.Message}\n")));
     }
-
-    private static string Capitalized(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Dstack.Core.Errors;
 using Dstack.Core.Models;
 using Dstack.Core.Runner;
 
@@ -23,8 +22,8 @@ public static class RunnerVerb
     {
         var reader = new ArgReader(Verb, args);
         var repo = reader.Option(Repo)?.Split('/') is [var owner, var name] ? new RepoRef(owner, name)
-            : throw new DstackException("runner needs --repo OWNER/NAME");
-        var run = reader.Option(RunOption) ?? throw new DstackException("runner needs --run RUN");
+            : throw UsageException.RunnerNeeds("--repo OWNER/NAME");
+        var run = reader.Option(RunOption) ?? throw UsageException.RunnerNeeds("--run RUN");
         var job = int.Parse(reader.Option(Job) ?? "0", CultureInfo.InvariantCulture);
         reader.Positionals(0);
         var options = new RunnerOptions

@@ -1,6 +1,5 @@
 using System.Text;
 using Dstack.Cli.Output;
-using Dstack.Core.Errors;
 using Dstack.Core.Models;
 using Dstack.Core.Secrets;
 
@@ -25,7 +24,7 @@ public static class SecretsVerb
             "add" => SetAsync(ctx, args.Skip(1).ToList(), update: false, ct),
             "update" => SetAsync(ctx, args.Skip(1).ToList(), update: true, ct),
             "delete" or "rm" => DeleteAsync(ctx, args.Skip(1).ToList(), ct),
-            var other => throw new DstackException($"Unknown secrets command '{other}': use list, add, update or delete. See: dstack secrets --help"),
+            var other => throw UsageException.UnknownSubcommand("secrets", other, "list, add, update or delete"),
         };
 
     private static async Task<int> ListAsync(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
@@ -45,13 +44,13 @@ public static class SecretsVerb
         var reader = new ArgReader(Verb, args, verb);
         var yes = reader.Flag(Yes);
         var positionals = reader.Positionals(2);
-        if (positionals.Count == 0) throw new DstackException($"Name the secret: dstack secrets {verb} NAME [VALUE | -]");
+        if (positionals.Count == 0) throw UsageException.SecretsNeedsName(verb);
         var name = SecretName.Validate(positionals[0]);
         var store = new SecretStore(ctx.Storage);
         var repo = ctx.Repo.Repo;
         var existing = await store.GetAsync(repo, name, ct);
         if (update && existing is null)
-            throw new DstackException($"Secret '{name}' not found in {repo}. Add it with: dstack secrets add {name} -");
+            throw SecretException.NotFoundToUpdate(name, repo);
         if (!update && existing is not null && !yes && !Prompt.Confirm(ctx, $"The secret '{name}' already exists. Override it?")) return 1;
         var value = ReadValue(ctx, positionals.Count == 2 ? positionals[1] : null);
         var now = ctx.Time.GetUtcNow();
@@ -82,11 +81,11 @@ public static class SecretsVerb
         var reader = new ArgReader(Verb, args, "delete");
         var yes = reader.Flag(Yes);
         var positionals = reader.Positionals(1);
-        if (positionals.Count == 0) throw new DstackException("Name the secret to delete: dstack secrets delete NAME");
+        if (positionals.Count == 0) throw UsageException.SecretsDeleteNeedsName();
         var name = SecretName.Validate(positionals[0]);
         var store = new SecretStore(ctx.Storage);
         if (await store.GetAsync(ctx.Repo.Repo, name, ct) is null)
-            throw new DstackException($"Secret '{name}' not found in {ctx.Repo.Repo}. `dstack secrets list` shows the secrets of this repo.");
+            throw SecretException.NotFound(name, ctx.Repo.Repo);
         if (!yes && !Prompt.Confirm(ctx, $"Delete the secret '{name}'?")) return 1;
         await store.DeleteAsync(ctx.Repo.Repo, name, ct);
         ctx.Err.WriteLine("OK");

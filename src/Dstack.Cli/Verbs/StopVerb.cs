@@ -25,7 +25,7 @@ public static class StopVerb
         var all = reader.Flag(All);
         var positionals = reader.Positionals(1);
         if (positionals.Count == 0 == !all)
-            throw new DstackException("Name a run or use --all: dstack stop RUN, or dstack stop -a.");
+            throw UsageException.RunOrAll("stop");
         var verb = abort ? "Abort" : "Stop";
         var runs = all
             ? (await ctx.Runs.ListAsync(ctx.Repo.Repo, ct)).ToList()

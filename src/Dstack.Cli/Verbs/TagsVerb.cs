@@ -1,6 +1,5 @@
 using Dstack.Cli.Output;
 using Dstack.Core.Artifacts;
-using Dstack.Core.Errors;
 using Dstack.Core.Models;
 using Dstack.Core.Storage;
 using Dstack.Core.Tags;
@@ -26,7 +25,7 @@ public static class TagsVerb
             "list" or "ls" => ListAsync(ctx, args.Skip(1).ToList(), ct),
             "add" => AddAsync(ctx, args.Skip(1).ToList(), ct),
             "delete" or "rm" => DeleteAsync(ctx, args.Skip(1).ToList(), ct),
-            var other => throw new DstackException($"Unknown tags command '{other}': use list, add or delete. See: dstack tags --help"),
+            var other => throw UsageException.UnknownSubcommand("tags", other, "list, add or delete"),
         };
 
     private static async Task<int> ListAsync(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
@@ -46,10 +45,10 @@ public static class TagsVerb
         var yes = reader.Flag(Yes);
         var folders = reader.Options(Folder);
         var positionals = reader.Positionals(2);
-        if (positionals.Count == 0) throw new DstackException("Name the tag: dstack tags add TAG RUN, or dstack tags add TAG -a PATH.");
+        if (positionals.Count == 0) throw UsageException.TagsAddNeedsName();
         var name = TagName.Validate(positionals[0]);
         if (positionals.Count == 2 == folders.Count > 0 || positionals.Count < 2 && folders.Count == 0)
-            throw new DstackException("Tag either a run or local folders: dstack tags add TAG RUN, or dstack tags add TAG -a PATH [-a PATH ...].");
+            throw UsageException.TagsAddRunOrFolders();
         var tags = new TagStore(ctx.Storage);
         var repo = ctx.Repo.Repo;
         var exists = await tags.ExistsAsync(repo, name, ct);
@@ -60,7 +59,7 @@ public static class TagsVerb
         var tag = folders.Count > 0 ? await UploadAsync(ctx, name, folders, ct) : await FromRunAsync(ctx, name, positionals[1], ct);
         if (exists) await tags.PutAsync(repo, tag, ct);
         else if (!await tags.CreateAsync(repo, tag, ct))
-            throw new DstackException($"The tag '{name}' was just created by someone else; nothing was changed. `dstack tags add -y {name} …` overrides it.");
+            throw TagException.CreatedMeanwhile(name);
         ctx.Err.WriteLine("OK");
         return 0;
     }
@@ -70,7 +69,7 @@ public static class TagsVerb
         var run = await ctx.FindRunAsync(runName, ct);
         var view = await ctx.Monitor.ViewAsync(run, ct);
         if (!view.IsFinished)
-            throw new DstackException($"The run '{runName}' is not finished yet; tag it when it ends (or submit with `dstack run -t {name}`).");
+            throw TagException.RunNotFinished(runName, name);
         return new TagRecord
         {
             Name = name, RunName = run.RunName, WorkflowName = run.WorkflowName, User = run.User,
@@ -86,7 +85,7 @@ public static class TagsVerb
         {
             var full = Path.GetFullPath(folder, ctx.Cwd);
             if (!Directory.Exists(full))
-                throw new DstackException($"'-a {folder}': no such folder. Name an existing folder to upload.");
+                throw TagException.NoSuchFolder(folder);
         }
         foreach (var folder in folders)
         {
@@ -115,11 +114,11 @@ public static class TagsVerb
         var reader = new ArgReader(Verb, args, "delete");
         var yes = reader.Flag(Yes);
         var positionals = reader.Positionals(1);
-        if (positionals.Count == 0) throw new DstackException("Name the tag to delete: dstack tags delete TAG");
+        if (positionals.Count == 0) throw UsageException.TagsDeleteNeedsName();
         var name = TagName.Validate(positionals[0]);
         var tags = new TagStore(ctx.Storage);
         if (!await tags.ExistsAsync(ctx.Repo.Repo, name, ct))
-            throw new DstackException($"Tag '{name}' not found in {ctx.Repo.Repo}. `dstack tags list` shows the tags of this repo.");
+            throw TagException.NotFound(name, ctx.Repo.Repo);
         if (!yes && !Prompt.Confirm(ctx, $"Delete the tag '{name}'?")) return 1;
         await tags.DeleteAsync(ctx.Repo.Repo, name, ct);
         ctx.Err.WriteLine("OK");

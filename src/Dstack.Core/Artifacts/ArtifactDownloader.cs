@@ -1,4 +1,3 @@
-using Dstack.Core.Errors;
 using Dstack.Core.Models;
 using Dstack.Core.Storage;
 
@@ -46,8 +45,7 @@ public sealed class ArtifactDownloader(ArtifactStore store)
             }
         }
         if (conflicts.Count > 0 && !force)
-            throw new DstackException(
-                $"{conflicts.Count} local file(s) differ from the artifacts, e.g. {conflicts[0]}; nothing was written. Use --force to overwrite them.");
+            throw ArtifactException.LocalFilesDiffer(conflicts.Count, conflicts[0]);
         return new Plan(writes, identical, writes.Sum(w => w.Item1.Size), owner);
     }
 

@@ -1,5 +1,4 @@
 using System.Text;
-using Dstack.Core.Errors;
 
 namespace Dstack.Core.Config;
 
@@ -33,7 +32,7 @@ public sealed record DstackConfig
             var line = raw.Split('#')[0].Trim();
             if (line.Length == 0) continue;
             var colon = line.IndexOf(':');
-            if (colon <= 0) throw new DstackException($"{path}:{number}: expected 'key: value'. Fix the file, or rewrite it with `dstack config`.");
+            if (colon <= 0) throw ConfigException.NotKeyValue(path, number);
             values[line[..colon].Trim()] = line[(colon + 1)..].Trim().Trim('"', '\'');
         }
         var config = new DstackConfig
@@ -44,9 +43,9 @@ public sealed record DstackConfig
             KmsKeyId = values.GetValueOrDefault("kms_key_id"),
         };
         if (config.Backend is not ("local" or "s3"))
-            throw new DstackException($"{path}: unknown backend '{config.Backend}'; use local or s3 (`dstack config --backend s3 --bucket NAME`).");
+            throw ConfigException.UnknownBackend(path, config.Backend);
         if (config.IsS3 && string.IsNullOrEmpty(config.Bucket))
-            throw new DstackException($"{path}: backend s3 needs a bucket. Run: dstack config --backend s3 --bucket NAME --region REGION");
+            throw ConfigException.NoBucket(path);
         return config;
     }
 

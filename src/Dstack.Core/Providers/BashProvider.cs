@@ -1,4 +1,3 @@
-using Dstack.Core.Errors;
 using Dstack.Core.Models;
 using Dstack.Core.Workflows;
 
@@ -19,7 +18,7 @@ public sealed class BashProvider : IProvider
             else rest.Add(args[i]);
         }
         if (command is null)
-            throw new DstackException("The bash provider needs a command: dstack run bash -c 'python train.py'");
+            throw ProviderException.BashNeedsCommand();
         var workflow = new WorkflowSpec
         {
             Name = "bash", Provider = Name, Commands = [command],

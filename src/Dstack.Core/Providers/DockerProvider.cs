@@ -1,4 +1,3 @@
-using Dstack.Core.Errors;
 using Dstack.Core.Models;
 using Dstack.Core.Workflows;
 
@@ -24,7 +23,7 @@ public sealed class DockerProvider : IProvider
             else rest.Add(args[i]);
         }
         if (image is null)
-            throw new DstackException("The docker provider needs an image: dstack run docker IMAGE [-c 'COMMAND']");
+            throw ProviderException.DockerNeedsImage();
         var workflow = new WorkflowSpec
         {
             Name = "docker", Provider = Name, Image = image, Commands = command is null ? [] : [command],

@@ -1,4 +1,3 @@
-using Dstack.Core.Errors;
 using Dstack.Core.Workflows;
 
 namespace Dstack.Core.Providers;
@@ -20,7 +19,7 @@ public sealed class ProviderRegistry
 
     public IProvider Get(string name, SourceLocation? where = null) =>
         _providers.TryGetValue(name, out var p) ? p
-        : throw new DstackException($"{(where is null ? "" : $"{where}: ")}provider '{name}' is not available yet; available: {string.Join(", ", _providers.Keys)}.");
+        : throw ProviderException.NotAvailable(where?.ToString(), name, _providers.Keys);
 
     public static ProviderRegistry Default() => new ProviderRegistry().Add(new BashProvider()).Add(new DockerProvider());
 }

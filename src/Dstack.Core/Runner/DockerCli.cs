@@ -15,10 +15,10 @@ public static class DockerCli
         try { version = await ProcessRunner.RunAsync("docker", Environment.CurrentDirectory, ct, "version", "--format", "{{.Server.Version}}"); }
         catch (System.ComponentModel.Win32Exception)
         {
-            throw new DstackException("Docker is not installed: this run needs it for its image. Install Docker (e.g. `apt-get install docker.io`) and start its daemon.");
+            throw DockerException.NotInstalled();
         }
         if (version.ExitCode != 0)
-            throw new DstackException($"The Docker daemon is not running ({FirstLine(version.StdErr)}). Start it (e.g. `dockerd &` or `systemctl start docker`) and run again.");
+            throw DockerException.DaemonNotRunning(FirstLine(version.StdErr));
     }
 
     /// <summary>
@@ -32,15 +32,14 @@ public static class DockerCli
         try { inspect = await ProcessRunner.RunAsync("docker", Environment.CurrentDirectory, ct, "image", "inspect", "--format", "{{.Id}}", image); }
         catch (System.ComponentModel.Win32Exception)
         {
-            throw new DstackException("Docker is not installed: this run needs it for its image. Install Docker (e.g. `apt-get install docker.io`) and start its daemon.");
+            throw DockerException.NotInstalled();
         }
         if (inspect.ExitCode == 0) return;
         if (inspect.StdErr.Contains("daemon", StringComparison.OrdinalIgnoreCase) && !inspect.StdErr.Contains("No such image", StringComparison.OrdinalIgnoreCase))
             await CheckAvailableAsync(ct);
         var pull = await ProcessRunner.RunAsync("docker", Environment.CurrentDirectory, ct, "pull", "--quiet", image);
         if (pull.ExitCode != 0)
-            throw new DstackException($"Image '{image}' is not on this machine and cannot be pulled ({FirstLine(pull.StdErr)}). " +
-                                      $"Build it with `docker build -t {image} .`, or load it with `docker load -i FILE.tar`.");
+            throw DockerException.ImageUnavailable(image, FirstLine(pull.StdErr));
     }
 
     /// <summary>

@@ -1,5 +1,4 @@
 using Dstack.Core.Artifacts;
-using Dstack.Core.Errors;
 using Dstack.Core.Models;
 using Dstack.Core.Storage;
 using Dstack.Core.Tags;
@@ -30,7 +29,7 @@ public sealed class DepResolver(IStorage storage)
     {
         var (repo, tagName) = Split(current, name);
         var tag = await _tags.GetAsync(repo, tagName, ct)
-            ?? throw new DstackException($"Dep tag '{name}' not found in {repo}. `dstack tags list` shows its tags; create one with `dstack tags add {tagName} RUN`.");
+            ?? throw DepException.TagNotFound(name, repo, tagName);
         return new ResolvedDep { Kind = DepSource.Tag, Name = name, Repo = repo, RunName = tag.RunName, Artifacts = tag.Artifacts };
     }
 
@@ -43,9 +42,7 @@ public sealed class DepResolver(IStorage storage)
                 Kind = DepSource.Workflow, Name = name, Repo = repo, RunName = run.RunName,
                 Artifacts = await _artifacts.ListAsync(run, ct),
             };
-        throw new DstackException(repo == current
-            ? $"Dep workflow '{name}' has no done run in {repo}. Run it first: dstack run {workflow}"
-            : $"Dep workflow '{name}' has no done run in {repo}; it has to be run there first.");
+        throw DepException.NoDoneRun(name, repo, repo == current, workflow);
     }
 
     /// <summary><c>NAME</c> is in the current repo; <c>owner/repo/NAME</c> in another.</summary>
@@ -56,7 +53,7 @@ public sealed class DepResolver(IStorage storage)
         {
             1 => (current, name),
             3 => (new RepoRef(parts[0], parts[1]), parts[2]),
-            _ => throw new DstackException($"Invalid dep '{name}': use NAME, or owner/repo/NAME for another repo."),
+            _ => throw DepException.Invalid(name),
         };
     }
 }

@@ -12,7 +12,7 @@ public static partial class RunName
     public static string Validate(string name) =>
         Valid().IsMatch(name)
             ? name
-            : throw new DstackException($"Invalid run name '{Quote.Short(name)}': run names are letters, digits, '-', '_' and '.' (e.g. wet-fox-1). `dstack ps -a` lists the runs of this repo.");
+            : throw RunException.InvalidName(Quote.Short(name));
 
     [GeneratedRegex("^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$")]
     private static partial Regex Valid();

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Dstack.Core.Errors;
 
 namespace Dstack.Core.Secrets;
 
@@ -9,7 +8,7 @@ public static partial class SecretName
     public static string Validate(string name) =>
         IsValid(name)
             ? name
-            : throw new DstackException($"Invalid secret name '{name}': it becomes an environment variable, so use letters, digits and '_', not starting with a digit (e.g. WANDB_API_KEY).");
+            : throw SecretException.InvalidName(name);
 
     /// <summary>What a job's log says of a secret read from the store under an invalid name (escaped, cut to 80 characters).</summary>
     public static string Ignored(string name)

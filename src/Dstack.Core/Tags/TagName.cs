@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Dstack.Core.Errors;
 
 namespace Dstack.Core.Tags;
 
@@ -9,7 +8,7 @@ public static partial class TagName
     public static string Validate(string name) =>
         Valid().IsMatch(name) && name is not "." and not ".."
             ? name
-            : throw new DstackException($"Invalid tag name '{name}': use letters, digits, '-', '_' and '.' only (e.g. model-v1.2).");
+            : throw TagException.InvalidName(name);
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,128}$")]
     private static partial Regex Valid();

@@ -24,7 +24,7 @@ public static partial class MemorySize
     public static long Parse(string text) =>
         TryParse(text, out var bytes, out var problem)
             ? bytes
-            : throw new DstackException($"invalid memory size '{text}': {problem}");
+            : throw WorkflowException.InvalidMemorySize(text, problem);
 
     /// <summary>The size in bytes, or false and the problem (without the text itself) in words.</summary>
     public static bool TryParse(string text, out long bytes, [NotNullWhen(false)] out string? problem)

@@ -54,6 +54,10 @@ public sealed partial class WorkflowException
     internal static WorkflowException InvalidMemory(SourceLocation at, string property, string text, string problem) =>
         new(at, $"invalid {property} '{Q(text)}': {problem}");
 
+    /// <summary>A size that reached job building unchecked (no file location to give).</summary>
+    internal static WorkflowException InvalidMemorySize(string text, string problem) =>
+        new(null, $"invalid memory size '{text}': {problem}");
+
     internal static WorkflowException AbsoluteWorkingDir(SourceLocation at, string path) =>
         new(at, $"working_dir '{Q(path)}' must be a path relative to the repository root");
 

@@ -1,0 +1,15 @@
+using Dstack.Core.Errors;
+
+namespace Dstack.Core.Providers;
+
+/// <summary>Every sentence a user can see about a provider and the jobs it builds.</summary>
+public sealed class ProviderException(string message) : DstackException(message)
+{
+    /// <param name="where">Where the workflow names the provider (<c>file:line:col</c>), or null for <c>dstack run NAME</c>.</param>
+    public static ProviderException NotAvailable(string? where, string name, IEnumerable<string> available) =>
+        new($"{(where is null ? "" : $"{where}: ")}provider '{name}' is not available yet; available: {string.Join(", ", available)}.");
+
+    public static ProviderException BashNeedsCommand() => new("The bash provider needs a command: dstack run bash -c 'python train.py'");
+
+    public static ProviderException DockerNeedsImage() => new("The docker provider needs an image: dstack run docker IMAGE [-c 'COMMAND']");
+}

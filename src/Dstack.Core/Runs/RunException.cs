@@ -1,0 +1,30 @@
+using Dstack.Core.Errors;
+using Dstack.Core.Models;
+
+namespace Dstack.Core.Runs;
+
+/// <summary>Every sentence a user can see about naming, finding or submitting a run.</summary>
+public sealed class RunException(string message) : DstackException(message)
+{
+    public static RunException InvalidName(string shownName) =>
+        new($"Invalid run name '{shownName}': run names are letters, digits, '-', '_' and '.' (e.g. wet-fox-1). `dstack ps -a` lists the runs of this repo.");
+
+    public static RunException NotFound(string name, RepoRef repo) =>
+        new($"Run '{name}' not found in {repo}. `dstack ps -a` lists the runs of this repo.");
+
+    public static RunException NotFinished(string name) =>
+        new($"The run '{name}' is not finished yet. Stop it first: dstack stop {name}");
+
+    /// <param name="why">Why no machine can ever meet the request, in lower case: "needs 4 GPUs; this machine has 2".</param>
+    public static RunException NeverFits(string why) =>
+        new($"{(why.Length == 0 ? why : char.ToUpperInvariant(why[0]) + why[1..])}. Lower the request in `resources`, or run it where that fits.");
+
+    public static RunException NoWorkflowOrProvider(string name, string? close, IReadOnlyList<string> workflows)
+    {
+        var known = workflows.Count == 0 ? "This repo defines no workflows (.dstack/workflows.yaml); `dstack init` writes a starter."
+                                         : $"Workflows: {string.Join(", ", workflows)}.";
+        return new($"No workflow or provider '{name}'{(close is null ? "" : $" (did you mean '{close}'?)")}. {known}");
+    }
+
+    public static RunException ExecutableUnknown() => new("Cannot tell where the dstack executable is.");
+}
