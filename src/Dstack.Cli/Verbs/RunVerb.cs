@@ -69,8 +69,8 @@ public static class RunVerb
                 await Core.Runner.DockerCli.EnsureImageAsync(image, ct);
             }
             else if (job.Python is { } python && Core.Compute.LocalPython.FindAll() is var pythons && Core.Compute.LocalPython.Find(python, pythons) is null)
-                throw new WorkflowException(workflow.PropertyLocations.GetValueOrDefault("python", workflow.Location),
-                    $"Python {python} is not installed on this machine; installed: {Core.Compute.LocalPython.Describe(pythons)}");
+                throw WorkflowException.PythonNotInstalled(workflow.PropertyLocations.GetValueOrDefault("python", workflow.Location),
+                    python, Core.Compute.LocalPython.Describe(pythons));
         }
 
         if (Core.Compute.ResourceNotes.NoEffectHere(validated) is { } note) ctx.Err.WriteLine(Ansi.Grey($"Note: {note}."));

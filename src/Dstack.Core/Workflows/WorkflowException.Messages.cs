@@ -67,6 +67,10 @@ public sealed partial class WorkflowException
     internal static WorkflowException ArtifactOutsideWorkingDir(SourceLocation at, string path) =>
         new(at, $"artifact path '{Q(path)}' goes outside the working directory with '..'; use a path inside it or an absolute path");
 
+    /// <param name="installed">The Pythons this machine has, in words.</param>
+    public static WorkflowException PythonNotInstalled(SourceLocation? at, string python, string installed) =>
+        new(at, $"Python {python} is not installed on this machine; installed: {installed}");
+
     public static WorkflowException RequirementsNotFound(SourceLocation at, string path, string lookedFor) =>
         new(at, $"requirements file '{path}' not found (looked for {lookedFor}); add it to the repository or fix the path");
 
