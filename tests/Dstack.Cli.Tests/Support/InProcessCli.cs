@@ -20,12 +20,15 @@ public sealed class InProcessCli : IDisposable
     public string Cwd => Path.Combine(_root, "proj");
     public string Home => Path.Combine(_root, "home");
 
+    /// <summary>The clock the CLI reads; the system's unless a test fixes it.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     public async Task<(int Code, string StdOut, string StdErr)> RunAsync(params string[] args)
     {
         using var stdout = new MemoryStream();
         using var stderr = new MemoryStream();
         var output = new CliOutput(stdout, stderr);
-        var code = await CliApp.RunAsync(args, new CliContext(Cwd, output, Home), CancellationToken.None);
+        var code = await CliApp.RunAsync(args, new CliContext(Cwd, output, Home, Time), CancellationToken.None);
         await output.Out.FlushAsync();
         await output.Err.FlushAsync();
         return (code, Encoding.UTF8.GetString(stdout.ToArray()), Encoding.UTF8.GetString(stderr.ToArray()));
