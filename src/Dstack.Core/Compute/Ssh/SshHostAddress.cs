@@ -61,7 +61,7 @@ public sealed record SshHostAddress(string Host, string? User = null, int? Port 
     /// <summary>The form it was given in: <c>user@host:port</c> with the parts that were given.</summary>
     public override string ToString()
     {
-        var host = Host.Contains(':') ? $"[{Host}]" : Host;
+        var host = Host.Contains(':') && Port is not null ? $"[{Host}]" : Host;
         return (User is null ? "" : User + "@") + host + (Port is { } p ? ":" + p.ToString(CultureInfo.InvariantCulture) : "");
     }
 }
