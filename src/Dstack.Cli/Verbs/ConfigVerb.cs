@@ -38,7 +38,8 @@ public static class ConfigVerb
             if (File.Exists(path) || Console.IsInputRedirected)
             {
                 ctx.Out.WriteLine($"backend: {ctx.Config.Describe()}");
-                ctx.Out.WriteLine($"compute: {string.Join(", ", ctx.Config.TargetNames.Select(n => n == ctx.Config.DefaultCompute ? n + " (default)" : n))}");
+                if (ctx.Config.ComputeTargets.Count > 0)
+                    ctx.Out.WriteLine($"compute: {string.Join(", ", ctx.Config.TargetNames.Select(n => n == ctx.Config.DefaultCompute ? n + " (default)" : n))}");
                 ctx.Out.WriteLine($"file:    {path}");
                 return 0;
             }

@@ -43,7 +43,7 @@ public static class HostsVerb
                 capacity is null ? "-" : HostDescription.Cpus(capacity),
                 capacity is null ? "-" : HostDescription.Memory(capacity),
                 capacity is null ? "-" : HostDescription.Gpus(capacity),
-                row.Facts is { } f ? $"{f.Arch} {f.Os}" : row.Local is not null ? $"{BinaryShipper.LocalArch()} {Environment.OSVersion.Platform}" : "-");
+                row.Facts is { } f ? $"{f.Arch} {f.Os}" : row.Local is not null ? $"{BinaryShipper.LocalArch()} {(OperatingSystem.IsLinux() ? "Linux" : Environment.OSVersion.Platform.ToString())}" : "-");
         }
         ctx.Out.Write(table.ToString());
         foreach (var row in done.Where(r => r.Error is not null))
