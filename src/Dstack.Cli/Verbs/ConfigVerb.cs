@@ -1,4 +1,5 @@
 using Dstack.Core.Config;
+using Dstack.Core.Errors;
 using Dstack.Storage.S3;
 
 namespace Dstack.Cli.Verbs;
@@ -20,16 +21,20 @@ public static class ConfigVerb
             "config                       show the settings (asks for them when there are none)",
             "config --backend local       keep everything in $DSTACK_HOME (the default)",
             "config --backend s3 --bucket NAME [--region REGION] [--profile P] [--endpoint-url URL] [--kms-key-id KEY] [-y]",
+            .. ComputeConfigCommand.Usage,
         ],
         About = "With S3, a team shares one bucket: everyone's runs, logs, tags and artifacts, secrets per repo.\n" +
                 "Credentials come from the standard AWS chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or ~/.aws/credentials\n" +
                 "profiles) and are never written into dstack's files. The bucket is checked before the config is saved;\n" +
-                "a missing one is created when you agree (-y agrees).",
-        Groups = Verb.OptionsGroup(Backend, Bucket, Region, Profile, Endpoint, Kms, Yes),
+                "a missing one is created when you agree (-y agrees).\n\n" +
+                "Compute targets are where runs go: `local` (this machine) and SSH hosts you add. Hosts are probed when added\n" +
+                "(CPUs, memory, GPUs, docker, python) and dstack's executable is copied to them once per version. See docs/SSH.md.",
+        Groups = [new OptionGroup("Options", [Backend, Bucket, Region, Profile, Endpoint, Kms, Yes]), ComputeConfigCommand.Options],
     };
 
     private static async Task<int> Run(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
     {
+        if (args.Count > 0 && args[0] == "compute") return await ComputeConfigCommand.RunAsync(ctx, args.Skip(1).ToList(), ct);
         var reader = new ArgReader(Verb, args);
         var backend = reader.Option(Backend);
         var bucket = reader.Option(Bucket);
@@ -46,6 +51,8 @@ public static class ConfigVerb
             if (File.Exists(path) || Console.IsInputRedirected)
             {
                 ctx.Out.WriteLine($"backend: {ctx.Config.Describe()}");
+                if (ctx.Config.ComputeTargets.Count > 0)
+                    ctx.Out.WriteLine($"compute: {string.Join(", ", ctx.Config.TargetNames.Select(n => n == ctx.Config.DefaultCompute ? n + " (default)" : n))}");
                 ctx.Out.WriteLine($"file:    {path}");
                 return 0;
             }
@@ -54,19 +61,26 @@ public static class ConfigVerb
         backend ??= "s3";
         if (backend == "local")
         {
-            new DstackConfig().Save(ctx.Home);
+            (KeptCompute(ctx) ?? new DstackConfig()).Save(ctx.Home);
             ctx.Err.WriteLine($"OK: runs are kept in {ctx.Home}");
             return 0;
         }
         if (backend != "s3") throw UsageException.UnknownBackend(backend);
         if (string.IsNullOrWhiteSpace(bucket)) throw UsageException.BucketNotNamed();
-        var config = new DstackConfig { Backend = "s3", Bucket = bucket, Region = region, Profile = profile, EndpointUrl = endpoint, KmsKeyId = kms };
+        var config = (KeptCompute(ctx) ?? new DstackConfig()) with { Backend = "s3", Bucket = bucket, Region = region, Profile = profile, EndpointUrl = endpoint, KmsKeyId = kms };
         await S3BucketCheck.CheckAsync(StoreFactory.Options(config),
             () => yes || Prompt.Confirm(ctx, $"Bucket '{bucket}' does not exist. Create it?"), ct);
         config = await CheckSecretEncryptionAsync(ctx, config, ask: !yes && kms is null, ct);
         config.Save(ctx.Home);
         ctx.Err.WriteLine($"OK: runs are kept in {config.Describe()}");
         return 0;
+    }
+
+    /// <summary>The compute targets of the current file, kept when the store changes (null: no file, or one that does not load).</summary>
+    private static DstackConfig? KeptCompute(CliContext ctx)
+    {
+        try { return new DstackConfig { ComputeTargets = ctx.Config.ComputeTargets, DefaultCompute = ctx.Config.DefaultCompute }; }
+        catch (DstackException) { return null; }
     }
 
     /// <summary>

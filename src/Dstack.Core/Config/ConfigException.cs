@@ -13,4 +13,7 @@ public sealed class ConfigException(string message) : DstackException(message)
 
     public static ConfigException NoBucket(string path) =>
         new($"{path}: backend s3 needs a bucket. Run: dstack config --backend s3 --bucket NAME --region REGION");
+
+    public static ConfigException UnknownDefaultCompute(string path, string name) =>
+        new($"{path}: default_compute '{name}' is not a compute target. Run: dstack config compute default local");
 }

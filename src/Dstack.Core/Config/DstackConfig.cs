@@ -3,10 +3,10 @@ using System.Text;
 namespace Dstack.Core.Config;
 
 /// <summary>
-/// <c>$DSTACK_HOME/config.yaml</c>: which store to use. No file means the local folder store.
-/// Credentials never go here: they come from the standard AWS chain.
+/// <c>$DSTACK_HOME/config.yaml</c>: which store to use, and where runs may go (compute targets). No file means
+/// the local folder store and this machine. Credentials never go here: they come from the standard AWS chain.
 /// </summary>
-public sealed record DstackConfig
+public sealed partial record DstackConfig
 {
     public const string FileName = "config.yaml";
 
@@ -24,28 +24,22 @@ public sealed record DstackConfig
     {
         var path = Path.Combine(home, FileName);
         if (!File.Exists(path)) return new DstackConfig();
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        var number = 0;
-        foreach (var raw in File.ReadLines(path))
-        {
-            number++;
-            var line = raw.Split('#')[0].Trim();
-            if (line.Length == 0) continue;
-            var colon = line.IndexOf(':');
-            if (colon <= 0) throw ConfigException.NotKeyValue(path, number);
-            values[line[..colon].Trim()] = line[(colon + 1)..].Trim().Trim('"', '\'');
-        }
+        var (values, targets) = ConfigFileReader.Read(path);
         var config = new DstackConfig
         {
             Backend = values.GetValueOrDefault("backend", "local"),
             Bucket = values.GetValueOrDefault("bucket"), Region = values.GetValueOrDefault("region"),
             Profile = values.GetValueOrDefault("profile"), EndpointUrl = values.GetValueOrDefault("endpoint_url"),
             KmsKeyId = values.GetValueOrDefault("kms_key_id"),
+            ComputeTargets = targets,
+            DefaultCompute = values.GetValueOrDefault("default_compute", ComputeTarget.Local),
         };
         if (config.Backend is not ("local" or "s3"))
             throw ConfigException.UnknownBackend(path, config.Backend);
         if (config.IsS3 && string.IsNullOrEmpty(config.Bucket))
             throw ConfigException.NoBucket(path);
+        if (config.DefaultCompute != ComputeTarget.Local && config.FindTarget(config.DefaultCompute) is null)
+            throw ConfigException.UnknownDefaultCompute(path, config.DefaultCompute);
         return config;
     }
 
@@ -59,6 +53,7 @@ public sealed record DstackConfig
         Add("profile", Profile);
         Add("endpoint_url", EndpointUrl);
         Add("kms_key_id", KmsKeyId);
+        AppendCompute(sb);
         Directory.CreateDirectory(home);
         var path = Path.Combine(home, FileName);
         File.WriteAllText(path + ".tmp", sb.ToString());

@@ -1,0 +1,15 @@
+namespace Dstack.Core.Compute.Ssh;
+
+/// <summary>
+/// What one probe learnt about a host: capacity, what it can run (docker, pythons), its platform, and whether
+/// this machine's local store folder is visible there (null: not asked, as with an S3 store).
+/// </summary>
+public sealed record HostFacts(
+    string Hostname,
+    string Os,
+    string Arch,
+    string Distro,
+    ComputeCapacity Capacity,
+    bool Docker,
+    IReadOnlyList<string> Pythons,
+    bool? StoreVisible);

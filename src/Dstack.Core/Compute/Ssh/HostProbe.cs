@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Dstack.Core.Workflows;
+
+namespace Dstack.Core.Compute.Ssh;
+
+/// <summary>
+/// Learns a host's <see cref="HostFacts"/> in one SSH round trip: a POSIX sh script that prints <c>key=value</c>
+/// lines. Whether the local store folder is visible there is detected, not assumed: a fresh marker file with a
+/// random token is written into the folder, and the host must read that token back at the same path.
+/// </summary>
+public static class HostProbe
+{
+    public static async Task<HostFacts> ProbeAsync(SshSession session, string? storeFolder, CancellationToken ct)
+    {
+        string? marker = null, token = null;
+        if (storeFolder is not null)
+        {
+            token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+            marker = Path.Combine(Path.GetFullPath(storeFolder), $".dstack-probe-{token[..12]}");
+            Directory.CreateDirectory(storeFolder);
+            await File.WriteAllTextAsync(marker, token, ct);
+        }
+        try
+        {
+            var output = await session.RunCheckedAsync(Script(marker, token), "probe", stdin: null, ct);
+            return Parse(output, session.Host.ToString());
+        }
+        finally
+        {
+            if (marker is not null) File.Delete(marker);
+        }
+    }
+
+    /// <summary>The probe script; with a marker, it also says whether the host reads the token there.</summary>
+    public static string Script(string? marker, string? token)
+    {
+        var script = """
+            echo "hostname=$(hostname)"; echo "os=$(uname -s)"; echo "arch=$(uname -m)"
+            echo "cpus=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)"
+            echo "mem_kib=$(awk '/^MemTotal:/{print $2}' /proc/meminfo 2>/dev/null)"
+            [ -r /etc/os-release ] && echo "distro=$(. /etc/os-release; echo "$PRETTY_NAME")"
+            if command -v docker >/dev/null 2>&1; then echo docker=yes; else echo docker=no; fi
+            if command -v nvidia-smi >/dev/null 2>&1; then nvidia-smi --query-gpu=index,name,memory.total --format=csv,noheader,nounits 2>/dev/null | sed 's/^/gpu=/'; fi
+            for d in $(echo "$PATH" | tr ':' ' '); do for f in "$d"/python3 "$d"/python3.[0-9] "$d"/python3.[0-9][0-9]; do
+              [ -x "$f" ] && echo "python=$("$f" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null)"; done; done
+            """;
+        if (marker is not null && token is not null)
+            script += $"\nif [ \"$(cat {ShellQuote.Quote(marker)} 2>/dev/null)\" = {ShellQuote.Quote(token)} ]; then echo store=visible; else echo store=absent; fi";
+        return script + "\ntrue\n";
+    }
+
+    /// <summary>Reads the script's <c>key=value</c> lines; unknown keys are ignored, missing numbers are zero.</summary>
+    public static HostFacts Parse(string output, string host)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var gpus = new List<string>();
+        var pythons = new SortedSet<string>(Comparer<string>.Create(CompareVersions));
+        bool? store = null;
+        foreach (var raw in output.Split('\n'))
+        {
+            var line = raw.TrimEnd('\r');
+            var eq = line.IndexOf('=');
+            if (eq <= 0) continue;
+            var (key, value) = (line[..eq], line[(eq + 1)..].Trim());
+            switch (key)
+            {
+                case "gpu": gpus.Add(value); break;
+                case "python" when value.Length > 0: pythons.Add(value); break;
+                case "store": store = value == "visible"; break;
+                default: values[key] = value; break;
+            }
+        }
+        var cpus = int.TryParse(values.GetValueOrDefault("cpus"), CultureInfo.InvariantCulture, out var c) ? c : 0;
+        var memory = long.TryParse(values.GetValueOrDefault("mem_kib"), CultureInfo.InvariantCulture, out var kib) ? kib * 1024 : 0;
+        var hostname = values.GetValueOrDefault("hostname") ?? host;
+        var capacity = new ComputeCapacity(cpus, memory, LocalCapacity.Parse(string.Join('\n', gpus)), hostname);
+        return new HostFacts(hostname, values.GetValueOrDefault("os") ?? "", values.GetValueOrDefault("arch") ?? "",
+            values.GetValueOrDefault("distro") ?? "", capacity, values.GetValueOrDefault("docker") == "yes", [.. pythons], store);
+    }
+
+    private static int CompareVersions(string a, string b)
+    {
+        var (pa, pb) = (a.Split('.'), b.Split('.'));
+        for (var i = 0; i < Math.Max(pa.Length, pb.Length); i++)
+        {
+            var x = i < pa.Length && int.TryParse(pa[i], CultureInfo.InvariantCulture, out var xa) ? xa : -1;
+            var y = i < pb.Length && int.TryParse(pb[i], CultureInfo.InvariantCulture, out var ya) ? ya : -1;
+            if (x != y) return x.CompareTo(y);
+        }
+        return string.CompareOrdinal(a, b);
+    }
+}

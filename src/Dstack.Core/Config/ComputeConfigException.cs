@@ -1,0 +1,31 @@
+using Dstack.Core.Errors;
+
+namespace Dstack.Core.Config;
+
+/// <summary>What `dstack config compute` refuses, each sentence naming the target and the fix.</summary>
+public sealed class ComputeConfigException(string message) : DstackException(message)
+{
+    public static ComputeConfigException BadName(string name) =>
+        new($"Invalid compute target name '{Quote.Short(name)}': use lowercase letters, digits, '-' and '_' (at most 40), like 'lab'.");
+
+    public static ComputeConfigException LocalIsBuiltIn() =>
+        new("'local' (this machine) is built in: it cannot be added or removed. Choose another name, like 'lab'.");
+
+    public static ComputeConfigException Exists(string name) =>
+        new($"Compute target '{name}' already exists: remove it first with `dstack config compute rm {name}`.");
+
+    public static ComputeConfigException NotFound(string name, IEnumerable<string> known) =>
+        new($"No compute target '{Quote.Short(name)}'. Targets: {string.Join(", ", known)}. Add one with `dstack config compute add NAME --ssh HOST`.");
+
+    public static ComputeConfigException NeedsHosts(string name) =>
+        new($"Say where target '{name}' runs: dstack config compute add {name} --ssh HOST[,HOST…]");
+
+    public static ComputeConfigException BadEndpoint(string value) =>
+        new($"Invalid --store-endpoint '{Quote.Short(value)}': give the S3 endpoint as the hosts reach it, like http://10.0.0.1:7480.");
+
+    public static ComputeConfigException BadLine(string path, int line, string problem) =>
+        new($"{path}:{line}: {problem}. Fix the file, or rewrite the target with `dstack config compute`.");
+
+    public static ComputeConfigException Usage() =>
+        new("Usage: dstack config compute add NAME --ssh HOST[,HOST…] | list | rm NAME | default NAME. See: dstack config --help");
+}

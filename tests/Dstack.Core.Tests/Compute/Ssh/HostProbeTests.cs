@@ -1,0 +1,77 @@
+using Dstack.Core.Compute;
+using Dstack.Core.Compute.Ssh;
+
+namespace Dstack.Core.Tests.Compute.Ssh;
+
+public sealed class HostProbeTests
+{
+    [Fact]
+    public void Parse_ReadsCapacityGpusPythonsAndPlatform()
+    {
+        var facts = HostProbe.Parse("""
+            hostname=gpu1
+            os=Linux
+            arch=x86_64
+            cpus=32
+            mem_kib=263856320
+            distro=Ubuntu 22.04.4 LTS
+            docker=yes
+            gpu=0, NVIDIA A100-SXM4-80GB, 81920
+            gpu=1, NVIDIA A100-SXM4-80GB, 81920
+            python=3.10.12
+            python=3.9.18
+            python=3.10.12
+            python=3.12.1
+            """, "ubuntu@gpu1");
+        facts.Hostname.ShouldBe("gpu1");
+        facts.Capacity.Cpus.ShouldBe(32);
+        facts.Capacity.MemoryBytes.ShouldBe(263856320L * 1024);
+        facts.Capacity.Gpus.ShouldBe([new GpuInfo(0, "NVIDIA A100-SXM4-80GB", 81920L << 20), new GpuInfo(1, "NVIDIA A100-SXM4-80GB", 81920L << 20)]);
+        facts.Docker.ShouldBeTrue();
+        facts.Pythons.ShouldBe(["3.9.18", "3.10.12", "3.12.1"]);
+        (facts.Arch, facts.Os, facts.Distro).ShouldBe(("x86_64", "Linux", "Ubuntu 22.04.4 LTS"));
+        facts.StoreVisible.ShouldBeNull();
+    }
+
+    [Fact]
+    public void Parse_AMinimalHost_HasNoGpuNoDockerNoPython()
+    {
+        var facts = HostProbe.Parse("hostname=tiny\ncpus=1\nmem_kib=\ndocker=no\npython=\nstore=absent\n", "tiny");
+        facts.Capacity.Gpus.ShouldBeEmpty();
+        facts.Capacity.MemoryBytes.ShouldBe(0);
+        facts.Docker.ShouldBeFalse();
+        facts.Pythons.ShouldBeEmpty();
+        facts.StoreVisible.ShouldBe(false);
+    }
+
+    [Fact]
+    public void Script_WithAMarker_ComparesItsTokenQuoted()
+    {
+        var script = HostProbe.Script("/home/ada's/.dstack/.dstack-probe-1", "abc123");
+        script.ShouldContain("cat '/home/ada'\\''s/.dstack/.dstack-probe-1'");
+        script.ShouldContain("echo store=visible");
+        HostProbe.Script(null, null).ShouldNotContain("store=");
+    }
+
+    /// <summary>The script runs under a plain POSIX sh (dash), as the probe runs it on a host.</summary>
+    [Fact]
+    public async Task Script_RunUnderSh_ReportsThisMachine_AndSeesAMarkerHere()
+    {
+        var dir = Directory.CreateTempSubdirectory("probe-");
+        try
+        {
+            var marker = Path.Combine(dir.FullName, "m");
+            await File.WriteAllTextAsync(marker, "tok", CancellationToken.None);
+            var result = await Dstack.Core.Git.ProcessRunner.RunAsync("sh", dir.FullName, CancellationToken.None, "-c", HostProbe.Script(marker, "tok"));
+            result.ExitCode.ShouldBe(0, result.StdErr);
+            var facts = HostProbe.Parse(result.StdOut, "here");
+            facts.Capacity.Cpus.ShouldBe(Environment.ProcessorCount);
+            facts.Capacity.MemoryBytes.ShouldBeGreaterThan(0);
+            facts.Arch.ShouldBe(BinaryShipper.LocalArch());
+            facts.StoreVisible.ShouldBe(true);
+            HostProbe.Parse((await Dstack.Core.Git.ProcessRunner.RunAsync("sh", dir.FullName, CancellationToken.None, "-c", HostProbe.Script(marker, "other"))).StdOut, "here")
+                .StoreVisible.ShouldBe(false);
+        }
+        finally { dir.Delete(recursive: true); }
+    }
+}

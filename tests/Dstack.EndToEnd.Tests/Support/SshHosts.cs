@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Dstack.EndToEnd.Tests.Support;
+
+/// <summary>
+/// The real sshd hosts h1, h2 the SSH tests use: network namespaces with their own address, hostname, home and
+/// process list, started by <c>scripts/ssh-hosts/up.sh</c> (the test script runs it), described by
+/// <c>/tmp/ssh-hosts/hosts.json</c> (<c>DSTACK_TEST_SSH_HOSTS</c> to point elsewhere). Outside CI a missing
+/// host is started here (up.sh is idempotent); under <c>CI=true</c> it is a failure naming the script: never a silent skip.
+/// Tests look at the hosts directly with <see cref="RunAsync"/> (plain ssh, never through dstack).
+/// </summary>
+public sealed class SshHosts
+{
+    private static readonly Lazy<Task<SshHosts>> Shared = new(LoadAsync);
+
+    private SshHosts(string root, string gateway, string s3Endpoint, IReadOnlyList<SshTestHost> hosts)
+    {
+        Root = root;
+        Gateway = gateway;
+        S3Endpoint = s3Endpoint;
+        Hosts = hosts;
+    }
+
+    public static string JsonPath => Environment.GetEnvironmentVariable("DSTACK_TEST_SSH_HOSTS") ?? "/tmp/ssh-hosts/hosts.json";
+
+    /// <summary>The folder up.sh writes to: the client's ssh_config, known_hosts and key.</summary>
+    public string Root { get; }
+
+    /// <summary>The machine's address on the hosts' bridge.</summary>
+    public string Gateway { get; }
+
+    /// <summary>The S3 server as the hosts reach it (the machine's loopback is not theirs).</summary>
+    public string S3Endpoint { get; }
+
+    public IReadOnlyList<SshTestHost> Hosts { get; }
+
+    public SshTestHost this[string name] => Hosts.Single(h => h.Name == name);
+
+    /// <summary>An ssh config naming every host (Host h1 …), with the key and known_hosts that work.</summary>
+    public string ConfigFile => Path.Combine(Root, "ssh_config");
+
+    public string KnownHostsFile => Path.Combine(Root, "known_hosts");
+
+    public static Task<SshHosts> GetAsync() => Shared.Value;
+
+    /// <summary>Runs <paramref name="command"/> on the host with the recipe's own ssh config; fails on a non-zero exit.</summary>
+    public async Task<string> RunAsync(string host, string command)
+    {
+        var (code, stdout, stderr) = await RunProcessAsync("ssh", ["-F", ConfigFile, host, command]);
+        if (code != 0) throw new InvalidOperationException($"ssh {host} '{command}' exited {code}: {stderr}");
+        return stdout;
+    }
+
+    private static async Task<SshHosts> LoadAsync()
+    {
+        var up = Path.Combine(DstackBinary.RepoRoot, "scripts", "ssh-hosts", "up.sh");
+        if (Environment.GetEnvironmentVariable("CI") == "true")
+        {
+            if (!File.Exists(JsonPath))
+                throw new InvalidOperationException($"No SSH test hosts: {JsonPath} is missing. Start them with scripts/ssh-hosts/up.sh (the test script does).");
+        }
+        else
+        {
+            var (code, stdout, stderr) = await RunProcessAsync(up, []);
+            if (code != 0) throw new InvalidOperationException($"scripts/ssh-hosts/up.sh failed (exit {code}):\n{stdout}\n{stderr}");
+        }
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(JsonPath));
+        var root = json.RootElement;
+        var hosts = root.GetProperty("hosts").EnumerateArray().Select(h => new SshTestHost(
+            h.GetProperty("name").GetString()!, h.GetProperty("address").GetString()!, h.GetProperty("port").GetInt32(),
+            h.GetProperty("user").GetString()!, h.GetProperty("identityFile").GetString()!, h.GetProperty("hostKey").GetString()!)).ToList();
+        var hostsRoot = Path.GetDirectoryName(Path.GetFullPath(JsonPath))!;
+        var result = new SshHosts(hostsRoot, root.GetProperty("gateway").GetString()!, root.GetProperty("s3Endpoint").GetString()!, hosts);
+        // Answering, not just described: a stale hosts.json from before a reboot fails here with ssh's reason.
+        foreach (var host in hosts) (await result.RunAsync(host.Name, "hostname")).Trim().ShouldBe(host.Name);
+        return result;
+    }
+
+    private static async Task<(int Code, string StdOut, string StdErr)> RunProcessAsync(string file, string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var process = Process.Start(psi)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await process.WaitForExitAsync(cts.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}
