@@ -68,22 +68,14 @@ public static class RunVerb
         IReadOnlyList<JobSpec> Build(string runName) => provider.BuildJobs(workflow, new ProviderContext(runName, workflowArgs, callerEnv));
         // The repo is captured (several git calls) while the jobs are checked (which may ask docker or nvidia-smi).
         var capture = RepoCapture.CaptureAsync(ctx.Cwd, ct);
-        // Template errors and requests this machine can never meet surface before anything is stored.
+        // Template errors and requests the compute can never meet surface before anything is stored.
         var compute = ctx.Compute;
-        var capacity = await compute.GetCapacityAsync(ct);
         var validated = Build("validating-run-0");
         foreach (var job in validated)
-        {
-            if (Core.Compute.ResourceFit.WhyNever(job.Resources, capacity) is { } never)
-                throw new DstackException($"{Capitalized(never)}. Lower the request in `resources`, or run it where that fits.");
-            if (job.Image is { } image)
-            {
-                await Core.Runner.DockerCli.EnsureImageAsync(image, ct);
-            }
-            else if (job.Python is { } python && Core.Compute.LocalPython.FindAll() is var pythons && Core.Compute.LocalPython.Find(python, pythons) is null)
-                throw new WorkflowException(workflow.PropertyLocations.GetValueOrDefault("python", workflow.Location),
-                    $"Python {python} is not installed on this machine; installed: {Core.Compute.LocalPython.Describe(pythons)}");
-        }
+            if (await compute.CheckAsync(job, ct) is { } refusal)
+                throw refusal.Property is { } property
+                    ? new WorkflowException(workflow.PropertyLocations.GetValueOrDefault(property, workflow.Location), refusal.Sentence)
+                    : new DstackException(refusal.Sentence);
 
         if (Core.Compute.ResourceNotes.NoEffectHere(validated) is { } note) ctx.Err.WriteLine(Ansi.Grey($"Note: {note}."));
         StageTrace.Mark("run: jobs built");
@@ -199,6 +191,4 @@ public static class RunVerb
                string.Concat(rows.Select(r => $"  {r.Name.PadRight(width)}  {r.Text}".TrimEnd() + "\n")) +
                (files.Count == 0 ? "" : "\nFiles that cannot be read:\n" + string.Concat(files.Select(p => $"  {p.Error.Message}\n")));
     }
-
-    private static string Capitalized(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
 }

@@ -66,7 +66,7 @@ public sealed class StoreJsonTests
         StoreJson.Deserialize<StopRequest>(StoreJson.Serialize(stop)).ShouldBe(stop);
         var beat = new Heartbeat(At, 42, "box", 43, 99);
         StoreJson.Deserialize<Heartbeat>(StoreJson.Serialize(beat)).ShouldBe(beat);
-        var launch = new LaunchInfo("local", "box", 7, 123, At);
+        var launch = new LaunchInfo("local", "box 7 123", At);
         StoreJson.Deserialize<LaunchInfo>(StoreJson.Serialize(launch)).ShouldBe(launch);
     }
 
