@@ -18,6 +18,9 @@ public interface ICompute
     /// <summary>The name stored with each launch, by which the launch is taken back to this compute.</summary>
     string Name { get; }
 
+    /// <summary>How its jobs' ports are reached (also in the capabilities); cheap, for whoever prints a URL.</summary>
+    PortAccess Ports { get; }
+
     /// <summary>What this compute offers (hosts and their capacity, Docker, Pythons, ports); may be cached by the instance.</summary>
     Task<ComputeCapabilities> GetCapabilitiesAsync(CancellationToken ct);
 

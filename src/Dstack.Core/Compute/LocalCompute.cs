@@ -47,7 +47,11 @@ public sealed class LocalCompute(IReadOnlyList<string> runnerCommand, TimeProvid
     public Task KillRunnerAsync(LaunchInfo launch, CancellationToken ct)
     {
         if (LocalLaunchHandle.Parse(launch.Handle) is { IsHere: true } handle && PosixProcess.IsAlive(handle.Pid, handle.StartTicks))
+        {
+            // Its group, and the pid itself: just after the launch, setsid may not have made it a group leader yet.
             PosixProcess.SignalGroup(handle.Pid, PosixProcess.SigKill);
+            PosixProcess.Signal(handle.Pid, PosixProcess.SigKill);
+        }
         return Task.CompletedTask;
     }
 
@@ -70,13 +74,15 @@ public sealed class LocalCompute(IReadOnlyList<string> runnerCommand, TimeProvid
     }
 
     /// <summary>Where a job's ports listen and are opened: this machine's loopback.</summary>
-    public static readonly PortAccess Ports = new("127.0.0.1", PortRoute.Direct);
+    public static readonly PortAccess Loopback = new("127.0.0.1", PortRoute.Direct);
+
+    public PortAccess Ports => Loopback;
 
     private Task<ComputeCapabilities>? _capabilities;
 
     private static async Task<ComputeCapabilities> DetectAsync(CancellationToken ct) =>
         new([await LocalCapacity.DetectAsync(ct)], LocalCapacity.OnPath("docker"),
-            LocalPython.FindAll().Select(p => p.Version).ToList(), Ports, MultiNode: false, Preemptible: false);
+            LocalPython.FindAll().Select(p => p.Version).ToList(), Loopback, MultiNode: false, Preemptible: false);
 
     public static IEnumerable<string> RunnerArgs(RunnerTarget target) =>
         ["runner", "--repo", target.Repo.Id, "--run", target.RunName, "--job", target.JobIndex.ToString(CultureInfo.InvariantCulture)];

@@ -8,7 +8,7 @@ namespace Dstack.Core.Runner;
 /// The agent that runs one job: prepares its working copy, runs its commands, ships its logs, watches
 /// for stop requests, and writes its status. Once started it is the only writer of that status.
 /// </summary>
-public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, RunnerOptions options, TimeProvider time)
+public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, Compute.IJobHost host, RunnerOptions options, TimeProvider time)
 {
     private readonly RunStore _runs = new(storage);
     private readonly SnapshotStore _snapshots = new(storage);
@@ -74,7 +74,8 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
 
     private async Task<JobState> ExecuteAsync(JobContext job, CancellationToken ct)
     {
-        var queued = await EnqueueAsync(job, ct);
+        // The job's place in its host's queue is taken first, so that its turn follows its submission order.
+        using var turn = await host.EnqueueAsync(job.Key, job.Run.SubmittedAt, job.Spec.Resources, ct);
         job.StartedAt = time.GetUtcNow();
         await SetStateAsync(job, job.Progress(JobStatus.Downloading, time.GetUtcNow()), ct);
         // The real path (DSTACK_HOME may be reached through a symlink): paths in it are checked against it.
@@ -104,7 +105,7 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
         await File.WriteAllTextAsync(script, JobEnvironment.Script(ScriptCommands(job.Spec)), ct);
 
         // Everything is ready before the job waits for its resources, so a freed slot is taken at once.
-        using var resources = await ReserveAsync(job, queued, ct);
+        using var resources = await ReserveAsync(job, turn, ct);
         if (resources.Cancelled is { } cancelled) return StoppedBeforeStart(job, cancelled);
         // Ports are taken only now, so that a queued job holds none (and shows no URL) while it waits.
         job.Ports = PortAllocator.Allocate(job.Spec.Ports);
@@ -114,7 +115,7 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
         var system = job.Spec.Image is { } image
             ? await DockerCli.ImageEnvironmentAsync(image, ct)
             : JobEnvironment.HostBase(JobEnvironment.Current());
-        var env = JobEnvironment.Build(system, job.Run, job.Spec, job.Ports, job.Secrets);
+        var env = JobEnvironment.Build(system, job.Run, job.Spec, job.Ports, job.Secrets, host.Hostname);
         // GPUs are assigned exclusively: a job sees the ones it was given, and none when it asked for none.
         if (resources.VisibleGpus is { } gpus) env["CUDA_VISIBLE_DEVICES"] = string.Join(',', gpus);
         if (job.Spec.Image is null && await PreparePythonAsync(job, root, workingDir, env, ct) is { } setupFailed) return setupFailed;

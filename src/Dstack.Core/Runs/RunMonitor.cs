@@ -33,9 +33,10 @@ public sealed class RunMonitor(RunStore runs, ComputeRegistry computes, TimeProv
                         ?? new JobState { Status = JobStatus.Submitted, UpdatedAt = run.SubmittedAt };
             if (!state.Status.IsFinished())
             {
-                var (lost, quietSince) = await CheckRunnerAsync(run, index, ct);
+                var (lost, quietSince, compute) = await CheckRunnerAsync(run, index, ct);
                 if (lost) state = await MarkLostAsync(run, index, ct) ?? state;
                 else if (quietSince is not null) state = state with { StoreUnreachableSince = quietSince };
+                if (compute is not null && state.Ports.Count > 0) state = state with { PortUrls = state.Ports.Select(compute.Ports.Url).ToList() };
             }
             states[i] = state;
         }
@@ -46,18 +47,19 @@ public sealed class RunMonitor(RunStore runs, ComputeRegistry computes, TimeProv
     /// Whether the job's runner is provably gone; else, when its host says it lives but it has been quiet, since when.
     /// A live runner is never declared lost for being quiet: a store outage silences it, and it delivers afterwards.
     /// </summary>
-    private async Task<(bool Lost, DateTimeOffset? QuietSince)> CheckRunnerAsync(RunRecord run, int job, CancellationToken ct)
+    private async Task<(bool Lost, DateTimeOffset? QuietSince, ICompute? Compute)> CheckRunnerAsync(RunRecord run, int job, CancellationToken ct)
     {
         // Read together: a reader that follows logs polls this, and a bucket answers each read in a round trip.
         var beatRead = runs.GetHeartbeatAsync(run.Repo, run.RunName, job, ct);
         var launch = await runs.GetLaunchAsync(run.Repo, run.RunName, job, ct);
         var beat = await beatRead;
-        if (launch is null) return (time.GetUtcNow() - run.SubmittedAt > LaunchTimeout, null);
-        var alive = computes.Of(launch) is { } compute ? await compute.IsRunnerAliveAsync(launch, ct) : null;
-        if (alive == false) return (true, null);
+        if (launch is null) return (time.GetUtcNow() - run.SubmittedAt > LaunchTimeout, null, null);
+        var compute = computes.Of(launch);
+        var alive = compute is null ? null : await compute.IsRunnerAliveAsync(launch, ct);
+        if (alive == false) return (true, null, compute);
         var last = beat?.At ?? launch.LaunchedAt;
         var quiet = time.GetUtcNow() - last;
-        return alive is null ? (quiet > StaleHeartbeat, null) : (false, quiet > QuietRunner ? last : null);
+        return alive is null ? (quiet > StaleHeartbeat, null, compute) : (false, quiet > QuietRunner ? last : null, compute);
     }
 
     /// <summary>Ends the runners of <paramref name="run"/> that are still there, each through the compute that launched it.</summary>

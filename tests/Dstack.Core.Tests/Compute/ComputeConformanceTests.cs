@@ -96,6 +96,7 @@ public abstract class ComputeConformanceTests
         var capabilities = await Compute.GetCapabilitiesAsync(default);
         capabilities.Hosts.ShouldNotBeEmpty();
         capabilities.Hosts.ShouldAllBe(h => h.Cpus > 0 && h.MemoryBytes > 0 && h.Description.Length > 0);
+        capabilities.Ports.ShouldBe(Compute.Ports);
         capabilities.Ports.JobHostname.ShouldNotBeNullOrWhiteSpace();
         capabilities.Ports.Url(8123).ShouldStartWith("http://");
         capabilities.Ports.Url(8123).ShouldEndWith(":8123");

@@ -4,13 +4,13 @@ using Dstack.Core.Models;
 namespace Dstack.Core.Tests.Compute;
 
 /// <summary>
-/// <see cref="LocalCompute"/> with real processes: its "runner" is a shell that sleeps (the runner's arguments are only
-/// its positional parameters), started detached and killed through its process group as a real runner would be.
+/// <see cref="LocalCompute"/> with real processes: its "runner" is a shell that becomes <c>sleep</c> (the runner's
+/// arguments are only its positional parameters), started detached and killed as a real runner would be.
 /// </summary>
 public sealed class LocalComputeConformanceTests : ComputeConformanceTests, IDisposable
 {
     private readonly string _home = Path.Combine(Path.GetTempPath(), "dstack-compute-" + Guid.NewGuid().ToString("N"));
-    private readonly LocalCompute _compute = new(["/bin/sh", "-c", "sleep 300", "sh"], TimeProvider.System);
+    private readonly LocalCompute _compute = new(["/bin/sh", "-c", "exec sleep 300", "sh"], TimeProvider.System);
 
     protected override ICompute Compute => _compute;
 
@@ -19,7 +19,7 @@ public sealed class LocalComputeConformanceTests : ComputeConformanceTests, IDis
     protected override Task EndByItselfAsync(LaunchInfo launch)
     {
         var handle = LocalLaunchHandle.Parse(launch.Handle).ShouldNotBeNull();
-        PosixProcess.SignalGroup(handle.Pid, PosixProcess.SigKill).ShouldBeTrue();
+        PosixProcess.Signal(handle.Pid, PosixProcess.SigKill).ShouldBeTrue();
         return Task.CompletedTask;
     }
 

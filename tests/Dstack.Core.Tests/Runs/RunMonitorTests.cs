@@ -74,6 +74,22 @@ public sealed class RunMonitorTests : IDisposable
         (await compute.IsRunnerAliveAsync(launch, default)).ShouldBe(false);
     }
 
+    [Fact]
+    public async Task PortUrls_AreWhereTheLaunchingComputeSaysTheyAreOpened()
+    {
+        var direct = new FakeCompute(_clock, "lab")
+        {
+            Capabilities = new FakeCompute(_clock).Capabilities with { Ports = new PortAccess("10.0.0.7", PortRoute.Direct) },
+        };
+        var run = await SubmitAsync(direct);
+        await _runs.PutStateAsync(Repo, run.RunName, 0, new JobState { Status = JobStatus.Running, UpdatedAt = _clock.GetUtcNow(), Ports = [8080, 8081] }, default);
+
+        (await new RunMonitor(_runs, new ComputeRegistry(direct), _clock).ViewAsync(run, default)).Jobs[0].PortUrls
+            .ShouldBe(["http://10.0.0.7:8080", "http://10.0.0.7:8081"]);
+        (await new RunMonitor(_runs, new ComputeRegistry(new FakeCompute(_clock)), _clock).ViewAsync(run, default)).Jobs[0].PortUrls
+            .ShouldBeEmpty("a compute not known here cannot say where they are opened");
+    }
+
     public void Dispose()
     {
         try { Directory.Delete(_root, recursive: true); } catch (IOException) { }

@@ -24,6 +24,8 @@ public sealed class FakeCompute(TimeProvider time, string name = "fake") : IComp
     /// <summary>Jobs whose leftovers were cleaned up after their runner was lost, in order.</summary>
     public ConcurrentQueue<string> CleanedUp { get; } = new();
 
+    public PortAccess Ports => Capabilities.Ports;
+
     public Task<ComputeCapabilities> GetCapabilitiesAsync(CancellationToken ct) => Task.FromResult(Capabilities);
 
     public Task<SubmitRefusal?> CheckAsync(JobSpec job, CancellationToken ct) => Task.FromResult(SubmitCheck.WhyNot(job, Capabilities, Name));

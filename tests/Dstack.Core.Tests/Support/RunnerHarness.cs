@@ -35,6 +35,8 @@ public sealed class RunnerHarness : IDisposable
     public string RunName { get; } = "fake-run-1";
     public string? WorkflowName { get; init; }
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>The host the runner runs on; by default this machine (its real scheduler, in the temp folder).</summary>
+    public Core.Compute.IJobHost? Host { get; init; }
     public Task<int>? Runner { get; private set; }
 
     /// <summary>Stores a run of one job, with a one-file working copy, as <c>dstack run</c> would.</summary>
@@ -62,7 +64,7 @@ public sealed class RunnerHarness : IDisposable
         {
             WorkRoot = Path.Combine(_root, "work"), SchedulerRoot = Path.Combine(_root, "scheduler"), StopGrace = StopGrace,
         };
-        var runner = new JobRunner(Flaky, Executor, options, Clock);
+        var runner = new JobRunner(Flaky, Executor, Host ?? new LocalJobHost(options.SchedulerRoot, Clock), options, Clock);
         Runner = Task.Run(() => runner.RunAsync(Repo, RunName, 0, CancellationToken.None));
     }
 
