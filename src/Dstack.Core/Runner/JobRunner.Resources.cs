@@ -13,25 +13,22 @@ public sealed partial class JobRunner
         public StopRequest? Cancelled { get; init; }
         /// <summary>Null when the host has no GPUs; otherwise the ones the job may use (possibly none).</summary>
         public IReadOnlyList<int>? VisibleGpus { get; init; }
-        public CgroupLimits? Limits { get; init; }
 
         /// <summary>Gives everything back; safe to call more than once.</summary>
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-            Limits?.Remove();
             turn?.Dispose();
         }
     }
 
     /// <summary>
     /// Waits (status pending) until the host has the CPUs, memory and GPUs the job asks for, in submission order
-    /// (<see cref="IJobHost"/>); then sets up the limits.
+    /// (<see cref="IJobHost"/>). Limits are the executor's to set (cgroups on the host, Docker's in a container).
     /// </summary>
-    private async Task<Reservation> ReserveAsync(JobContext job, IJobTurn turn, CancellationToken ct)
+    private async Task<Reservation> ReserveAsync(JobContext job, IJobTurn turn, IReadOnlyList<string> executorNotes, CancellationToken ct)
     {
-        var request = job.Spec.Resources;
-        var notes = new List<string>(ResourceNotes.For(job.Spec));
+        var notes = new List<string>(ResourceNotes.For(job.Spec).Concat(executorNotes));
         var grant = await turn.WaitAsync(
             reason => SetStateAsync(job, job.Progress(JobStatus.Pending, time.GetUtcNow()) with { Detail = reason }, ct),
             async () => await StopRequestedAsync(job, ct) is not null, ct);
@@ -40,15 +37,7 @@ public sealed partial class JobRunner
             turn.Dispose();
             return new Reservation(null) { Cancelled = await StopRequestedAsync(job, ct) ?? new StopRequest(false, time.GetUtcNow()) };
         }
-        // A container gets its limits from Docker; a host job from cgroups of its own.
-        CgroupLimits? limits = null;
-        if (job.Spec.Image is null)
-        {
-            limits = CgroupLimits.TryCreate(job.Key, request?.Cpu, request?.MemoryBytes, out var whyNot);
-            if (whyNot is not null) notes.Add($"CPU and memory limits not enforced: {whyNot}");
-        }
-        if (job.Spec.Image is not null && job.Spec.Python is not null) notes.Add("python applies to host runs; the image provides Python");
         job.Note = notes.Count == 0 ? null : string.Join("; ", notes);
-        return new Reservation(turn) { VisibleGpus = grant.VisibleGpus, Limits = limits };
+        return new Reservation(turn) { VisibleGpus = grant.VisibleGpus };
     }
 }

@@ -1,4 +1,5 @@
 using Dstack.Core.Models;
+using Dstack.Core.Runner;
 using Dstack.Core.Tests.Support;
 
 namespace Dstack.Core.Tests.Runner;
@@ -49,5 +50,35 @@ public sealed class JobRunnerHostTests : IDisposable
         (await _h.StatusAsync()).ShouldBe(JobStatus.Stopped);
         _h.Executor.Launches.ShouldBeEmpty();
         _host.Released.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Executor_PlansTheJob_TheRunnerRunsItsCommandsOnItsBase_WithoutAskingWhichExecutorItIs()
+    {
+        var host = new FakeJobHost();
+        host.Grant();
+        using var h = new RunnerHarness
+        {
+            Host = host,
+            Plan = spec => new JobPlan(new Dictionary<string, string> { ["PATH"] = "/opt/image/bin", ["FROM_IMAGE"] = "yes" },
+                ["echo planned", .. spec.Commands], NeedsHostPython: false, ["the plan's note"]),
+        };
+        // No Python 3.4 anywhere: a runner that set up a host virtualenv regardless would fail the job.
+        await h.SubmitAsync(new JobSpec { Commands = ["train"], Python = "3.4", Env = ["PATH=$PATH:/extra"] });
+        h.Start();
+        await h.DriveUntilAsync(() => h.Executor.Job is not null, "the job to be launched");
+
+        var launch = h.Executor.Launches[0];
+        File.ReadAllText(launch.ScriptPath).ShouldContain("echo planned\ntrain\n");
+        launch.Environment["FROM_IMAGE"].ShouldBe("yes");
+        launch.Environment["PATH"].ShouldBe("/opt/image/bin:/extra");
+        launch.Spec!.Commands.ShouldBe(["train"]);
+        launch.Key.ShouldBe("owner.repo.fake-run-1.0");
+        Directory.Exists(launch.Root).ShouldBeTrue("the working copy is the executor's to mount");
+        h.Executor.Job!.MarkStarted();
+        await h.DriveUntilStatusAsync(JobStatus.Running);
+        (await h.StateAsync())!.Note.ShouldBe("the plan's note");
+        h.Executor.Job.Exit(0);
+        (await h.FinishAsync()).ShouldBe(0);
     }
 }

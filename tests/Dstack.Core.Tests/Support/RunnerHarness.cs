@@ -22,7 +22,6 @@ public sealed class RunnerHarness : IDisposable
         Directory.CreateDirectory(_root);
         Store = new LocalStorage(Path.Combine(_root, "store"));
         Flaky = new FlakyStorage(Store);
-        Executor = new FakeExecutor(Clock);
     }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
@@ -30,7 +29,10 @@ public sealed class RunnerHarness : IDisposable
     public LocalStorage Store { get; }
     /// <summary>The store as the runner sees it.</summary>
     public FlakyStorage Flaky { get; }
-    public FakeExecutor Executor { get; }
+    public FakeExecutor Executor => _executor ??= Plan is null ? new FakeExecutor(Clock) : new FakeExecutor(Clock) { Plan = Plan };
+    private FakeExecutor? _executor;
+    /// <summary>What the executor plans for the job; by default a host's plan.</summary>
+    public Func<JobSpec, JobPlan>? Plan { get; init; }
     public RepoRef Repo { get; } = new("owner", "repo");
     public string RunName { get; } = "fake-run-1";
     public string? WorkflowName { get; init; }
