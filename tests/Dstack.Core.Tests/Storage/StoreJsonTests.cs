@@ -71,6 +71,16 @@ public sealed class StoreJsonTests
     }
 
     [Fact]
+    public async Task Launch_WrittenByAnOlderVersion_HasAHandleItsComputeCannotTell_SoTheHeartbeatDecides()
+    {
+        var old = """{"compute":"local","host":"box","pid":7,"process_start_ticks":123,"launched_at":"2026-01-01T00:00:00+00:00"}""";
+        var launch = StoreJson.Deserialize<LaunchInfo>(System.Text.Encoding.UTF8.GetBytes(old));
+
+        launch.Handle.ShouldBe("");
+        (await new Dstack.Core.Compute.LocalCompute(["true"], TimeProvider.System).IsRunnerAliveAsync(launch, default)).ShouldBeNull();
+    }
+
+    [Fact]
     public void Manifest_RoundTrips_FilesFoldersAndLinks()
     {
         var manifest = new SnapshotManifest(
