@@ -12,6 +12,15 @@ public interface IJobHost
     /// <summary>What a job sees as <c>HOSTNAME</c>: where its ports listen.</summary>
     string Hostname { get; }
 
+    /// <summary>How messages name this host, e.g. "this machine".</summary>
+    string Description { get; }
+
+    /// <summary>
+    /// The interpreter for <c>python: 3.X</c> (newest patch) or <c>3.X.Y</c> here; null when none, with the versions there are
+    /// (<see cref="SubmitCheck.DescribePythons"/>).
+    /// </summary>
+    (string? Path, string Installed) FindPython(string version);
+
     /// <summary>
     /// Takes the job's place in the queue now, while it still prepares, so that its turn follows its submission order.
     /// Disposing the turn gives back whatever it holds; it is safe to dispose more than once.

@@ -11,6 +11,14 @@ public sealed class LocalJobHost(string schedulerRoot, TimeProvider time) : IJob
 {
     public string Hostname => LocalCompute.Loopback.JobHostname;
 
+    public string Description => "this machine";
+
+    public (string? Path, string Installed) FindPython(string version)
+    {
+        var all = LocalPython.FindAll();
+        return (LocalPython.Find(version, all)?.Path, LocalPython.Describe(all));
+    }
+
     public async Task<IJobTurn> EnqueueAsync(string key, DateTimeOffset submittedAt, JobResources? request, CancellationToken ct)
     {
         var capacity = await LocalCapacity.DetectAsync(ct);

@@ -81,4 +81,21 @@ public sealed class JobRunnerHostTests : IDisposable
         h.Executor.Job.Exit(0);
         (await h.FinishAsync()).ShouldBe(0);
     }
+
+    [Fact]
+    public async Task Python_TheHostLacks_FailsToStart_NamingWhatTheHostHas()
+    {
+        var host = new FakeJobHost { Pythons = new() { ["3.10.12"] = "/nonexistent/python3.10" } };
+        host.Grant();
+        using var h = new RunnerHarness { Host = host };
+        await h.SubmitAsync(new JobSpec { Commands = ["train"], Python = "3.12" });
+        h.Start();
+
+        await h.FinishAsync();
+
+        var state = (await h.StateAsync())!;
+        state.Reason.ShouldBe(TerminationReason.FailedToStart);
+        state.Detail.ShouldBe("Python 3.12 is not installed on the fake host; installed: 3.10");
+        h.Executor.Launches.ShouldBeEmpty();
+    }
 }

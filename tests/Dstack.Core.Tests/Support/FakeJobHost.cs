@@ -9,6 +9,13 @@ public sealed class FakeJobHost(string hostname = "10.0.0.7") : IJobHost
     private readonly TaskCompletionSource<JobGrant> _grant = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public string Hostname => hostname;
+    public string Description => "the fake host";
+
+    /// <summary>The interpreters the host has, by version; none unless the test gives some.</summary>
+    public Dictionary<string, string> Pythons { get; init; } = [];
+
+    public (string? Path, string Installed) FindPython(string version) =>
+        (Pythons.Where(p => SubmitCheck.PythonMatches(version, p.Key)).Select(p => p.Value).FirstOrDefault(), SubmitCheck.DescribePythons(Pythons.Keys));
     public string WaitReason { get; init; } = "waiting for the fake host";
     /// <summary>Turns taken, and whether each was given back.</summary>
     public List<(string Key, JobResources? Request)> Enqueued { get; } = [];
