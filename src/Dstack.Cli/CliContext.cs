@@ -42,7 +42,7 @@ public sealed class CliContext
     public IStorage Storage => _storage ??= Config.IsS3 ? StoreFactory.S3(Config) : new LocalStorage(Home);
     public RunStore Runs => new(Storage, Skipped);
     public ICompute Compute => new LocalCompute(RunnerCommand(), Time);
-    public RunMonitor Monitor => new(Runs, Compute, Time);
+    public RunMonitor Monitor => new(Runs, new ComputeRegistry(Compute), Time);
 
     /// <summary>Tells, once per key, that a listing left out a stored record it could not read.</summary>
     public void Skipped(UnreadableRecordException e)

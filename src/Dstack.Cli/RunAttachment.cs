@@ -19,7 +19,7 @@ public sealed class RunAttachment(CliContext ctx, RunRecord run)
         var line = state.Status switch
         {
             JobStatus.Pending when state.Detail is { } why => $"Pending: {why}",
-            JobStatus.Running when state.Ports.Count > 0 => "Ports: " + string.Join(" ", state.Ports.Select(p => $"http://127.0.0.1:{p}")),
+            JobStatus.Running when state.PortUrls.Count > 0 => "Ports: " + string.Join(" ", state.PortUrls),
             _ => null,
         };
         if (line is null || line == _announced) return;

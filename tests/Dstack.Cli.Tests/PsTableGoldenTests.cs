@@ -22,7 +22,7 @@ public class PsTableGoldenTests
     {
         RunSummary[] runs =
         [
-            Run("wet-fox-7", "train", TimeSpan.FromSeconds(20), new JobState { Status = JobStatus.Running, Ports = [8080, 8081], UpdatedAt = Now }),
+            Run("wet-fox-7", "train", TimeSpan.FromSeconds(20), new JobState { Status = JobStatus.Running, Ports = [8080, 8081], PortUrls = ["http://127.0.0.1:8080", "http://127.0.0.1:8081"], UpdatedAt = Now }),
             Run("shy-owl-6", "train", TimeSpan.FromMinutes(3), new JobState { Status = JobStatus.Pending, Detail = "waiting for 1 GPU", UpdatedAt = Now }),
             Run("old-elk-5", null, TimeSpan.FromHours(2), new JobState { Status = JobStatus.Done, ExitCode = 0, Reason = TerminationReason.Completed, UpdatedAt = Now }),
             Run("odd-cat-4", "eval", TimeSpan.FromDays(3), new JobState { Status = JobStatus.Failed, ExitCode = 2, Reason = TerminationReason.ExitCode, UpdatedAt = Now }),

@@ -28,7 +28,7 @@ public class SentenceFactoryTests
     public void Factories_OfOneArea_KeepTheirWording()
     {
         UsageException.RunOrAll("stop").Message.ShouldBe("Name a run or use --all: dstack stop RUN, or dstack stop -a.");
-        Core.Runs.RunException.NeverFits("needs 4 GPUs; this machine has 2").Message
+        Core.Compute.SubmitRefusal.TooBig("needs 4 GPUs; this machine has 2").Sentence
             .ShouldBe("Needs 4 GPUs; this machine has 2. Lower the request in `resources`, or run it where that fits.");
         Core.Runs.RunException.NoWorkflowOrProvider("trian", "train", ["train", "eval"]).Message
             .ShouldBe("No workflow or provider 'trian' (did you mean 'train'?). Workflows: train, eval.");

@@ -70,7 +70,7 @@ public static class PsVerb
         else if (state.ReasonText is { Length: > 0 } reason) parts.Add(reason);
         if (!state.Status.IsFinished())
         {
-            if (state.Ports.Count > 0) parts.Add(string.Join(" ", state.Ports.Select(p => $"http://127.0.0.1:{p}")));
+            if (state.PortUrls.Count > 0) parts.Add(string.Join(" ", state.PortUrls));
             if (state.Note is { } note) parts.Add(note);
             if (state.StoreUnreachableSince is { } since) parts.Add(RunMonitor.StoreUnreachable(since));
         }

@@ -56,22 +56,14 @@ public static class RunVerb
         IReadOnlyList<JobSpec> Build(string runName) => provider.BuildJobs(workflow, new ProviderContext(runName, workflowArgs, callerEnv));
         // The repo is captured (several git calls) while the jobs are checked (which may ask docker or nvidia-smi).
         var capture = RepoCapture.CaptureAsync(ctx.Cwd, ct);
-        // Template errors and requests this machine can never meet surface before anything is stored.
+        // Template errors and requests the compute can never meet surface before anything is stored.
         var compute = ctx.Compute;
-        var capacity = await compute.GetCapacityAsync(ct);
         var validated = Build("validating-run-0");
         foreach (var job in validated)
-        {
-            if (Core.Compute.ResourceFit.WhyNever(job.Resources, capacity) is { } never)
-                throw RunException.NeverFits(never);
-            if (job.Image is { } image)
-            {
-                await Core.Runner.DockerCli.EnsureImageAsync(image, ct);
-            }
-            else if (job.Python is { } python && Core.Compute.LocalPython.FindAll() is var pythons && Core.Compute.LocalPython.Find(python, pythons) is null)
-                throw WorkflowException.PythonNotInstalled(workflow.PropertyLocations.GetValueOrDefault("python", workflow.Location),
-                    python, Core.Compute.LocalPython.Describe(pythons));
-        }
+            if (await compute.CheckAsync(job, ct) is { } refusal)
+                throw refusal.Property is { } property
+                    ? new WorkflowException(workflow.PropertyLocations.GetValueOrDefault(property, workflow.Location), refusal.Sentence)
+                    : RunException.Refused(refusal.Sentence);
 
         if (Core.Compute.ResourceNotes.NoEffectHere(validated) is { } note) ctx.Err.WriteLine(Ansi.Grey($"Note: {note}."));
         StageTrace.Mark("run: jobs built");

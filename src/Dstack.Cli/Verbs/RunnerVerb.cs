@@ -37,7 +37,8 @@ public static class RunnerVerb
         };
         if (Environment.GetEnvironmentVariable("DSTACK_STORE_RETRY_SECONDS") is { Length: > 0 } retry)
             options = options with { StoreRetryAfterJob = TimeSpan.FromSeconds(double.Parse(retry, CultureInfo.InvariantCulture)) };
-        var runner = new JobRunner(ctx.Storage, new ExecutorByImage(new HostProcessExecutor(ctx.Time), new DockerExecutor(ctx.Time)), options, ctx.Time);
+        var runner = new JobRunner(ctx.Storage, new ExecutorByImage(new HostProcessExecutor(ctx.Time), new DockerExecutor(ctx.Time)),
+            new LocalJobHost(options.SchedulerRoot, ctx.Time), options, ctx.Time);
         return await runner.RunAsync(repo, run, job, ct);
     }
 }

@@ -83,9 +83,7 @@ public static class StopVerb
             }
             if (ctx.Time.GetUtcNow() > deadline)
             {
-                foreach (var job in run.Jobs)
-                    if (await ctx.Runs.GetLaunchAsync(run.Repo, run.RunName, job.Index, ct) is { } launch)
-                        await ctx.Compute.KillRunnerAsync(launch, ct);
+                await monitor.KillRunnersAsync(run, ct);
                 deadline = DateTimeOffset.MaxValue;
             }
             await Task.Delay(TimeSpan.FromMilliseconds(50), ctx.Time, ct);

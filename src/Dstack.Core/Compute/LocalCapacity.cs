@@ -39,7 +39,8 @@ public static class LocalCapacity
                long.TryParse(p[2], CultureInfo.InvariantCulture, out var mib) ? mib << 20 : 0))
            .ToList();
 
-    private static bool OnPath(string tool) =>
+    /// <summary>Whether <paramref name="tool"/> is an executable name found on PATH (without running it).</summary>
+    public static bool OnPath(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Any(dir => File.Exists(Path.Combine(dir, tool)));
 }

@@ -34,24 +34,55 @@ public sealed class LocalCompute(IReadOnlyList<string> runnerCommand, TimeProvid
         if (!int.TryParse(output.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
             throw new Errors.DstackException($"Could not launch the runner (see {log}).");
         var ticks = PosixProcess.StartTicks(pid) ?? 0;
-        return new LaunchInfo(Name, Environment.MachineName, pid, ticks, time.GetUtcNow());
+        return new LaunchInfo(Name, new LocalLaunchHandle(Environment.MachineName, pid, ticks).Format(), time.GetUtcNow());
     }
 
     public Task<bool?> IsRunnerAliveAsync(LaunchInfo launch, CancellationToken ct)
     {
-        if (launch.Host != Environment.MachineName) return Task.FromResult<bool?>(null);
+        if (LocalLaunchHandle.Parse(launch.Handle) is not { IsHere: true } handle) return Task.FromResult<bool?>(null);
         // A runner that exited before its start time could be read is gone (ticks 0 never matches).
-        return Task.FromResult<bool?>(PosixProcess.IsAlive(launch.Pid, launch.ProcessStartTicks));
+        return Task.FromResult<bool?>(PosixProcess.IsAlive(handle.Pid, handle.StartTicks));
     }
 
     public Task KillRunnerAsync(LaunchInfo launch, CancellationToken ct)
     {
-        if (launch.Host == Environment.MachineName && PosixProcess.IsAlive(launch.Pid, launch.ProcessStartTicks))
-            PosixProcess.SignalGroup(launch.Pid, PosixProcess.SigKill);
+        if (LocalLaunchHandle.Parse(launch.Handle) is { IsHere: true } handle && PosixProcess.IsAlive(handle.Pid, handle.StartTicks))
+        {
+            // Its group, and the pid itself: just after the launch, setsid may not have made it a group leader yet.
+            PosixProcess.SignalGroup(handle.Pid, PosixProcess.SigKill);
+            PosixProcess.Signal(handle.Pid, PosixProcess.SigKill);
+        }
         return Task.CompletedTask;
     }
 
-    public Task<ComputeCapacity> GetCapacityAsync(CancellationToken ct) => LocalCapacity.DetectAsync(ct);
+    public async Task CleanUpLostAsync(LaunchInfo launch, Heartbeat? beat, string jobKey, CancellationToken ct)
+    {
+        if (beat is { JobPid: { } pid, JobStartTicks: { } ticks } && beat.Host == Environment.MachineName && PosixProcess.IsAlive(pid, ticks))
+            PosixProcess.SignalGroup(pid, PosixProcess.SigKill);
+        // A container is the Docker daemon's, not the runner's: it would outlive the runner unless removed.
+        if ((await GetCapabilitiesAsync(ct)).Docker) await Runner.DockerCli.RemoveJobContainersAsync(jobKey, ct);
+    }
+
+    public Task<ComputeCapabilities> GetCapabilitiesAsync(CancellationToken ct) => _capabilities ??= DetectAsync(ct);
+
+    public async Task<SubmitRefusal?> CheckAsync(JobSpec job, CancellationToken ct)
+    {
+        if (SubmitCheck.WhyNot(job, await GetCapabilitiesAsync(ct), Name) is { } refusal) return refusal;
+        // The image is pulled now, before anything is stored, so that a missing one is the user's error at once.
+        if (job.Image is { } image) await Runner.DockerCli.EnsureImageAsync(image, ct);
+        return null;
+    }
+
+    /// <summary>Where a job's ports listen and are opened: this machine's loopback.</summary>
+    public static readonly PortAccess Loopback = new("127.0.0.1", PortRoute.Direct);
+
+    public PortAccess Ports => Loopback;
+
+    private Task<ComputeCapabilities>? _capabilities;
+
+    private static async Task<ComputeCapabilities> DetectAsync(CancellationToken ct) =>
+        new([await LocalCapacity.DetectAsync(ct)], LocalCapacity.OnPath("docker"),
+            LocalPython.FindAll().Select(p => p.Version).ToList(), Loopback, MultiNode: false, Preemptible: false);
 
     public static IEnumerable<string> RunnerArgs(RunnerTarget target) =>
         ["runner", "--repo", target.Repo.Id, "--run", target.RunName, "--job", target.JobIndex.ToString(CultureInfo.InvariantCulture)];

@@ -31,13 +31,11 @@ public static partial class LocalPython
 
     /// <summary>The interpreter for <c>3.X</c> (newest patch) or <c>3.X.Y</c> (exact); null when none.</summary>
     public static Interpreter? Find(string requested, IReadOnlyList<Interpreter> all) =>
-        all.Where(i => i.Version == requested || i.Version.StartsWith(requested + ".", StringComparison.Ordinal))
+        all.Where(i => SubmitCheck.PythonMatches(requested, i.Version))
            .OrderByDescending(i => new Version(i.Version)).FirstOrDefault();
 
     /// <summary>"3.9, 3.10, 3.11" — the versions a user can ask for.</summary>
-    public static string Describe(IReadOnlyList<Interpreter> all) =>
-        all.Count == 0 ? "none" : string.Join(", ", all.Select(i => string.Join('.', i.Version.Split('.').Take(2))).Distinct()
-            .OrderBy(v => new Version(v)));
+    public static string Describe(IReadOnlyList<Interpreter> all) => SubmitCheck.DescribePythons(all.Select(i => i.Version));
 
     [GeneratedRegex(@"^(3\.\d+)\.\d+$")]
     private static partial Regex FullVersion();

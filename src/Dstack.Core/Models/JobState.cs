@@ -24,5 +24,11 @@ public sealed record JobState
     /// </summary>
     public DateTimeOffset? StoreUnreachableSince { get; init; }
 
+    /// <summary>
+    /// Set by readers, never stored: where the user opens each of <see cref="Ports"/>, as the compute that launched the
+    /// runner says (<c>ICompute.Ports</c>); empty when that compute is not known here.
+    /// </summary>
+    public IReadOnlyList<string> PortUrls { get; init; } = [];
+
     public string ReasonText => Reason.Describe(ExitCode, Detail);
 }

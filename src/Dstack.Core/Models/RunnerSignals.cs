@@ -9,5 +9,8 @@ public sealed record StopRequest(bool Abort, DateTimeOffset RequestedAt);
 /// </summary>
 public sealed record Heartbeat(DateTimeOffset At, int Pid, string Host, int? JobPid = null, long? JobStartTicks = null);
 
-/// <summary>Written by the CLI when a compute backend started a runner: how to tell whether it still lives.</summary>
-public sealed record LaunchInfo(string Compute, string Host, int Pid, long ProcessStartTicks, DateTimeOffset LaunchedAt);
+/// <summary>
+/// Written by the CLI when a compute backend started a runner. <paramref name="Handle"/> is the compute's own (a pid
+/// and start time here; a host and pid, or a Slurm job id, elsewhere): only the compute named <paramref name="Compute"/> reads it.
+/// </summary>
+public sealed record LaunchInfo(string Compute, string Handle, DateTimeOffset LaunchedAt);

@@ -13,7 +13,7 @@ namespace Dstack.Core.Runner;
 /// and values keep their newlines. A graceful stop sends SIGTERM to every process in the container; a kill stops it
 /// at once; it is removed when done. The clock paces the polls for the container's start.
 /// </summary>
-public sealed class DockerExecutor(TimeProvider time) : IJobExecutor
+public sealed partial class DockerExecutor(TimeProvider time) : IJobExecutor
 {
     private static readonly TimeSpan StartedPoll = TimeSpan.FromMilliseconds(50);
     /// <summary>How long Docker has to read an env file before it is deleted (it is also deleted when the job ends).</summary>
@@ -24,7 +24,7 @@ public sealed class DockerExecutor(TimeProvider time) : IJobExecutor
 
     public IRunningJob Start(JobLaunch launch, Action<ReadOnlySpan<byte>> output)
     {
-        var spec = launch.Container ?? throw new ArgumentException("A container job needs a container spec.", nameof(launch));
+        var spec = ContainerOf(launch);
         // The image's own command (no script) cannot be asked to read stdin: its environment goes through an env file.
         var envFile = spec.Script is null ? WriteEnvFile(launch.Environment) : null;
         var psi = new ProcessStartInfo("docker")
@@ -86,6 +86,9 @@ public sealed class DockerExecutor(TimeProvider time) : IJobExecutor
         public long StartTicks { get; }
         public Task Started { get; }
         public Task<int> Completion { get; }
+        /// <summary>Docker enforces the limits (<c>--cpus</c>, <c>--memory</c>); nothing to say.</summary>
+        public string? Note => null;
+        public bool OutOfMemory => false;
 
         /// <summary>SIGTERM to every process of the container (PID 1 is docker's init, which passes it on).</summary>
         public void Terminate() => _ = Task.Run(async () =>

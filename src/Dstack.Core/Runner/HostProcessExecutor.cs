@@ -4,8 +4,9 @@ using Dstack.Core.Compute;
 namespace Dstack.Core.Runner;
 
 /// <summary>
-/// Runs the job's script with bash on this machine, in a session (and process group) of its own. The clock paces the
-/// wait for what the job left running after its shell exited.
+/// Runs the job's script with bash on this machine, in a session (and process group) of its own, in cgroups of its own
+/// when it asks for CPUs or memory (removed when it ends). The clock paces the wait for what the job left running after
+/// its shell exited.
 /// </summary>
 public sealed class HostProcessExecutor(TimeProvider time) : IJobExecutor
 {
@@ -13,7 +14,23 @@ public sealed class HostProcessExecutor(TimeProvider time) : IJobExecutor
     private static readonly TimeSpan LeftoverGrace = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan GroupPoll = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>A few of the runner's variables (never the caller's whole environment, with the store's credentials); the runner's virtualenv.</summary>
+    public Task<JobPlan> PlanAsync(Models.JobSpec spec, CancellationToken ct) =>
+        Task.FromResult(new JobPlan(JobEnvironment.HostBase(JobEnvironment.Current()), spec.Commands, NeedsHostPython: true, []));
+
     public IRunningJob Start(JobLaunch launch, Action<ReadOnlySpan<byte>> output)
+    {
+        var request = launch.Spec?.Resources;
+        var limits = CgroupLimits.TryCreate(launch.Key, request?.Cpu, request?.MemoryBytes, out var whyNot);
+        try { return Start(launch, limits, whyNot is null ? null : $"CPU and memory limits not enforced: {whyNot}", output); }
+        catch
+        {
+            limits?.Remove();
+            throw;
+        }
+    }
+
+    private IRunningJob Start(JobLaunch launch, CgroupLimits? limits, string? note, Action<ReadOnlySpan<byte>> output)
     {
         // setsid makes bash the leader of a new process group, so a stop reaches every process the job started.
         var psi = new ProcessStartInfo(File.Exists("/usr/bin/setsid") ? "/usr/bin/setsid" : "setsid")
@@ -23,7 +40,7 @@ public sealed class HostProcessExecutor(TimeProvider time) : IJobExecutor
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        if (launch.CgroupProcs is { Count: > 0 } procs)
+        if (limits?.ProcsFiles is { Count: > 0 } procs)
         {
             // The shell joins the job's cgroups before it becomes bash, so no process of the job escapes the limits.
             psi.ArgumentList.Add("/bin/sh");
@@ -41,7 +58,7 @@ public sealed class HostProcessExecutor(TimeProvider time) : IJobExecutor
         foreach (var (name, value) in launch.Environment) psi.Environment[name] = value;
         var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start bash.");
         process.StandardInput.Close();
-        return new HostJob(process, output, time);
+        return new HostJob(process, output, time, limits) { Note = note };
     }
 
     private sealed class HostJob : IRunningJob
@@ -51,10 +68,13 @@ public sealed class HostProcessExecutor(TimeProvider time) : IJobExecutor
         private volatile bool _terminating;
         private volatile bool _killed;
 
-        public HostJob(Process process, Action<ReadOnlySpan<byte>> output, TimeProvider time)
+        private readonly CgroupLimits? _limits;
+
+        public HostJob(Process process, Action<ReadOnlySpan<byte>> output, TimeProvider time, CgroupLimits? limits)
         {
             _process = process;
             _time = time;
+            _limits = limits;
             Pid = process.Id;
             StartTicks = PosixProcess.StartTicks(process.Id) ?? 0;
             Completion = RunAsync(output);
@@ -64,6 +84,8 @@ public sealed class HostProcessExecutor(TimeProvider time) : IJobExecutor
         public long StartTicks { get; }
         public Task Started => Task.CompletedTask;
         public Task<int> Completion { get; }
+        public string? Note { get; init; }
+        public bool OutOfMemory { get; private set; }
 
         public void Terminate()
         {
@@ -86,6 +108,9 @@ public sealed class HostProcessExecutor(TimeProvider time) : IJobExecutor
             await pump;
             var code = _process.ExitCode;
             _process.Dispose();
+            // Read before the cgroups go: they hold the kernel's count of out-of-memory kills.
+            OutOfMemory = code != 0 && _limits?.OutOfMemory() == true;
+            _limits?.Remove();
             return code;
         }
 

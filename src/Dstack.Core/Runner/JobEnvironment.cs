@@ -43,7 +43,7 @@ public static partial class JobEnvironment
 
     public static Dictionary<string, string> Build(
         IReadOnlyDictionary<string, string> system, RunRecord run, JobSpec job, IReadOnlyList<int> ports,
-        IReadOnlyDictionary<string, string> secrets)
+        IReadOnlyDictionary<string, string> secrets, string hostname)
     {
         var env = new Dictionary<string, string>(system, StringComparer.Ordinal)
         {
@@ -54,8 +54,8 @@ public static partial class JobEnvironment
             ["REPO_NAME"] = run.Repo.Name,
             ["REPO_BRANCH"] = run.Code.Branch ?? "",
             ["REPO_COMMIT"] = run.Code.Commit ?? "",
-            ["HOSTNAME"] = Hostname,
-            ["JOB_HOSTNAME"] = Hostname, // the 0.0.x name
+            ["HOSTNAME"] = hostname, // where the job's ports listen, as its host has it (IJobHost)
+            ["JOB_HOSTNAME"] = hostname, // the 0.0.x name
         };
         for (var i = 0; i < ports.Count; i++)
             env[$"PORT_{i}"] = env[$"JOB_PORT_{i}"] = ports[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -68,9 +68,6 @@ public static partial class JobEnvironment
         foreach (var (name, value) in secrets) env[name] = value;
         return env;
     }
-
-    /// <summary>Where a job's ports are reached from this machine.</summary>
-    private const string Hostname = "127.0.0.1";
 
     /// <summary>This process's environment as a dictionary: the caller's at submit, the runner's (for <see cref="HostBase"/>) in the runner.</summary>
     public static Dictionary<string, string> Current()

@@ -15,10 +15,9 @@ public sealed partial class JobRunner
     private async Task<JobState?> PreparePythonAsync(JobContext job, string root, string workingDir, Dictionary<string, string> env, CancellationToken ct)
     {
         if (job.Spec.Python is null && job.Spec.Requirements is null) return null;
-        var all = LocalPython.FindAll();
-        var python = job.Spec.Python is { } version ? LocalPython.Find(version, all)?.Path : "python3";
-        if (python is null)
-            return FailToStart(job, $"Python {job.Spec.Python} is not installed on this machine; installed: {LocalPython.Describe(all)}");
+        string? python = "python3";
+        if (job.Spec.Python is { } version && host.FindPython(version) is var (path, versions) && (python = path) is null)
+            return FailToStart(job, SubmitRefusal.NoPython(version, host.Description, versions).Sentence);
         var venv = VenvOf(root);
         var withPip = job.Spec.Requirements is not null;
         var (created, _) = await RunStepAsync(job, python, ["-m", "venv", .. withPip ? Array.Empty<string>() : ["--without-pip"], venv], workingDir, env, ct);

@@ -8,7 +8,7 @@ namespace Dstack.Core.Runner;
 /// The agent that runs one job: prepares its working copy, runs its commands, ships its logs, watches
 /// for stop requests, and writes its status. Once started it is the only writer of that status.
 /// </summary>
-public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, RunnerOptions options, TimeProvider time)
+public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, Compute.IJobHost host, RunnerOptions options, TimeProvider time)
 {
     private readonly RunStore _runs = new(storage);
     private readonly SnapshotStore _snapshots = new(storage);
@@ -74,7 +74,8 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
 
     private async Task<JobState> ExecuteAsync(JobContext job, CancellationToken ct)
     {
-        var queued = await EnqueueAsync(job, ct);
+        // The job's place in its host's queue is taken first, so that its turn follows its submission order.
+        using var turn = await host.EnqueueAsync(job.Key, job.Run.SubmittedAt, job.Spec.Resources, ct);
         job.StartedAt = time.GetUtcNow();
         await SetStateAsync(job, job.Progress(JobStatus.Downloading, time.GetUtcNow()), ct);
         // The real path (DSTACK_HOME may be reached through a symlink): paths in it are checked against it.
@@ -100,37 +101,38 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, R
             // What the store holds is not what dstack wrote there, or leads outside: the job never starts.
             return FailToStart(job, e.Message);
         }
+        // The executor says how it runs the job (host or container: the runner never asks which).
+        var plan = await executor.PlanAsync(job.Spec, ct);
         var script = root + ".sh";
-        await File.WriteAllTextAsync(script, JobEnvironment.Script(ScriptCommands(job.Spec)), ct);
+        await File.WriteAllTextAsync(script, JobEnvironment.Script(plan.Commands), ct);
 
         // Everything is ready before the job waits for its resources, so a freed slot is taken at once.
-        using var resources = await ReserveAsync(job, queued, ct);
+        using var resources = await ReserveAsync(job, turn, plan.Notes, ct);
         if (resources.Cancelled is { } cancelled) return StoppedBeforeStart(job, cancelled);
         // Ports are taken only now, so that a queued job holds none (and shows no URL) while it waits.
         job.Ports = PortAllocator.Allocate(job.Spec.Ports);
-        // The bottom layer is what the commands' own process would start from: a few of the runner's variables on the host
-        // (never the rest: the caller's whole environment, with the store's credentials), the image's in a container (so
-        // that `PATH=$PATH:/opt/bin` extends the image's PATH).
-        var system = job.Spec.Image is { } image
-            ? await DockerCli.ImageEnvironmentAsync(image, ct)
-            : JobEnvironment.HostBase(JobEnvironment.Current());
-        var env = JobEnvironment.Build(system, job.Run, job.Spec, job.Ports, job.Secrets);
+        // The bottom layer is what the commands' own process would start from, as the executor says.
+        var env = JobEnvironment.Build(plan.BaseEnvironment, job.Run, job.Spec, job.Ports, job.Secrets, host.Hostname);
         // GPUs are assigned exclusively: a job sees the ones it was given, and none when it asked for none.
         if (resources.VisibleGpus is { } gpus) env["CUDA_VISIBLE_DEVICES"] = string.Join(',', gpus);
-        if (job.Spec.Image is null && await PreparePythonAsync(job, root, workingDir, env, ct) is { } setupFailed) return setupFailed;
+        if (plan.NeedsHostPython && await PreparePythonAsync(job, root, workingDir, env, ct) is { } setupFailed) return setupFailed;
 
         if (await StopRequestedAsync(job, ct) is { } early) return StoppedBeforeStart(job, early);
 
         Diagnostics.StageTrace.Mark("runner: starting job");
-        var container = job.Spec.Image is null ? null : Container(job, root, script, outputs.Select(o => o.Folder), resources.VisibleGpus);
-        var running = executor.Start(new JobLaunch(script, workingDir, env, resources.Limits?.ProcsFiles, container), job.Logs.Append);
+        var running = executor.Start(new JobLaunch(script, workingDir, env)
+        {
+            Spec = job.Spec, Key = job.Key, Repo = job.Run.Repo, RunName = job.Run.RunName, Root = root,
+            OutputFolders = outputs.Select(o => o.Folder).ToList(), Gpus = resources.VisibleGpus, Ports = job.Ports,
+        }, job.Logs.Append);
         job.Process = running;
+        job.Note = string.Join("; ", new[] { job.Note, running.Note }.OfType<string>()) is { Length: > 0 } note ? note : null;
         await _outage.TryAsync(() => WriteHeartbeatAsync(job, ct), ct);
         using var liveCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var live = LiveSaveLoopAsync(job, outputs, liveCts.Token);
         var exitCode = await SuperviseAsync(job, running, ct);
         Diagnostics.StageTrace.Mark("runner: job exited");
-        var outOfMemory = exitCode != 0 && resources.Limits?.OutOfMemory() == true;
+        var outOfMemory = exitCode != 0 && running.OutOfMemory;
         resources.Dispose(); // the next queued job may start while this one's outputs are saved
         await liveCts.CancelAsync();
         await live;

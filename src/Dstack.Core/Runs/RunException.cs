@@ -15,9 +15,8 @@ public sealed class RunException(string message) : DstackException(message)
     public static RunException NotFinished(string name) =>
         new($"The run '{name}' is not finished yet. Stop it first: dstack stop {name}");
 
-    /// <param name="why">Why no machine can ever meet the request, in lower case: "needs 4 GPUs; this machine has 2".</param>
-    public static RunException NeverFits(string why) =>
-        new($"{(why.Length == 0 ? why : char.ToUpperInvariant(why[0]) + why[1..])}. Lower the request in `resources`, or run it where that fits.");
+    /// <summary>A compute's pre-submit refusal; its sentence is built by <see cref="Compute.SubmitRefusal"/>.</summary>
+    public static RunException Refused(string sentence) => new(sentence);
 
     public static RunException NoWorkflowOrProvider(string name, string? close, IReadOnlyList<string> workflows)
     {

@@ -6,9 +6,10 @@ namespace Dstack.Core.Runs;
 
 /// <summary>
 /// Reads runs' states and makes sure nothing stays unfinished forever: a job whose runner is gone is
-/// marked failed (runner lost), and any process it left behind is ended.
+/// marked failed (runner lost), and what it left behind is ended. Every question about a runner goes to the compute
+/// that launched it (<see cref="ComputeRegistry"/>), by the launch stored with the job.
 /// </summary>
-public sealed class RunMonitor(RunStore runs, ICompute compute, TimeProvider time)
+public sealed class RunMonitor(RunStore runs, ComputeRegistry computes, TimeProvider time)
 {
     /// <summary>A runner that has not beaten for this long, and cannot be checked directly, is lost.</summary>
     public static readonly TimeSpan StaleHeartbeat = TimeSpan.FromSeconds(30);
@@ -32,9 +33,10 @@ public sealed class RunMonitor(RunStore runs, ICompute compute, TimeProvider tim
                         ?? new JobState { Status = JobStatus.Submitted, UpdatedAt = run.SubmittedAt };
             if (!state.Status.IsFinished())
             {
-                var (lost, quietSince) = await CheckRunnerAsync(run, index, ct);
+                var (lost, quietSince, compute) = await CheckRunnerAsync(run, index, ct);
                 if (lost) state = await MarkLostAsync(run, index, ct) ?? state;
                 else if (quietSince is not null) state = state with { StoreUnreachableSince = quietSince };
+                if (compute is not null && state.Ports.Count > 0) state = state with { PortUrls = state.Ports.Select(compute.Ports.Url).ToList() };
             }
             states[i] = state;
         }
@@ -45,18 +47,27 @@ public sealed class RunMonitor(RunStore runs, ICompute compute, TimeProvider tim
     /// Whether the job's runner is provably gone; else, when its host says it lives but it has been quiet, since when.
     /// A live runner is never declared lost for being quiet: a store outage silences it, and it delivers afterwards.
     /// </summary>
-    private async Task<(bool Lost, DateTimeOffset? QuietSince)> CheckRunnerAsync(RunRecord run, int job, CancellationToken ct)
+    private async Task<(bool Lost, DateTimeOffset? QuietSince, ICompute? Compute)> CheckRunnerAsync(RunRecord run, int job, CancellationToken ct)
     {
         // Read together: a reader that follows logs polls this, and a bucket answers each read in a round trip.
         var beatRead = runs.GetHeartbeatAsync(run.Repo, run.RunName, job, ct);
         var launch = await runs.GetLaunchAsync(run.Repo, run.RunName, job, ct);
         var beat = await beatRead;
-        if (launch is null) return (time.GetUtcNow() - run.SubmittedAt > LaunchTimeout, null);
-        var alive = await compute.IsRunnerAliveAsync(launch, ct);
-        if (alive == false) return (true, null);
+        if (launch is null) return (time.GetUtcNow() - run.SubmittedAt > LaunchTimeout, null, null);
+        var compute = computes.Of(launch);
+        var alive = compute is null ? null : await compute.IsRunnerAliveAsync(launch, ct);
+        if (alive == false) return (true, null, compute);
         var last = beat?.At ?? launch.LaunchedAt;
         var quiet = time.GetUtcNow() - last;
-        return alive is null ? (quiet > StaleHeartbeat, null) : (false, quiet > QuietRunner ? last : null);
+        return alive is null ? (quiet > StaleHeartbeat, null, compute) : (false, quiet > QuietRunner ? last : null, compute);
+    }
+
+    /// <summary>Ends the runners of <paramref name="run"/> that are still there, each through the compute that launched it.</summary>
+    public async Task KillRunnersAsync(RunRecord run, CancellationToken ct)
+    {
+        foreach (var job in run.Jobs)
+            if (await runs.GetLaunchAsync(run.Repo, run.RunName, job.Index, ct) is { } launch && computes.Of(launch) is { } compute)
+                await compute.KillRunnerAsync(launch, ct);
     }
 
     /// <summary>Re-reads the state (the runner may have just finished) and only then marks the job lost.</summary>
@@ -65,11 +76,8 @@ public sealed class RunMonitor(RunStore runs, ICompute compute, TimeProvider tim
         var current = await runs.GetStateAsync(run.Repo, run.RunName, job, ct);
         if (current is not null && current.Status.IsFinished()) return current;
         var beat = await runs.GetHeartbeatAsync(run.Repo, run.RunName, job, ct);
-        if (beat is { JobPid: { } pid, JobStartTicks: { } ticks } && beat.Host == Environment.MachineName && PosixProcess.IsAlive(pid, ticks))
-            PosixProcess.SignalGroup(pid, PosixProcess.SigKill);
-        // A container is the Docker daemon's, not the runner's: it would outlive the runner unless removed.
-        if (run.Jobs.FirstOrDefault(j => j.Index == job)?.Image is not null)
-            await Runner.DockerCli.RemoveJobContainersAsync(JobKey.Of(run.Repo, run.RunName, job), ct);
+        if (await runs.GetLaunchAsync(run.Repo, run.RunName, job, ct) is { } launch && computes.Of(launch) is { } compute)
+            await compute.CleanUpLostAsync(launch, beat, JobKey.Of(run.Repo, run.RunName, job), ct);
         var now = time.GetUtcNow();
         var lost = new JobState
         {

@@ -63,7 +63,7 @@ public static partial class StoreJson
             var t when t == typeof(JobState) => ReadState(e),
             var t when t == typeof(StopRequest) => new StopRequest(e.Bool("abort"), e.Time("requested_at")),
             var t when t == typeof(Heartbeat) => new Heartbeat(e.Time("at"), e.Int("pid"), e.Str("host") ?? "", e.IntOrNull("job_pid"), e.LongOrNull("job_start_ticks")),
-            var t when t == typeof(LaunchInfo) => new LaunchInfo(e.Str("compute") ?? "", e.Str("host") ?? "", e.Int("pid"), e.Long("process_start_ticks"), e.Time("launched_at")),
+            var t when t == typeof(LaunchInfo) => new LaunchInfo(e.Str("compute") ?? "", e.Str("handle") ?? "", e.Time("launched_at")),
             var t when t == typeof(SnapshotManifest) => ReadManifest(e),
             var t when t == typeof(ArtifactVersion) => ReadArtifact(e),
             var t when t == typeof(Runs.RunIndex) => ReadIndex(e),
@@ -97,9 +97,7 @@ public static partial class StoreJson
     {
         w.WriteStartObject();
         w.WriteString("compute", l.Compute);
-        w.WriteString("host", l.Host);
-        w.WriteNumber("pid", l.Pid);
-        w.WriteNumber("process_start_ticks", l.ProcessStartTicks);
+        w.WriteString("handle", l.Handle);
         w.WriteString("launched_at", l.LaunchedAt);
         w.WriteEndObject();
     }

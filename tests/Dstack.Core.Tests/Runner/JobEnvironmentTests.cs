@@ -15,7 +15,7 @@ public sealed class JobEnvironmentTests
     [Fact]
     public void Build_SetsTheContractVariables()
     {
-        var env = JobEnvironment.Build(new Dictionary<string, string>(), Run, Run.Jobs[0], [5000, 5001], new Dictionary<string, string>());
+        var env = JobEnvironment.Build(new Dictionary<string, string>(), Run, Run.Jobs[0], [5000, 5001], new Dictionary<string, string>(), "127.0.0.1");
         env["RUN_NAME"].ShouldBe("wet-mangust-1");
         env["JOB_ID"].ShouldBe("wet-mangust-1-0");
         env["REPO_OWNER"].ShouldBe("acme");
@@ -29,9 +29,17 @@ public sealed class JobEnvironmentTests
     }
 
     [Fact]
+    public void Build_HostnameIsTheHosts_NotAFixedAddress()
+    {
+        var env = JobEnvironment.Build(new Dictionary<string, string>(), Run, Run.Jobs[0], [5000], new Dictionary<string, string>(), "10.1.2.3");
+        env["HOSTNAME"].ShouldBe("10.1.2.3");
+        env["JOB_HOSTNAME"].ShouldBe("10.1.2.3");
+    }
+
+    [Fact]
     public void Build_AlsoSetsThe00xNames_JobPortAndJobHostname()
     {
-        var env = JobEnvironment.Build(new Dictionary<string, string>(), Run, Run.Jobs[0], [5000, 5001], new Dictionary<string, string>());
+        var env = JobEnvironment.Build(new Dictionary<string, string>(), Run, Run.Jobs[0], [5000, 5001], new Dictionary<string, string>(), "127.0.0.1");
         env["JOB_PORT_0"].ShouldBe("5000");
         env["JOB_PORT_1"].ShouldBe("5001");
         env["JOB_HOSTNAME"].ShouldBe("127.0.0.1");
@@ -112,7 +120,7 @@ public sealed class JobEnvironmentTests
         var job = Run.Jobs[0] with { Env = ["PYTHONPATH=$PYTHONPATH:src", "TOKEN=from-workflow", "PLAIN=x"] };
         var env = JobEnvironment.Build(
             new Dictionary<string, string> { ["PYTHONPATH"] = "/lib", ["TOKEN"] = "system", ["PLAIN"] = "system" },
-            Run, job, [], new Dictionary<string, string> { ["TOKEN"] = "secret" });
+            Run, job, [], new Dictionary<string, string> { ["TOKEN"] = "secret" }, "127.0.0.1");
         env["PYTHONPATH"].ShouldBe("/lib:src");
         env["PLAIN"].ShouldBe("x");
         env["TOKEN"].ShouldBe("secret");

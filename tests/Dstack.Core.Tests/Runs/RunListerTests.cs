@@ -13,7 +13,7 @@ public sealed class RunListerTests : IDisposable
     private (LocalStorage Storage, RunLister Lister) Make()
     {
         var storage = new LocalStorage(Path.Combine(_root, "store"));
-        var monitor = new RunMonitor(new RunStore(storage), new LocalCompute(["true"], TimeProvider.System), TimeProvider.System);
+        var monitor = new RunMonitor(new RunStore(storage), new ComputeRegistry(new LocalCompute(["true"], TimeProvider.System)), TimeProvider.System);
         return (storage, new RunLister(storage, monitor, Path.Combine(_root, "cache.json")));
     }
 
@@ -52,7 +52,7 @@ public sealed class RunListerTests : IDisposable
     public async Task List_ARunWhoseRecordCannotBeRead_IsLeftOutAndReportedByKey(string record)
     {
         var storage = new LocalStorage(Path.Combine(_root, "store"));
-        var monitor = new RunMonitor(new RunStore(storage), new LocalCompute(["true"], TimeProvider.System), TimeProvider.System);
+        var monitor = new RunMonitor(new RunStore(storage), new ComputeRegistry(new LocalCompute(["true"], TimeProvider.System)), TimeProvider.System);
         var skipped = new List<string>();
         var lister = new RunLister(storage, monitor, Path.Combine(_root, "cache.json"), e => skipped.Add(e.Key));
         await AddRunAsync(storage, "good-fox-1", JobStatus.Done, 10);
@@ -85,7 +85,7 @@ public sealed class RunListerTests : IDisposable
     {
         var storage = new LocalStorage(Path.Combine(_root, "store"));
         var counted = new Support.CountingStorage(storage);
-        var monitor = new RunMonitor(new RunStore(counted), new LocalCompute(["true"], TimeProvider.System), TimeProvider.System);
+        var monitor = new RunMonitor(new RunStore(counted), new ComputeRegistry(new LocalCompute(["true"], TimeProvider.System)), TimeProvider.System);
         return (storage, counted, new RunLister(counted, monitor, Path.Combine(_root, "cache.json")));
     }
 

@@ -66,8 +66,18 @@ public sealed class StoreJsonTests
         StoreJson.Deserialize<StopRequest>(StoreJson.Serialize(stop)).ShouldBe(stop);
         var beat = new Heartbeat(At, 42, "box", 43, 99);
         StoreJson.Deserialize<Heartbeat>(StoreJson.Serialize(beat)).ShouldBe(beat);
-        var launch = new LaunchInfo("local", "box", 7, 123, At);
+        var launch = new LaunchInfo("local", "box 7 123", At);
         StoreJson.Deserialize<LaunchInfo>(StoreJson.Serialize(launch)).ShouldBe(launch);
+    }
+
+    [Fact]
+    public async Task Launch_WrittenByAnOlderVersion_HasAHandleItsComputeCannotTell_SoTheHeartbeatDecides()
+    {
+        var old = """{"compute":"local","host":"box","pid":7,"process_start_ticks":123,"launched_at":"2026-01-01T00:00:00+00:00"}""";
+        var launch = StoreJson.Deserialize<LaunchInfo>(System.Text.Encoding.UTF8.GetBytes(old));
+
+        launch.Handle.ShouldBe("");
+        (await new Dstack.Core.Compute.LocalCompute(["true"], TimeProvider.System).IsRunnerAliveAsync(launch, default)).ShouldBeNull();
     }
 
     [Fact]

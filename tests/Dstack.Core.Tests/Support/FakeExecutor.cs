@@ -13,6 +13,12 @@ public sealed class FakeExecutor(TimeProvider time) : IJobExecutor
     /// <summary>The first job started; null until the runner starts one.</summary>
     public FakeRunningJob? Job => _first.Task.IsCompleted ? _first.Task.Result : null;
 
+    /// <summary>What <see cref="PlanAsync"/> answers: by default a host's plan (the runner sets up Python).</summary>
+    public Func<Core.Models.JobSpec, JobPlan> Plan { get; init; } = spec =>
+        new(JobEnvironment.HostBase(JobEnvironment.Current()), spec.Commands, NeedsHostPython: true, []);
+
+    public Task<JobPlan> PlanAsync(Core.Models.JobSpec spec, CancellationToken ct) => Task.FromResult(Plan(spec));
+
     public IRunningJob Start(JobLaunch launch, Action<ReadOnlySpan<byte>> output)
     {
         lock (Launches) Launches.Add(launch);

@@ -17,6 +17,8 @@ public sealed class FakeRunningJob(TimeProvider time, Action<ReadOnlySpan<byte>>
     public long StartTicks => 1;
     public Task Started => _started.Task;
     public Task<int> Completion => _completion.Task;
+    public string? Note => null;
+    public bool OutOfMemory => false;
 
     /// <summary>When Terminate was first called; null if never.</summary>
     public DateTimeOffset? TerminatedAt { get; private set; }

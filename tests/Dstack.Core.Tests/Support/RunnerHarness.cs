@@ -22,7 +22,6 @@ public sealed class RunnerHarness : IDisposable
         Directory.CreateDirectory(_root);
         Store = new LocalStorage(Path.Combine(_root, "store"));
         Flaky = new FlakyStorage(Store);
-        Executor = new FakeExecutor(Clock);
     }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
@@ -30,11 +29,16 @@ public sealed class RunnerHarness : IDisposable
     public LocalStorage Store { get; }
     /// <summary>The store as the runner sees it.</summary>
     public FlakyStorage Flaky { get; }
-    public FakeExecutor Executor { get; }
+    public FakeExecutor Executor => _executor ??= Plan is null ? new FakeExecutor(Clock) : new FakeExecutor(Clock) { Plan = Plan };
+    private FakeExecutor? _executor;
+    /// <summary>What the executor plans for the job; by default a host's plan.</summary>
+    public Func<JobSpec, JobPlan>? Plan { get; init; }
     public RepoRef Repo { get; } = new("owner", "repo");
     public string RunName { get; } = "fake-run-1";
     public string? WorkflowName { get; init; }
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>The host the runner runs on; by default this machine (its real scheduler, in the temp folder).</summary>
+    public Core.Compute.IJobHost? Host { get; init; }
     public Task<int>? Runner { get; private set; }
 
     /// <summary>Stores a run of one job, with a one-file working copy, as <c>dstack run</c> would.</summary>
@@ -62,7 +66,7 @@ public sealed class RunnerHarness : IDisposable
         {
             WorkRoot = Path.Combine(_root, "work"), SchedulerRoot = Path.Combine(_root, "scheduler"), StopGrace = StopGrace,
         };
-        var runner = new JobRunner(Flaky, Executor, options, Clock);
+        var runner = new JobRunner(Flaky, Executor, Host ?? new LocalJobHost(options.SchedulerRoot, Clock), options, Clock);
         Runner = Task.Run(() => runner.RunAsync(Repo, RunName, 0, CancellationToken.None));
     }
 

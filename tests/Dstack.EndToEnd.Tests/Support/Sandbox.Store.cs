@@ -20,8 +20,24 @@ public sealed partial class Sandbox
     public IReadOnlyList<string> StoredRepoFiles() =>
         Directory.Exists(ReposDir) ? Directory.GetFiles(ReposDir, "*", SearchOption.AllDirectories) : [];
 
-    /// <summary>The runner's pid, from the job's <c>launch.json</c>.</summary>
-    public Task<int> RunnerPidAsync(string run) => ReadIntAsync(Path.Combine(JobDir(run), "launch.json"), "pid");
+    /// <summary>The runner's pid, from the local compute's handle (<c>HOST PID START-TICKS</c>) in the job's <c>launch.json</c>.</summary>
+    public Task<int> RunnerPidAsync(string run)
+    {
+        var file = Path.Combine(JobDir(run), "launch.json");
+        return Eventually.ReturnsAsync(() => Task.FromResult(TryReadHandlePid(file)), v => v > 0, TimeSpan.FromSeconds(30), $"the runner's pid in {file}");
+    }
+
+    private static int TryReadHandlePid(string file)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(file));
+            return doc.RootElement.TryGetProperty("handle", out var handle) && handle.GetString()?.Split(' ') is [_, var pid, _]
+                && int.TryParse(pid, out var value) ? value : 0;
+        }
+        catch (IOException) { return 0; }
+        catch (JsonException) { return 0; }
+    }
 
     /// <summary>The job's (process group leader's) pid, from the runner's <c>heartbeat.json</c> once the job started.</summary>
     public Task<int> JobPidAsync(string run) => ReadIntAsync(Path.Combine(JobDir(run), "heartbeat.json"), "job_pid");

@@ -1,0 +1,19 @@
+namespace Dstack.Core.Compute;
+
+/// <summary>
+/// Why a compute can never run a job, in a sentence that says what to change. <paramref name="Property"/> names the
+/// workflow property at fault when the file is where to fix it (the error then points at its line).
+/// Every sentence a pre-submit check can say is built here.
+/// </summary>
+public sealed record SubmitRefusal(string Sentence, string? Property = null)
+{
+    /// <summary>A request no host of the compute can meet; <paramref name="why"/> is <see cref="ResourceFit.WhyNever"/>'s.</summary>
+    public static SubmitRefusal TooBig(string why) =>
+        new($"{char.ToUpperInvariant(why[0])}{why[1..]}. Lower the request in `resources`, or run it where that fits.");
+
+    public static SubmitRefusal NoDocker(string image) =>
+        new($"Docker is not installed: this run needs it for its image ({image}). Install Docker (e.g. `apt-get install docker.io`) and start its daemon.");
+
+    public static SubmitRefusal NoPython(string requested, string where, string installed) =>
+        new($"Python {requested} is not installed on {where}; installed: {installed}", "python");
+}

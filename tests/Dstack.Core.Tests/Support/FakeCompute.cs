@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Dstack.Core.Compute;
+using Dstack.Core.Models;
+
+namespace Dstack.Core.Tests.Support;
+
+/// <summary>
+/// A compute that starts nothing: each launch is a runner the test keeps alive or ends (<see cref="Die"/>). Its handle is
+/// a number of its own, like a Slurm job id; it holds to the same contract as every compute (ComputeConformanceTests).
+/// </summary>
+public sealed class FakeCompute(TimeProvider time, string name = "fake") : ICompute
+{
+    private readonly ConcurrentDictionary<string, bool> _alive = new(StringComparer.Ordinal);
+    private int _next;
+
+    public string Name => name;
+
+    /// <summary>One host with 2 CPUs, 8 GiB and no GPUs, unless the test says otherwise.</summary>
+    public ComputeCapabilities Capabilities { get; init; } = new(
+        [new ComputeCapacity(2, 8L << 30, [], $"the fake host")], Docker: false, ["3.11.4"],
+        new PortAccess("10.0.0.7", PortRoute.Forwarded), MultiNode: false, Preemptible: false);
+
+    /// <summary>Jobs whose leftovers were cleaned up after their runner was lost, in order.</summary>
+    public ConcurrentQueue<string> CleanedUp { get; } = new();
+
+    public PortAccess Ports => Capabilities.Ports;
+
+    public Task<ComputeCapabilities> GetCapabilitiesAsync(CancellationToken ct) => Task.FromResult(Capabilities);
+
+    public Task<SubmitRefusal?> CheckAsync(JobSpec job, CancellationToken ct) => Task.FromResult(SubmitCheck.WhyNot(job, Capabilities, Name));
+
+    public Task<LaunchInfo> StartRunnerAsync(RunnerTarget target, CancellationToken ct)
+    {
+        var handle = Interlocked.Increment(ref _next).ToString(CultureInfo.InvariantCulture);
+        _alive[handle] = true;
+        return Task.FromResult(new LaunchInfo(Name, handle, time.GetUtcNow()));
+    }
+
+    public Task<bool?> IsRunnerAliveAsync(LaunchInfo launch, CancellationToken ct) =>
+        Task.FromResult<bool?>(_alive.TryGetValue(launch.Handle, out var alive) ? alive : null);
+
+    public Task KillRunnerAsync(LaunchInfo launch, CancellationToken ct)
+    {
+        Die(launch);
+        return Task.CompletedTask;
+    }
+
+    public Task CleanUpLostAsync(LaunchInfo launch, Heartbeat? beat, string jobKey, CancellationToken ct)
+    {
+        CleanedUp.Enqueue(jobKey);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The runner ends by itself (crashed, its host rebooted); a handle the fake never gave is left unknown.</summary>
+    public void Die(LaunchInfo launch)
+    {
+        if (_alive.ContainsKey(launch.Handle)) _alive[launch.Handle] = false;
+    }
+}
