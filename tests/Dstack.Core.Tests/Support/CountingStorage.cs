@@ -3,14 +3,16 @@ using Dstack.Core.Storage;
 
 namespace Dstack.Core.Tests.Support;
 
-/// <summary>A store that counts what is asked of it: each read (get, exists, open) and each listing, by key or prefix.</summary>
+/// <summary>A store that counts what is asked of it: each read (get, exists, open), each listing and each write (put, touch), by key or prefix.</summary>
 public sealed class CountingStorage(IStorage inner) : IStorage
 {
     private readonly ConcurrentQueue<string> _reads = new();
     private readonly ConcurrentQueue<string> _listings = new();
+    private readonly ConcurrentQueue<string> _writes = new();
 
     public IReadOnlyCollection<string> Reads => _reads;
     public IReadOnlyCollection<string> Listings => _listings;
+    public IReadOnlyCollection<string> Writes => _writes;
 
     /// <summary>Reads of run records (<c>run.json</c>).</summary>
     public int RunRecordReads => _reads.Count(k => k.EndsWith("/run.json", StringComparison.Ordinal));
@@ -19,6 +21,7 @@ public sealed class CountingStorage(IStorage inner) : IStorage
     {
         _reads.Clear();
         _listings.Clear();
+        _writes.Clear();
     }
 
     public Task<byte[]?> GetAsync(string key, CancellationToken ct) { _reads.Enqueue(key); return inner.GetAsync(key, ct); }
@@ -27,9 +30,9 @@ public sealed class CountingStorage(IStorage inner) : IStorage
     public Task<DateTimeOffset?> GetModifiedAsync(string key, CancellationToken ct) { _reads.Enqueue(key); return inner.GetModifiedAsync(key, ct); }
     public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken ct) { _listings.Enqueue(prefix); return inner.ListAsync(prefix, ct); }
     public IAsyncEnumerable<string> ListChildrenAsync(string prefix, CancellationToken ct) { _listings.Enqueue(prefix); return inner.ListChildrenAsync(prefix, ct); }
-    public Task PutAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct) => inner.PutAsync(key, data, ct);
-    public Task<bool> PutIfAbsentAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct) => inner.PutIfAbsentAsync(key, data, ct);
+    public Task PutAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct) { _writes.Enqueue(key); return inner.PutAsync(key, data, ct); }
+    public Task<bool> PutIfAbsentAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct) { _writes.Enqueue(key); return inner.PutIfAbsentAsync(key, data, ct); }
     public Task DeleteAsync(string key, CancellationToken ct) => inner.DeleteAsync(key, ct);
-    public Task<bool> TouchAsync(string key, CancellationToken ct) => inner.TouchAsync(key, ct);
-    public Task PutFileAsync(string key, string localPath, CancellationToken ct) => inner.PutFileAsync(key, localPath, ct);
+    public Task<bool> TouchAsync(string key, CancellationToken ct) { _writes.Enqueue(key); return inner.TouchAsync(key, ct); }
+    public Task PutFileAsync(string key, string localPath, CancellationToken ct) { _writes.Enqueue(key); return inner.PutFileAsync(key, localPath, ct); }
 }
