@@ -16,6 +16,9 @@ public sealed partial class SnapshotStore(IStorage storage)
 
     public BlobStore Blobs => _blobs;
 
+    /// <summary>How many files come down at once: a remote store's round trips overlap; a local folder's disk does not gain past 8.</summary>
+    public int ReadParallelism => storage is LocalStorage ? 8 : 16;
+
     /// <summary>Saves the given files (paths relative to <paramref name="root"/>, <c>/</c>-separated); returns the snapshot id.</summary>
     public async Task<string> SaveAsync(string root, IEnumerable<string> relativePaths, CancellationToken ct) =>
         (await SaveTreeAsync(root, relativePaths, ct)).Id;
@@ -111,7 +114,7 @@ public sealed partial class SnapshotStore(IStorage storage)
             .Concat(manifest.Entries.Where(e => !e.IsDir).Select(e => Path.GetDirectoryName(e.Path) ?? ""))
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
         foreach (var folder in folders) Directory.CreateDirectory(Path.Combine(dest, folder));
-        await Parallel.ForEachAsync(manifest.Entries.Where(e => !e.IsDir), new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = 8 }, async (entry, token) =>
+        await Parallel.ForEachAsync(manifest.Entries.Where(e => !e.IsDir), new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = ReadParallelism }, async (entry, token) =>
         {
             var path = Path.Combine(dest, entry.Path);
             if (entry.LinkTarget is not null)
@@ -119,7 +122,7 @@ public sealed partial class SnapshotStore(IStorage storage)
                 File.CreateSymbolicLink(path, entry.LinkTarget);
                 return;
             }
-            await _blobs.GetFileAsync(entry.Blob!, path, owner, token);
+            await _blobs.GetFileAsync(entry.Blob!, entry.Size, path, owner, token);
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, PermissionsOf(entry));
         });
     }

@@ -103,4 +103,18 @@ public sealed class SnapshotStoreListedTests : IDisposable
         await lease.DisposeAsync();
         (await _local.ExistsAsync(lists[0], default)).ShouldBeFalse();
     }
+
+    [Fact]
+    public async Task Materialize_SmallFiles_ComeInOneWholeReadEach_LargeOnesStream()
+    {
+        await File.WriteAllBytesAsync(Path.Combine(_tree, "big.bin"), new byte[2 << 20]);
+        _paths.Add("big.bin");
+        var id = await SaveAsync();
+        _store.Reset();
+
+        await new SnapshotStore(_store).MaterializeAsync(id, Path.Combine(_root, "dest"), "run test-1", default);
+
+        BlobKeys(_store.Reads).Count().ShouldBe(Files + 1);
+        _store.Opens.ShouldBe([StoreKeys.Blob(BlobStore.Hash(new byte[2 << 20]))]);
+    }
 }

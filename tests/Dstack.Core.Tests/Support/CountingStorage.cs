@@ -9,10 +9,13 @@ public sealed class CountingStorage(IStorage inner) : IStorage
     private readonly ConcurrentQueue<string> _reads = new();
     private readonly ConcurrentQueue<string> _listings = new();
     private readonly ConcurrentQueue<string> _writes = new();
+    private readonly ConcurrentQueue<string> _opens = new();
 
     public IReadOnlyCollection<string> Reads => _reads;
     public IReadOnlyCollection<string> Listings => _listings;
     public IReadOnlyCollection<string> Writes => _writes;
+    /// <summary>Streams opened (<see cref="IStorage.OpenReadAsync"/>), also counted as reads: in S3 each costs a HEAD before its GETs.</summary>
+    public IReadOnlyCollection<string> Opens => _opens;
 
     /// <summary>Reads of run records (<c>run.json</c>).</summary>
     public int RunRecordReads => _reads.Count(k => k.EndsWith("/run.json", StringComparison.Ordinal));
@@ -22,11 +25,12 @@ public sealed class CountingStorage(IStorage inner) : IStorage
         _reads.Clear();
         _listings.Clear();
         _writes.Clear();
+        _opens.Clear();
     }
 
     public Task<byte[]?> GetAsync(string key, CancellationToken ct) { _reads.Enqueue(key); return inner.GetAsync(key, ct); }
     public Task<bool> ExistsAsync(string key, CancellationToken ct) { _reads.Enqueue(key); return inner.ExistsAsync(key, ct); }
-    public Task<Stream?> OpenReadAsync(string key, CancellationToken ct) { _reads.Enqueue(key); return inner.OpenReadAsync(key, ct); }
+    public Task<Stream?> OpenReadAsync(string key, CancellationToken ct) { _reads.Enqueue(key); _opens.Enqueue(key); return inner.OpenReadAsync(key, ct); }
     public Task<DateTimeOffset?> GetModifiedAsync(string key, CancellationToken ct) { _reads.Enqueue(key); return inner.GetModifiedAsync(key, ct); }
     public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken ct) { _listings.Enqueue(prefix); return inner.ListAsync(prefix, ct); }
     public IAsyncEnumerable<string> ListChildrenAsync(string prefix, CancellationToken ct) { _listings.Enqueue(prefix); return inner.ListChildrenAsync(prefix, ct); }
