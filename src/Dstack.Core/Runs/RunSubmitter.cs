@@ -19,6 +19,8 @@ public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvide
         Diagnostics.StageTrace.Mark("submit: named");
         var jobs = request.BuildJobs(runName);
         var templates = request.BuildJobs(RunNameTemplate.Placeholder);
+        // Until the record is stored, the runners wait for it as long as this marker moves, however long the code takes.
+        await using var submitting = await SubmitMarker.BeginAsync(storage, request.Repo.Repo, runName, time, ct);
         // The runners start now: their start-up overlaps storing the code, and each waits for the run record.
         var launches = await LaunchAsync(request.Repo.Repo, runName, jobs, ct);
         // The snapshot's content is referenced only once the run record is written.

@@ -61,6 +61,13 @@ public static class StoreKeys
     public const string WritersPrefix = "writers/";
     public static string Writer(string id) => $"{WritersPrefix}{id}";
 
+    /// <summary>
+    /// A submit in progress (<see cref="SubmitMarker"/>): rewritten by the CLI while it stores a run's code and record, so that
+    /// the run's runners wait as long as it lives. Kept apart from <c>runs/</c>, where a listed run is a complete one.
+    /// </summary>
+    public const string SubmittingPrefix = "submitting/";
+    public static string Submitting(RepoRef repo, string run) => $"{SubmittingPrefix}{repo.Owner}/{repo.Name}/{run}";
+
     /// <summary>Beside a lease: the content a save reuses without rewriting it, one hash a line (<see cref="SaveLease.ProtectAsync"/>).</summary>
     public const string ReuseSuffix = ".reuse";
 
