@@ -13,33 +13,35 @@ namespace Dstack.Core.Storage;
 public sealed class SubmitMarker : IAsyncDisposable
 {
     public static readonly TimeSpan Refresh = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RemoveWithin = TimeSpan.FromSeconds(5);
 
     private readonly IStorage _storage;
     private readonly string _key;
+    private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
 
-    private SubmitMarker(IStorage storage, string key) => (_storage, _key) = (storage, key);
+    private SubmitMarker(IStorage storage, string key, TimeProvider time) => (_storage, _key, _time) = (storage, key, time);
 
     public static async Task<SubmitMarker> BeginAsync(IStorage storage, RepoRef repo, string run, TimeProvider time, CancellationToken ct)
     {
-        var marker = new SubmitMarker(storage, StoreKeys.Submitting(repo, run));
+        var marker = new SubmitMarker(storage, StoreKeys.Submitting(repo, run), time);
         await marker.WriteAsync(0, ct);
-        marker._loop = marker.RefreshLoopAsync(time, marker._stop.Token);
+        marker._loop = marker.RefreshLoopAsync(marker._stop.Token);
         return marker;
     }
 
-    private async Task RefreshLoopAsync(TimeProvider time, CancellationToken ct)
+    private async Task RefreshLoopAsync(CancellationToken ct)
     {
         for (var count = 1L; ; count++)
         {
             try
             {
-                await Task.Delay(Refresh, time, ct);
+                await Task.Delay(Refresh, _time, ct);
                 await WriteAsync(count, ct);
             }
-            catch (OperationCanceledException) { return; }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or HttpRequestException or Errors.DstackException) { /* the next refresh tries again */ }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
+            catch (Exception) { /* whatever the store says, the next refresh tries again: the marker never fails a submit */ }
         }
     }
 
@@ -52,7 +54,9 @@ public sealed class SubmitMarker : IAsyncDisposable
         await _stop.CancelAsync();
         await _loop;
         _stop.Dispose();
-        try { await _storage.DeleteAsync(_key, CancellationToken.None); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or HttpRequestException or Errors.DstackException) { /* a runner reads the record first */ }
+        // Briefly: a store that is away must not hold the command; a marker left behind stops moving, and runners read the record first.
+        using var brief = new CancellationTokenSource(RemoveWithin, _time);
+        try { await _storage.DeleteAsync(_key, brief.Token); }
+        catch (Exception) { /* left behind: see above */ }
     }
 }

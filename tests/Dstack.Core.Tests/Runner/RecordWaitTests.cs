@@ -95,5 +95,20 @@ public sealed class RecordWaitTests : IDisposable
         (await _h.Store.ExistsAsync(MarkerKey, default)).ShouldBeFalse();
     }
 
+    [Fact]
+    public async Task SubmitMarker_OverAStoreThatGoesAway_NeverFailsTheSubmit()
+    {
+        var marker = await SubmitMarker.BeginAsync(_h.Flaky, _h.Repo, _h.RunName, _h.Clock, default);
+        _h.Flaky.Down = true;
+        var refused = _h.Flaky.Refused;
+
+        _h.Clock.Advance(SubmitMarker.Refresh);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (_h.Flaky.Refused == refused && DateTime.UtcNow < deadline) await Task.Yield();
+
+        _h.Flaky.Refused.ShouldBeGreaterThan(refused, "the refresh was tried");
+        await marker.DisposeAsync(); // the refresh's and the removal's failures stay inside
+    }
+
     private async Task<string?> Count() => await _h.Store.GetAsync(MarkerKey, default) is { } data ? Encoding.ASCII.GetString(data) : null;
 }
