@@ -56,7 +56,7 @@ public static class TagsVerb
 
         // Uploaded folders are referenced only once the tag is written.
         await using var lease = await SaveLease.TakeAsync(ctx.Storage, ct);
-        var tag = folders.Count > 0 ? await UploadAsync(ctx, name, folders, ct) : await FromRunAsync(ctx, name, positionals[1], ct);
+        var tag = folders.Count > 0 ? await UploadAsync(ctx, name, folders, lease, ct) : await FromRunAsync(ctx, name, positionals[1], ct);
         if (exists) await tags.PutAsync(repo, tag, ct);
         else if (!await tags.CreateAsync(repo, tag, ct))
             throw TagException.CreatedMeanwhile(name);
@@ -77,7 +77,7 @@ public static class TagsVerb
         };
     }
 
-    private static async Task<TagRecord> UploadAsync(CliContext ctx, string name, IReadOnlyList<string> folders, CancellationToken ct)
+    private static async Task<TagRecord> UploadAsync(CliContext ctx, string name, IReadOnlyList<string> folders, SaveLease lease, CancellationToken ct)
     {
         var store = new ArtifactStore(ctx.Storage);
         var artifacts = new List<ArtifactVersion>();
@@ -93,7 +93,7 @@ public static class TagsVerb
             var path = ArtifactPath(folder, full);
             var bytes = ArtifactFolder.Size(full);
             var bar = new ProgressBar($"Uploading '{path}'", bytes, ctx.Err, ctx.Time);
-            var (id, manifest) = await store.SaveFolderAsync(full, ct);
+            var (id, manifest) = await store.SaveFolderAsync(full, lease, ct);
             bar.Add(bytes);
             bar.Finish();
             artifacts.Add(ArtifactStore.Describe(path, id, manifest, ctx.Time.GetUtcNow()));

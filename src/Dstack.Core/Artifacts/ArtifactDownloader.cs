@@ -65,7 +65,7 @@ public sealed class ArtifactDownloader(ArtifactStore store)
         foreach (var (entry, dest) in plan.Writes.Where(w => w.Entry.IsDir))
             try { Directory.CreateDirectory(dest); }
             catch (IOException e) when (DiskFullException.IsDiskFull(e)) { throw DiskFullException.At(dest, e); }
-        await Parallel.ForEachAsync(plan.Writes.Where(w => !w.Entry.IsDir), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (w, token) =>
+        await Parallel.ForEachAsync(plan.Writes.Where(w => !w.Entry.IsDir), new ParallelOptions { MaxDegreeOfParallelism = store.Trees.ReadParallelism, CancellationToken = ct }, async (w, token) =>
         {
             var (entry, dest) = w;
             var temp = dest + ".dstack-partial";
@@ -79,7 +79,7 @@ public sealed class ArtifactDownloader(ArtifactStore store)
                     return;
                 }
                 File.Delete(temp); // a crashed download's; the content is then created anew, never through a link of that name
-                await store.Trees.Blobs.GetFileAsync(entry.Blob!, temp, plan.Owner, token);
+                await store.Trees.Blobs.GetFileAsync(entry.Blob!, entry.Size, temp, plan.Owner, token);
                 File.SetUnixFileMode(temp, SnapshotStore.PermissionsOf(entry));
                 File.Move(temp, dest, overwrite: true);
             }

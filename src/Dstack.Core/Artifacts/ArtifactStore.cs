@@ -22,7 +22,7 @@ public sealed class ArtifactStore(IStorage storage)
     public async Task<ArtifactVersion> SaveAsync(RepoRef repo, string run, int job, string path, string folder, DateTimeOffset now, CancellationToken ct, bool takeFiles = false)
     {
         await using var lease = await SaveLease.TakeAsync(storage, ct); // until the pointer references what is stored
-        var (id, manifest) = await _trees.SaveFolderAsync(folder, ct, takeFiles);
+        var (id, manifest) = await _trees.SaveFolderAsync(folder, ct, takeFiles, lease);
         var version = Describe(path, id, manifest, now);
         await PublishAsync(repo, run, job, version, ct);
         return version;
@@ -30,10 +30,10 @@ public sealed class ArtifactStore(IStorage storage)
 
     /// <summary>
     /// Stores <paramref name="folder"/> as a tree (see <see cref="SnapshotStore.Scan"/>: links are kept as links,
-    /// never followed) without publishing it.
+    /// never followed) without publishing it, under the caller's <paramref name="lease"/> (see <see cref="SnapshotStore.SaveTreeAsync"/>).
     /// </summary>
-    public Task<(string Id, SnapshotManifest Manifest)> SaveFolderAsync(string folder, CancellationToken ct) =>
-        _trees.SaveFolderAsync(folder, ct);
+    public Task<(string Id, SnapshotManifest Manifest)> SaveFolderAsync(string folder, SaveLease? lease, CancellationToken ct) =>
+        _trees.SaveFolderAsync(folder, ct, lease: lease);
 
     /// <summary>Makes a version (whose manifest is stored) the artifact's current one.</summary>
     public Task PublishAsync(RepoRef repo, string run, int job, ArtifactVersion version, CancellationToken ct) =>

@@ -281,17 +281,19 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
             new Heartbeat(time.GetUtcNow(), Environment.ProcessId, Environment.MachineName, job.Process?.Pid, job.Process?.StartTicks), ct);
 
     /// <summary>
-    /// The runner is started while the CLI still stores the run's code and record: wait for the record
-    /// (a CLI that failed meanwhile kills the runner; one that died leaves it to give up here).
+    /// The runner is started while the CLI still stores the run's code and record: wait for the record as long as the
+    /// CLI is at it (<see cref="SubmitWatch"/>; a CLI that failed meanwhile kills the runner, one that died leaves it to give up here).
     /// </summary>
     private async Task<RunRecord> WaitForRecordAsync(RepoRef repo, string runName, CancellationToken ct)
     {
-        var deadline = time.GetUtcNow() + TimeSpan.FromMinutes(2);
+        var submitter = new SubmitWatch(storage, repo, runName, time);
         var pause = TimeSpan.FromMilliseconds(storage is LocalStorage ? 5 : 100);
         while (true)
         {
             if (await _runs.GetAsync(repo, runName, ct) is { } run) return run;
-            if (time.GetUtcNow() > deadline) throw new Errors.DstackException($"Run '{runName}' was never stored in {repo}; nothing to run.");
+            if (!await submitter.SubmitterAliveAsync(ct))
+                // The CLI removes its marker once the record is stored: read it once more.
+                return await _runs.GetAsync(repo, runName, ct) ?? throw new Errors.DstackException($"Run '{runName}' was never stored in {repo}; nothing to run.");
             await Task.Delay(pause, time, ct);
         }
     }

@@ -19,13 +19,15 @@ public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvide
         Diagnostics.StageTrace.Mark("submit: named");
         var jobs = request.BuildJobs(runName);
         var templates = request.BuildJobs(RunNameTemplate.Placeholder);
+        // Until the record is stored, the runners wait for it as long as this marker moves, however long the code takes.
+        await using var submitting = await SubmitMarker.BeginAsync(storage, request.Repo.Repo, runName, time, ct);
         // The runners start now: their start-up overlaps storing the code, and each waits for the run record.
         var launches = await LaunchAsync(request.Repo.Repo, runName, jobs, ct);
         // The snapshot's content is referenced only once the run record is written.
         await using var lease = await SaveLease.TakeAsync(storage, ct);
         try
         {
-            var run = (await RecordAsync(request, runName, jobs, ct)) with
+            var run = (await RecordAsync(request, runName, jobs, lease, ct)) with
             {
                 JobTemplates = RunNameTemplate.IsUsedBy(templates) ? templates : null,
             };
@@ -39,11 +41,11 @@ public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvide
         }
     }
 
-    private async Task<RunRecord> RecordAsync(SubmitRequest request, string runName, IReadOnlyList<JobSpec> jobs, CancellationToken ct)
+    private async Task<RunRecord> RecordAsync(SubmitRequest request, string runName, IReadOnlyList<JobSpec> jobs, SaveLease lease, CancellationToken ct)
     {
         var snapshots = new SnapshotStore(storage);
         feedback?.CodeStarted(request.Repo.Files.Count);
-        var snapshotTask = snapshots.SaveTreeAsync(request.Repo.Root, request.Repo.Files, ct, saved: feedback is null ? null : feedback.CodeFileStored);
+        var snapshotTask = snapshots.SaveTreeAsync(request.Repo.Root, request.Repo.Files, ct, saved: feedback is null ? null : feedback.CodeFileStored, lease: lease);
         var diff = request.Repo.Diff.Length == 0 ? null : await snapshots.Blobs.PutAsync(Encoding.UTF8.GetBytes(request.Repo.Diff), ct);
         var run = new RunRecord
         {

@@ -68,10 +68,19 @@ public sealed class BlobStore(IStorage storage)
     /// Content that does not match (or cannot be read) is never left there: the file is removed, and a
     /// <see cref="StoreContentException"/> names the content and its <paramref name="owner"/> (e.g. <c>run wet-fox-1</c>).
     /// </summary>
-    public async Task GetFileAsync(string hash, string path, string owner, CancellationToken ct)
+    public Task GetFileAsync(string hash, string path, string owner, CancellationToken ct) => GetFileAsync(hash, size: null, path, owner, ct);
+
+    /// <summary>
+    /// Like <see cref="GetFileAsync(string, string, string, CancellationToken)"/> for content whose size a manifest gives:
+    /// small content comes in one whole-object read (in S3 one GET, where a stream costs a HEAD first).
+    /// </summary>
+    public async Task GetFileAsync(string hash, long? size, string path, string owner, CancellationToken ct)
     {
         if (!IsHash(hash)) throw StoreContentException.NotAHash(hash, owner);
-        var source = await storage.OpenReadAsync(StoreKeys.Blob(hash), ct) ?? throw StoreContentException.Missing(hash, owner);
+        var source = size <= SmallFile
+            ? await storage.GetAsync(StoreKeys.Blob(hash), ct) is { } data ? new MemoryStream(data, writable: false) : null
+            : await storage.OpenReadAsync(StoreKeys.Blob(hash), ct);
+        if (source is null) throw StoreContentException.Missing(hash, owner);
         await using var verified = new HashVerifyingStream(source, hash, owner);
         var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
         try

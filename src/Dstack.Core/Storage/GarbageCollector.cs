@@ -6,7 +6,8 @@ namespace Dstack.Core.Storage;
 /// Reclaims content that nothing references any more. References: every run's code snapshot, diff and
 /// deps; every artifact version; every tag. Content younger than the grace period is kept, and so is content stored
 /// since a live <see cref="SaveLease"/> was taken (a save in flight: blobs stored, manifest not yet published), whatever
-/// the grace period. In a local store, temp
+/// the grace period, and content a live lease names as reused. A collection announces itself (<see cref="CollectionMarker"/>)
+/// while it runs. In a local store, temp
 /// files older than that are what a crashed writer left, and go too. A reference that cannot be read stops the
 /// collection before anything is deleted (<see cref="UnreadableRecordException"/>): what it names is unknown.
 /// </summary>
@@ -17,9 +18,12 @@ public sealed class GarbageCollector(IStorage storage, TimeProvider time)
 
     public async Task<Result> CollectAsync(TimeSpan grace, CancellationToken ct)
     {
+        // The marker before the leases: a save that protects its reused content after this look sees the marker.
+        await using var marker = await CollectionMarker.BeginAsync(storage, time, ct);
         // Leases first: a save that starts after this look stores content newer than the cut-off anyway.
-        var cutoff = await CutoffAsync(time.GetUtcNow() - grace, ct);
+        var (cutoff, reused) = await LiveSavesAsync(time.GetUtcNow() - grace, ct);
         var (manifests, blobs) = await ReferencedAsync(ct);
+        blobs.UnionWith(reused);
         int deletedManifests = 0, deletedBlobs = 0;
         long bytes = 0;
         await foreach (var key in storage.ListAsync("snapshots/", ct))
@@ -28,6 +32,7 @@ public sealed class GarbageCollector(IStorage storage, TimeProvider time)
             if (manifests.Contains(id) || !await IsOlderAsync(key, cutoff, ct)) continue;
             await storage.DeleteAsync(key, ct);
             deletedManifests++;
+            await marker.RenewAsync(ct);
         }
         await foreach (var key in storage.ListAsync(StoreKeys.BlobsPrefix, ct))
         {
@@ -35,6 +40,7 @@ public sealed class GarbageCollector(IStorage storage, TimeProvider time)
             if (blobs.Contains(hash) || !await IsOlderAsync(key, cutoff, ct)) continue;
             await storage.DeleteAsync(key, ct);
             deletedBlobs++;
+            await marker.RenewAsync(ct);
         }
         if (storage is LocalStorage local) local.DeleteStaleTemps(cutoff);
         return new Result(deletedManifests, deletedBlobs, bytes);
@@ -47,6 +53,8 @@ public sealed class GarbageCollector(IStorage storage, TimeProvider time)
     /// </summary>
     public async Task<Result> ReclaimAsync(IEnumerable<string> manifestIds, IEnumerable<string> blobIds, DateTimeOffset lastUsed, CancellationToken ct)
     {
+        await using var marker = await CollectionMarker.BeginAsync(storage, time, ct);
+        var (_, reused) = await LiveSavesAsync(lastUsed, ct);
         var candidateManifests = manifestIds.ToHashSet(StringComparer.Ordinal);
         // Runs started twice from the same uncommitted edits share their diff blob: the same id may come more than once.
         var candidateBlobs = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -56,6 +64,7 @@ public sealed class GarbageCollector(IStorage storage, TimeProvider time)
                 foreach (var entry in StoreJson.Deserialize<SnapshotManifest>(data, StoreKeys.Snapshot(id)).Entries)
                     if (entry.Blob is { } blob) candidateBlobs[blob] = entry.Size;
         var (manifests, blobs) = await ReferencedAsync(ct);
+        blobs.UnionWith(reused);
         int deletedManifests = 0, deletedBlobs = 0;
         long bytes = 0;
         foreach (var id in candidateManifests.Where(id => !manifests.Contains(id)))
@@ -76,20 +85,28 @@ public sealed class GarbageCollector(IStorage storage, TimeProvider time)
 
     /// <summary>
     /// What may go: older than <paramref name="cutoff"/>, and than every live <see cref="SaveLease"/> by a second more (stores
-    /// such as S3 keep modified times in whole seconds). Expired leases, left by writers that died, are removed.
+    /// such as S3 keep modified times in whole seconds), and not named as reused by a live lease. Expired leases, left by
+    /// writers that died, are removed.
     /// </summary>
-    private async Task<DateTimeOffset> CutoffAsync(DateTimeOffset cutoff, CancellationToken ct)
+    private async Task<(DateTimeOffset Cutoff, HashSet<string> Reused)> LiveSavesAsync(DateTimeOffset cutoff, CancellationToken ct)
     {
         var expired = time.GetUtcNow() - SaveLease.Expiry;
+        var reused = new HashSet<string>(StringComparer.Ordinal);
         var leases = new List<string>();
         await foreach (var key in storage.ListAsync(StoreKeys.WritersPrefix, ct)) leases.Add(key);
         foreach (var key in leases)
         {
             if (await storage.GetModifiedAsync(key, ct) is not { } taken) continue; // released meanwhile
-            if (taken < expired) await storage.DeleteAsync(key, ct);
-            else if (taken - TimeSpan.FromSeconds(1) < cutoff) cutoff = taken - TimeSpan.FromSeconds(1);
+            if (taken < expired)
+            {
+                await storage.DeleteAsync(key, ct);
+                continue;
+            }
+            if (taken - TimeSpan.FromSeconds(1) < cutoff) cutoff = taken - TimeSpan.FromSeconds(1);
+            if (key.EndsWith(StoreKeys.ReuseSuffix, StringComparison.Ordinal) && await storage.GetAsync(key, ct) is { } list)
+                reused.UnionWith(SaveLease.ReadProtected(list));
         }
-        return cutoff;
+        return (cutoff, reused);
     }
 
     private async Task<bool> IsOlderAsync(string key, DateTimeOffset cutoff, CancellationToken ct) =>

@@ -7,7 +7,7 @@ namespace Dstack.Core.Storage;
 /// Saves a folder tree as blobs plus a manifest, and materialises it again. The manifest is
 /// content-addressed too and written last, so a snapshot id always names a complete tree.
 /// </summary>
-public sealed class SnapshotStore(IStorage storage)
+public sealed partial class SnapshotStore(IStorage storage)
 {
     private readonly BlobStore _blobs = new(storage);
 
@@ -16,6 +16,9 @@ public sealed class SnapshotStore(IStorage storage)
 
     public BlobStore Blobs => _blobs;
 
+    /// <summary>How many files come down at once: a remote store's round trips overlap; a local folder's disk does not gain past 8.</summary>
+    public int ReadParallelism => storage is LocalStorage ? 8 : 16;
+
     /// <summary>Saves the given files (paths relative to <paramref name="root"/>, <c>/</c>-separated); returns the snapshot id.</summary>
     public async Task<string> SaveAsync(string root, IEnumerable<string> relativePaths, CancellationToken ct) =>
         (await SaveTreeAsync(root, relativePaths, ct)).Id;
@@ -23,10 +26,15 @@ public sealed class SnapshotStore(IStorage storage)
     /// <summary>Like <see cref="SaveAsync"/>, returning the manifest too.</summary>
     /// <param name="takeFiles">the files' owner is done with them: they may be moved into the store instead of copied.</param>
     /// <param name="saved">called after each path is stored (from several threads at once).</param>
+    /// <param name="lease">
+    /// the caller's lease, held until what it saves is referenced: with it, a large tree in a remote store is checked
+    /// against listings of the blobs instead of a request per file (<see cref="SaveListedAsync"/>).
+    /// </param>
     public async Task<(string Id, SnapshotManifest Manifest)> SaveTreeAsync(
-        string root, IEnumerable<string> relativePaths, CancellationToken ct, bool takeFiles = false, Action? saved = null)
+        string root, IEnumerable<string> relativePaths, CancellationToken ct, bool takeFiles = false, Action? saved = null, SaveLease? lease = null)
     {
         var paths = relativePaths as IReadOnlyCollection<string> ?? relativePaths.ToList();
+        if (lease is not null && storage is not LocalStorage && paths.Count >= ListFrom) return await SaveListedAsync(root, paths, lease, saved, ct);
         var entries = new ConcurrentBag<SnapshotEntry>();
         async ValueTask SaveOneAsync(string rel, CancellationToken token)
         {
@@ -58,8 +66,8 @@ public sealed class SnapshotStore(IStorage storage)
     /// Saves everything under <paramref name="folder"/>: files (empty ones too), folders (empty ones too),
     /// modes, and symlinks as links (never followed).
     /// </summary>
-    public Task<(string Id, SnapshotManifest Manifest)> SaveFolderAsync(string folder, CancellationToken ct, bool takeFiles = false) =>
-        SaveTreeAsync(folder, Scan(folder), ct, takeFiles);
+    public Task<(string Id, SnapshotManifest Manifest)> SaveFolderAsync(string folder, CancellationToken ct, bool takeFiles = false, SaveLease? lease = null) =>
+        SaveTreeAsync(folder, Scan(folder), ct, takeFiles, lease: lease);
 
     /// <summary>
     /// Every file, folder and symlink under <paramref name="folder"/>, relative and <c>/</c>-separated; empty when
@@ -106,7 +114,7 @@ public sealed class SnapshotStore(IStorage storage)
             .Concat(manifest.Entries.Where(e => !e.IsDir).Select(e => Path.GetDirectoryName(e.Path) ?? ""))
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
         foreach (var folder in folders) Directory.CreateDirectory(Path.Combine(dest, folder));
-        await Parallel.ForEachAsync(manifest.Entries.Where(e => !e.IsDir), new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = 8 }, async (entry, token) =>
+        await Parallel.ForEachAsync(manifest.Entries.Where(e => !e.IsDir), new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = ReadParallelism }, async (entry, token) =>
         {
             var path = Path.Combine(dest, entry.Path);
             if (entry.LinkTarget is not null)
@@ -114,7 +122,7 @@ public sealed class SnapshotStore(IStorage storage)
                 File.CreateSymbolicLink(path, entry.LinkTarget);
                 return;
             }
-            await _blobs.GetFileAsync(entry.Blob!, path, owner, token);
+            await _blobs.GetFileAsync(entry.Blob!, entry.Size, path, owner, token);
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, PermissionsOf(entry));
         });
     }
@@ -122,16 +130,19 @@ public sealed class SnapshotStore(IStorage storage)
     /// <summary>A stored mode's permission bits only: content from the store never becomes set-user-ID.</summary>
     public static UnixFileMode PermissionsOf(SnapshotEntry entry) => (UnixFileMode)(entry.Mode & 0x1ff);
 
-    private async Task<SnapshotEntry?> SaveEntryAsync(string root, string rel, bool take, CancellationToken ct)
+    private async Task<SnapshotEntry?> SaveEntryAsync(string root, string rel, bool take, CancellationToken ct) =>
+        await DescribeAsync(root, rel, async path => take ? await _blobs.TakeFileAsync(path, ct) : await _blobs.PutFileAsync(path, ct));
+
+    /// <summary>The entry of one path, its content's hash given by <paramref name="hash"/>; null for a path deleted since listing.</summary>
+    private static async Task<SnapshotEntry?> DescribeAsync(string root, string rel, Func<string, Task<string>> hash)
     {
         var path = Path.Combine(root, rel);
         var info = new FileInfo(path);
         if (info.LinkTarget is { } target)
             return new SnapshotEntry(rel, 0, 0, null, target);
         if (!info.Exists)
-            return Directory.Exists(path) ? new SnapshotEntry(rel, 0, 0, null, IsDir: true) : null; // deleted since listing
+            return Directory.Exists(path) ? new SnapshotEntry(rel, 0, 0, null, IsDir: true) : null;
         var mode = OperatingSystem.IsWindows() ? 0x1a4 : (int)info.UnixFileMode;
-        var hash = take ? await _blobs.TakeFileAsync(path, ct) : await _blobs.PutFileAsync(path, ct);
-        return new SnapshotEntry(rel, mode, info.Length, hash);
+        return new SnapshotEntry(rel, mode, info.Length, await hash(path));
     }
 }

@@ -60,4 +60,18 @@ public static class StoreKeys
     /// <summary>Saves in progress (<see cref="SaveLease"/>): what they stored is not yet referenced, and gc must spare it.</summary>
     public const string WritersPrefix = "writers/";
     public static string Writer(string id) => $"{WritersPrefix}{id}";
+
+    /// <summary>
+    /// A submit in progress (<see cref="SubmitMarker"/>): rewritten by the CLI while it stores a run's code and record, so that
+    /// the run's runners wait as long as it lives. Kept apart from <c>runs/</c>, where a listed run is a complete one.
+    /// </summary>
+    public const string SubmittingPrefix = "submitting/";
+    public static string Submitting(RepoRef repo, string run) => $"{SubmittingPrefix}{repo.Owner}/{repo.Name}/{run}";
+
+    /// <summary>Beside a lease: the content a save reuses without rewriting it, one hash a line (<see cref="SaveLease.ProtectAsync"/>).</summary>
+    public const string ReuseSuffix = ".reuse";
+
+    /// <summary>Collections in progress (<see cref="CollectionMarker"/>): a save that finds one does not trust a listing of blobs.</summary>
+    public const string CollectionsPrefix = "collections/";
+    public static string Collection(string id) => $"{CollectionsPrefix}{id}";
 }

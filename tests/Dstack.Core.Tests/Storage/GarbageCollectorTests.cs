@@ -106,6 +106,37 @@ public sealed class GarbageCollectorTests : IDisposable
         (await _storage.ExistsAsync(expired, default)).ShouldBeFalse("an expired lease is removed");
     }
 
+    [Fact]
+    public async Task CollectAndReclaim_ContentALiveLeaseNamesAsReused_AreKept_ThoughOldAndUnreferenced()
+    {
+        var reused = await _blobs.PutAsync("found in a listing by a save, not touched"u8.ToArray(), default);
+        Age(StoreKeys.Blob(reused), TimeSpan.FromMinutes(5));
+        await using var lease = await SaveLease.TakeAsync(_storage, default);
+        await lease.ProtectAsync([reused], default);
+
+        (await new GarbageCollector(_storage, new AnHourLater()).CollectAsync(TimeSpan.Zero, default)).Blobs.ShouldBe(0);
+        (await new GarbageCollector(_storage, new AnHourLater()).ReclaimAsync([], [reused], DateTimeOffset.UtcNow.AddMinutes(1), default)).Blobs.ShouldBe(0);
+
+        (await _storage.ExistsAsync(StoreKeys.Blob(reused), default)).ShouldBeTrue();
+        await lease.DisposeAsync();
+        (await new GarbageCollector(_storage, new AnHourLater()).CollectAsync(TimeSpan.Zero, default)).Blobs.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Collect_AnnouncesItselfWhileItRuns_AndRemovesMarkersOfCollectionsThatDied()
+    {
+        var counted = new Support.CountingStorage(_storage);
+        var dead = StoreKeys.Collection("left-by-a-gc-that-died");
+        await _storage.PutAsync(dead, ReadOnlyMemory<byte>.Empty, default);
+        Age(dead, CollectionMarker.Expiry + TimeSpan.FromMinutes(1));
+        (await CollectionMarker.AnyLiveAsync(_storage, DateTimeOffset.UtcNow, default)).ShouldBeFalse("a dead collection's marker is ignored");
+
+        await new GarbageCollector(counted, TimeProvider.System).CollectAsync(TimeSpan.Zero, default);
+
+        counted.Writes.ShouldContain(k => k.StartsWith(StoreKeys.CollectionsPrefix, StringComparison.Ordinal));
+        (await _storage.ListAsync(StoreKeys.CollectionsPrefix, default).ToListAsync()).ShouldBeEmpty();
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);

@@ -3,14 +3,19 @@ using Dstack.Core.Storage;
 
 namespace Dstack.Core.Tests.Support;
 
-/// <summary>A store that counts what is asked of it: each read (get, exists, open) and each listing, by key or prefix.</summary>
+/// <summary>A store that counts what is asked of it: each read (get, exists, open), each listing and each write (put, touch), by key or prefix.</summary>
 public sealed class CountingStorage(IStorage inner) : IStorage
 {
     private readonly ConcurrentQueue<string> _reads = new();
     private readonly ConcurrentQueue<string> _listings = new();
+    private readonly ConcurrentQueue<string> _writes = new();
+    private readonly ConcurrentQueue<string> _opens = new();
 
     public IReadOnlyCollection<string> Reads => _reads;
     public IReadOnlyCollection<string> Listings => _listings;
+    public IReadOnlyCollection<string> Writes => _writes;
+    /// <summary>Streams opened (<see cref="IStorage.OpenReadAsync"/>), also counted as reads: in S3 each costs a HEAD before its GETs.</summary>
+    public IReadOnlyCollection<string> Opens => _opens;
 
     /// <summary>Reads of run records (<c>run.json</c>).</summary>
     public int RunRecordReads => _reads.Count(k => k.EndsWith("/run.json", StringComparison.Ordinal));
@@ -19,17 +24,19 @@ public sealed class CountingStorage(IStorage inner) : IStorage
     {
         _reads.Clear();
         _listings.Clear();
+        _writes.Clear();
+        _opens.Clear();
     }
 
     public Task<byte[]?> GetAsync(string key, CancellationToken ct) { _reads.Enqueue(key); return inner.GetAsync(key, ct); }
     public Task<bool> ExistsAsync(string key, CancellationToken ct) { _reads.Enqueue(key); return inner.ExistsAsync(key, ct); }
-    public Task<Stream?> OpenReadAsync(string key, CancellationToken ct) { _reads.Enqueue(key); return inner.OpenReadAsync(key, ct); }
+    public Task<Stream?> OpenReadAsync(string key, CancellationToken ct) { _reads.Enqueue(key); _opens.Enqueue(key); return inner.OpenReadAsync(key, ct); }
     public Task<DateTimeOffset?> GetModifiedAsync(string key, CancellationToken ct) { _reads.Enqueue(key); return inner.GetModifiedAsync(key, ct); }
     public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken ct) { _listings.Enqueue(prefix); return inner.ListAsync(prefix, ct); }
     public IAsyncEnumerable<string> ListChildrenAsync(string prefix, CancellationToken ct) { _listings.Enqueue(prefix); return inner.ListChildrenAsync(prefix, ct); }
-    public Task PutAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct) => inner.PutAsync(key, data, ct);
-    public Task<bool> PutIfAbsentAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct) => inner.PutIfAbsentAsync(key, data, ct);
+    public Task PutAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct) { _writes.Enqueue(key); return inner.PutAsync(key, data, ct); }
+    public Task<bool> PutIfAbsentAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct) { _writes.Enqueue(key); return inner.PutIfAbsentAsync(key, data, ct); }
     public Task DeleteAsync(string key, CancellationToken ct) => inner.DeleteAsync(key, ct);
-    public Task<bool> TouchAsync(string key, CancellationToken ct) => inner.TouchAsync(key, ct);
-    public Task PutFileAsync(string key, string localPath, CancellationToken ct) => inner.PutFileAsync(key, localPath, ct);
+    public Task<bool> TouchAsync(string key, CancellationToken ct) { _writes.Enqueue(key); return inner.TouchAsync(key, ct); }
+    public Task PutFileAsync(string key, string localPath, CancellationToken ct) { _writes.Enqueue(key); return inner.PutFileAsync(key, localPath, ct); }
 }
