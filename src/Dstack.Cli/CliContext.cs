@@ -1,44 +1,25 @@
-using Dstack.Core.Compute;
 using Dstack.Core.Config;
 using Dstack.Core.Errors;
 using Dstack.Core.Git;
 using Dstack.Core.Models;
-using Dstack.Core.Runner;
 using Dstack.Core.Runs;
 using Dstack.Core.Storage;
 
 namespace Dstack.Cli;
 
-/// <summary>What every verb needs, built lazily so a verb pays only for what it uses.</summary>
-public sealed class CliContext
+/// <summary>
+/// What every verb needs, built lazily so a verb pays only for what it uses. What the verbs run on (store, compute,
+/// executors, providers, options) is chosen in one place, <c>CliContext.Wiring.cs</c>.
+/// </summary>
+public sealed partial class CliContext(string cwd, TextWriter stdout, TextWriter stderr)
 {
     private (string Root, RepoRef Repo, bool IsGit)? _repo;
-    private IStorage? _storage;
-    private DstackConfig? _config;
 
-    public CliContext(string cwd, TextWriter stdout, TextWriter stderr)
-    {
-        Cwd = cwd;
-        Out = stdout;
-        Err = stderr;
-        Home = Environment.GetEnvironmentVariable("DSTACK_HOME") is { Length: > 0 } home
-            ? Path.GetFullPath(home)
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dstack");
-    }
-
-    public string Cwd { get; }
-    public string Home { get; }
-    public TextWriter Out { get; }
-    public TextWriter Err { get; }
+    public string Cwd { get; } = cwd;
+    public DstackHome Home { get; } = DstackHome.FromEnvironment();
+    public TextWriter Out { get; } = stdout;
+    public TextWriter Err { get; } = stderr;
     public TimeProvider Time { get; } = TimeProvider.System;
-
-    public DstackConfig Config => _config ??= DstackConfig.Load(Home);
-
-    /// <summary>The store named by <c>config.yaml</c>: the local folder by default, or an S3 bucket.</summary>
-    public IStorage Storage => _storage ??= Config.IsS3 ? StoreFactory.S3(Config) : new LocalStorage(Home);
-    public RunStore Runs => new(Storage, Skipped);
-    public ICompute Compute => new LocalCompute(RunnerCommand(), Time);
-    public RunMonitor Monitor => new(Runs, Compute, Time);
 
     /// <summary>Tells, once per key, that a listing left out a stored record it could not read.</summary>
     public void Skipped(UnreadableRecordException e)
@@ -51,29 +32,8 @@ public sealed class CliContext
 
     public (string Root, RepoRef Repo, bool IsGit) Repo => _repo ??= RepoLocator.Locate(Cwd);
 
-    /// <summary>This machine's cache of a repo's finished runs, one per store (a folder, or a bucket at an endpoint).</summary>
-    public string RunCacheFile(RepoRef repo)
-    {
-        var store = Config.IsS3
-            ? $"s3-{Config.Bucket}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Config.EndpointUrl ?? Config.Region ?? "")))[..8]}"
-            : "local";
-        return Path.Combine(Home, "tmp", "cache", "runs", store, repo.Owner, repo.Name + ".json");
-    }
-
     /// <summary>The run with exactly this name in the current repo (never a prefix match).</summary>
     public async Task<RunRecord> FindRunAsync(string name, CancellationToken ct) =>
         await Runs.GetAsync(Repo.Repo, RunName.Validate(name), ct)
         ?? throw new DstackException($"Run '{name}' not found in {Repo.Repo}. `dstack ps -a` lists the runs of this repo.");
-
-    /// <summary>Jobs' working copies on this machine, where runners started from this home materialise code.</summary>
-    public WorkingCopies WorkingCopies => new(Path.Combine(Home, "tmp", "work"));
-
-    /// <summary>How to start this same binary as a runner: the apphost itself, or <c>dotnet dstack.dll</c>.</summary>
-    public static IReadOnlyList<string> RunnerCommand()
-    {
-        var process = Environment.ProcessPath ?? throw new DstackException("Cannot tell where the dstack executable is.");
-        return Path.GetFileNameWithoutExtension(process) == "dotnet"
-            ? [process, Path.Combine(AppContext.BaseDirectory, "dstack.dll")]
-            : [process];
-    }
 }

@@ -23,7 +23,7 @@ public sealed record DstackConfig
     /// <summary>Reads the file with a tiny <c>key: value</c> reader (no YAML library on every command's start-up).</summary>
     public static DstackConfig Load(string home)
     {
-        var path = Path.Combine(home, FileName);
+        var path = new DstackHome(home).ConfigFile;
         if (!File.Exists(path)) return new DstackConfig();
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var number = 0;
@@ -61,7 +61,7 @@ public sealed record DstackConfig
         Add("endpoint_url", EndpointUrl);
         Add("kms_key_id", KmsKeyId);
         Directory.CreateDirectory(home);
-        var path = Path.Combine(home, FileName);
+        var path = new DstackHome(home).ConfigFile;
         File.WriteAllText(path + ".tmp", sb.ToString());
         File.Move(path + ".tmp", path, overwrite: true);
     }

@@ -21,6 +21,4 @@ public sealed class ProviderRegistry
     public IProvider Get(string name, SourceLocation? where = null) =>
         _providers.TryGetValue(name, out var p) ? p
         : throw new DstackException($"{(where is null ? "" : $"{where}: ")}provider '{name}' is not available yet; available: {string.Join(", ", _providers.Keys)}.");
-
-    public static ProviderRegistry Default() => new ProviderRegistry().Add(new BashProvider()).Add(new DockerProvider());
 }

@@ -104,7 +104,7 @@ public sealed class LocalStorage(string root) : IStorage
         if (!Directory.Exists(Root)) return 0;
         var deleted = 0;
         var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, MatchType = MatchType.Simple };
-        foreach (var folder in Directory.EnumerateDirectories(Root).Where(d => Path.GetFileName(d) != "tmp"))
+        foreach (var folder in Directory.EnumerateDirectories(Root).Where(d => Path.GetFileName(d) != Config.DstackHome.TmpName))
             foreach (var file in Directory.EnumerateFiles(folder, "*.tmp~", options))
             {
                 if (File.GetLastWriteTimeUtc(file) >= cutoff.UtcDateTime) continue;
