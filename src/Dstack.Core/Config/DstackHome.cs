@@ -34,5 +34,5 @@ public sealed class DstackHome(string root)
     public static string RunnerLogsOf(string root) => Path.Combine(root, TmpName, "runners");
 
     /// <summary><c>ps</c>'s cache of a repo's finished runs, one per store (<paramref name="store"/>: <c>local</c>, or a bucket's id).</summary>
-    public string RunCache(string store, RepoRef repo) => Path.Combine(Tmp, "cache", "runs", store, repo.Owner, repo.Name + ".json");
+    public string RunCache(string store, RepoRef repo) => Path.Combine(Tmp, "cache", "runs", store, repo.Owner, repo.Name + ".runs");
 }
