@@ -18,5 +18,5 @@ public static class StoreCredentials
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static IReadOnlyList<string> ResolvedByS3(DstackConfig config) => S3CredentialValues.Of(StoreFactory.Options(config));
+    private static IReadOnlyList<string> ResolvedByS3(DstackConfig config) => S3CredentialValues.Of(S3StoreOptions.From(config));
 }

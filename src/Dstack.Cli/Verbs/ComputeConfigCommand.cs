@@ -55,8 +55,8 @@ public static class ComputeConfigCommand
         };
         var config = ctx.Config.WithTarget(target);
 
-        var storeFolder = ctx.Config.IsS3 ? null : ctx.Home;
-        var options = target.SshOptions(ctx.Home);
+        var storeFolder = ctx.Config.IsS3 ? null : ctx.Home.Root;
+        var options = target.SshOptions(ctx.Home.Root);
         var executable = ShippableExecutable();
         // Every host at once; the first failure (in the order given) is the error, and nothing is saved.
         var reports = await Task.WhenAll(target.Hosts.Select(async host =>
@@ -75,10 +75,10 @@ public static class ComputeConfigCommand
                 : $"dstack already at {ship.RemotePath}";
             ctx.Err.WriteLine($"{host}: {HostDescription.Line(facts)}; {shipped}");
             if (facts.StoreVisible == false)
-                ctx.Err.WriteLine(Ansi.Yellow($"Warning: {host} does not see the local store folder {ctx.Home}: runs there need a shared store. " +
+                ctx.Err.WriteLine(Ansi.Yellow($"Warning: {host} does not see the local store folder {ctx.Home.Root}: runs there need a shared store. " +
                                               "Use S3: dstack config --backend s3 --bucket NAME"));
         }
-        config.Save(ctx.Home);
+        config.Save(ctx.Home.Root);
         ctx.Err.WriteLine($"OK: compute target '{name}' added: {string.Join(", ", target.Hosts)}");
         return 0;
     }
@@ -107,7 +107,7 @@ public static class ComputeConfigCommand
         var names = new ArgReader(ConfigVerb.Verb, args, "compute rm").Positionals(1);
         if (names.Count == 0) throw ComputeConfigException.Usage();
         var wasDefault = ctx.Config.DefaultCompute == names[0];
-        ctx.Config.WithoutTarget(names[0]).Save(ctx.Home);
+        ctx.Config.WithoutTarget(names[0]).Save(ctx.Home.Root);
         ctx.Err.WriteLine($"OK: compute target '{names[0]}' removed" + (wasDefault ? "; runs go to local by default again" : ""));
         return 0;
     }
@@ -116,7 +116,7 @@ public static class ComputeConfigCommand
     {
         var names = new ArgReader(ConfigVerb.Verb, args, "compute default").Positionals(1);
         if (names.Count == 0) throw ComputeConfigException.Usage();
-        ctx.Config.WithDefaultCompute(names[0]).Save(ctx.Home);
+        ctx.Config.WithDefaultCompute(names[0]).Save(ctx.Home.Root);
         ctx.Err.WriteLine($"OK: runs go to '{names[0]}' unless --compute says otherwise");
         return 0;
     }

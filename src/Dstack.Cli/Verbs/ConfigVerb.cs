@@ -44,7 +44,7 @@ public static class ConfigVerb
         var kms = reader.Option(Kms);
         var yes = reader.Flag(Yes);
         reader.Positionals(0);
-        var path = Path.Combine(ctx.Home, DstackConfig.FileName);
+        var path = ctx.Home.ConfigFile;
 
         if (backend is null && bucket is null)
         {
@@ -61,17 +61,17 @@ public static class ConfigVerb
         backend ??= "s3";
         if (backend == "local")
         {
-            (KeptCompute(ctx) ?? new DstackConfig()).Save(ctx.Home);
-            ctx.Err.WriteLine($"OK: runs are kept in {ctx.Home}");
+            (KeptCompute(ctx) ?? new DstackConfig()).Save(ctx.Home.Root);
+            ctx.Err.WriteLine($"OK: runs are kept in {ctx.Home.Root}");
             return 0;
         }
         if (backend != "s3") throw UsageException.UnknownBackend(backend);
         if (string.IsNullOrWhiteSpace(bucket)) throw UsageException.BucketNotNamed();
         var config = (KeptCompute(ctx) ?? new DstackConfig()) with { Backend = "s3", Bucket = bucket, Region = region, Profile = profile, EndpointUrl = endpoint, KmsKeyId = kms };
-        await S3BucketCheck.CheckAsync(StoreFactory.Options(config),
+        await S3BucketCheck.CheckAsync(S3StoreOptions.From(config),
             () => yes || Prompt.Confirm(ctx, $"Bucket '{bucket}' does not exist. Create it?"), ct);
         config = await CheckSecretEncryptionAsync(ctx, config, ask: !yes && kms is null, ct);
-        config.Save(ctx.Home);
+        config.Save(ctx.Home.Root);
         ctx.Err.WriteLine($"OK: runs are kept in {config.Describe()}");
         return 0;
     }
@@ -90,17 +90,17 @@ public static class ConfigVerb
     /// </summary>
     private static async Task<DstackConfig> CheckSecretEncryptionAsync(CliContext ctx, DstackConfig config, bool ask, CancellationToken ct)
     {
-        if (await S3BucketCheck.SecretEncryptionProblemAsync(StoreFactory.Options(config), ct) is not { } problem) return config;
+        if (await S3BucketCheck.SecretEncryptionProblemAsync(S3StoreOptions.From(config), ct) is not { } problem) return config;
         if (ask)
         {
-            ctx.Err.Write($"S3 at {S3StoreException.Where(StoreFactory.Options(config))} does not encrypt secrets with SSE-S3. " +
+            ctx.Err.Write($"S3 at {S3StoreException.Where(S3StoreOptions.From(config))} does not encrypt secrets with SSE-S3. " +
                           "KMS key id for secrets (empty: none, and secrets are refused): ");
             var answer = Console.In.ReadLine();
             if (answer is null) ctx.Err.WriteLine();
             if (answer?.Trim() is { Length: > 0 } key)
             {
                 var withKey = config with { KmsKeyId = key };
-                if (await S3BucketCheck.SecretEncryptionProblemAsync(StoreFactory.Options(withKey), ct) is { } still) throw still;
+                if (await S3BucketCheck.SecretEncryptionProblemAsync(S3StoreOptions.From(withKey), ct) is { } still) throw still;
                 return withKey;
             }
         }

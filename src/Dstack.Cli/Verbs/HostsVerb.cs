@@ -31,7 +31,7 @@ public static class HostsVerb
             rows.Add(Task.Run(async () => new Row(ComputeTarget.Local, Environment.MachineName, null, await LocalCapacity.DetectAsync(ct), null), ct));
         foreach (var target in config.ComputeTargets.Where(t => only is null || t.Name == only))
         {
-            var options = target.SshOptions(ctx.Home);
+            var options = target.SshOptions(ctx.Home.Root);
             rows.AddRange(target.Hosts.Select(host => ProbeAsync(target.Name, new SshSession(host, options), ct)));
         }
 

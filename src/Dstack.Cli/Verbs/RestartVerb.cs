@@ -19,7 +19,7 @@ public static class RestartVerb
         var positionals = reader.Positionals(1);
         if (positionals.Count == 0) throw UsageException.RestartNeedsRun();
         var previous = await ctx.FindRunAsync(positionals[0], ct);
-        var submitter = new RunSubmitter(ctx.Storage, ctx.Compute, ctx.Time, ctx.Home);
+        var submitter = new RunSubmitter(ctx.Storage, ctx.Compute, ctx.Time, ctx.Home.Root);
         var run = await submitter.RestartAsync(previous, ct);
         return await RunVerb.AttachOrDetachAsync(ctx, run, detach, ct);
     }

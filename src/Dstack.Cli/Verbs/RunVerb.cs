@@ -45,7 +45,7 @@ public static class RunVerb
             ctx.Out.Write(ListWorkflows(workflows));
             return 0;
         }
-        var providers = ProviderRegistry.Default();
+        var providers = CliContext.Providers();
         // Only the workflow being run must be valid; the others' problems are one line each.
         if (workflows.ProblemFor(name, providers.TryGet(name, out _)) is { } problem) throw problem;
         foreach (var other in workflows.Problems) ctx.Err.WriteLine(Ansi.Yellow(other.Warning));
@@ -71,7 +71,7 @@ public static class RunVerb
         StageTrace.Mark("run: repo captured");
         var deps = await new DepResolver(ctx.Storage).ResolveAsync(repo.Repo, workflow.Deps, ct);
         if (!repo.IsGit) ctx.Err.WriteLine(Ansi.Grey($"Note: {repo.Root} is not a git repository; running the folder as it is."));
-        var submitter = new RunSubmitter(ctx.Storage, compute, ctx.Time, ctx.Home, new CodeFeedback(ctx.Err, ctx.Time));
+        var submitter = new RunSubmitter(ctx.Storage, compute, ctx.Time, ctx.Home.Root, new CodeFeedback(ctx.Err, ctx.Time));
         var run = await submitter.SubmitAsync(
             new SubmitRequest(repo, workflows.Find(name) is null ? null : name, provider.Name, workflowArgs, Build, deps, options.Tag), ct);
         StageTrace.Mark("run: submitted");

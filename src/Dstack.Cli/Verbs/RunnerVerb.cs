@@ -1,6 +1,5 @@
 using System.Globalization;
 using Dstack.Core.Models;
-using Dstack.Core.Runner;
 
 namespace Dstack.Cli.Verbs;
 
@@ -26,19 +25,6 @@ public static class RunnerVerb
         var run = reader.Option(RunOption) ?? throw UsageException.RunnerNeeds("--run RUN");
         var job = int.Parse(reader.Option(Job) ?? "0", CultureInfo.InvariantCulture);
         reader.Positionals(0);
-        var options = new RunnerOptions
-        {
-            WorkRoot = ctx.WorkingCopies.Root,
-            // The machine's resources are shared by every dstack home of this user on it.
-            SchedulerRoot = Environment.GetEnvironmentVariable("DSTACK_SCHEDULER_DIR") is { Length: > 0 } dir
-                ? dir : Path.Combine(Path.GetTempPath(), $"dstack-{Environment.UserName}", "scheduler"),
-            StopGrace = RunnerOptions.StopGraceFromEnvironment(),
-            CredentialValues = StoreCredentials.Values(ctx.Config),
-        };
-        if (Environment.GetEnvironmentVariable("DSTACK_STORE_RETRY_SECONDS") is { Length: > 0 } retry)
-            options = options with { StoreRetryAfterJob = TimeSpan.FromSeconds(double.Parse(retry, CultureInfo.InvariantCulture)) };
-        var runner = new JobRunner(ctx.Storage, new ExecutorByImage(new HostProcessExecutor(ctx.Time), new DockerExecutor(ctx.Time)),
-            new LocalJobHost(options.SchedulerRoot, ctx.Time), options, ctx.Time);
-        return await runner.RunAsync(repo, run, job, ct);
+        return await ctx.JobRunner().RunAsync(repo, run, job, ct);
     }
 }

@@ -14,7 +14,7 @@ public sealed class LocalCompute(IReadOnlyList<string> runnerCommand, TimeProvid
 
     public async Task<LaunchInfo> StartRunnerAsync(RunnerTarget target, CancellationToken ct)
     {
-        var logDir = Path.Combine(target.DstackHome, "tmp", "runners");
+        var logDir = Config.DstackHome.RunnerLogsOf(target.DstackHome);
         Directory.CreateDirectory(logDir);
         var log = Path.Combine(logDir, $"{target.Repo.Owner}.{target.Repo.Name}.{target.RunName}.{target.JobIndex}.log");
         var psi = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };

@@ -22,7 +22,7 @@ public sealed partial record DstackConfig
     /// <summary>Reads the file with a tiny <c>key: value</c> reader (no YAML library on every command's start-up).</summary>
     public static DstackConfig Load(string home)
     {
-        var path = Path.Combine(home, FileName);
+        var path = new DstackHome(home).ConfigFile;
         if (!File.Exists(path)) return new DstackConfig();
         var (values, targets) = ConfigFileReader.Read(path);
         var config = new DstackConfig
@@ -55,7 +55,7 @@ public sealed partial record DstackConfig
         Add("kms_key_id", KmsKeyId);
         AppendCompute(sb);
         Directory.CreateDirectory(home);
-        var path = Path.Combine(home, FileName);
+        var path = new DstackHome(home).ConfigFile;
         File.WriteAllText(path + ".tmp", sb.ToString());
         File.Move(path + ".tmp", path, overwrite: true);
     }

@@ -1,6 +1,6 @@
 namespace Dstack.Core.Git;
 
-/// <summary>Captures the working tree through the <c>git</c> command line (several calls in parallel) and <see cref="GitHead"/>.</summary>
+/// <summary>Captures the working tree through the <c>git</c> command line (two calls in parallel), <see cref="GitHead"/> and <see cref="GitConfigFiles"/>.</summary>
 public static class RepoCapture
 {
     /// <summary>Paths matching this file's patterns (gitignore syntax, at the repo's root) stay out of the snapshot, tracked or not.</summary>
@@ -17,7 +17,8 @@ public static class RepoCapture
         // Each git process costs a millisecond or two of the run's start: HEAD is read from files where it can be.
         var files = Git(root, ct, "ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard");
         var diff = Git(root, ct, "diff", "HEAD", "--binary");
-        var config = Git(root, ct, "config", "-z", "--get-regexp", @"^(remote\.origin\.url|user\.name)$");
+        var known = GitConfigFiles.TryRead(root);
+        var config = known is null ? Git(root, ct, "config", "-z", "--get-regexp", @"^(remote\.origin\.url|user\.name)$") : null;
         var excluded = File.Exists(Path.Combine(root, IgnoreFile))
             ? Git(root, ct, "ls-files", "-z", "--cached", "--others", "--ignored", $"--exclude-from={IgnoreFile}") : null;
         var (branch, head) = GitHead.TryRead(root) ?? await HeadFromGitAsync(root, ct);
@@ -35,18 +36,19 @@ public static class RepoCapture
             if (item[0] == '?') untracked++;
             paths.Add(item[2..]);
         }
-        var settings = ConfigValues((await config).StdOut);
+        var (originUrl, userName) = known is not null ? (known.OriginUrl, known.UserName)
+            : ConfigValues((await config!).StdOut) is var settings ? (settings.GetValueOrDefault("remote.origin.url"), settings.GetValueOrDefault("user.name")) : default;
         return new CapturedRepo
         {
             Root = root,
-            Repo = RepoLocator.Identify(settings.GetValueOrDefault("remote.origin.url"), root),
+            Repo = RepoLocator.Identify(originUrl, root),
             IsGit = true,
             Branch = branch,
             Commit = head,
             Diff = head is null ? "" : (await diff).StdOut,
             Files = paths.Distinct(StringComparer.Ordinal).ToList(),
             UntrackedFiles = untracked,
-            UserName = NullIfEmpty(settings.GetValueOrDefault("user.name")?.Trim() ?? "") ?? Environment.UserName,
+            UserName = NullIfEmpty(userName?.Trim() ?? "") ?? Environment.UserName,
         };
     }
 

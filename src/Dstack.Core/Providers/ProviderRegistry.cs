@@ -20,6 +20,4 @@ public sealed class ProviderRegistry
     public IProvider Get(string name, SourceLocation? where = null) =>
         _providers.TryGetValue(name, out var p) ? p
         : throw ProviderException.NotAvailable(where?.ToString(), name, _providers.Keys);
-
-    public static ProviderRegistry Default() => new ProviderRegistry().Add(new BashProvider()).Add(new DockerProvider());
 }

@@ -66,15 +66,7 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
         }
     }
 
-    private Dictionary<string, RunSummary> Load()
-    {
-        if (!File.Exists(cacheFile)) return new Dictionary<string, RunSummary>(StringComparer.Ordinal);
-        try { return StoreJson.Deserialize<RunIndex>(File.ReadAllBytes(cacheFile)).Runs.ToDictionary(r => r.RunName, StringComparer.Ordinal); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidOperationException)
-        {
-            return new Dictionary<string, RunSummary>(StringComparer.Ordinal); // no cache, or a damaged one: read everything
-        }
-    }
+    private Dictionary<string, RunSummary> Load() => RunCacheFormat.Read(cacheFile) ?? new Dictionary<string, RunSummary>(StringComparer.Ordinal);
 
     private string NamesFile => cacheFile + ".names";
 
@@ -100,7 +92,7 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
     {
         // The names first: a names file ahead of its summaries only costs a full listing, never a wrong one.
         Write(NamesFile, System.Text.Encoding.UTF8.GetBytes(string.Concat(finished.Select(s => $"{s.SubmittedAt.UtcTicks} {s.RunName}\n"))));
-        Write(cacheFile, StoreJson.Serialize(new RunIndex(finished)));
+        Write(cacheFile, RunCacheFormat.Write(finished));
     }
 
     private static void Write(string file, byte[] data)

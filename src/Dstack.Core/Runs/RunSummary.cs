@@ -12,6 +12,3 @@ public sealed record RunSummary(string RunName, string? WorkflowName, string Pro
 
     public bool IsFinished => Jobs.All(j => j.Status.IsFinished());
 }
-
-/// <summary>A set of run summaries, as cached on this machine.</summary>
-public sealed record RunIndex(IReadOnlyList<RunSummary> Runs);

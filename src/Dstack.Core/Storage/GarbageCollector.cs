@@ -26,9 +26,9 @@ public sealed class GarbageCollector(IStorage storage, TimeProvider time)
         blobs.UnionWith(reused);
         int deletedManifests = 0, deletedBlobs = 0;
         long bytes = 0;
-        await foreach (var key in storage.ListAsync("snapshots/", ct))
+        await foreach (var key in storage.ListAsync(StoreKeys.SnapshotsPrefix, ct))
         {
-            var id = Path.GetFileNameWithoutExtension(key);
+            var id = StoreKeys.SnapshotIdOf(key);
             if (manifests.Contains(id) || !await IsOlderAsync(key, cutoff, ct)) continue;
             await storage.DeleteAsync(key, ct);
             deletedManifests++;
@@ -36,7 +36,7 @@ public sealed class GarbageCollector(IStorage storage, TimeProvider time)
         }
         await foreach (var key in storage.ListAsync(StoreKeys.BlobsPrefix, ct))
         {
-            var hash = key[(key.LastIndexOf('/') + 1)..];
+            var hash = StoreKeys.BlobHashOf(key);
             if (blobs.Contains(hash) || !await IsOlderAsync(key, cutoff, ct)) continue;
             await storage.DeleteAsync(key, ct);
             deletedBlobs++;
@@ -122,18 +122,18 @@ public sealed class GarbageCollector(IStorage storage, TimeProvider time)
     {
         var manifests = new HashSet<string>(StringComparer.Ordinal);
         var blobs = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var key in storage.ListAsync("repos/", ct))
+        await foreach (var key in storage.ListAsync(StoreKeys.ReposPrefix, ct))
         {
-            if (key.EndsWith("/run.json", StringComparison.Ordinal) && await storage.GetAsync(key, ct) is { } run)
+            if (StoreKeys.IsRun(key) && await storage.GetAsync(key, ct) is { } run)
             {
                 var record = StoreJson.Deserialize<RunRecord>(run, key);
                 manifests.Add(record.Code.SnapshotId);
                 if (record.Code.DiffBlob is { } diff) blobs.Add(diff);
                 foreach (var dep in record.Deps) manifests.UnionWith(dep.Artifacts.Select(a => a.Manifest));
             }
-            else if (key.Contains("/artifacts/", StringComparison.Ordinal) && key.EndsWith(".json", StringComparison.Ordinal) && await storage.GetAsync(key, ct) is { } pointer)
+            else if (StoreKeys.IsArtifact(key) && await storage.GetAsync(key, ct) is { } pointer)
                 manifests.Add(StoreJson.Deserialize<ArtifactVersion>(pointer, key).Manifest);
-            else if (key.Contains("/tags/", StringComparison.Ordinal) && await storage.GetAsync(key, ct) is { } tag)
+            else if (StoreKeys.IsTag(key) && await storage.GetAsync(key, ct) is { } tag)
                 manifests.UnionWith(StoreJson.Deserialize<TagRecord>(tag, key).Artifacts.Select(a => a.Manifest));
         }
         foreach (var id in manifests)

@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 using System.Runtime.CompilerServices;
 
 namespace Dstack.Core.Storage;
@@ -104,7 +105,7 @@ public sealed class LocalStorage(string root) : IStorage
         if (!Directory.Exists(Root)) return 0;
         var deleted = 0;
         var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, MatchType = MatchType.Simple };
-        foreach (var folder in Directory.EnumerateDirectories(Root).Where(d => Path.GetFileName(d) != "tmp"))
+        foreach (var folder in Directory.EnumerateDirectories(Root).Where(d => Path.GetFileName(d) != Config.DstackHome.TmpName))
             foreach (var file in Directory.EnumerateFiles(folder, "*.tmp~", options))
             {
                 if (File.GetLastWriteTimeUtc(file) >= cutoff.UtcDateTime) continue;
@@ -174,12 +175,10 @@ public sealed class LocalStorage(string root) : IStorage
     {
         var dir = Path.Combine(Root, prefix.TrimEnd('/'));
         if (!Directory.Exists(dir)) yield break;
-        var names = new List<string>();
-        foreach (var entry in new DirectoryInfo(dir).EnumerateFileSystemInfos())
-        {
-            if (entry is DirectoryInfo) names.Add(entry.Name + "/");
-            else if (!IsTemp(entry.Name)) names.Add(entry.Name);
-        }
+        // Names and types straight from the directory entries: no stat per entry (a runs folder has thousands).
+        var names = new List<string>(new FileSystemEnumerable<string?>(dir,
+            (ref FileSystemEntry entry) => entry.IsDirectory ? entry.FileName.ToString() + "/" : entry.FileName.EndsWith(".tmp~", StringComparison.Ordinal) ? null : entry.FileName.ToString(),
+            new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = false }).OfType<string>());
         names.Sort(StringComparer.Ordinal);
         foreach (var name in names)
         {

@@ -24,7 +24,6 @@ public static partial class StoreJson
                 case LaunchInfo l: WriteLaunch(w, l); break;
                 case SnapshotManifest m: WriteManifest(w, m); break;
                 case ArtifactVersion a: WriteArtifact(w, a); break;
-                case Runs.RunIndex i: WriteIndex(w, i); break;
                 case TagRecord t: WriteTag(w, t); break;
                 case SecretRecord s:
                     w.WriteStartObject();
@@ -66,7 +65,6 @@ public static partial class StoreJson
             var t when t == typeof(LaunchInfo) => new LaunchInfo(e.Str("compute") ?? "", e.Str("handle") ?? "", e.Time("launched_at")),
             var t when t == typeof(SnapshotManifest) => ReadManifest(e),
             var t when t == typeof(ArtifactVersion) => ReadArtifact(e),
-            var t when t == typeof(Runs.RunIndex) => ReadIndex(e),
             var t when t == typeof(TagRecord) => ReadTag(e),
             var t when t == typeof(SecretRecord) => new SecretRecord(e.Str("name") ?? "", e.Str("value") ?? "", e.Time("created_at"), e.Time("updated_at")),
             _ => throw new NotSupportedException($"No stored form for {typeof(T).Name}."),

@@ -8,7 +8,9 @@ namespace Dstack.Core.Storage;
 /// </summary>
 public static class StoreKeys
 {
-    public static string RepoPrefix(RepoRef repo) => $"repos/{repo.Owner}/{repo.Name}/";
+    /// <summary>Everything a repo has: its runs (with their jobs and artifact pointers) and its tags.</summary>
+    public const string ReposPrefix = "repos/";
+    public static string RepoPrefix(RepoRef repo) => $"{ReposPrefix}{repo.Owner}/{repo.Name}/";
     public static string RunsPrefix(RepoRef repo) => $"{RepoPrefix(repo)}runs/";
     public static string RunPrefix(RepoRef repo, string run) => $"{RunsPrefix(repo)}{run}/";
     public static string Run(RepoRef repo, string run) => $"{RunPrefix(repo, run)}run.json";
@@ -55,7 +57,18 @@ public static class StoreKeys
     public const string BlobsPrefix = "blobs/";
     public static string Blob(string hash) => $"{BlobsPrefix}{hash[..2]}/{hash}";
 
-    public static string Snapshot(string id) => $"snapshots/{id}.json";
+    public const string SnapshotsPrefix = "snapshots/";
+    public static string Snapshot(string id) => $"{SnapshotsPrefix}{id}.json";
+
+    /// <summary>The id of a snapshot key (<see cref="Snapshot"/>), or the hash of a blob key (<see cref="Blob"/>).</summary>
+    public static string SnapshotIdOf(string key) => Path.GetFileNameWithoutExtension(key);
+    public static string BlobHashOf(string key) => key[(key.LastIndexOf('/') + 1)..];
+
+    /// <summary>What a key under <see cref="ReposPrefix"/> holds, for a reader of the whole store (gc) that lists it once.</summary>
+    public static bool IsRun(string key) => key.Split('/') is ["repos", _, _, "runs", _, "run.json"];
+    public static bool IsArtifact(string key) =>
+        key.Split('/') is ["repos", _, _, "runs", _, "jobs", _, "artifacts", var file] && file.EndsWith(".json", StringComparison.Ordinal);
+    public static bool IsTag(string key) => key.Split('/') is ["repos", _, _, "tags", var file] && file.EndsWith(".json", StringComparison.Ordinal);
 
     /// <summary>Saves in progress (<see cref="SaveLease"/>): what they stored is not yet referenced, and gc must spare it.</summary>
     public const string WritersPrefix = "writers/";

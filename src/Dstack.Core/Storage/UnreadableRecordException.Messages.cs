@@ -20,7 +20,7 @@ public sealed partial class UnreadableRecordException
         $"Restore or remove it ({HowToRemove(Key)}), then run `dstack gc`.";
 
     private static string HowToRemove(string key) =>
-        key.StartsWith("snapshots/", StringComparison.Ordinal) ? "remove the runs and tags that use it: `dstack rm RUN`, `dstack tags delete TAG`"
+        key.StartsWith(StoreKeys.SnapshotsPrefix, StringComparison.Ordinal) ? "remove the runs and tags that use it: `dstack rm RUN`, `dstack tags delete TAG`"
         : key.StartsWith(StoreKeys.PrivatePrefix, StringComparison.Ordinal) ? "`dstack secrets delete NAME` removes a broken secret"
         : key.Contains("/tags/", StringComparison.Ordinal) ? "`dstack tags delete TAG` removes a broken tag"
         : "`dstack rm RUN` removes a broken run";

@@ -137,8 +137,47 @@ public sealed class GarbageCollectorTests : IDisposable
         (await _storage.ListAsync(StoreKeys.CollectionsPrefix, default).ToListAsync()).ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task Collect_KeepsWhatRunsArtifactsAndTagsReference_EvenWhenTheirNamesLookLikeOtherRecords()
+    {
+        var kept = new List<string>();
+        async Task<string> Manifest(string content)
+        {
+            var (id, _) = await new SnapshotStore(_storage).SaveFolderAsync(Write(content), default);
+            kept.Add(id);
+            return id;
+        }
+        var saved = DateTimeOffset.UtcNow;
+        await _storage.PutAsync(StoreKeys.Run(Repo, "tags"), StoreJson.Serialize(Run("tags", await Manifest("code"))), default);
+        // A run named "tags": its jobs' records are not tags.
+        await _storage.PutAsync(StoreKeys.JobState(Repo, "tags", 0), StoreJson.Serialize(new JobState { Status = JobStatus.Done }), default);
+        // An artifact whose path reads like a tag or a run record is still an artifact pointer.
+        await _storage.PutAsync(StoreKeys.Artifact(Repo, "tags", 0, "tags/run.json"),
+            StoreJson.Serialize(new ArtifactVersion("tags/run.json", await Manifest("artifact"), 1, 8, saved)), default);
+        await _storage.PutAsync(StoreKeys.Tag(Repo, "run.json"), StoreJson.Serialize(new TagRecord
+        {
+            Name = "run.json", Artifacts = [new ArtifactVersion("model", await Manifest("tagged"), 1, 6, saved)], CreatedAt = saved,
+        }), default);
+        var (orphan, _) = await new SnapshotStore(_storage).SaveFolderAsync(Write("nothing uses this"), default);
+
+        var result = await new GarbageCollector(_storage, new AnHourLater()).CollectAsync(TimeSpan.Zero, default);
+
+        result.Manifests.ShouldBe(1);
+        (await _storage.ExistsAsync(StoreKeys.Snapshot(orphan), default)).ShouldBeFalse();
+        foreach (var id in kept) (await _storage.ExistsAsync(StoreKeys.Snapshot(id), default)).ShouldBeTrue();
+    }
+
+    private string Write(string content)
+    {
+        var folder = Path.Combine(_root + "-src", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "file.txt"), content);
+        return folder;
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+        if (Directory.Exists(_root + "-src")) Directory.Delete(_root + "-src", recursive: true);
     }
 }

@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Dstack.Core.Compute;
+using Dstack.Core.Config;
+using Dstack.Core.Errors;
+using Dstack.Core.Models;
+using Dstack.Core.Providers;
+using Dstack.Core.Runner;
+using Dstack.Core.Runs;
+using Dstack.Core.Storage;
+using Dstack.Storage.S3;
+
+namespace Dstack.Cli;
+
+/// <summary>
+/// The composition root: the one place where the store, the compute, the executors, the providers and the runner's
+/// options are chosen and built, for the CLI and the runner alike. A new backend is wired here and nowhere else.
+/// </summary>
+public sealed partial class CliContext
+{
+    private IStorage? _storage;
+    private DstackConfig? _config;
+
+    public DstackConfig Config => _config ??= DstackConfig.Load(Home.Root);
+
+    /// <summary>The store named by <c>config.yaml</c>: the local folder by default, or an S3 bucket.</summary>
+    public IStorage Storage => _storage ??= Config.IsS3 ? S3Store(Config) : new LocalStorage(Home.Root);
+    public RunStore Runs => new(Storage, Skipped);
+    public ICompute Compute => new LocalCompute(RunnerCommand(), Time);
+    public RunMonitor Monitor => new(Runs, new ComputeRegistry(Compute), Time);
+
+    /// <summary>The providers this build offers, each registered by one explicit call.</summary>
+    public static ProviderRegistry Providers() => new ProviderRegistry().Add(new BashProvider()).Add(new DockerProvider());
+
+    /// <summary>Jobs' working copies on this machine, where runners started from this home materialise code.</summary>
+    public WorkingCopies WorkingCopies => new(Home.WorkingCopies);
+
+    /// <summary>This machine's cache of a repo's finished runs, one per store (a folder, or a bucket at an endpoint).</summary>
+    public string RunCacheFile(RepoRef repo) => Home.RunCache(
+        Config.IsS3
+            ? $"s3-{Config.Bucket}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Config.EndpointUrl ?? Config.Region ?? "")))[..8]}"
+            : "local",
+        repo);
+
+    /// <summary>The runner of one job: this store, a host or container executor by the job's image, options from the environment.</summary>
+    public JobRunner JobRunner()
+    {
+        var options = RunnerOptions();
+        return new(Storage, new ExecutorByImage(new HostProcessExecutor(Time), new DockerExecutor(Time)),
+            new LocalJobHost(options.SchedulerRoot, Time), options, Time);
+    }
+
+    private RunnerOptions RunnerOptions()
+    {
+        var options = new RunnerOptions
+        {
+            WorkRoot = Home.WorkingCopies,
+            // The machine's resources are shared by every dstack home of this user on it.
+            SchedulerRoot = Environment.GetEnvironmentVariable("DSTACK_SCHEDULER_DIR") is { Length: > 0 } dir
+                ? dir : Path.Combine(Path.GetTempPath(), $"dstack-{Environment.UserName}", "scheduler"),
+            StopGrace = Core.Runner.RunnerOptions.StopGraceFromEnvironment(),
+            CredentialValues = StoreCredentials.Values(Config),
+        };
+        return Environment.GetEnvironmentVariable("DSTACK_STORE_RETRY_SECONDS") is { Length: > 0 } retry
+            ? options with { StoreRetryAfterJob = TimeSpan.FromSeconds(double.Parse(retry, CultureInfo.InvariantCulture)) }
+            : options;
+    }
+
+    /// <summary>How to start this same binary as a runner: the apphost itself, or <c>dotnet dstack.dll</c>.</summary>
+    public static IReadOnlyList<string> RunnerCommand()
+    {
+        var process = Environment.ProcessPath ?? throw RunException.ExecutableUnknown();
+        return Path.GetFileNameWithoutExtension(process) == "dotnet"
+            ? [process, Path.Combine(AppContext.BaseDirectory, "dstack.dll")]
+            : [process];
+    }
+
+    // Its own method, so that a JIT build loads the S3 SDK only with an S3 config.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IStorage S3Store(DstackConfig config)
+    {
+        var options = S3StoreOptions.From(config);
+        return new S3Storage(S3ClientFactory.Create(options).Client, options);
+    }
+}
