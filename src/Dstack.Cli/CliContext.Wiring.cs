@@ -24,10 +24,26 @@ public sealed partial class CliContext
     public DstackConfig Config => _config ??= DstackConfig.Load(Home.Root);
 
     /// <summary>The store named by <c>config.yaml</c>: the local folder by default, or an S3 bucket.</summary>
-    public IStorage Storage => _storage ??= Config.IsS3 ? S3Store(Config) : new LocalStorage(Home.Root);
+    public IStorage Storage => _storage ??= Config.IsS3 ? S3Store(Config, HandedCredentials) : new LocalStorage(Home.Root);
     public RunStore Runs => new(Storage, Skipped);
-    public ICompute Compute => new LocalCompute(RunnerCommand(), Time);
-    public RunMonitor Monitor => new(Runs, new ComputeRegistry(Compute), Time);
+
+    /// <summary>Where runs go without <c>--compute</c>: the config's default target.</summary>
+    public ICompute Compute => ComputeNamed(null);
+    public RunMonitor Monitor => new(Runs, new ComputeRegistry(Config.TargetNames.Select(n => ComputeNamed(n))), Time);
+
+    /// <summary>A runner on an SSH host: the job's HOSTNAME (the host's address), and the store credentials it was handed.</summary>
+    public string? JobHostname { get; set; }
+    public string? HandedCredentials { get; set; }
+
+    /// <summary>The compute target <paramref name="name"/> (null: the config's default); an unknown name lists the known ones.</summary>
+    public ICompute ComputeNamed(string? name)
+    {
+        name ??= Config.DefaultCompute;
+        if (name == ComputeTarget.Local) return new LocalCompute(RunnerCommand(), Time);
+        var target = Config.FindTarget(name) ?? throw ComputeConfigException.NotFound(name, Config.TargetNames);
+        var store = Config.IsS3 ? S3SshStore(Config, target) : Core.Compute.Ssh.SshStore.Folder(Home.Root);
+        return new Core.Compute.Ssh.SshCompute(target, store, Home.Root, Environment.ProcessPath ?? throw RunException.ExecutableUnknown(), [], Time);
+    }
 
     /// <summary>The providers this build offers, each registered by one explicit call.</summary>
     public static ProviderRegistry Providers() => new ProviderRegistry().Add(new BashProvider()).Add(new DockerProvider());
@@ -46,8 +62,9 @@ public sealed partial class CliContext
     public JobRunner JobRunner()
     {
         var options = RunnerOptions();
-        return new(Storage, new ExecutorByImage(new HostProcessExecutor(Time), new DockerExecutor(Time)),
-            new LocalJobHost(options.SchedulerRoot, Time), options, Time);
+        IJobHost host = new LocalJobHost(options.SchedulerRoot, Time);
+        if (JobHostname is { } hostname) host = new Core.Compute.Ssh.SshJobHost(host, hostname);
+        return new(Storage, new ExecutorByImage(new HostProcessExecutor(Time), new DockerExecutor(Time)), host, options, Time);
     }
 
     private RunnerOptions RunnerOptions()
@@ -59,7 +76,7 @@ public sealed partial class CliContext
             SchedulerRoot = Environment.GetEnvironmentVariable("DSTACK_SCHEDULER_DIR") is { Length: > 0 } dir
                 ? dir : Path.Combine(Path.GetTempPath(), $"dstack-{Environment.UserName}", "scheduler"),
             StopGrace = Core.Runner.RunnerOptions.StopGraceFromEnvironment(),
-            CredentialValues = StoreCredentials.Values(Config),
+            CredentialValues = StoreCredentials.Values(Config, HandedCredentials),
         };
         return Environment.GetEnvironmentVariable("DSTACK_STORE_RETRY_SECONDS") is { Length: > 0 } retry
             ? options with { StoreRetryAfterJob = TimeSpan.FromSeconds(double.Parse(retry, CultureInfo.InvariantCulture)) }
@@ -77,9 +94,22 @@ public sealed partial class CliContext
 
     // Its own method, so that a JIT build loads the S3 SDK only with an S3 config.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static IStorage S3Store(DstackConfig config)
+    private static IStorage S3Store(DstackConfig config, string? handed)
     {
-        var options = S3StoreOptions.From(config);
+        var options = S3StoreOptions.From(config, handed);
         return new S3Storage(S3ClientFactory.Create(options).Client, options);
+    }
+
+    /// <summary>
+    /// The bucket as an SSH target's hosts use it: at the target's store endpoint when it has one, with this machine's
+    /// credentials handed over at each start (never written into the host's config.yaml).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Core.Compute.Ssh.SshStore S3SshStore(DstackConfig config, ComputeTarget target)
+    {
+        var endpoint = target.StoreEndpoint ?? config.EndpointUrl;
+        var hostConfig = new DstackConfig { Backend = "s3", Bucket = config.Bucket, Region = config.Region, EndpointUrl = endpoint, KmsKeyId = config.KmsKeyId };
+        var key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{config.Bucket}\n{endpoint}")))[..12];
+        return new(null, hostConfig.ToYaml(), key, () => S3StaticCredentials.Resolve(S3StoreOptions.From(config))?.Format());
     }
 }

@@ -10,13 +10,13 @@ namespace Dstack.Cli;
 /// </summary>
 public static class StoreCredentials
 {
-    public static IReadOnlyList<string> Values(DstackConfig config)
+    public static IReadOnlyList<string> Values(DstackConfig config, string? handed)
     {
         var values = Core.Runner.JobEnvironment.CredentialVariables.Select(Environment.GetEnvironmentVariable).OfType<string>().Where(v => v.Length > 0).ToList();
-        if (config.IsS3) values.AddRange(ResolvedByS3(config));
+        if (config.IsS3) values.AddRange(ResolvedByS3(config, handed));
         return values.Distinct(StringComparer.Ordinal).ToList();
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static IReadOnlyList<string> ResolvedByS3(DstackConfig config) => S3CredentialValues.Of(S3StoreOptions.From(config));
+    private static IReadOnlyList<string> ResolvedByS3(DstackConfig config, string? handed) => S3CredentialValues.Of(S3StoreOptions.From(config, handed));
 }

@@ -30,7 +30,10 @@ public static class S3ClientFactory
         {
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region ?? FallbackRegion());
         }
-        var (credentials, source) = Credentials(options.Profile);
+        var (credentials, source) = options.Credentials is { } given
+            ? (given.SessionToken is { Length: > 0 } token ? (AWSCredentials)new SessionAWSCredentials(given.AccessKey, given.SecretKey, token) : new BasicAWSCredentials(given.AccessKey, given.SecretKey),
+                "credentials handed to this runner")
+            : Credentials(options.Profile);
         return (new AmazonS3Client(credentials, config), source);
     }
 

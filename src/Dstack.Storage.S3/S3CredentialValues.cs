@@ -9,6 +9,8 @@ public static class S3CredentialValues
     /// <summary>Access key, secret key and session token, as the client resolves them; none when they cannot be resolved.</summary>
     public static IReadOnlyList<string> Of(S3Options options)
     {
+        if (options.Credentials is { } given)
+            return new[] { given.AccessKey, given.SecretKey, given.SessionToken }.OfType<string>().Where(v => v.Length > 0).ToList();
         try
         {
             var resolved = S3ClientFactory.Credentials(options.Profile).Credentials.GetCredentials();

@@ -13,6 +13,8 @@ public sealed record S3Options
     public string? EndpointUrl { get; init; }
     /// <summary>SSE-KMS key for secrets; without it secrets are written with SSE-S3.</summary>
     public string? KmsKeyId { get; init; }
+    /// <summary>Credentials given to this process (a runner on an SSH host); null: the AWS chain or <see cref="Profile"/>.</summary>
+    public S3StaticCredentials? Credentials { get; init; }
     /// <summary>Objects at least this large go up in parallel parts and come down in parallel ranges.</summary>
     public long MultipartThreshold { get; init; } = 32L << 20;
     public long PartSize { get; init; } = 16L << 20;

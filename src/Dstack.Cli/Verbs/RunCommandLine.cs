@@ -10,16 +10,17 @@ public static class RunCommandLine
 {
     public static readonly VerbOption Detach = new(["-d", "--detach"], null, "Do not follow the logs; print the run's name and return");
     public static readonly VerbOption Tag = new(["-t", "--tag"], "TAG", "Tag the run's artifacts as TAG when it ends done");
+    public static readonly VerbOption Compute = new(["--compute"], "NAME", "Run on compute target NAME (default: the config's, `local` unless set)");
     public static readonly VerbOption Help = VerbOption.ShowHelp with { Help = "Show this help (also after WORKFLOW)" };
 
     public static readonly IReadOnlyList<OptionGroup> Groups =
     [
-        new("Options", [Detach, Tag, Help]),
+        new("Options", [Detach, Tag, Compute, Help]),
         new("Provider options (they change the workflow's values for this run)",
             [.. ProviderFlags.All.Select(f => new VerbOption(f.Names, f.Value, f.Help))]),
     ];
 
-    public sealed record Parsed(bool Detach, string? Tag, bool Help, WorkflowOverrides Overrides, string? Name, List<string> Args);
+    public sealed record Parsed(bool Detach, string? Tag, string? Compute, bool Help, WorkflowOverrides Overrides, string? Name, List<string> Args);
 
     /// <summary>
     /// Run and provider options anywhere before <c>--</c> (as the original's parser took them after the workflow too);
@@ -29,7 +30,7 @@ public static class RunCommandLine
     {
         var detach = false;
         var help = false;
-        string? tag = null;
+        string? tag = null, compute = null;
         var overrides = new WorkflowOverrides();
         string? name = null;
         var rest = new List<string>();
@@ -43,12 +44,13 @@ public static class RunCommandLine
             else if (Detach.Names.Contains(arg)) detach = true;
             else if (Help.Names.Contains(arg)) help = true;
             else if (Tag.Names.Contains(arg)) tag = Core.Tags.TagName.Validate(Value());
+            else if (Compute.Names.Contains(arg)) compute = Value();
             else if (ProviderFlags.IsFlag(arg)) overrides = ProviderFlags.Add(overrides, arg, ProviderFlags.TakesValue(arg) ? Value() : null);
             else if (name is null && arg.StartsWith('-'))
                 throw UsageException.UnknownOption(arg, "run");
             else if (name is null) name = arg;
             else rest.Add(arg);
         }
-        return new Parsed(detach, tag, help, overrides, name, rest);
+        return new Parsed(detach, tag, compute, help, overrides, name, rest);
     }
 }

@@ -57,7 +57,7 @@ public static class RunVerb
         // The repo is captured (several git calls) while the jobs are checked (which may ask docker or nvidia-smi).
         var capture = RepoCapture.CaptureAsync(ctx.Cwd, ct);
         // Template errors and requests the compute can never meet surface before anything is stored.
-        var compute = ctx.Compute;
+        var compute = ctx.ComputeNamed(options.Compute);
         var validated = Build("validating-run-0");
         foreach (var job in validated)
             if (await compute.CheckAsync(job, ct) is { } refusal)

@@ -9,11 +9,13 @@ public static class RunnerVerb
     private static readonly VerbOption Repo = new(["--repo"], "OWNER/NAME", "The run's repo");
     private static readonly VerbOption RunOption = new(["--run"], "RUN", "The run");
     private static readonly VerbOption Job = new(["--job"], "N", "The job's index (default 0)");
+    private static readonly VerbOption Hostname = new(["--hostname"], "ADDRESS", "The job's HOSTNAME (an SSH host's address)");
+    private static readonly VerbOption Credentials = new(["--credentials"], "FILE", "The store's credentials, read and deleted at once");
 
     public static readonly Verb Verb = new("runner", "Run one job (started by dstack itself)", Run)
     {
         Usage = ["runner --repo OWNER/NAME --run RUN --job N"],
-        Groups = Verb.OptionsGroup(Repo, RunOption, Job),
+        Groups = Verb.OptionsGroup(Repo, RunOption, Job, Hostname, Credentials),
         Hidden = true,
     };
 
@@ -24,7 +26,16 @@ public static class RunnerVerb
             : throw UsageException.RunnerNeeds("--repo OWNER/NAME");
         var run = reader.Option(RunOption) ?? throw UsageException.RunnerNeeds("--run RUN");
         var job = int.Parse(reader.Option(Job) ?? "0", CultureInfo.InvariantCulture);
+        ctx.JobHostname = reader.Option(Hostname);
+        if (reader.Option(Credentials) is { } file) ctx.HandedCredentials = ReadAndDelete(file);
         reader.Positionals(0);
         return await ctx.JobRunner().RunAsync(repo, run, job, ct);
+    }
+
+    /// <summary>The file an SSH compute wrote from its session's standard input: read once, then gone from the host.</summary>
+    private static string ReadAndDelete(string file)
+    {
+        try { return File.ReadAllText(file); }
+        finally { File.Delete(file); }
     }
 }

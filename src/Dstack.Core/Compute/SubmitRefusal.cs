@@ -16,4 +16,7 @@ public sealed record SubmitRefusal(string Sentence, string? Property = null)
 
     public static SubmitRefusal NoPython(string requested, string where, string installed) =>
         new($"Python {requested} is not installed on {where}; installed: {installed}", "python");
+
+    public static SubmitRefusal StoreNotOnHosts(string target) =>
+        new($"The hosts of `{target}` cannot reach this machine's local-folder store: use a store they reach, e.g. `dstack config --backend s3 --bucket BUCKET …`, and add the target again with `--store-endpoint URL` if they reach it at another address.");
 }

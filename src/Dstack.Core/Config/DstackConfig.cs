@@ -45,6 +45,15 @@ public sealed partial record DstackConfig
 
     public void Save(string home)
     {
+        Directory.CreateDirectory(home);
+        var path = new DstackHome(home).ConfigFile;
+        File.WriteAllText(path + ".tmp", ToYaml());
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+
+    /// <summary>The file's text, as <see cref="Save"/> writes it.</summary>
+    public string ToYaml()
+    {
         var sb = new StringBuilder("# Written by `dstack config`. Credentials come from the AWS chain, never from here.\n");
         sb.Append($"backend: {Backend}\n");
         void Add(string key, string? value) { if (!string.IsNullOrEmpty(value)) sb.Append($"{key}: {value}\n"); }
@@ -54,10 +63,7 @@ public sealed partial record DstackConfig
         Add("endpoint_url", EndpointUrl);
         Add("kms_key_id", KmsKeyId);
         AppendCompute(sb);
-        Directory.CreateDirectory(home);
-        var path = new DstackHome(home).ConfigFile;
-        File.WriteAllText(path + ".tmp", sb.ToString());
-        File.Move(path + ".tmp", path, overwrite: true);
+        return sb.ToString();
     }
 
     public string Describe() => IsS3

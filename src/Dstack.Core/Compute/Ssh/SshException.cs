@@ -47,4 +47,7 @@ public sealed class SshException(string message, SshProblem problem = SshProblem
 
     public static SshException NotPublished(string path) =>
         new($"This dstack runs as '{Quote.Short(path)}' (not a published executable), so it cannot be copied to SSH hosts: use the published dstack binary.");
+
+    public static SshException NoHostFits(string target) =>
+        new($"No host of compute target `{target}` can take this job now. Check them with `dstack hosts {target}`.");
 }

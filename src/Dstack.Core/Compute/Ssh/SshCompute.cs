@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Dstack.Core.Config;
+using Dstack.Core.Models;
+using Dstack.Core.Workflows;
+
+namespace Dstack.Core.Compute.Ssh;
+
+/// <summary>
+/// Runs runners on the hosts of an SSH target. Each host is probed once per instance (capacity, Docker, Pythons, and
+/// whether a local store folder is visible there); a job goes to the first host, in the target's order, that
+/// answers and whose capacity its request fits. dstack's executable is shipped once per version
+/// (<see cref="BinaryShipper"/>), then the runner is started detached (<c>setsid</c>) in one round trip, with the store's
+/// credentials over standard input into a 0600 file it reads and deletes. Alive, kill and clean-up go through ssh:
+/// the runner needs no connection back.
+/// </summary>
+/// <param name="executable">This dstack executable, copied to the hosts.</param>
+/// <param name="executableArgs">Arguments before <c>runner …</c> (tests run a shell there).</param>
+public sealed class SshCompute(ComputeTarget target, SshStore store, string dstackHome, string executable,
+    IReadOnlyList<string> executableArgs, TimeProvider time) : ICompute
+{
+    private readonly SshOptions _options = target.SshOptions(dstackHome);
+    private readonly ConcurrentDictionary<string, Task<ShipResult>> _shipped = new(StringComparer.Ordinal);
+    private Task<IReadOnlyList<(SshSession Session, HostFacts Facts)>>? _probed;
+
+    public string Name => target.Name;
+
+    /// <summary>A job listens on its host; the CLI forwards each port to the same number here.</summary>
+    public PortAccess Ports => new(target.Hosts[0].Host, PortRoute.Forwarded);
+
+    public async Task<ComputeCapabilities> GetCapabilitiesAsync(CancellationToken ct)
+    {
+        var hosts = await ProbedAsync(ct);
+        return new ComputeCapabilities(hosts.Select(h => h.Facts.Capacity with { Description = h.Session.Host.ToString() }).ToList(),
+            hosts.Any(h => h.Facts.Docker), hosts.SelectMany(h => h.Facts.Pythons).Distinct().ToList(), Ports,
+            MultiNode: false, Preemptible: false);
+    }
+
+    public async Task<SubmitRefusal?> CheckAsync(JobSpec job, CancellationToken ct)
+    {
+        if (store.LocalFolder is not null && !(await ProbedAsync(ct)).Any(h => h.Facts.StoreVisible == true))
+            return SubmitRefusal.StoreNotOnHosts(Name);
+        return SubmitCheck.WhyNot(job, await GetCapabilitiesAsync(ct), Name);
+    }
+
+    public async Task<LaunchInfo> StartRunnerAsync(RunnerTarget runner, CancellationToken ct)
+    {
+        var candidates = (await ProbedAsync(ct)).Where(h => ResourceFit.WhyNever(runner.Resources, h.Facts.Capacity) is null
+            && (store.LocalFolder is null || h.Facts.StoreVisible == true)).ToList();
+        if (candidates.Count == 0) throw SshException.NoHostFits(Name);
+        SshException? last = null;
+        foreach (var (session, _) in candidates)
+        {
+            try { return await StartOnAsync(session, runner, ct); }
+            catch (SshException e) when (e.Problem == SshProblem.Unreachable) { last = e; }  // gone since the probe: the next one
+        }
+        throw last!;
+    }
+
+    private async Task<LaunchInfo> StartOnAsync(SshSession session, RunnerTarget runner, CancellationToken ct)
+    {
+        var binary = await _shipped.GetOrAdd(session.Host.ToString(), _ => BinaryShipper.ShipAsync(session, executable, ct));
+        var jobKey = JobKey.Of(runner.Repo, runner.RunName, runner.JobIndex);
+        var credentials = store.Credentials();
+        var args = new List<string>(executableArgs)
+        {
+            "runner", "--repo", runner.Repo.Id, "--run", runner.RunName, "--job", runner.JobIndex.ToString(CultureInfo.InvariantCulture),
+            "--hostname", session.Host.Host,
+        };
+        var script = $"set -e; umask 077; h={HomeExpression}; mkdir -p \"$h/tmp/runners\" \"$h/tmp/creds\"\n"
+            + (store.ConfigYaml is { } yaml ? $"printf '%s' {ShellQuote.Quote(yaml)} > \"$h/config.yaml\"\n" : "")
+            // The credentials come over standard input only; the runner reads the file and deletes it.
+            + (credentials is null ? "cat > /dev/null; c=\n" : $"c=\"$h/tmp/creds/{jobKey}.$$\"; cat > \"$c\"\n")
+            + $"cd \"$h\"; DSTACK_HOME=\"$h\" setsid {ShellQuote.Quote(binary.RemotePath)} {ShellQuote.Join(args)} ${{c:+--credentials \"$c\"}}"
+            + $" </dev/null >>\"$h/tmp/runners/{jobKey}.log\" 2>&1 &\n"
+            + "p=$!; s=$(cat /proc/$p/stat); set -- ${s##*) }; echo \"$p ${20}\"\n";
+        using var stdin = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(credentials ?? ""));
+        var output = (await session.RunCheckedAsync(script, "starting the runner", stdin, ct)).Trim();
+        var handle = SshLaunchHandle.Parse($"{session.Host} {output}")
+            ?? throw SshException.Failed(session.Host.ToString(), "starting the runner", $"unexpected answer '{output}'");
+        return new LaunchInfo(Name, handle.Format(), time.GetUtcNow());
+    }
+
+    public async Task<bool?> IsRunnerAliveAsync(LaunchInfo launch, CancellationToken ct)
+    {
+        if (Find(launch) is not var (session, handle)) return null;
+        try { return (await session.RunAsync(IfAlive(handle.Pid, handle.StartTicks, "echo alive", "echo gone"), null, ct)).StdOut.Trim() == "alive"; }
+        catch (SshException) { return null; }  // the host does not answer: the heartbeat decides
+    }
+
+    public async Task KillRunnerAsync(LaunchInfo launch, CancellationToken ct)
+    {
+        if (Find(launch) is not var (session, handle)) return;
+        // Its group, and the pid itself: just after the launch, setsid may not have made it a group leader yet.
+        var kill = $"kill -KILL -{handle.Pid} 2>/dev/null; kill -KILL {handle.Pid} 2>/dev/null; true";
+        try { await session.RunAsync(IfAlive(handle.Pid, handle.StartTicks, kill, "true"), null, ct); }
+        catch (SshException) { /* unreachable: nothing can be done from here */ }
+    }
+
+    public async Task CleanUpLostAsync(LaunchInfo launch, Heartbeat? beat, string jobKey, CancellationToken ct)
+    {
+        if (Find(launch) is not var (session, _)) return;
+        var script = beat is { JobPid: { } pid, JobStartTicks: { } ticks } && pid > 1
+            ? IfAlive(pid, ticks, $"kill -KILL -{pid} 2>/dev/null", "true") + "\n" : "";
+        // A container is the Docker daemon's and would outlive the runner; a credentials file the runner never read goes too.
+        script += $"if command -v docker >/dev/null 2>&1; then ids=$(docker ps -aq --filter label={Runner.DockerCli.JobLabel}={ShellQuote.Quote(jobKey)} 2>/dev/null); "
+            + "[ -z \"$ids\" ] || docker rm -f $ids >/dev/null 2>&1; fi\n"
+            + $"h={HomeExpression}; rm -f \"$h/tmp/creds/{jobKey}\".*; true\n";
+        try { await session.RunAsync(script, null, ct); }
+        catch (SshException) { /* unreachable: nothing can be done from here */ }
+    }
+
+    /// <summary>The runner's dstack home on the host: the shared store folder itself, or one per bucket under the SSH user's home.</summary>
+    private string HomeExpression => store.LocalFolder is { } folder ? ShellQuote.Quote(folder) : $"\"$HOME\"/.dstack/home/{store.Key}";
+
+    /// <summary>A shell line running <paramref name="then"/> when pid lives with that start time (a zombie is gone), else <paramref name="otherwise"/>.</summary>
+    private static string IfAlive(int pid, long ticks, string then, string otherwise) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"s=$(cat /proc/{pid}/stat 2>/dev/null) || s=; set -- ${{s##*) }}; if [ -n \"$s\" ] && [ \"$1\" != Z ] && [ \"${{20}}\" = {ticks} ]; then {then}; else {otherwise}; fi");
+
+    private (SshSession Session, SshLaunchHandle Handle)? Find(LaunchInfo launch) =>
+        SshLaunchHandle.Parse(launch.Handle) is { } handle && target.Hosts.FirstOrDefault(h => h.ToString() == handle.Host) is { } host
+            ? (new SshSession(host, _options with { ConnectTimeoutSeconds = 5 }), handle) : null;
+
+    private Task<IReadOnlyList<(SshSession Session, HostFacts Facts)>> ProbedAsync(CancellationToken ct) => _probed ??= ProbeAllAsync(ct);
+
+    private async Task<IReadOnlyList<(SshSession Session, HostFacts Facts)>> ProbeAllAsync(CancellationToken ct)
+    {
+        var sessions = target.Hosts.Select(h => new SshSession(h, _options)).ToList();
+        var probes = sessions.Select(s => HostProbe.ProbeAsync(s, store.LocalFolder, ct)).ToList();
+        try { await Task.WhenAll(probes); } catch (SshException) { /* each is looked at below */ }
+        var answered = sessions.Zip(probes).Where(p => p.Second.IsCompletedSuccessfully).Select(p => (p.First, p.Second.Result)).ToList();
+        // With no host answering, the first host's error names it and the fix.
+        return answered.Count > 0 ? answered : throw probes[0].Exception!.InnerException!;
+    }
+}

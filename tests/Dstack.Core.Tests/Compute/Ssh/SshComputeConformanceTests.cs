@@ -1,0 +1,104 @@
+using Dstack.Core.Compute;
+using Dstack.Core.Compute.Ssh;
+using Dstack.Core.Config;
+using Dstack.Core.Models;
+
+namespace Dstack.Core.Tests.Compute.Ssh;
+
+/// <summary>
+/// <see cref="SshCompute"/> against the real test hosts h1 and h2 (scripts/ssh-hosts/up.sh, which the test script runs).
+/// Its "executable" is a copy of this machine's sh, shipped like dstack, whose arguments make it <c>sleep</c> on the host.
+/// </summary>
+public sealed class SshComputeConformanceTests : ComputeConformanceTests, IDisposable
+{
+    private const string Config = "/tmp/ssh-hosts/ssh_config";
+    private readonly string _home = Directory.CreateTempSubdirectory("dstack-sshcompute-").FullName;
+    private readonly SshCompute _compute;
+
+    public SshComputeConformanceTests()
+    {
+        File.Exists(Config).ShouldBeTrue($"No SSH test hosts ({Config} is missing): start them with scripts/ssh-hosts/up.sh (the test script does).");
+        var sh = Path.Combine(_home, "sh");
+        File.Copy("/bin/sh", sh);
+        _compute = new SshCompute(Target("h1,h2"), new SshStore(null, null, "conformance", () => null), _home, sh, ["-c", "exec sleep 300", "sh"], TimeProvider.System);
+    }
+
+    private static ComputeTarget Target(string hosts) => new("lab", SshHostAddress.ParseList(hosts)) { SshConfig = Config };
+
+    private SshSession Session(string host) => new(new SshHostAddress(host), new SshOptions { ConfigFile = Config });
+
+    protected override ICompute Compute => _compute;
+
+    protected override RunnerTarget Target(int job) => new(_home, new RepoRef("owner", "repo"), "conformance-run-1", job);
+
+    protected override async Task EndByItselfAsync(LaunchInfo launch)
+    {
+        var handle = SshLaunchHandle.Parse(launch.Handle).ShouldNotBeNull();
+        await Session(handle.Host).RunCheckedAsync($"kill -KILL {handle.Pid}", "kill", null, default);
+    }
+
+    [Fact]
+    public async Task Start_GoesToTheFirstHostItFits_AndTheRunnerIsDetachedThere()
+    {
+        var launch = await _compute.StartRunnerAsync(Target(0), default);
+        try
+        {
+            var handle = SshLaunchHandle.Parse(launch.Handle).ShouldNotBeNull();
+            handle.Host.ShouldBe("h1");
+            // Its own session (setsid), with no terminal: the ssh session that started it is gone.
+            var ps = await Session("h1").RunCheckedAsync($"ps -o sid=,tty=,args= -p {handle.Pid}", "ps", null, default);
+            ps.Trim().ShouldStartWith($"{handle.Pid} ?");
+            ps.ShouldContain("sleep 300");
+        }
+        finally { await _compute.KillRunnerAsync(launch, default); }
+    }
+
+    [Fact]
+    public async Task Start_PassesAHostThatDoesNotAnswer_ForTheNext()
+    {
+        var compute = new SshCompute(Target("runner@10.210.0.99,h2"), new SshStore(null, null, "conformance", () => null), _home,
+            Path.Combine(_home, "sh"), ["-c", "exec sleep 300", "sh"], TimeProvider.System);
+
+        var launch = await compute.StartRunnerAsync(Target(0), default);
+
+        try
+        {
+            SshLaunchHandle.Parse(launch.Handle).ShouldNotBeNull().Host.ShouldBe("h2");
+            (await compute.GetCapabilitiesAsync(default)).Hosts.Select(h => h.Description).ShouldBe(["h2"]);
+        }
+        finally { await compute.KillRunnerAsync(launch, default); }
+    }
+
+    [Fact]
+    public async Task Credentials_GoOverStdin_IntoAPrivateFile_NeverTheCommandLine()
+    {
+        var secret = "secret-" + Guid.NewGuid().ToString("N");
+        var compute = new SshCompute(Target("h1"), new SshStore(null, "backend: s3\nbucket: b\n", "conformance-creds", () => secret), _home,
+            Path.Combine(_home, "sh"), ["-c", "sleep 300; true", "sh"], TimeProvider.System);  // sh stays, with its arguments
+
+        var launch = await compute.StartRunnerAsync(Target(0), default);
+
+        try
+        {
+            var handle = SshLaunchHandle.Parse(launch.Handle).ShouldNotBeNull();
+            var host = Session("h1");
+            var args = await host.RunCheckedAsync($"tr '\\0' ' ' < /proc/{handle.Pid}/cmdline", "cmdline", null, default);
+            args.ShouldContain("--credentials ");
+            args.ShouldNotContain(secret);
+            var file = args.Split(' ')[args.Split(' ').ToList().IndexOf("--credentials") + 1];
+            (await host.RunCheckedAsync($"stat -c %a {file}; cat {file}; cat ~/.dstack/home/conformance-creds/config.yaml", "stat", null, default))
+                .ShouldBe($"600\n{secret}backend: s3\nbucket: b\n");
+            (await host.RunCheckedAsync($"cat /proc/{handle.Pid}/environ | tr '\\0' '\\n'", "environ", null, default)).ShouldNotContain(secret);
+
+            await compute.KillRunnerAsync(launch, default);
+            await compute.CleanUpLostAsync(launch, null, JobKey.Of(new RepoRef("owner", "repo"), "conformance-run-1", 0), default);
+            (await host.RunAsync($"test -e {file}", null, default)).ExitCode.ShouldBe(1, "a lost runner's unread credentials are removed");
+        }
+        finally { await compute.KillRunnerAsync(launch, default); }
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_home, recursive: true); } catch (IOException) { }
+    }
+}
