@@ -26,6 +26,7 @@ public static class PsVerb
             var view = await monitor.ViewAsync(await ctx.FindRunAsync(positionals[0], ct), ct);
             ctx.Out.Write(Render([RunSummary.Of(view)], ctx.Time.GetUtcNow()));
             ctx.Out.Write(Details(view));
+            ctx.Out.Write(await WhereAsync(ctx, view.Run, ct));
             return 0;
         }
         var lister = new RunLister(ctx.Storage, monitor, ctx.RunCacheFile(ctx.Repo.Repo), ctx.Skipped);
@@ -61,6 +62,19 @@ public static class PsVerb
         if (run.TagOnDone is { } tag)
             sb.Append($"Tag:    {tag} ({(view.IsFinished && view.State.Status != JobStatus.Done ? "not applied: the run did not end done" : "when done")})\n");
         return sb.Length == 1 ? "" : sb.ToString();
+    }
+
+    /// <summary>For a run sent to a compute target: <c>Where:  lab/h1</c> per job (the host its runner reports).</summary>
+    private static async Task<string> WhereAsync(CliContext ctx, Core.Models.RunRecord run, CancellationToken ct)
+    {
+        var sb = new System.Text.StringBuilder();
+        foreach (var job in run.Jobs)
+        {
+            if (await ctx.Runs.GetLaunchAsync(run.Repo, run.RunName, job.Index, ct) is not { } launch || launch.Compute == Core.Config.ComputeTarget.Local) continue;
+            var beat = await ctx.Runs.GetHeartbeatAsync(run.Repo, run.RunName, job.Index, ct);
+            sb.Append($"Where:  {launch.Compute}/{beat?.Host ?? "(starting)"}{(run.Jobs.Count > 1 ? $" (job {job.Index})" : "")}\n");
+        }
+        return sb.ToString();
     }
 
     private static string Reason(Core.Models.JobState state)

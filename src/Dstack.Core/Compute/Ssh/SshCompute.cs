@@ -45,8 +45,7 @@ public sealed class SshCompute(ComputeTarget target, SshStore store, string dsta
 
     public async Task<LaunchInfo> StartRunnerAsync(RunnerTarget runner, CancellationToken ct)
     {
-        var candidates = (await ProbedAsync(ct)).Where(h => ResourceFit.WhyNever(runner.Resources, h.Facts.Capacity) is null
-            && (store.LocalFolder is null || h.Facts.StoreVisible == true)).ToList();
+        var candidates = SshHostChoice.Candidates(await ProbedAsync(ct), h => h.Facts, runner.Resources, store.LocalFolder is not null);
         if (candidates.Count == 0) throw SshException.NoHostFits(Name);
         SshException? last = null;
         foreach (var (session, _) in candidates)
