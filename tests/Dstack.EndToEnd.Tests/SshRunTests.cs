@@ -43,7 +43,7 @@ public sealed partial class SshRunTests
         run.StdOut.ShouldContain("on h1 HOSTNAME=h1\nno-store-secret\n");
         var name = Regex.Match(run.StdErr, @"(\S+) submitted").Groups[1].Value;
         var list = await ada.DstackAsync("artifacts", "list", name);
-        list.StdOut.ShouldContain("out/a.txt", customMessage: list.ToString());
+        TextTable.Parse(list.StdOut).Select(r => (r["ARTIFACT"], r["FILE"])).ShouldBe([("out", "a.txt")], list.ToString());
         var launch = await bucket.ReadTextAsync(S3Bucket.JobPrefix(name) + "launch.json");
         launch.ShouldNotBeNull().ShouldContain("\"lab\"");
         launch.ShouldContain("h1 ");
@@ -79,8 +79,8 @@ public sealed partial class SshRunTests
 
         await ssh.RunAsync("h1", $"kill -KILL {pid}");
 
-        var status = await ada.WaitForStatusAsync(run, s => s != "running", TimeSpan.FromSeconds(30));
-        status.ShouldBe("failed");
+        var status = await ada.WaitForStatusAsync(run, s => !s.Equals("running", StringComparison.OrdinalIgnoreCase), TimeSpan.FromSeconds(30));
+        status.ShouldBe("Failed");
         (await ada.PsAsync("-a")).Single(r => r.Run == run).Reason.ShouldContain("runner lost");
         await Eventually.ReturnsAsync(() => ssh.RunAsync("h1", $"pgrep -f 'sleep {marker}' || true"), s => s.Trim().Length == 0,
             TimeSpan.FromSeconds(20), "the job's processes on h1 gone");
