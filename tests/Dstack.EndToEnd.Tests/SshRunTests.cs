@@ -82,7 +82,54 @@ public sealed partial class SshRunTests
         var status = await ada.WaitForStatusAsync(run, s => !s.Equals("running", StringComparison.OrdinalIgnoreCase), TimeSpan.FromSeconds(30));
         status.ShouldBe("Failed");
         (await ada.PsAsync("-a")).Single(r => r.Run == run).Reason.ShouldContain("runner lost");
-        await Eventually.ReturnsAsync(() => ssh.RunAsync("h1", $"pgrep -f 'sleep {marker}' || true"), s => s.Trim().Length == 0,
+        // [s]leep: the shell running pgrep has the pattern in its own command line.
+        await Eventually.ReturnsAsync(() => ssh.RunAsync("h1", $"pgrep -f '[s]leep {marker}' || true"), s => s.Trim().Length == 0,
             TimeSpan.FromSeconds(20), "the job's processes on h1 gone");
+    }
+
+    [Fact]
+    public async Task Run_TheFirstHostDoesNotAnswer_GoesToTheNext()
+    {
+        var ssh = await SshHosts.GetAsync();
+        await using var bucket = await S3Bucket.NewAsync();
+        await using var ada = await bucket.NewUserAsync();
+        var closed = $"runner@{ssh["h1"].Address}:2";
+        File.AppendAllText(Path.Combine(ada.Home, "config.yaml"),
+            $"compute:\n  lab:\n    ssh: {closed}, h2\n    ssh_config: {ssh.ConfigFile}\n    store_endpoint: {ssh.S3Endpoint}\n");
+        ada.WithWorkflows("""
+            workflows:
+              - name: hello
+                provider: bash
+                commands:
+                  - echo "on $(hostname)"
+            """).Commit();
+
+        var run = await ada.DstackAsync("run", "hello", "--compute", "lab");
+
+        run.ExitCode.ShouldBe(0, run.ToString());
+        run.StdOut.ShouldContain("on h2\n");
+    }
+
+    [Fact]
+    public async Task Run_WithALocalFolderStoreTheHostsCannotUse_IsRefusedInOneLineNamingTheFix()
+    {
+        var ssh = await SshHosts.GetAsync();
+        await using var sandbox = new Sandbox();
+        // The sandbox's store folder is this user's; h1's SSH user may see it but not write there.
+        (await sandbox.DstackAsync("config", "compute", "add", "lab", "--ssh", "h1", "--ssh-config", ssh.ConfigFile)).ExitCode.ShouldBe(0);
+        sandbox.WithWorkflows("""
+            workflows:
+              - name: hello
+                provider: bash
+                commands:
+                  - echo hi
+            """).Commit();
+
+        var run = await sandbox.DstackAsync("run", "hello", "--compute", "lab");
+
+        run.ExitCode.ShouldBe(1);
+        run.StdErr.Trim().ShouldStartWith("Error: The hosts of `lab` cannot reach this machine's local-folder store: use a store they reach, e.g. `dstack config --backend s3");
+        run.StdErr.Trim().Split('\n').Length.ShouldBe(1, run.ToString());
+        sandbox.StoredRepoFiles().ShouldBeEmpty("nothing was stored");
     }
 }

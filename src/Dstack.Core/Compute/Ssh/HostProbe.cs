@@ -46,7 +46,8 @@ public static class HostProbe
               [ -x "$f" ] && echo "python=$("$f" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null)"; done; done
             """;
         if (marker is not null && token is not null)
-            script += $"\nif [ \"$(cat {ShellQuote.Quote(marker)} 2>/dev/null)\" = {ShellQuote.Quote(token)} ]; then echo store=visible; else echo store=absent; fi";
+            // Visible means usable: the SSH user must also be able to write there (a runner writes the job's state).
+            script += $"\nif [ \"$(cat {ShellQuote.Quote(marker)} 2>/dev/null)\" = {ShellQuote.Quote(token)} ] && [ -w {ShellQuote.Quote(Path.GetDirectoryName(marker)!)} ]; then echo store=visible; else echo store=absent; fi";
         return script + "\ntrue\n";
     }
 
