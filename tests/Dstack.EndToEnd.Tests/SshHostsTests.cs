@@ -139,7 +139,9 @@ public sealed class SshHostsTests
     {
         var ssh = await SshHosts.GetAsync();
         await using var sandbox = new Sandbox();
-        // /tmp is shared with the hosts (the store there is visible: no warning); /root is not readable for their user.
+        // /tmp is shared with the hosts: a store there that their user may write is visible (no warning); /root is not
+        // readable for their user. (A folder they may read but not write is not usable either: SshRunTests.)
+        File.SetUnixFileMode(sandbox.Home, (UnixFileMode)0x1FF);
         var visible = await sandbox.DstackAsync("config", "compute", "add", "lab", "--ssh", "h1", "--ssh-config", ssh.ConfigFile);
         visible.ExitCode.ShouldBe(0, visible.ToString());
         visible.StdErr.ShouldNotContain("Warning");

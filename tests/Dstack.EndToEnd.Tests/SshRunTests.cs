@@ -109,4 +109,29 @@ public sealed partial class SshRunTests
         run.ExitCode.ShouldBe(0, run.ToString());
         run.StdOut.ShouldContain("on h2\n");
     }
+
+    [Fact]
+    public async Task Run_WithALocalFolderStoreTheHostsCannotUse_IsRefusedInOneLineNamingTheFix()
+    {
+        var ssh = await SshHosts.GetAsync();
+        await using var sandbox = new Sandbox();
+        // The sandbox's store folder is this user's; h1's SSH user may see it but not write there.
+        var add = await sandbox.DstackAsync("config", "compute", "add", "lab", "--ssh", "h1", "--ssh-config", ssh.ConfigFile);
+        add.ExitCode.ShouldBe(0, add.ToString());
+        add.StdErr.ShouldContain("h1 does not see the local store folder");
+        sandbox.WithWorkflows("""
+            workflows:
+              - name: hello
+                provider: bash
+                commands:
+                  - echo hi
+            """).Commit();
+
+        var run = await sandbox.DstackAsync("run", "hello", "--compute", "lab");
+
+        run.ExitCode.ShouldBe(1);
+        run.StdErr.Trim().ShouldStartWith("Error: The hosts of `lab` cannot reach this machine's local-folder store: use a store they reach, e.g. `dstack config --backend s3");
+        run.StdErr.Trim().Split('\n').Length.ShouldBe(1, run.ToString());
+        sandbox.StoredRepoFiles().ShouldBeEmpty("nothing was stored");
+    }
 }
