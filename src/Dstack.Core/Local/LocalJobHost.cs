@@ -1,7 +1,7 @@
 using Dstack.Core.Compute;
 using Dstack.Core.Models;
 
-namespace Dstack.Core.Runner;
+namespace Dstack.Core.Local;
 
 /// <summary>
 /// This machine as its runners see it: ports on its loopback, and a <see cref="LocalScheduler"/> ledger under
