@@ -19,6 +19,8 @@ public sealed class LocalJobHost(string schedulerRoot, TimeProvider time) : IJob
         return (LocalPython.Find(version, all)?.Path, LocalPython.Describe(all));
     }
 
+    public IReadOnlyList<int> AllocatePorts(int count) => PortAllocator.Allocate(count);
+
     public async Task<IJobTurn> EnqueueAsync(string key, DateTimeOffset submittedAt, JobResources? request, CancellationToken ct)
     {
         var capacity = await LocalCapacity.DetectAsync(ct);
