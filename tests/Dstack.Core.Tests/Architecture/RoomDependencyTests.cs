@@ -78,6 +78,7 @@ public sealed class RoomDependencyTests
             ("Runs/ByStatic.cs", "using static Dstack.Core.Local.PosixProcess;\nnamespace Dstack.Core.Runs;\nclass B { }"),
             ("Runs/ByFullName.cs", "namespace Dstack.Core.Runs;\nclass C { object x = new Dstack.Core.Docker.DockerCli(); }"),
             ("Runs/ByPartName.cs", "namespace Dstack.Core.Runs;\nclass D { void M() => Local.PosixProcess.Kill(); }"),
+            ("Runs/ByCorePart.cs", "namespace Dstack.Core.Runs;\nclass I { void M() => Core.Local.PosixProcess.Kill(); }"),
             ("Runs/ByCli.cs", "namespace Dstack.Core.Runs;\nclass E { object o = global::Dstack.Cli.CliApp.Run; }"),
             ("Compute/Ssh/Nested.cs", "namespace Dstack.Core.Compute.Ssh;\nclass F : ICompute { }"),
             ("Runs/Prose.cs", "namespace Dstack.Core.Runs;\n/// <see cref=\"Local.PosixProcess\"/>\nclass G { string s = \"Local.PosixProcess\"; string v = @\"Docker.DockerCli\"; /* Dstack.Core.Local */ char q = '\"'; string r = \"\"\"\nusing Dstack.Core.Docker;\n\"\"\"; }"),
@@ -88,6 +89,7 @@ public sealed class RoomDependencyTests
         uses["Runs/ByStatic.cs"].Uses.ShouldBe(["Local"]);
         uses["Runs/ByFullName.cs"].Uses.ShouldBe(["Docker"]);
         uses["Runs/ByPartName.cs"].Uses.ShouldBe(["Local"]);
+        uses["Runs/ByCorePart.cs"].Uses.ShouldBe(["Local"]);
         uses["Runs/ByCli.cs"].Uses.ShouldBe(["Dstack.Cli"]);
         uses["Compute/Ssh/Nested.cs"].Room.ShouldBe("Compute/Ssh");
         uses["Compute/Ssh/Nested.cs"].Uses.ShouldBe(["Compute"]);

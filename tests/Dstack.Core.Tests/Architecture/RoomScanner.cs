@@ -31,18 +31,19 @@ public static partial class RoomScanner
             .GroupBy(f => f.Namespace, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.SelectMany(f => TypeDeclaration().Matches(f.Code).Select(m => m.Groups[1].Value)).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
         var namespaces = declared.Keys.Where(n => n.Length > 0).ToList();
+        // Inside Dstack.Core (or Dstack), Local.PosixProcess and Core.Local.PosixProcess name Dstack.Core.Local.PosixProcess.
+        var partlyQualified = namespaces.Where(n => n.StartsWith("Dstack.Core.", StringComparison.Ordinal))
+            .Select(n => (Namespace: n, Pattern: new Regex(@"(?<![\w.])(?:Core\.)?" + Regex.Escape(n["Dstack.Core.".Length..]) + @"\.([A-Z]\w*)")))
+            .ToList();
 
         return parsed.Select(f =>
         {
             var used = new HashSet<string>(StringComparer.Ordinal);
             foreach (Match m in UsingDirective().Matches(f.Code)) used.Add(Owner(m.Groups[1].Value, namespaces));
             foreach (Match m in QualifiedName().Matches(f.Code)) used.Add(Owner(m.Groups[1].Value, namespaces));
-            foreach (var ns in namespaces.Where(n => n.StartsWith("Dstack.Core.", StringComparison.Ordinal)))
+            foreach (var (ns, pattern) in partlyQualified)
             {
-                var shortName = ns["Dstack.Core.".Length..];
-                foreach (var prefix in new[] { shortName, "Core." + shortName })
-                    foreach (Match m in Regex.Matches(f.Code, @"(?<![\w.])" + Regex.Escape(prefix) + @"\.([A-Z]\w*)"))
-                        if (declared[ns].Contains(m.Groups[1].Value)) used.Add(ns);
+                if (pattern.Matches(f.Code).Any(m => declared[ns].Contains(m.Groups[1].Value))) used.Add(ns);
                 // Types of an enclosing namespace are in scope without a using.
                 if (f.Namespace.StartsWith(ns + ".", StringComparison.Ordinal)
                     && BareName().Matches(f.Code).Any(m => declared[ns].Contains(m.Groups[1].Value)))
