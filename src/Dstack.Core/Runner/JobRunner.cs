@@ -110,7 +110,7 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
         using var resources = await ReserveAsync(job, turn, plan.Notes, ct);
         if (resources.Cancelled is { } cancelled) return StoppedBeforeStart(job, cancelled);
         // Ports are taken only now, so that a queued job holds none (and shows no URL) while it waits.
-        job.Ports = PortAllocator.Allocate(job.Spec.Ports);
+        job.Ports = host.AllocatePorts(job.Spec.Ports);
         // The bottom layer is what the commands' own process would start from, as the executor says.
         var env = JobEnvironment.Build(plan.BaseEnvironment, job.Run, job.Spec, job.Ports, job.Secrets, host.Hostname);
         // GPUs are assigned exclusively: a job sees the ones it was given, and none when it asked for none.

@@ -1,4 +1,5 @@
 using Dstack.Core.Compute;
+using Dstack.Core.Local;
 using Dstack.Core.Models;
 using Dstack.Core.Runs;
 using Dstack.Core.Storage;

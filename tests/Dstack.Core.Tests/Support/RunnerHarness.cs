@@ -1,3 +1,4 @@
+using Dstack.Core.Local;
 using Dstack.Core.Logs;
 using Dstack.Core.Models;
 using Dstack.Core.Runner;
