@@ -11,7 +11,7 @@ namespace Dstack.Core.Runner;
 public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, Compute.IJobHost host, RunnerOptions options, TimeProvider time)
 {
     private readonly RunStore _runs = new(storage);
-    private readonly SnapshotStore _snapshots = new(storage);
+    private readonly SnapshotStore _snapshots = new(storage, options.BlobCache);
     private readonly StoreOutage _outage = new(time, options.StoreRetryMaxPause);
     private JobState? _unsentProgress;
 
@@ -293,7 +293,7 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
             if (await _runs.GetAsync(repo, runName, ct) is { } run) return run;
             if (!await submitter.SubmitterAliveAsync(ct))
                 // The CLI removes its marker once the record is stored: read it once more.
-                return await _runs.GetAsync(repo, runName, ct) ?? throw new Errors.DstackException($"Run '{runName}' was never stored in {repo}; nothing to run.");
+                return await _runs.GetAsync(repo, runName, ct) ?? throw Runs.RunException.NeverStored(runName, repo);
             await Task.Delay(pause, time, ct);
         }
     }
