@@ -61,6 +61,8 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
             // After the state, so that the last job of a run to end done sees every job done: workflow deps find it.
             if (final.Status == JobStatus.Done)
                 await _outage.KeepTryingAsync(() => new Runs.DoneRunIndex(storage).MarkIfDoneAsync(job.Run, ct), giveUpAt, ct);
+            // Likewise: the runner that ends the run's last job removes it from plain `ps`'s index.
+            await _outage.KeepTryingAsync(() => new Runs.UnfinishedRunIndex(storage).RemoveIfFinishedAsync(job.Run, ct), giveUpAt, ct);
             return failed ? 1 : final.ExitCode ?? 0;
         }
         finally
