@@ -62,6 +62,8 @@ public sealed partial class CliContext
                 ? dir : Path.Combine(Path.GetTempPath(), $"dstack-{Environment.UserName}", "scheduler"),
             StopGrace = Core.Runner.RunnerOptions.StopGraceFromEnvironment(),
             CredentialValues = StoreCredentials.Values(Config),
+            // A remote store's content is kept on this machine for the next working copy; a local store is on it already.
+            BlobCache = Config.IsS3 ? BlobCache.FromEnvironment(Home.BlobCache, Time) : null,
         };
         return Environment.GetEnvironmentVariable("DSTACK_STORE_RETRY_SECONDS") is { Length: > 0 } retry
             ? options with { StoreRetryAfterJob = TimeSpan.FromSeconds(double.Parse(retry, CultureInfo.InvariantCulture)) }

@@ -32,6 +32,8 @@ public class SentenceFactoryTests
             .ShouldBe("Needs 4 GPUs; this machine has 2. Lower the request in `resources`, or run it where that fits.");
         Core.Runs.RunException.NoWorkflowOrProvider("trian", "train", ["train", "eval"]).Message
             .ShouldBe("No workflow or provider 'trian' (did you mean 'train'?). Workflows: train, eval.");
+        Core.Runs.RunException.NeverStored("wet-fox-1", new Core.Models.RepoRef("me", "repo")).Message
+            .ShouldBe("Run 'wet-fox-1' was never stored in me/repo; nothing to run.");
     }
 
     private static string Folder([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
