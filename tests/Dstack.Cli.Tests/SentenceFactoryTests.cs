@@ -17,7 +17,7 @@ public class SentenceFactoryTests
         var inline = Directory.EnumerateFiles(Src, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}"))
             .SelectMany(f => File.ReadLines(f).Select((line, i) => (File: Path.GetRelativePath(Src, f), Line: i + 1, Text: line)))
-            .Where(l => Regex.IsMatch(l.Text, @"new\s+(Core\.Errors\.)?DstackException\s*\("))
+            .Where(l => Regex.IsMatch(l.Text, @"new\s+((Core\.)?Errors\.)?DstackException\s*\("))
             .Select(l => $"{l.File}:{l.Line}: {l.Text.Trim()}")
             .ToList();
 

@@ -29,12 +29,12 @@ public sealed class LocalCompute(IReadOnlyList<string> runnerCommand, TimeProvid
         foreach (var part in runnerCommand) psi.ArgumentList.Add(part);
         foreach (var arg in RunnerArgs(target)) psi.ArgumentList.Add(arg);
         psi.Environment["DSTACK_HOME"] = target.DstackHome;
-        using var sh = Process.Start(psi) ?? throw new Errors.DstackException("Could not start /bin/sh to launch the runner.");
+        using var sh = Process.Start(psi) ?? throw LaunchException.ShellNotStarted();
         sh.StandardInput.Close();
         var output = await sh.StandardOutput.ReadToEndAsync(ct);
         await sh.WaitForExitAsync(ct);
         if (!int.TryParse(output.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            throw new Errors.DstackException($"Could not launch the runner (see {log}).");
+            throw LaunchException.NotLaunched(log);
         var ticks = PosixProcess.StartTicks(pid) ?? 0;
         return new LaunchInfo(Name, new LocalLaunchHandle(Environment.MachineName, pid, ticks).Format(), time.GetUtcNow());
     }

@@ -1,3 +1,4 @@
+using Dstack.Core.Local;
 using Dstack.Core.Compute;
 using Dstack.Core.Models;
 using Dstack.Core.Runs;
