@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Dstack.Core.Compute;
 using Dstack.Core.Config;
+using Dstack.Core.Docker;
 using Dstack.Core.Errors;
+using Dstack.Core.Local;
 using Dstack.Core.Models;
 using Dstack.Core.Providers;
 using Dstack.Core.Runner;
@@ -77,6 +79,8 @@ public sealed partial class CliContext
                 ? dir : Path.Combine(Path.GetTempPath(), $"dstack-{Environment.UserName}", "scheduler"),
             StopGrace = Core.Runner.RunnerOptions.StopGraceFromEnvironment(),
             CredentialValues = StoreCredentials.Values(Config, HandedCredentials),
+            // A remote store's content is kept on this machine for the next working copy; a local store is on it already.
+            BlobCache = Config.IsS3 ? BlobCache.FromEnvironment(Home.BlobCache, Time) : null,
         };
         return Environment.GetEnvironmentVariable("DSTACK_STORE_RETRY_SECONDS") is { Length: > 0 } retry
             ? options with { StoreRetryAfterJob = TimeSpan.FromSeconds(double.Parse(retry, CultureInfo.InvariantCulture)) }

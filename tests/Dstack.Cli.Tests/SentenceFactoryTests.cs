@@ -17,7 +17,7 @@ public class SentenceFactoryTests
         var inline = Directory.EnumerateFiles(Src, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}"))
             .SelectMany(f => File.ReadLines(f).Select((line, i) => (File: Path.GetRelativePath(Src, f), Line: i + 1, Text: line)))
-            .Where(l => Regex.IsMatch(l.Text, @"new\s+(Core\.Errors\.)?DstackException\s*\("))
+            .Where(l => Regex.IsMatch(l.Text, @"new\s+((Core\.)?Errors\.)?DstackException\s*\("))
             .Select(l => $"{l.File}:{l.Line}: {l.Text.Trim()}")
             .ToList();
 
@@ -32,6 +32,8 @@ public class SentenceFactoryTests
             .ShouldBe("Needs 4 GPUs; this machine has 2. Lower the request in `resources`, or run it where that fits.");
         Core.Runs.RunException.NoWorkflowOrProvider("trian", "train", ["train", "eval"]).Message
             .ShouldBe("No workflow or provider 'trian' (did you mean 'train'?). Workflows: train, eval.");
+        Core.Runs.RunException.NeverStored("wet-fox-1", new Core.Models.RepoRef("me", "repo")).Message
+            .ShouldBe("Run 'wet-fox-1' was never stored in me/repo; nothing to run.");
     }
 
     private static string Folder([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;

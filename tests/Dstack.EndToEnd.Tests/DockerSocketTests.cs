@@ -1,4 +1,4 @@
-using Dstack.Core.Runner;
+using Dstack.Core.Docker;
 using Dstack.EndToEnd.Tests.Support;
 
 namespace Dstack.EndToEnd.Tests;

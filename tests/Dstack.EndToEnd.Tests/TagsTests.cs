@@ -167,7 +167,7 @@ public sealed class TagsTests
 
         failed.ExitCode.ShouldBe(1, failed.ToString());
         (await sandbox.TagSummariesAsync()).ShouldBe([$"best {second} data"]);
-        (await sandbox.DstackAsync("ps", second)).StdOut.ShouldContain("Tag:    best (when done)\n");
+        (await sandbox.DstackAsync("ps", second)).StdOut.ShouldContain("Tag:    best (applied: the run ended done)\n");
         var (download, dir) = await sandbox.DownloadAsync(":best");
         download.ExitCode.ShouldBe(0, download.ToString());
         File.ReadAllText(Path.Combine(dir, "data", "who.txt")).ShouldBe(second + "\n");

@@ -3,6 +3,7 @@ using Dstack.Core.Compute;
 using Dstack.Core.Compute.Ssh;
 using Dstack.Core.Config;
 using Dstack.Core.Errors;
+using Dstack.Core.Local;
 
 namespace Dstack.Cli.Verbs;
 

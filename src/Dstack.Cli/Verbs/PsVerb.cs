@@ -60,7 +60,7 @@ public static class PsVerb
             sb.Append($"Dep:    {(dep.Kind == Core.Models.DepSource.Tag ? "tag" : "workflow")} {dep.Name} <- run {dep.RunName ?? "(uploaded)"} in {dep.Repo}: " +
                       $"{string.Join(", ", dep.Artifacts.Select(a => a.Path))}\n");
         if (run.TagOnDone is { } tag)
-            sb.Append($"Tag:    {tag} ({(view.IsFinished && view.State.Status != JobStatus.Done ? "not applied: the run did not end done" : "when done")})\n");
+            sb.Append($"Tag:    {tag} ({(!view.IsFinished ? "when done" : view.State.Status == JobStatus.Done ? "applied: the run ended done" : "not applied: the run did not end done")})\n");
         return sb.Length == 1 ? "" : sb.ToString();
     }
 

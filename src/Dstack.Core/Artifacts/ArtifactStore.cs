@@ -7,9 +7,10 @@ namespace Dstack.Core.Artifacts;
 /// Jobs' output folders, saved as content-addressed trees. A version becomes visible when its pointer
 /// is written, and that happens only after its manifest and every blob it names are stored.
 /// </summary>
-public sealed class ArtifactStore(IStorage storage)
+/// <remarks>With a <paramref name="cache"/> (a remote store), materialising reads content this machine fetched before (<see cref="BlobCache"/>).</remarks>
+public sealed class ArtifactStore(IStorage storage, BlobCache? cache = null)
 {
-    private readonly SnapshotStore _trees = new(storage);
+    private readonly SnapshotStore _trees = new(storage, cache);
 
     public SnapshotStore Trees => _trees;
 

@@ -22,6 +22,12 @@ public interface IJobHost
     (string? Path, string Installed) FindPython(string version);
 
     /// <summary>
+    /// <paramref name="count"/> ports free on this host now, for the job to listen on. Asked only once the job's turn
+    /// has come, so a queued job holds none; the job binds them, so another process may take one in between.
+    /// </summary>
+    IReadOnlyList<int> AllocatePorts(int count);
+
+    /// <summary>
     /// Takes the job's place in the queue now, while it still prepares, so that its turn follows its submission order.
     /// Disposing the turn gives back whatever it holds; it is safe to dispose more than once.
     /// </summary>

@@ -30,6 +30,9 @@ public sealed class DstackHome(string root)
 
     public static string WorkingCopiesOf(string root) => Path.Combine(root, TmpName, "work");
 
+    /// <summary>Runners' copies of content fetched from a remote store (<c>BlobCache</c>), shared by every store.</summary>
+    public string BlobCache => Path.Combine(Tmp, "blobs");
+
     /// <summary>Where a runner started on this machine writes what it prints before it can reach the store.</summary>
     public static string RunnerLogsOf(string root) => Path.Combine(root, TmpName, "runners");
 

@@ -24,7 +24,7 @@ public static class RepoCapture
         var (branch, head) = GitHead.TryRead(root) ?? await HeadFromGitAsync(root, ct);
         var listing = await files;
         if (listing.ExitCode != 0)
-            throw new Errors.DstackException($"git could not list the files of {root}: {listing.StdErr.Trim()}");
+            throw GitException.ListFailed(root, listing.StdErr.Trim());
         var skip = excluded is null ? null : (await excluded).StdOut.Split('\0', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
 
         var paths = new List<string>();

@@ -62,7 +62,7 @@ public sealed class BashProvider : IProvider
     /// </summary>
     internal static IReadOnlyList<string> ResolveEnv(IReadOnlyList<string> env, IReadOnlyDictionary<string, string> caller) =>
         env.Select(e => e.Contains('=') ? e
-            : Runner.JobEnvironment.CredentialVariables.Contains(e) ? throw PassedEnv.CredentialsNotPassed(e)
+            : EnvNames.Credentials.Contains(e) ? throw PassedEnv.CredentialsNotPassed(e)
             : $"{e}={caller.GetValueOrDefault(e, "").Replace("$", "$$")}").ToList();
 
     internal static JobResources? ToResources(ResourcesSpec? r) => r is null ? null : new JobResources

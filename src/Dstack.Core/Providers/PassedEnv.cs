@@ -16,16 +16,12 @@ public static class PassedEnv
         if (!caller.TryGetValue(Variable, out var list)) return [];
         var names = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var name in names)
-            if (!Runner.JobEnvironment.VariableName().IsMatch(name)) throw InvalidName(name);
+            if (!Workflows.EnvNames.Variable().IsMatch(name)) throw InvalidName(name);
         return names;
     }
 
     /// <summary>A bare credential name would copy the caller's value into the run's record, which everyone with the store reads.</summary>
-    public static DstackException CredentialsNotPassed(string name) => new($"env: {CredentialsNotPassedProblem(name)}");
-
-    internal static string CredentialsNotPassedProblem(string name) =>
-        $"{name} is not taken from your shell: it would be written into the run's record, which everyone with access to the store can read. " +
-        $"Give the job its own credentials as a secret: dstack secrets add {name} -";
+    public static DstackException CredentialsNotPassed(string name) => new($"env: {Workflows.WorkflowException.CredentialsNotPassedProblem(name)}");
 
     private static DstackException InvalidName(string name) =>
         new($"{Variable}: '{(name.Length > 80 ? name[..80] + "…" : name)}' is not a variable name. List names separated by commas, e.g. {Variable}=PIP_INDEX_URL,WANDB_MODE.");

@@ -23,7 +23,7 @@ public static partial class JobEnvironment
     };
 
     /// <summary>Where the store's credentials are found in an environment: a job never inherits them, nor may a workflow pass them on.</summary>
-    public static readonly IReadOnlyList<string> CredentialVariables = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"];
+    public static IReadOnlyList<string> CredentialVariables => Workflows.EnvNames.Credentials;
 
     private const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -103,8 +103,7 @@ public static partial class JobEnvironment
         return sb.ToString();
     }
 
-    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z")]
-    public static partial Regex VariableName();
+    public static Regex VariableName() => Workflows.EnvNames.Variable();
 
     /// <summary>The bash script for a job: stderr merged into stdout, stop at the first failing command.</summary>
     public static string Script(IEnumerable<string> commands)

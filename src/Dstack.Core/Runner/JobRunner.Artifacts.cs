@@ -19,7 +19,7 @@ public sealed partial class JobRunner
     /// </summary>
     private async Task PlaceDepsAsync(JobContext job, string root, string workingDir, CancellationToken ct)
     {
-        var artifacts = new ArtifactStore(storage);
+        var artifacts = new ArtifactStore(storage, options.BlobCache);
         foreach (var dep in job.Run.Deps)
             foreach (var version in dep.Artifacts)
             {

@@ -11,7 +11,7 @@ namespace Dstack.Core.Runner;
 public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, Compute.IJobHost host, RunnerOptions options, TimeProvider time)
 {
     private readonly RunStore _runs = new(storage);
-    private readonly SnapshotStore _snapshots = new(storage);
+    private readonly SnapshotStore _snapshots = new(storage, options.BlobCache);
     private readonly StoreOutage _outage = new(time, options.StoreRetryMaxPause);
     private JobState? _unsentProgress;
 
@@ -61,6 +61,8 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
             // After the state, so that the last job of a run to end done sees every job done: workflow deps find it.
             if (final.Status == JobStatus.Done)
                 await _outage.KeepTryingAsync(() => new Runs.DoneRunIndex(storage).MarkIfDoneAsync(job.Run, ct), giveUpAt, ct);
+            // Likewise: the runner that ends the run's last job removes it from plain `ps`'s index.
+            await _outage.KeepTryingAsync(() => new Runs.UnfinishedRunIndex(storage).RemoveIfFinishedAsync(job.Run, ct), giveUpAt, ct);
             return failed ? 1 : final.ExitCode ?? 0;
         }
         finally
@@ -110,7 +112,7 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
         using var resources = await ReserveAsync(job, turn, plan.Notes, ct);
         if (resources.Cancelled is { } cancelled) return StoppedBeforeStart(job, cancelled);
         // Ports are taken only now, so that a queued job holds none (and shows no URL) while it waits.
-        job.Ports = PortAllocator.Allocate(job.Spec.Ports);
+        job.Ports = host.AllocatePorts(job.Spec.Ports);
         // The bottom layer is what the commands' own process would start from, as the executor says.
         var env = JobEnvironment.Build(plan.BaseEnvironment, job.Run, job.Spec, job.Ports, job.Secrets, host.Hostname);
         // GPUs are assigned exclusively: a job sees the ones it was given, and none when it asked for none.
@@ -293,7 +295,7 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
             if (await _runs.GetAsync(repo, runName, ct) is { } run) return run;
             if (!await submitter.SubmitterAliveAsync(ct))
                 // The CLI removes its marker once the record is stored: read it once more.
-                return await _runs.GetAsync(repo, runName, ct) ?? throw new Errors.DstackException($"Run '{runName}' was never stored in {repo}; nothing to run.");
+                return await _runs.GetAsync(repo, runName, ct) ?? throw Runs.RunException.NeverStored(runName, repo);
             await Task.Delay(pause, time, ct);
         }
     }

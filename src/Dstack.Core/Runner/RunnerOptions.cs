@@ -9,6 +9,8 @@ public sealed record RunnerOptions
     public required string WorkRoot { get; init; }
     /// <summary>Where runners of this machine share the resource ledger (one per user and machine, not per dstack home).</summary>
     public required string SchedulerRoot { get; init; }
+    /// <summary>This machine's copies of content fetched from a remote store, used for working copies and deps; null for none.</summary>
+    public Storage.BlobCache? BlobCache { get; init; }
     /// <summary>How long a graceful stop waits after SIGTERM before it kills the job.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary><c>DSTACK_STOP_GRACE_SECONDS</c>, else 10 s: runners read it, and <c>dstack stop</c> to say how long it waits.</summary>

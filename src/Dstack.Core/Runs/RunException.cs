@@ -12,6 +12,10 @@ public sealed class RunException(string message) : DstackException(message)
     public static RunException NotFound(string name, RepoRef repo) =>
         new($"Run '{name}' not found in {repo}. `dstack ps -a` lists the runs of this repo.");
 
+    /// <summary>A runner whose run's record never came: the submitting CLI is gone without storing it.</summary>
+    public static RunException NeverStored(string name, RepoRef repo) =>
+        new($"Run '{name}' was never stored in {repo}; nothing to run.");
+
     public static RunException NotFinished(string name) =>
         new($"The run '{name}' is not finished yet. Stop it first: dstack stop {name}");
 

@@ -29,12 +29,42 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
     }
 
     /// <summary>
-    /// What plain <c>ps</c> shows: the unfinished runs, newest first, or else the latest run. It costs one listing plus
-    /// reads of the runs the cache does not hold as finished, and of the latest: the cache's names and submit times
-    /// (a file of their own) are read, never its summaries. When a run is found finished since, a full listing brings
-    /// the cache up to date, once.
+    /// What plain <c>ps</c> shows: the unfinished runs, newest first, or else the latest run. It costs what the unfinished
+    /// runs cost: a listing of the repo's unfinished-run index and reads of the runs it names, then, when none is
+    /// unfinished, of the newest recent marker's run (<see cref="UnfinishedRunIndex"/>), never a listing of every run.
+    /// Every marker is checked against its run: one whose run has ended or is gone is dropped, so it neither hides nor
+    /// repeats a run. When no recent marker leads to a run (runs from before the index), every run is listed once.
     /// </summary>
     public async Task<IReadOnlyList<RunSummary>> ListUnfinishedOrLatestAsync(RepoRef repo, CancellationToken ct)
+    {
+        var index = new UnfinishedRunIndex(storage);
+        var markers = (await index.UnfinishedAsync(repo, ct)).DistinctBy(m => m.Run).ToList();
+        var read = await Task.WhenAll(markers.Select(m => ReadAsync(repo, m.Run, ct)));
+        var unfinished = new List<RunSummary>();
+        for (var i = 0; i < markers.Count; i++)
+        {
+            if (read[i] is not { } summary) await index.DropAsync(repo, markers[i], unlessSubmitting: true, ct);
+            else if (summary.IsFinished) await index.DropAsync(repo, markers[i], unlessSubmitting: false, ct); // its runner died, or was lost
+            else unfinished.Add(summary);
+        }
+        if (unfinished.Count > 0) return unfinished.OrderByDescending(s => s.SubmittedAt).ToList();
+        foreach (var marker in await index.RecentAsync(repo, ct))
+        {
+            if (await ReadAsync(repo, marker.Run, ct) is { } latest) return [latest];
+            await index.DropAsync(repo, marker, unlessSubmitting: true, ct);
+        }
+        var all = await ListUnindexedAsync(repo, ct);
+        // The latest run found the long way is marked, so that the next plain `ps` finds it in the index.
+        if (all is [{ IsFinished: true } only]) await index.MarkRecentAsync(repo, only.RunName, only.SubmittedAt, ct);
+        return all;
+    }
+
+    /// <summary>
+    /// Plain <c>ps</c> over runs without index markers: one listing plus reads of the runs the cache does not hold as
+    /// finished, and of the latest: the cache's names and submit times (a file of their own) are read, never its summaries.
+    /// When a run is found finished since, a full listing brings the cache up to date, once.
+    /// </summary>
+    private async Task<IReadOnlyList<RunSummary>> ListUnindexedAsync(RepoRef repo, CancellationToken ct)
     {
         if (LoadNames() is not { } finished) return UnfinishedOrLatest(await ListAsync(repo, ct));
         var names = new List<string>();

@@ -14,6 +14,9 @@ public static partial class RunName
             ? name
             : throw RunException.InvalidName(Quote.Short(name));
 
+    /// <summary>True for a name that addresses its own run (a name read from a store key is checked before it is used).</summary>
+    public static bool IsValid(string name) => Valid().IsMatch(name);
+
     [GeneratedRegex("^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$")]
     private static partial Regex Valid();
 }

@@ -89,9 +89,13 @@ public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvide
         return launches;
     }
 
-    /// <summary>The record, then how each runner was launched: from here on the run is listed and watched.</summary>
+    /// <summary>
+    /// The index markers (plain <c>ps</c> finds the run from its record on), the record, then how each runner was launched:
+    /// from here on the run is listed and watched.
+    /// </summary>
     private async Task CreateAsync(RunRecord run, List<LaunchInfo> launches, CancellationToken ct)
     {
+        await new UnfinishedRunIndex(storage).AddAsync(run, ct);
         await _runs.CreateAsync(run, time.GetUtcNow(), ct);
         for (var i = 0; i < launches.Count; i++)
             await _runs.PutLaunchAsync(run.Repo, run.RunName, run.Jobs[i].Index, launches[i], ct);

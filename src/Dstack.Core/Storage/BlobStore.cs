@@ -3,8 +3,18 @@ using System.Security.Cryptography;
 namespace Dstack.Core.Storage;
 
 /// <summary>Content-addressed file content (SHA-256): identical files are stored once, whoever stores them.</summary>
-public sealed class BlobStore(IStorage storage)
+/// <remarks>
+/// With a <paramref name="cache"/> (a remote store), content read into files comes from this machine's copy when it has
+/// one, and what is fetched is kept there (<see cref="BlobCache"/>).
+/// </remarks>
+public sealed class BlobStore(IStorage storage, BlobCache? cache = null)
 {
+    /// <summary>This machine's copies of fetched content, or null.</summary>
+    public BlobCache? Cache => cache;
+
+    /// <summary>How many blobs were written into the cache: after some, the cache is trimmed to its size.</summary>
+    private int _cached;
+
     public static async Task<string> HashFileAsync(string path, CancellationToken ct)
     {
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.SequentialScan);
@@ -77,11 +87,15 @@ public sealed class BlobStore(IStorage storage)
     public async Task GetFileAsync(string hash, long? size, string path, string owner, CancellationToken ct)
     {
         if (!IsHash(hash)) throw StoreContentException.NotAHash(hash, owner);
-        var source = size <= SmallFile
-            ? await storage.GetAsync(StoreKeys.Blob(hash), ct) is { } data ? new MemoryStream(data, writable: false) : null
-            : await storage.OpenReadAsync(StoreKeys.Blob(hash), ct);
-        if (source is null) throw StoreContentException.Missing(hash, owner);
-        await using var verified = new HashVerifyingStream(source, hash, owner);
+        if (cache is not null && size is { } known && known <= cache.MaxEntry)
+        {
+            if (cache.TryCopyTo(hash, known, path)) return;
+            await cache.AddAsync(hash, await OpenAsync(hash, size, owner, ct), owner, ct);
+            Interlocked.Increment(ref _cached);
+            // Dropped at once by another runner's trim: fetched again below, straight into place.
+            if (cache.TryCopyTo(hash, known, path)) return;
+        }
+        await using var verified = new HashVerifyingStream(await OpenAsync(hash, size, owner, ct), hash, owner);
         var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
         try
         {
@@ -92,5 +106,20 @@ public sealed class BlobStore(IStorage storage)
             File.Delete(path);
             throw;
         }
+    }
+
+    /// <summary>Keeps the cache under its size when this store wrote into it since the last call.</summary>
+    public void TrimCache()
+    {
+        if (cache is not null && Interlocked.Exchange(ref _cached, 0) > 0) cache.Trim();
+    }
+
+    /// <summary>The stored content, unchecked (callers hash it as it passes); small content in one whole-object read.</summary>
+    private async Task<Stream> OpenAsync(string hash, long? size, string owner, CancellationToken ct)
+    {
+        var source = size <= SmallFile
+            ? await storage.GetAsync(StoreKeys.Blob(hash), ct) is { } data ? new MemoryStream(data, writable: false) : null
+            : await storage.OpenReadAsync(StoreKeys.Blob(hash), ct);
+        return source ?? throw StoreContentException.Missing(hash, owner);
     }
 }

@@ -7,9 +7,10 @@ namespace Dstack.Core.Storage;
 /// Saves a folder tree as blobs plus a manifest, and materialises it again. The manifest is
 /// content-addressed too and written last, so a snapshot id always names a complete tree.
 /// </summary>
-public sealed partial class SnapshotStore(IStorage storage)
+/// <remarks>With a <paramref name="cache"/> (a remote store), materialising reads content this machine fetched before from it.</remarks>
+public sealed partial class SnapshotStore(IStorage storage, BlobCache? cache = null)
 {
-    private readonly BlobStore _blobs = new(storage);
+    private readonly BlobStore _blobs = new(storage, cache);
 
     /// <summary>Below this many files, threads cost more than they save.</summary>
     private const int ParallelFrom = 64;
@@ -94,7 +95,7 @@ public sealed partial class SnapshotStore(IStorage storage)
     {
         if (!BlobStore.IsHash(id)) throw StoreContentException.NotAHash(id, owner);
         var data = await storage.GetAsync(StoreKeys.Snapshot(id), ct)
-            ?? throw new Errors.DstackException($"Snapshot {id[..12]} of {owner} is missing from the store; it may have been removed.");
+            ?? throw StoreContentException.SnapshotMissing(id, owner);
         if (BlobStore.Hash(data) != id) throw StoreContentException.Mismatch("Snapshot", id, owner);
         var manifest = StoreJson.Deserialize<SnapshotManifest>(data, StoreKeys.Snapshot(id));
         StorePaths.Validate(manifest, owner);
@@ -125,6 +126,7 @@ public sealed partial class SnapshotStore(IStorage storage)
             await _blobs.GetFileAsync(entry.Blob!, entry.Size, path, owner, token);
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, PermissionsOf(entry));
         });
+        _blobs.TrimCache();
     }
 
     /// <summary>A stored mode's permission bits only: content from the store never becomes set-user-ID.</summary>

@@ -16,6 +16,9 @@ public sealed class StoreContentException(string message) : DstackException(mess
     public static StoreContentException Missing(string hash, string owner) => new(
         $"Stored content {Short(hash)} of {owner} is missing from the store; it may have been removed. Run the workflow again.");
 
+    public static StoreContentException SnapshotMissing(string id, string owner) => new(
+        $"Snapshot {Short(id)} of {owner} is missing from the store; it may have been removed.");
+
     public static StoreContentException NotAHash(string hash, string owner) => new(
         $"A stored manifest of {owner} names content '{Shown(hash)}', which is not a SHA-256; nothing was written from it.");
 

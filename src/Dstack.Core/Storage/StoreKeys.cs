@@ -53,6 +53,28 @@ public static class StoreKeys
     public static string DoneRun(RepoRef repo, string workflow, DateTimeOffset submittedAt, string run) =>
         $"{DoneRunsOf(repo, workflow)}{DateTimeOffset.MaxValue.UtcTicks - submittedAt.UtcTicks:D19}.{run}";
 
+    /// <summary>
+    /// Create-only markers of a repo's runs that have not ended, written at submit before the record and removed when the
+    /// run ends: plain <c>ps</c> lists them, not every run. Named like <see cref="DoneRun"/>, newest submitted first.
+    /// </summary>
+    public const string UnfinishedRunsPrefix = "unfinished-runs/";
+    public static string UnfinishedRunsOf(RepoRef repo) => $"{UnfinishedRunsPrefix}{repo.Owner}/{repo.Name}/";
+    public static string UnfinishedRun(RepoRef repo, DateTimeOffset submittedAt, string run) =>
+        $"{UnfinishedRunsOf(repo)}{DateTimeOffset.MaxValue.UtcTicks - submittedAt.UtcTicks:D19}.{run}";
+
+    /// <summary>Create-only markers of a repo's newest few runs, newest first: plain <c>ps</c> finds the latest run here.</summary>
+    public const string RecentRunsPrefix = "recent-runs/";
+    public static string RecentRunsOf(RepoRef repo) => $"{RecentRunsPrefix}{repo.Owner}/{repo.Name}/";
+    public static string RecentRun(RepoRef repo, DateTimeOffset submittedAt, string run) =>
+        $"{RecentRunsOf(repo)}{DateTimeOffset.MaxValue.UtcTicks - submittedAt.UtcTicks:D19}.{run}";
+
+    /// <summary>The run a marker (<see cref="DoneRun"/>, <see cref="UnfinishedRun"/>, <see cref="RecentRun"/>) names; null for another key.</summary>
+    public static string? RunOfMarker(string key)
+    {
+        var name = key[(key.LastIndexOf('/') + 1)..];
+        return name.Length > 20 && name[19] == '.' ? name[20..] : null;
+    }
+
     /// <summary>Content-addressed file content, shared by code snapshots and artifacts.</summary>
     public const string BlobsPrefix = "blobs/";
     public static string Blob(string hash) => $"{BlobsPrefix}{hash[..2]}/{hash}";

@@ -49,7 +49,12 @@ public sealed partial class WorkflowException
         new(at, $"invalid environment variable name '{Q(name)}' in env entry '{Q(entry)}'; use letters, digits and '_', not starting with a digit");
 
     internal static WorkflowException CredentialsNotPassed(SourceLocation at, string name) =>
-        new(at, Providers.PassedEnv.CredentialsNotPassedProblem(name));
+        new(at, CredentialsNotPassedProblem(name));
+
+    /// <summary>A bare credential name in <c>env</c> or <c>DSTACK_PASS_ENV</c> (the providers say it too).</summary>
+    internal static string CredentialsNotPassedProblem(string name) =>
+        $"{name} is not taken from your shell: it would be written into the run's record, which everyone with access to the store can read. " +
+        $"Give the job its own credentials as a secret: dstack secrets add {name} -";
 
     internal static WorkflowException InvalidMemory(SourceLocation at, string property, string text, string problem) =>
         new(at, $"invalid {property} '{Q(text)}': {problem}");

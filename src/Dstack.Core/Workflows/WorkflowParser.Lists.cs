@@ -46,7 +46,7 @@ internal sealed partial class WorkflowParser
         var name = entry.Split('=', 2)[0];
         if (!IsEnvName(name)) throw WorkflowException.InvalidEnvName(yaml.At(at), entry, name);
         // A bare name copies the caller's value into the run's record: never the store's credentials.
-        return entry == name && Runner.JobEnvironment.CredentialVariables.Contains(name)
+        return entry == name && EnvNames.Credentials.Contains(name)
             ? throw WorkflowException.CredentialsNotPassed(yaml.At(at), name)
             : entry;
     }

@@ -1,4 +1,5 @@
 using Dstack.Core.Compute;
+using Dstack.Core.Local;
 using Dstack.Core.Models;
 
 namespace Dstack.Core.Tests.Compute;

@@ -15,7 +15,7 @@ public sealed class JobRunnerHostTests : IDisposable
     public void Dispose() => _h.Dispose();
 
     [Fact]
-    public async Task Job_WaitsPendingForItsHostsTurn_ThenSeesTheGrantedGpusAndTheHostsAddress()
+    public async Task Job_WaitsPendingForItsHostsTurn_ThenSeesTheGrantedGpusAndTheHostsAddressAndPorts()
     {
         var request = new JobResources { GpuCount = 1 };
         await _h.SubmitAsync(new JobSpec { Commands = ["true"], Ports = 1, Resources = request });
@@ -23,6 +23,7 @@ public sealed class JobRunnerHostTests : IDisposable
         await _h.DriveUntilStatusAsync(JobStatus.Pending);
         (await _h.StateAsync())!.Detail.ShouldBe("waiting for the fake host");
         _h.Executor.Launches.ShouldBeEmpty();
+        _host.PortsAllocated.ShouldBe(0, "a queued job holds no ports");
 
         _host.Grant(3);
         await _h.DriveUntilAsync(() => _h.Executor.Job is not null, "the job to be launched");
@@ -30,6 +31,7 @@ public sealed class JobRunnerHostTests : IDisposable
         var env = _h.Executor.Launches[0].Environment;
         env["CUDA_VISIBLE_DEVICES"].ShouldBe("3");
         env["HOSTNAME"].ShouldBe("10.0.0.7");
+        env["PORT_0"].ShouldBe("41000", "ports come from the job's host, not from the machine the test runs on");
         _host.Enqueued.ShouldBe([("owner.repo.fake-run-1.0", request)]);
         _h.Executor.Job!.MarkStarted();
         _h.Executor.Job.Exit(0);

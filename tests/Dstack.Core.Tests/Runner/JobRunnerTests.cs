@@ -42,6 +42,22 @@ public sealed class JobRunnerTests : IDisposable
         keys.ShouldAllBe(k => k.EndsWith("." + _h.RunName));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public async Task Job_Ending_RemovesItsRunFromTheUnfinishedIndex(int exitCode)
+    {
+        var index = new Core.Runs.UnfinishedRunIndex(_h.Store);
+        var job = await StartedJobAsync();
+        (await index.UnfinishedAsync(_h.Repo, default)).Select(m => m.Run).ShouldBe([_h.RunName]);
+        job.Exit(exitCode);
+
+        await _h.FinishAsync();
+
+        (await index.UnfinishedAsync(_h.Repo, default)).ShouldBeEmpty();
+        (await index.RecentAsync(_h.Repo, default)).Select(m => m.Run).ShouldBe([_h.RunName]); // still the latest
+    }
+
     [Fact]
     public async Task Job_ExitingZero_EndsDone_WithItsOutputStored()
     {

@@ -1,4 +1,5 @@
 using Dstack.Core.Compute;
+using Dstack.Core.Local;
 using Dstack.Core.Models;
 using Dstack.Core.Runs;
 using Dstack.Core.Storage;
@@ -123,7 +124,9 @@ public sealed class RunListerTests : IDisposable
         var (storage, counted, lister) = MakeCounted();
         for (var i = 0; i < 10; i++) await AddRunAsync(storage, $"old-fox-{i}", JobStatus.Done, 100 - i);
         (await lister.ListUnfinishedOrLatestAsync(Repo, default)).Select(r => r.RunName).ShouldBe(["old-fox-9"]); // no cache yet
-        await AddRunAsync(storage, "new-fox-1", JobStatus.Failed, 1); // a teammate's, finished before this machine saw it
+        // A teammate's, finished before this machine saw it (submitted with its index markers).
+        await new UnfinishedRunIndex(storage).MarkRecentAsync(Repo, "new-fox-1", DateTimeOffset.UtcNow.AddMinutes(-1), default);
+        await AddRunAsync(storage, "new-fox-1", JobStatus.Failed, 1);
 
         (await lister.ListUnfinishedOrLatestAsync(Repo, default)).Select(r => r.RunName).ShouldBe(["new-fox-1"]);
         counted.Reset();

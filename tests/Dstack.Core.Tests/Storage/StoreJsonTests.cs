@@ -77,7 +77,7 @@ public sealed class StoreJsonTests
         var launch = StoreJson.Deserialize<LaunchInfo>(System.Text.Encoding.UTF8.GetBytes(old));
 
         launch.Handle.ShouldBe("");
-        (await new Dstack.Core.Compute.LocalCompute(["true"], TimeProvider.System).IsRunnerAliveAsync(launch, default)).ShouldBeNull();
+        (await new Dstack.Core.Local.LocalCompute(["true"], TimeProvider.System).IsRunnerAliveAsync(launch, default)).ShouldBeNull();
     }
 
     [Fact]

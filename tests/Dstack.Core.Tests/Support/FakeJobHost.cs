@@ -16,6 +16,16 @@ public sealed class FakeJobHost(string hostname = "10.0.0.7") : IJobHost
 
     public (string? Path, string Installed) FindPython(string version) =>
         (Pythons.Where(p => SubmitCheck.PythonMatches(version, p.Key)).Select(p => p.Value).FirstOrDefault(), SubmitCheck.DescribePythons(Pythons.Keys));
+    /// <summary>The ports the host hands out, in order; how many it has handed out so far.</summary>
+    public IReadOnlyList<int> Ports { get; init; } = [41000, 41001, 41002];
+    public int PortsAllocated { get; private set; }
+
+    public IReadOnlyList<int> AllocatePorts(int count)
+    {
+        PortsAllocated += count;
+        return Ports.Take(count).ToList();
+    }
+
     public string WaitReason { get; init; } = "waiting for the fake host";
     /// <summary>Turns taken, and whether each was given back.</summary>
     public List<(string Key, JobResources? Request)> Enqueued { get; } = [];

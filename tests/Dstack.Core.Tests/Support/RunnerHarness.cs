@@ -1,3 +1,4 @@
+using Dstack.Core.Local;
 using Dstack.Core.Logs;
 using Dstack.Core.Models;
 using Dstack.Core.Runner;
@@ -53,6 +54,7 @@ public sealed class RunnerHarness : IDisposable
             RunName = RunName, Repo = Repo, WorkflowName = WorkflowName, ProviderName = "bash", SubmittedAt = Clock.GetUtcNow(),
             Code = new RepoSnapshotInfo { SnapshotId = snapshot, IsGit = false }, Jobs = [job with { Index = 0 }],
         };
+        await new Core.Runs.UnfinishedRunIndex(Store).AddAsync(run, default);
         (await new RunStore(Store).CreateAsync(run, Clock.GetUtcNow(), default)).ShouldBeTrue();
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Dstack.Core.Local;
 using Dstack.Core.Workflows;
 
 namespace Dstack.Core.Compute.Ssh;

@@ -102,7 +102,7 @@ public sealed class SshCompute(ComputeTarget target, SshStore store, string dsta
         var script = beat is { JobPid: { } pid, JobStartTicks: { } ticks } && pid > 1
             ? IfAlive(pid, ticks, $"kill -KILL -{pid} 2>/dev/null", "true") + "\n" : "";
         // A container is the Docker daemon's and would outlive the runner; a credentials file the runner never read goes too.
-        script += $"if command -v docker >/dev/null 2>&1; then ids=$(docker ps -aq --filter label={Runner.DockerCli.JobLabel}={ShellQuote.Quote(jobKey)} 2>/dev/null); "
+        script += $"if command -v docker >/dev/null 2>&1; then ids=$(docker ps -aq --filter label={Docker.DockerCli.JobLabel}={ShellQuote.Quote(jobKey)} 2>/dev/null); "
             + "[ -z \"$ids\" ] || docker rm -f $ids >/dev/null 2>&1; fi\n"
             + $"h={HomeExpression}; rm -f \"$h/tmp/creds/{jobKey}\".*; true\n";
         try { await session.RunAsync(script, null, ct); }

@@ -8,6 +8,7 @@ public sealed class SshJobHost(IJobHost inner, string hostname) : IJobHost
 {
     public string Hostname => hostname;
     public string Description => $"SSH host {hostname}";
+    public IReadOnlyList<int> AllocatePorts(int count) => inner.AllocatePorts(count);
     public (string? Path, string Installed) FindPython(string version) => inner.FindPython(version);
 
     public Task<IJobTurn> EnqueueAsync(string key, DateTimeOffset submittedAt, Models.JobResources? request, CancellationToken ct) =>

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
+using Dstack.Core.Compute;
+using Dstack.Core.Docker;
 using Dstack.Core.Models;
 
-namespace Dstack.Core.Compute;
+namespace Dstack.Core.Local;
 
 /// <summary>
 /// Runs the runner on this machine as a detached process (its own session, no terminal, output to a
@@ -27,12 +29,12 @@ public sealed class LocalCompute(IReadOnlyList<string> runnerCommand, TimeProvid
         foreach (var part in runnerCommand) psi.ArgumentList.Add(part);
         foreach (var arg in RunnerArgs(target)) psi.ArgumentList.Add(arg);
         psi.Environment["DSTACK_HOME"] = target.DstackHome;
-        using var sh = Process.Start(psi) ?? throw new Errors.DstackException("Could not start /bin/sh to launch the runner.");
+        using var sh = Process.Start(psi) ?? throw LaunchException.ShellNotStarted();
         sh.StandardInput.Close();
         var output = await sh.StandardOutput.ReadToEndAsync(ct);
         await sh.WaitForExitAsync(ct);
         if (!int.TryParse(output.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            throw new Errors.DstackException($"Could not launch the runner (see {log}).");
+            throw LaunchException.NotLaunched(log);
         var ticks = PosixProcess.StartTicks(pid) ?? 0;
         return new LaunchInfo(Name, new LocalLaunchHandle(Environment.MachineName, pid, ticks).Format(), time.GetUtcNow());
     }
@@ -60,7 +62,7 @@ public sealed class LocalCompute(IReadOnlyList<string> runnerCommand, TimeProvid
         if (beat is { JobPid: { } pid, JobStartTicks: { } ticks } && beat.Host == Environment.MachineName && PosixProcess.IsAlive(pid, ticks))
             PosixProcess.SignalGroup(pid, PosixProcess.SigKill);
         // A container is the Docker daemon's, not the runner's: it would outlive the runner unless removed.
-        if ((await GetCapabilitiesAsync(ct)).Docker) await Runner.DockerCli.RemoveJobContainersAsync(jobKey, ct);
+        if ((await GetCapabilitiesAsync(ct)).Docker) await DockerCli.RemoveJobContainersAsync(jobKey, ct);
     }
 
     public Task<ComputeCapabilities> GetCapabilitiesAsync(CancellationToken ct) => _capabilities ??= DetectAsync(ct);
@@ -69,7 +71,7 @@ public sealed class LocalCompute(IReadOnlyList<string> runnerCommand, TimeProvid
     {
         if (SubmitCheck.WhyNot(job, await GetCapabilitiesAsync(ct), Name) is { } refusal) return refusal;
         // The image is pulled now, before anything is stored, so that a missing one is the user's error at once.
-        if (job.Image is { } image) await Runner.DockerCli.EnsureImageAsync(image, ct);
+        if (job.Image is { } image) await DockerCli.EnsureImageAsync(image, ct);
         return null;
     }
 

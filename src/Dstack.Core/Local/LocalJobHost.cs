@@ -1,7 +1,7 @@
 using Dstack.Core.Compute;
 using Dstack.Core.Models;
 
-namespace Dstack.Core.Runner;
+namespace Dstack.Core.Local;
 
 /// <summary>
 /// This machine as its runners see it: ports on its loopback, and a <see cref="LocalScheduler"/> ledger under
@@ -18,6 +18,8 @@ public sealed class LocalJobHost(string schedulerRoot, TimeProvider time) : IJob
         var all = LocalPython.FindAll();
         return (LocalPython.Find(version, all)?.Path, LocalPython.Describe(all));
     }
+
+    public IReadOnlyList<int> AllocatePorts(int count) => PortAllocator.Allocate(count);
 
     public async Task<IJobTurn> EnqueueAsync(string key, DateTimeOffset submittedAt, JobResources? request, CancellationToken ct)
     {

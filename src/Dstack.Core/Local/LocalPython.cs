@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
+using Dstack.Core.Compute;
 
-namespace Dstack.Core.Compute;
+namespace Dstack.Core.Local;
 
 /// <summary>The Python interpreters on this machine: <c>pythonX.Y</c> on PATH, and pyenv's versions.</summary>
 public static partial class LocalPython

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 
-namespace Dstack.Core.Compute;
+namespace Dstack.Core.Local;
 
 /// <summary>The few POSIX process calls .NET lacks: signals to process groups, and telling a live pid from a reused one.</summary>
 public static partial class PosixProcess

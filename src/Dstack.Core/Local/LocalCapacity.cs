@@ -1,7 +1,8 @@
 using System.Globalization;
+using Dstack.Core.Compute;
 using Dstack.Core.Git;
 
-namespace Dstack.Core.Compute;
+namespace Dstack.Core.Local;
 
 /// <summary>This machine's cores, memory and NVIDIA GPUs (through <c>nvidia-smi</c>, when it is on PATH).</summary>
 public static class LocalCapacity

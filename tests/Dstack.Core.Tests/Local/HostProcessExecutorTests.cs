@@ -1,8 +1,9 @@
 using System.Text;
+using Dstack.Core.Local;
 using Dstack.Core.Runner;
 using Dstack.Core.Tests.Support;
 
-namespace Dstack.Core.Tests.Runner;
+namespace Dstack.Core.Tests.Local;
 
 /// <summary>The host executor's end of a job, with a real bash and a fake clock.</summary>
 public sealed class HostProcessExecutorTests : IDisposable

@@ -1,8 +1,8 @@
 using Dstack.Core.Compute;
+using Dstack.Core.Local;
 using Dstack.Core.Models;
-using Dstack.Core.Runner;
 
-namespace Dstack.Core.Tests.Runner;
+namespace Dstack.Core.Tests.Local;
 
 public sealed class LocalSchedulerTests : IDisposable
 {

@@ -1,7 +1,7 @@
 using Dstack.Core.Errors;
 using Dstack.Core.Git;
 
-namespace Dstack.Core.Runner;
+namespace Dstack.Core.Docker;
 
 /// <summary>The few things dstack asks of Docker, through the <c>docker</c> command line.</summary>
 public static class DockerCli

@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Dstack.Core.Compute;
 using Dstack.Core.Git;
+using Dstack.Core.Local;
+using Dstack.Core.Runner;
 
-namespace Dstack.Core.Runner;
+namespace Dstack.Core.Docker;
 
 /// <summary>
 /// Runs a job in a Docker container, attached through the <c>docker</c> command line so its output streams like a

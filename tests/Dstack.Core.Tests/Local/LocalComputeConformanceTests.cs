@@ -1,7 +1,9 @@
 using Dstack.Core.Compute;
+using Dstack.Core.Local;
 using Dstack.Core.Models;
+using Dstack.Core.Tests.Compute;
 
-namespace Dstack.Core.Tests.Compute;
+namespace Dstack.Core.Tests.Local;
 
 /// <summary>
 /// <see cref="LocalCompute"/> with real processes: its "runner" is a shell that becomes <c>sleep</c> (the runner's

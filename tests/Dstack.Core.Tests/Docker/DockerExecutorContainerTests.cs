@@ -1,7 +1,8 @@
+using Dstack.Core.Docker;
 using Dstack.Core.Models;
 using Dstack.Core.Runner;
 
-namespace Dstack.Core.Tests.Runner;
+namespace Dstack.Core.Tests.Docker;
 
 /// <summary>The container is the Docker executor's: built from the launch, never by the runner.</summary>
 public sealed class DockerExecutorContainerTests

@@ -3,7 +3,7 @@ using Dstack.Core.Compute;
 using Dstack.Core.Models;
 using Dstack.Core.Storage;
 
-namespace Dstack.Core.Runner;
+namespace Dstack.Core.Local;
 
 /// <summary>
 /// Shares this machine between runners: a ledger file (guarded by a lock file) lists who holds and who waits

@@ -1,6 +1,6 @@
 using Dstack.Core.Errors;
 
-namespace Dstack.Core.Runner;
+namespace Dstack.Core.Docker;
 
 /// <summary>Every sentence a user can see about Docker on this machine, each with the command that fixes it.</summary>
 public sealed class DockerException(string message) : DstackException(message)

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Dstack.Core.Runner;
+namespace Dstack.Core.Local;
 
 /// <summary>Finds free TCP ports on this machine by letting the OS pick them.</summary>
 public static class PortAllocator

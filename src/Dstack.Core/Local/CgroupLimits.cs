@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Dstack.Core.Runner;
+namespace Dstack.Core.Local;
 
 /// <summary>
 /// CPU and memory limits for one job through Linux cgroups (v2, or the v1 cpu and memory controllers).

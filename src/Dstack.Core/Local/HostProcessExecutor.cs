@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Dstack.Core.Compute;
+using Dstack.Core.Runner;
 
-namespace Dstack.Core.Runner;
+namespace Dstack.Core.Local;
 
 /// <summary>
 /// Runs the job's script with bash on this machine, in a session (and process group) of its own, in cgroups of its own

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 
-namespace Dstack.Core.Runner;
+namespace Dstack.Core.Docker;
 
 /// <summary>
 /// Asks the local Docker daemon directly over its socket about an image or a container, on the path of every container

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Dstack.Core.Compute;
+namespace Dstack.Core.Local;
 
 /// <summary>
 /// How <see cref="LocalCompute"/> knows its runner again: the machine, the pid and the pid's start time (so that a

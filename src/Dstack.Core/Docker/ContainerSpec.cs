@@ -1,4 +1,4 @@
-namespace Dstack.Core.Runner;
+namespace Dstack.Core.Docker;
 
 /// <summary>How to run a job in a container: the image, what is mounted where, and its limits.</summary>
 public sealed record ContainerSpec

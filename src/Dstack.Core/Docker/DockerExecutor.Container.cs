@@ -1,6 +1,7 @@
 using Dstack.Core.Models;
+using Dstack.Core.Runner;
 
-namespace Dstack.Core.Runner;
+namespace Dstack.Core.Docker;
 
 public sealed partial class DockerExecutor
 {
