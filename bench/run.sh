@@ -33,16 +33,4 @@ hyperfine -N --warmup 3 --min-runs 20 --export-json "$json" \
   -n "dstack ps -a ($runs runs)" "$bin/dstack ps -a" \
   -n "dstack run hello" "$bin/dstack run hello" >/dev/null
 
-python3 - "$json" "$OLDPWD/bench/results/latest.md" <<'PY'
-import json, sys, platform, os, subprocess
-results = json.load(open(sys.argv[1]))["results"]
-floor = results[0]["mean"]
-cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine())
-lines = [f"Machine: {os.cpu_count()} cores, {cpu}; {subprocess.run(['dotnet','--version'],capture_output=True,text=True).stdout.strip()} SDK", "",
-         "| command | mean | stddev | × floor |", "|---|---|---|---|"]
-for r in results:
-    lines.append(f"| `{r['command']}` | {r['mean']*1000:.1f} ms | {r['stddev']*1000:.1f} ms | {r['mean']/floor:.1f}× |")
-text = "\n".join(lines) + "\n"
-open(sys.argv[2], "w").write(text)
-print(text)
-PY
+python3 "$OLDPWD/bench/table.py" "$OLDPWD/bench/results/latest.md" "$(dotnet --version) SDK" "$json"

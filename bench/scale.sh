@@ -94,17 +94,4 @@ hyperfine -N --warmup 3 --min-runs 15 --export-json "$json" \
 hyperfine -N --warmup 1 --min-runs 10 --prepare "rm -rf $cache" --export-json "$json.cold" \
   -n "dstack ps -a ($runs runs, cold)" "$bin/dstack ps -a" >/dev/null
 
-python3 - "$json" "$json.cold" "$OLDPWD/bench/results/scale$([ "$store" = s3 ] && echo -s3).md" "$store" <<'PY'
-import json, sys, os, subprocess
-results = json.load(open(sys.argv[1]))["results"] + json.load(open(sys.argv[2]))["results"]
-floor = results[0]["mean"]
-cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "")
-load = open("/proc/loadavg").read().split()[0]
-lines = [f"Machine: {os.cpu_count()} cores, {cpu}; load average {load}; store: {sys.argv[4]}", "",
-         "| command | mean | stddev | × floor |", "|---|---|---|---|"]
-for r in results:
-    lines.append(f"| `{r['command']}` | {r['mean']*1000:.1f} ms | {r['stddev']*1000:.1f} ms | {r['mean']/floor:.1f}× |")
-text = "\n".join(lines) + "\n"
-open(sys.argv[3], "w").write(text)
-print(text)
-PY
+python3 "$OLDPWD/bench/table.py" "$OLDPWD/bench/results/scale$([ "$store" = s3 ] && echo -s3).md" "store: $store" "$json" "$json.cold"
