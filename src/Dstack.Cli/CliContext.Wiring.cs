@@ -76,7 +76,7 @@ public sealed partial class CliContext
             WorkRoot = Home.WorkingCopies,
             // The machine's resources are shared by every dstack home of this user on it.
             SchedulerRoot = Environment.GetEnvironmentVariable("DSTACK_SCHEDULER_DIR") is { Length: > 0 } dir
-                ? dir : Path.Combine(Path.GetTempPath(), $"dstack-{Environment.UserName}", "scheduler"),
+                ? dir : Core.Local.LocalScheduler.DefaultFolder(),
             StopGrace = Core.Runner.RunnerOptions.StopGraceFromEnvironment(),
             CredentialValues = StoreCredentials.Values(Config, HandedCredentials),
             // A remote store's content is kept on this machine for the next working copy; a local store is on it already.

@@ -38,5 +38,9 @@ public interface ICompute
     Task CleanUpLostAsync(LaunchInfo launch, Heartbeat? beat, string jobKey, CancellationToken ct);
 }
 
-/// <summary>The job a runner is started for, and the store it reads it from; <paramref name="Resources"/> chooses a host where there are several.</summary>
-public sealed record RunnerTarget(string DstackHome, RepoRef Repo, string RunName, int JobIndex, JobResources? Resources = null);
+/// <summary>
+/// The job a runner is started for, and the store it reads it from; what the job needs (<paramref name="Resources"/>, an
+/// <paramref name="Image"/>'s Docker, <paramref name="Python"/>) chooses a host where there are several.
+/// </summary>
+public sealed record RunnerTarget(string DstackHome, RepoRef Repo, string RunName, int JobIndex, JobResources? Resources = null,
+    string? Image = null, string? Python = null);

@@ -17,6 +17,13 @@ public sealed record SubmitRefusal(string Sentence, string? Property = null)
     public static SubmitRefusal NoPython(string requested, string where, string installed) =>
         new($"Python {requested} is not installed on {where}; installed: {installed}", "python");
 
+    public static SubmitRefusal NoDockerOnHosts(string target, string image) =>
+        new($"No host of `{target}` has Docker: this run needs it for its image ({image}). Install Docker on one of them (e.g. `apt-get install docker.io`), or run it where Docker is (`--compute`).");
+
+    /// <summary>Each host has some of what the job needs, none all of it: <paramref name="lacks"/> says what each one lacks.</summary>
+    public static SubmitRefusal NoHostHasAll(string target, IEnumerable<string> lacks) =>
+        new($"No host of `{target}` has all this run needs: {string.Join("; ", lacks)}. Change what the workflow asks for, or add a host that has it all.");
+
     public static SubmitRefusal StoreNotOnHosts(string target) =>
         new($"The hosts of `{target}` cannot reach this machine's local-folder store: use a store they reach, e.g. `dstack config --backend s3 --bucket BUCKET …`, and add the target again with `--store-endpoint URL` if they reach it at another address.");
 }

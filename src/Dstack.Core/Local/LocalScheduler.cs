@@ -15,8 +15,19 @@ public sealed class LocalScheduler(string folder, ComputeCapacity capacity, Time
     /// <summary>How often a waiting runner looks again: short, so a freed slot is taken within tens of milliseconds.</summary>
     public static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(10);
 
-    private sealed record Entry(string Key, DateTimeOffset SubmittedAt, int Cpu, long Memory, int Gpus, string? GpuName, long? GpuMemory,
-        int Pid, long StartTicks, bool Running, IReadOnlyList<int> Assigned);
+    /// <summary>
+    /// Where this user's runners on this machine share the ledger unless <c>DSTACK_SCHEDULER_DIR</c> says otherwise: the temp
+    /// folder, then the host name, so that machines sharing one <c>/tmp</c> (containers, namespaces) keep apart, their pids
+    /// meaning nothing to each other. <c>Compute/Ssh/HostProbe</c>'s script finds the same folder on an SSH host.
+    /// </summary>
+    public static string DefaultFolder()
+    {
+        string host;
+        try { host = File.ReadAllText("/proc/sys/kernel/hostname").Trim(); }
+        catch (IOException) { host = Environment.MachineName; }
+        catch (UnauthorizedAccessException) { host = Environment.MachineName; }
+        return Path.Combine(Path.GetTempPath(), $"dstack-{Environment.UserName}", "scheduler", host.Length > 0 ? host : "localhost");
+    }
 
     /// <summary>
     /// Waits until the request fits and it is this job's turn; returns the GPU indices granted, or null when
@@ -64,13 +75,13 @@ public sealed class LocalScheduler(string folder, ComputeCapacity capacity, Time
         return true;
     });
 
-    private static Entry Waiting(string key, DateTimeOffset submittedAt, JobResources request) =>
+    private static LedgerEntry Waiting(string key, DateTimeOffset submittedAt, JobResources request) =>
         new(key, submittedAt, request.Cpu ?? 0, request.MemoryBytes ?? 0, request.GpuCount, request.GpuName, request.GpuMemoryBytes,
             Environment.ProcessId, PosixProcess.StartTicks(Environment.ProcessId) ?? 0, false, []);
 
     public void Release(string key) => WithLedger(entries => entries.RemoveAll(e => e.Key == key));
 
-    private string? Shortfall(Entry me, List<Entry> running, int freeGpus)
+    private string? Shortfall(LedgerEntry me, List<LedgerEntry> running, int freeGpus)
     {
         var freeCpu = capacity.Cpus - running.Sum(e => e.Cpu);
         var freeMemory = capacity.MemoryBytes - running.Sum(e => e.Memory);
@@ -80,14 +91,14 @@ public sealed class LocalScheduler(string folder, ComputeCapacity capacity, Time
         return null;
     }
 
-    private List<int> FreeGpus(JobResources request, List<Entry> running)
+    private List<int> FreeGpus(JobResources request, List<LedgerEntry> running)
     {
         var used = running.SelectMany(e => e.Assigned).ToHashSet();
         return ResourceFit.MatchingGpus(request, capacity.Gpus).Select(g => g.Index).Where(i => !used.Contains(i)).ToList();
     }
 
     /// <summary>Runs <paramref name="change"/> on the ledger under the lock, dropping entries of dead runners first.</summary>
-    private T WithLedger<T>(Func<List<Entry>, T> change)
+    private T WithLedger<T>(Func<List<LedgerEntry>, T> change)
     {
         Directory.CreateDirectory(folder);
         using var gate = Lock();
@@ -115,17 +126,18 @@ public sealed class LocalScheduler(string folder, ComputeCapacity capacity, Time
         }
     }
 
-    private static List<Entry> Read(byte[] data)
+    /// <summary>The ledger file's entries as written, dead runners' too (an SSH host's probe reads them: <c>Compute/Ssh/HostLoad</c>).</summary>
+    public static List<LedgerEntry> Read(byte[] data)
     {
         using var doc = JsonDocument.Parse(data);
-        var list = new List<Entry>();
+        var list = new List<LedgerEntry>();
         foreach (var e in doc.RootElement.EnumerateArray())
-            list.Add(new Entry(e.Str("key") ?? "", e.Time("submitted_at"), e.Int("cpu"), e.Long("memory"), e.Int("gpus"), e.Str("gpu_name"),
+            list.Add(new LedgerEntry(e.Str("key") ?? "", e.Time("submitted_at"), e.Int("cpu"), e.Long("memory"), e.Int("gpus"), e.Str("gpu_name"),
                 e.LongOrNull("gpu_memory"), e.Int("pid"), e.Long("start_ticks"), e.Bool("running"), e.Ints("assigned")));
         return list;
     }
 
-    private static byte[] Write(List<Entry> entries)
+    private static byte[] Write(List<LedgerEntry> entries)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))

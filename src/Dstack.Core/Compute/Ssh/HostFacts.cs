@@ -2,7 +2,8 @@ namespace Dstack.Core.Compute.Ssh;
 
 /// <summary>
 /// What one probe learnt about a host: capacity, what it can run (docker, pythons), its platform, and whether
-/// this machine's local store folder is visible there (null: not asked, as with an S3 store).
+/// this machine's local store folder is visible there (null: not asked, as with an S3 store), and what its runners hold
+/// and wait for now (null: not known, taken as idle).
 /// </summary>
 public sealed record HostFacts(
     string Hostname,
@@ -12,4 +13,5 @@ public sealed record HostFacts(
     ComputeCapacity Capacity,
     bool Docker,
     IReadOnlyList<string> Pythons,
-    bool? StoreVisible);
+    bool? StoreVisible,
+    HostLoad? Load = null);

@@ -8,7 +8,8 @@ namespace Dstack.Core.Compute.Ssh;
 /// <summary>
 /// Learns a host's <see cref="HostFacts"/> in one SSH round trip: a POSIX sh script that prints <c>key=value</c>
 /// lines. Whether the local store folder is visible there is detected, not assumed: a fresh marker file with a
-/// random token is written into the folder, and the host must read that token back at the same path.
+/// random token is written into the folder, and the host must read that token back at the same path. It also reads the
+/// host's runner ledger (<see cref="HostLoad"/>: what runs and waits there now) and which of the runners it names are alive.
 /// </summary>
 public static class HostProbe
 {
@@ -33,10 +34,17 @@ public static class HostProbe
         }
     }
 
+    /// <summary>
+    /// Where the host's runners keep their ledger, as a shell word: <c>DSTACK_SCHEDULER_DIR</c> in the SSH session's
+    /// environment, else <see cref="LocalScheduler.DefaultFolder"/> computed there.
+    /// </summary>
+    public const string LedgerPath =
+        "\"${DSTACK_SCHEDULER_DIR:-${TMPDIR:-/tmp}/dstack-$(id -un)/scheduler/$(cat /proc/sys/kernel/hostname 2>/dev/null || uname -n)}/ledger.json\"";
+
     /// <summary>The probe script; with a marker, it also says whether the host reads the token there.</summary>
     public static string Script(string? marker, string? token)
     {
-        var script = """
+        var script = $"LEDGER={LedgerPath}\n" + """
             echo "hostname=$(hostname)"; echo "os=$(uname -s)"; echo "arch=$(uname -m)"
             echo "cpus=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)"
             echo "mem_kib=$(awk '/^MemTotal:/{print $2}' /proc/meminfo 2>/dev/null)"
@@ -45,6 +53,9 @@ public static class HostProbe
             if command -v nvidia-smi >/dev/null 2>&1; then nvidia-smi --query-gpu=index,name,memory.total --format=csv,noheader,nounits 2>/dev/null | sed 's/^/gpu=/'; fi
             for d in $(echo "$PATH" | tr ':' ' '); do for f in "$d"/python3 "$d"/python3.[0-9] "$d"/python3.[0-9][0-9]; do
               [ -x "$f" ] && echo "python=$("$f" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null)"; done; done
+            j=$(cat "$LEDGER" 2>/dev/null) || j=
+            if [ -n "$j" ]; then printf 'ledger=%s\n' "$j"; for p in $(printf '%s\n' "$j" | grep -o '"pid":[0-9]*' | cut -d: -f2 | sort -u); do
+              s=$(cat /proc/$p/stat 2>/dev/null) || continue; set -- ${s##*) }; [ "$1" = Z ] || echo "alive=$p ${20}"; done; fi
             """;
         if (marker is not null && token is not null)
             // Visible means usable: the SSH user must also be able to write there (a runner writes the job's state).
@@ -59,6 +70,8 @@ public static class HostProbe
         var gpus = new List<string>();
         var pythons = new SortedSet<string>(Comparer<string>.Create(CompareVersions));
         bool? store = null;
+        string? ledger = null;
+        var alive = new HashSet<(int, long)>();
         foreach (var raw in output.Split('\n'))
         {
             var line = raw.TrimEnd('\r');
@@ -70,6 +83,11 @@ public static class HostProbe
                 case "gpu": gpus.Add(value); break;
                 case "python" when value.Length > 0: pythons.Add(value); break;
                 case "store": store = value == "visible"; break;
+                case "ledger": ledger = value; break;
+                case "alive" when value.Split(' ') is [var pid, var ticks]
+                    && int.TryParse(pid, CultureInfo.InvariantCulture, out var p) && long.TryParse(ticks, CultureInfo.InvariantCulture, out var t):
+                    alive.Add((p, t));
+                    break;
                 default: values[key] = value; break;
             }
         }
@@ -78,7 +96,15 @@ public static class HostProbe
         var hostname = values.GetValueOrDefault("hostname") ?? host;
         var capacity = new ComputeCapacity(cpus, memory, LocalCapacity.Parse(string.Join('\n', gpus)), hostname);
         return new HostFacts(hostname, values.GetValueOrDefault("os") ?? "", values.GetValueOrDefault("arch") ?? "",
-            values.GetValueOrDefault("distro") ?? "", capacity, values.GetValueOrDefault("docker") == "yes", [.. pythons], store);
+            values.GetValueOrDefault("distro") ?? "", capacity, values.GetValueOrDefault("docker") == "yes", [.. pythons], store, Load(ledger, alive));
+    }
+
+    /// <summary>The runners' ledger as the host holds it, less the entries of runners that are gone; a ledger it cannot read is idle.</summary>
+    private static HostLoad Load(string? ledger, IReadOnlySet<(int, long)> alive)
+    {
+        if (ledger is null) return HostLoad.Idle;
+        try { return HostLoad.From(LocalScheduler.Read(System.Text.Encoding.UTF8.GetBytes(ledger)), alive); }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException) { return HostLoad.Idle; }
     }
 
     private static int CompareVersions(string a, string b)

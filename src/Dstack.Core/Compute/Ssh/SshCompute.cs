@@ -8,8 +8,8 @@ namespace Dstack.Core.Compute.Ssh;
 
 /// <summary>
 /// Runs runners on the hosts of an SSH target. Each host is probed once per instance (capacity, Docker, Pythons, and
-/// whether a local store folder is visible there); a job goes to the first host, in the target's order, that
-/// answers and whose capacity its request fits. dstack's executable is shipped once per version
+/// whether a local store folder is visible there, and what its runner ledger holds now); a job goes to a host that has
+/// what it needs, where it starts now if there is one (<see cref="SshHostChoice"/>). dstack's executable is shipped once per version
 /// (<see cref="BinaryShipper"/>), then the runner is started detached (<c>setsid</c>) in one round trip, with the store's
 /// credentials over standard input into a 0600 file it reads and deletes. Alive, kill and clean-up go through ssh:
 /// the runner needs no connection back.
@@ -21,6 +21,7 @@ public sealed class SshCompute(ComputeTarget target, SshStore store, string dsta
 {
     private readonly SshOptions _options = target.SshOptions(dstackHome);
     private readonly ConcurrentDictionary<string, Task<ShipResult>> _shipped = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _sent = new(StringComparer.Ordinal);
     private Task<IReadOnlyList<(SshSession Session, HostFacts Facts)>>? _probed;
 
     public string Name => target.Name;
@@ -40,17 +41,24 @@ public sealed class SshCompute(ComputeTarget target, SshStore store, string dsta
     {
         if (store.LocalFolder is not null && !(await ProbedAsync(ct)).Any(h => h.Facts.StoreVisible == true))
             return SubmitRefusal.StoreNotOnHosts(Name);
-        return SubmitCheck.WhyNot(job, await GetCapabilitiesAsync(ct), Name);
+        var hosts = (await ProbedAsync(ct)).Select(h => (h.Session.Host.ToString(), h.Facts)).ToList();
+        return SshHostChoice.WhyNone(hosts, await GetCapabilitiesAsync(ct), job, Name, store.LocalFolder is not null);
     }
 
     public async Task<LaunchInfo> StartRunnerAsync(RunnerTarget runner, CancellationToken ct)
     {
-        var candidates = SshHostChoice.Candidates(await ProbedAsync(ct), h => h.Facts, runner.Resources, store.LocalFolder is not null);
+        var candidates = SshHostChoice.Candidates(await ProbedAsync(ct), h => WithSent(h.Session, h.Facts), runner, store.LocalFolder is not null);
         if (candidates.Count == 0) throw SshException.NoHostFits(Name);
         SshException? last = null;
         foreach (var (session, _) in candidates)
         {
-            try { return await StartOnAsync(session, runner, ct); }
+            try
+            {
+                var launch = await StartOnAsync(session, runner, ct);
+                if (runner.Resources is { Cpu: not null } or { MemoryBytes: not null } or { GpuCount: > 0 })
+                    _sent.AddOrUpdate(session.Host.ToString(), 1, (_, n) => n + 1);
+                return launch;
+            }
             catch (SshException e) when (e.Problem == SshProblem.Unreachable) { last = e; }  // gone since the probe: the next one
         }
         throw last!;
@@ -120,6 +128,17 @@ public sealed class SshCompute(ComputeTarget target, SshStore store, string dsta
     private (SshSession Session, SshLaunchHandle Handle)? Find(LaunchInfo launch) =>
         SshLaunchHandle.Parse(launch.Handle) is { } handle && target.Hosts.FirstOrDefault(h => h.ToString() == handle.Host) is { } host
             ? (new SshSession(host, _options with { ConnectTimeoutSeconds = 5 }), handle) : null;
+
+    /// <summary>
+    /// The host's facts, counting the jobs this instance sent there since the probe as waiting in its ledger: their runners
+    /// may not have taken their place yet, and the next job of a run must not count on the room they will take.
+    /// </summary>
+    private HostFacts WithSent(SshSession session, HostFacts facts)
+    {
+        if (!_sent.TryGetValue(session.Host.ToString(), out var sent)) return facts;
+        var load = facts.Load ?? HostLoad.Idle;
+        return facts with { Load = load with { Waiting = load.Waiting + sent } };
+    }
 
     private Task<IReadOnlyList<(SshSession Session, HostFacts Facts)>> ProbedAsync(CancellationToken ct) => _probed ??= ProbeAllAsync(ct);
 

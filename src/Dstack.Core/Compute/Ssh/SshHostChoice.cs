@@ -3,11 +3,46 @@ using Dstack.Core.Models;
 namespace Dstack.Core.Compute.Ssh;
 
 /// <summary>
-/// Which hosts of a target may take a job, in the order they are tried: those that answered the probe, whose capacity
-/// the request fits, and that see the store (a local folder must be visible there). First fit: the target's order.
+/// Which hosts of a target may take a job, in the order they are tried. A host may take it when it answered the probe,
+/// its capacity fits the request, it has what the job runs with (Docker for an image, the asked <c>python</c>) and it sees
+/// the store (a local folder must be visible there). First come the hosts where the job starts <em>now</em>
+/// (<see cref="HostLoad.FitsNow"/>), in the target's order; then the others by the fewest jobs waiting in their ledger
+/// (ties: the target's order), where the host's own ledger queues it until it fits.
 /// </summary>
 public static class SshHostChoice
 {
-    public static IReadOnlyList<T> Candidates<T>(IEnumerable<T> hosts, Func<T, HostFacts> facts, JobResources? request, bool localStore) =>
-        hosts.Where(h => ResourceFit.WhyNever(request, facts(h).Capacity) is null && (!localStore || facts(h).StoreVisible == true)).ToList();
+    public static IReadOnlyList<T> Candidates<T>(IEnumerable<T> hosts, Func<T, HostFacts> facts, RunnerTarget job, bool localStore)
+    {
+        var able = hosts.Where(h => Lacks(facts(h), job.Resources, job.Image, job.Python, localStore) is null).ToList();
+        var now = able.Where(h => LoadOf(facts(h)).FitsNow(job.Resources, facts(h).Capacity)).ToList();
+        return [.. now, .. able.Except(now).OrderBy(h => LoadOf(facts(h)).Waiting)];
+    }
+
+    /// <summary>
+    /// Null when one host (named as the target names it) has all the job needs. Else: no host has Docker for its image; the
+    /// request fits no host (naming the largest) or no host has its Python (<see cref="SubmitCheck"/>); or each host lacks
+    /// something, and the refusal says what.
+    /// </summary>
+    public static SubmitRefusal? WhyNone(IReadOnlyList<(string Name, HostFacts Facts)> hosts, ComputeCapabilities capabilities, JobSpec job,
+        string target, bool localStore)
+    {
+        if (job.Image is { } image && !capabilities.Docker) return SubmitRefusal.NoDockerOnHosts(target, image);
+        if (SubmitCheck.WhyNot(job, capabilities, target) is { } refusal) return refusal;
+        var lacks = hosts.Select(h => (h.Name, Why: Lacks(h.Facts with { Capacity = h.Facts.Capacity with { Description = h.Name } },
+            job.Resources, job.Image, job.Python, localStore))).ToList();
+        return lacks.Any(l => l.Why is null) ? null : SubmitRefusal.NoHostHasAll(target, lacks.Select(l => $"{l.Name}: {l.Why}"));
+    }
+
+    /// <summary>What keeps <paramref name="host"/> from ever taking the job, or null.</summary>
+    public static string? Lacks(HostFacts host, JobResources? request, string? image, string? python, bool localStore)
+    {
+        if (localStore && host.StoreVisible != true) return "does not see the local store folder";
+        if (ResourceFit.WhyNever(request, host.Capacity) is { } never) return never;
+        if (image is not null && !host.Docker) return $"no Docker (for the image {image})";
+        if (image is null && python is { } p && !host.Pythons.Any(v => SubmitCheck.PythonMatches(p, v)))
+            return $"no Python {p} (installed: {SubmitCheck.DescribePythons(host.Pythons)})";
+        return null;
+    }
+
+    private static HostLoad LoadOf(HostFacts facts) => facts.Load ?? HostLoad.Idle;
 }

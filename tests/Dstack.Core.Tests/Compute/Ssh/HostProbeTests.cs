@@ -74,4 +74,62 @@ public sealed class HostProbeTests
         }
         finally { dir.Delete(recursive: true); }
     }
+
+    [Fact]
+    public void Parse_CountsTheLedgersLiveRunners_OnlyThoseTheHostSaysAreAlive()
+    {
+        var ledger = """[{"key":"a","submitted_at":"2026-01-01T00:00:00+00:00","cpu":2,"memory":1024,"gpus":1,"pid":101,"start_ticks":7,"running":true,"assigned":[1]},"""
+            + """{"key":"b","submitted_at":"2026-01-01T00:00:01+00:00","cpu":1,"memory":0,"gpus":0,"pid":102,"start_ticks":8,"running":false,"assigned":[]},"""
+            + """{"key":"c","submitted_at":"2026-01-01T00:00:02+00:00","cpu":4,"memory":0,"gpus":0,"pid":103,"start_ticks":9,"running":true,"assigned":[]},"""
+            + """{"key":"d","submitted_at":"2026-01-01T00:00:03+00:00","cpu":1,"memory":0,"gpus":0,"pid":104,"start_ticks":5,"running":false,"assigned":[]}]""";
+
+        // 103 is gone; 104 is a reused pid (another start time).
+        var facts = HostProbe.Parse($"cpus=8\nledger={ledger}\nalive=101 7\nalive=102 8\nalive=104 6\n", "h1");
+
+        facts.Load.ShouldBe(new HostLoad(2, 1024, [1], 1), new HostLoadComparer());
+    }
+
+    [Fact]
+    public void Parse_NoLedger_OrOneItCannotRead_IsIdle()
+    {
+        HostProbe.Parse("cpus=8\n", "h1").Load.ShouldBe(HostLoad.Idle);
+        HostProbe.Parse("cpus=8\nledger={not json\n", "h1").Load.ShouldBe(HostLoad.Idle);
+        HostProbe.Parse("cpus=8\nledger={}\n", "h1").Load.ShouldBe(HostLoad.Idle);
+    }
+
+    /// <summary>A real ledger, written by <see cref="Dstack.Core.Local.LocalScheduler"/> for this process, read back by the script under sh.</summary>
+    [Fact]
+    public async Task Script_RunUnderSh_ReadsTheRunnersLedger_AndKnowsItsRunnerAlive()
+    {
+        var dir = Directory.CreateTempSubdirectory("probe-ledger-");
+        try
+        {
+            var scheduler = new Dstack.Core.Local.LocalScheduler(dir.FullName, new ComputeCapacity(8, 8L << 30, [], "here"), TimeProvider.System);
+            scheduler.Enqueue("waiting-job", DateTimeOffset.UtcNow, new Dstack.Core.Models.JobResources { Cpu = 3 });
+            var script = $"DSTACK_SCHEDULER_DIR={Dstack.Core.Workflows.ShellQuote.Quote(dir.FullName)}; export DSTACK_SCHEDULER_DIR\n" + HostProbe.Script(null, null);
+
+            var result = await Dstack.Core.Git.ProcessRunner.RunAsync("sh", dir.FullName, CancellationToken.None, "-c", script);
+
+            result.ExitCode.ShouldBe(0, result.StdErr);
+            HostProbe.Parse(result.StdOut, "here").Load.ShouldNotBeNull().Waiting.ShouldBe(1, result.StdOut);
+        }
+        finally { dir.Delete(recursive: true); }
+    }
+
+    /// <summary>Without DSTACK_SCHEDULER_DIR, the script looks where this machine's runners keep their ledger.</summary>
+    [Fact]
+    public async Task LedgerPath_IsTheSchedulersDefaultFolder()
+    {
+        var result = await Dstack.Core.Git.ProcessRunner.RunAsync("sh", Path.GetTempPath(), CancellationToken.None, "-c",
+            $"unset DSTACK_SCHEDULER_DIR; echo {HostProbe.LedgerPath}");
+
+        Path.GetFullPath(result.StdOut.Trim()).ShouldBe(Path.Combine(Path.GetFullPath(Dstack.Core.Local.LocalScheduler.DefaultFolder()), "ledger.json"));
+    }
+
+    private sealed class HostLoadComparer : IEqualityComparer<HostLoad?>
+    {
+        public bool Equals(HostLoad? a, HostLoad? b) =>
+            a is not null && b is not null && (a.Cpus, a.MemoryBytes, a.Waiting) == (b.Cpus, b.MemoryBytes, b.Waiting) && a.Gpus.SequenceEqual(b.Gpus);
+        public int GetHashCode(HostLoad? l) => 0;
+    }
 }
