@@ -18,9 +18,10 @@ fi
 # A real S3 server (Ceph's RADOS Gateway) on loopback for the S3 store's tests, and Docker for containers.
 scripts/s3-up.sh
 scripts/docker-up.sh
-# Throw-away sshd hosts h1, h2 (network namespaces; they reach S3 at the bridge's address) for the SSH tests.
-# Idempotent, and installs openssh-server when it is missing; writes /tmp/ssh-hosts/hosts.json.
-scripts/ssh-hosts/up.sh
+# Throw-away sshd hosts h1, h2, h3 (network namespaces; they reach S3 at the bridge's address) for the SSH tests;
+# h3 is the one tests break (sshd stopped, network cut) and restore. Idempotent, and installs openssh-server when it is
+# missing; writes /tmp/ssh-hosts/hosts.json.
+SSH_HOSTS_N=3 scripts/ssh-hosts/up.sh
 
 dotnet publish src/Dstack.Cli -c Release -o out/test-bin --nologo -v quiet
 export DSTACK_BIN="$PWD/out/test-bin/dstack"

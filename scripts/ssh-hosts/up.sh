@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# From shared/infra/ssh-hosts (a tested recipe; README there), copied unchanged into the repo for the SSH tests.
+# From shared/infra/ssh-hosts (a tested recipe; README there), copied into the repo for the SSH tests; changed since:
+# sshd is no longer the hosts' PID 1, so that sshd.sh can stop and start it with the host up.
 # up.sh - N throw-away "SSH hosts" on this machine. Each host is a network namespace with its own
 # IP, plus its own hostname (UTS namespace), home directory (mount namespace), process list (PID
 # namespace) and sshd: key-only auth for one non-root user whose login shell is /bin/sh. Writes an
@@ -135,8 +136,8 @@ rm -f "$tmp"
 # ---------------------------------------------------------------- 4. sshd per host
 # Each host = netns (nsenter --net; 'ip netns exec' would also remount /sys) + UTS namespace (own
 # hostname) + mount namespace (private home; unshare makes its mounts private, so nothing leaks
-# to the machine) + PID namespace (ps/pkill/kill on a host only see that host; sshd -D is its
-# PID 1, so stopping sshd ends everything started on that host). $d/host.pid holds the PID of the
+# to the machine) + PID namespace (ps/pkill/kill on a host only see that host; its PID 1 is a
+# shell running sshd -D, and killing the unshare process ends everything on that host). $d/host.pid holds the PID of the
 # `unshare` process that waits for it (seen from the machine).
 for i in $(seq 1 "$N"); do
   d=$R/h$i; ns=ssh-h$i; ip=$NET.$((10 + i))
@@ -171,6 +172,11 @@ EOC
   if alive_pidfile "$d/host.pid" unshare; then
     if ((changed)); then      # SIGHUP: sshd re-execs itself and reads the new config
       spid=$(cat /proc/"$(cat "$d/host.pid")"/task/*/children 2>/dev/null | awk '{print $1}')
+      # (a host started by this version: its PID 1 is the shell above, and sshd that shell's child)
+      if [[ -n "$spid" && "$(cat /proc/"$spid"/comm 2>/dev/null)" == sh ]]; then
+        spid=$(cat /proc/"$spid"/task/*/children 2>/dev/null | tr ' ' '\n' | while read -r c; do
+          [[ -n "$c" && "$(cat /proc/"$c"/comm 2>/dev/null)" == sshd ]] && echo "$c"; done | head -1)
+      fi
       [[ -n "$spid" ]] && kill -HUP "$spid" && log "h$i: sshd config changed, SIGHUP $spid"
     fi
     continue
@@ -178,10 +184,16 @@ EOC
   h=$(home_of "$i")
   # setsid: own session, so a caller that kills its process group does not take the host down.
   # setsid/nsenter exec, so $! is the unshare process; --kill-child: if it dies, sshd gets SIGKILL.
+  # PID 1 is a shell that (re)starts sshd whenever it ends, unless $d/sshd.down exists: sshd.sh stops and starts a
+  # host's sshd with the host (and what runs on it) up. It reaps whatever ends on the host (dash waits for any child).
+  rm -f "$d/sshd.down"
   setsid nsenter --net="/run/netns/$ns" unshare --uts --mount --pid --fork --mount-proc --kill-child -- \
     /bin/sh -c 'hostname "$1"
       if [ "$2" != "$3" ]; then mount --bind "$2" "$3"; fi
-      exec /usr/sbin/sshd -D -f "$4" -E "$5"' sh "h$i" "$h" "$UHOME" "$d/sshd_config" "$d/sshd.log" \
+      while :; do
+        [ -e "$6" ] || /usr/sbin/sshd -D -f "$4" -E "$5"
+        sleep 0.1
+      done' sh "h$i" "$h" "$UHOME" "$d/sshd_config" "$d/sshd.log" "$d/sshd.down" \
     </dev/null >>"$d/host.log" 2>&1 &
   hpid=$!; echo "$hpid" >"$d/host.pid"
   for _ in $(seq 1 100); do      # (comm is setsid/nsenter for a moment before it becomes unshare)

@@ -34,6 +34,8 @@ public class SentenceFactoryTests
             .ShouldBe("No workflow or provider 'trian' (did you mean 'train'?). Workflows: train, eval.");
         Core.Runs.RunException.NeverStored("wet-fox-1", new Core.Models.RepoRef("me", "repo")).Message
             .ShouldBe("Run 'wet-fox-1' was never stored in me/repo; nothing to run.");
+        Core.Models.TerminationReasonExtensions.Describe(Core.Models.TerminationReason.RunnerLost, null, Core.Compute.RunnerCheck.HostUnreachable("h1").CannotTell)
+            .ShouldBe("runner lost (host h1 unreachable)");
     }
 
     private static string Folder([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;

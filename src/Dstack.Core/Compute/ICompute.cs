@@ -10,7 +10,8 @@ namespace Dstack.Core.Compute;
 ///   <see cref="LaunchInfo.Handle"/> is this compute's own (a pid and start time; a host and pid; a Slurm job id): only
 ///   the compute named in <see cref="LaunchInfo.Compute"/> reads it, and it must accept any string without throwing.
 /// - <see cref="IsRunnerAliveAsync"/> returns null when it cannot tell (another host, a handle it cannot read): the
-///   caller then goes by the heartbeat. It never waits long: readers poll it.
+///   caller then goes by the heartbeat. It never waits long: readers poll it. <see cref="CheckRunnerAsync"/> adds why it
+///   cannot tell, where the compute knows.
 /// - <see cref="KillRunnerAsync"/> and <see cref="CleanUpLostAsync"/> are idempotent and return silently when there is nothing left.
 /// </summary>
 public interface ICompute
@@ -29,6 +30,12 @@ public interface ICompute
 
     Task<LaunchInfo> StartRunnerAsync(RunnerTarget target, CancellationToken ct);
     Task<bool?> IsRunnerAliveAsync(LaunchInfo launch, CancellationToken ct);
+
+    /// <summary>
+    /// <see cref="IsRunnerAliveAsync"/>, saying why it cannot tell when it knows (the runner's host does not answer):
+    /// readers give that reason when the heartbeat is stale. Polled like it, so it never waits long either.
+    /// </summary>
+    async Task<RunnerCheck> CheckRunnerAsync(LaunchInfo launch, CancellationToken ct) => new(await IsRunnerAliveAsync(launch, ct));
     Task KillRunnerAsync(LaunchInfo launch, CancellationToken ct);
 
     /// <summary>

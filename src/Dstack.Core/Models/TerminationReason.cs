@@ -25,7 +25,7 @@ public static class TerminationReasonExtensions
         TerminationReason.ExitCode => $"exit code {exitCode}",
         TerminationReason.StoppedByUser => "stopped by user",
         TerminationReason.AbortedByUser => "aborted by user",
-        TerminationReason.RunnerLost => "runner lost",
+        TerminationReason.RunnerLost => detail is null ? "runner lost" : $"runner lost ({detail})",
         TerminationReason.RunnerFailed => detail is null ? "runner failed" : $"runner failed: {detail}",
         TerminationReason.FailedToStart => detail is null ? "failed to start" : $"failed to start: {detail}",
         TerminationReason.OutOfMemory => detail is null ? "out of memory" : $"out of memory ({detail})",

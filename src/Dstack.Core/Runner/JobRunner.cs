@@ -14,6 +14,8 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
     private readonly SnapshotStore _snapshots = new(storage, options.BlobCache);
     private readonly StoreOutage _outage = new(time, options.StoreRetryMaxPause);
     private JobState? _unsentProgress;
+    private readonly SemaphoreSlim _stateGate = new(1, 1);
+    private JobState? _lastState;
 
     public async Task<int> RunAsync(RepoRef repo, string runName, int jobIndex, CancellationToken ct)
     {
@@ -248,8 +250,16 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
             Ports = job.Ports, Host = Environment.MachineName, Note = job.Note,
         };
 
-    private Task SetStateAsync(JobContext job, JobState state, CancellationToken ct) =>
-        _runs.PutStateAsync(job.Run.Repo, job.Run.RunName, job.Spec.Index, state, ct);
+    private async Task SetStateAsync(JobContext job, JobState state, CancellationToken ct)
+    {
+        await _stateGate.WaitAsync(ct);
+        try
+        {
+            _lastState = state;
+            await _runs.PutStateAsync(job.Run.Repo, job.Run.RunName, job.Spec.Index, state, ct);
+        }
+        finally { _stateGate.Release(); }
+    }
 
     /// <summary>A state on the way (running, stopping, uploading): when the store cannot take it now, it is sent after the logs once it can.</summary>
     private async Task SetProgressAsync(JobContext job, JobState state, CancellationToken ct)
@@ -267,11 +277,17 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
     private async Task HeartbeatLoopAsync(JobContext job, CancellationToken ct)
     {
         // A failed beat (the store unreachable) never kills the job: the outage paces the next tries.
+        var lastBeat = time.GetUtcNow();
         while (!ct.IsCancellationRequested)
         {
             try
             {
-                await _outage.TryAsync(() => WriteHeartbeatAsync(job, ct), ct);
+                if (await _outage.TryAsync(() => WriteHeartbeatAsync(job, ct), ct))
+                {
+                    // Silent long enough for a reader to have declared it lost: it looks, and takes the job back.
+                    var now = time.GetUtcNow();
+                    if (now - lastBeat <= Runs.RunMonitor.StaleHeartbeat || await _outage.TryAsync(() => ReclaimAsync(job, ct), ct)) lastBeat = now;
+                }
                 await Task.Delay(options.HeartbeatInterval, time, ct);
             }
             catch (OperationCanceledException) { return; }

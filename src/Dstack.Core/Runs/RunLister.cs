@@ -4,7 +4,7 @@ using Dstack.Core.Storage;
 namespace Dstack.Core.Runs;
 
 /// <summary>
-/// Lists a repo's runs for <c>ps</c>. A finished run never changes, so its summary is kept in a cache file
+/// Lists a repo's runs for <c>ps</c>. A settled run never changes, so its summary is kept in a cache file
 /// on this machine: a listing then costs one listing of the store plus reads of the runs that are new or
 /// still going, whatever the store's latency. Removed runs drop out because the listing no longer has them.
 /// A run whose records cannot be read is left out and handed to <paramref name="unreadable"/> (without it, it throws).
@@ -23,7 +23,7 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
         var summaries = await Task.WhenAll(names.Select(name => cached.TryGetValue(name, out var hit) ? Task.FromResult<RunSummary?>(hit) : ReadAsync(repo, name, ct)));
         var listed = summaries.OfType<RunSummary>().ToList();
         listed.Sort((a, b) => b.SubmittedAt.CompareTo(a.SubmittedAt));
-        var finished = listed.Where(s => s.IsFinished).ToList();
+        var finished = listed.Where(s => s.IsSettled).ToList();
         if (finished.Count != cached.Count || finished.Any(s => !cached.ContainsKey(s.RunName)) || !File.Exists(NamesFile)) Save(finished);
         return listed;
     }
@@ -71,7 +71,7 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
         await foreach (var child in storage.ListChildrenAsync(StoreKeys.RunsPrefix(repo), ct))
             if (child.EndsWith('/')) names.Add(child.TrimEnd('/'));
         var read = (await Task.WhenAll(names.Where(n => !finished.ContainsKey(n)).Select(name => ReadAsync(repo, name, ct)))).OfType<RunSummary>().ToList();
-        if (read.Any(s => s.IsFinished)) return UnfinishedOrLatest(await ListAsync(repo, ct));
+        if (read.Any(s => s.IsSettled)) return UnfinishedOrLatest(await ListAsync(repo, ct));
         if (read.Count > 0) return read.OrderByDescending(s => s.SubmittedAt).ToList();
         var latest = names.Where(finished.ContainsKey).OrderByDescending(n => finished[n]).FirstOrDefault();
         return latest is not null && await ReadAsync(repo, latest, ct) is { } summary ? [summary] : [];

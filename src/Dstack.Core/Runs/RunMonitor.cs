@@ -33,8 +33,8 @@ public sealed class RunMonitor(RunStore runs, ComputeRegistry computes, TimeProv
                         ?? new JobState { Status = JobStatus.Submitted, UpdatedAt = run.SubmittedAt };
             if (!state.Status.IsFinished())
             {
-                var (lost, quietSince, compute) = await CheckRunnerAsync(run, index, ct);
-                if (lost) state = await MarkLostAsync(run, index, ct) ?? state;
+                var (lost, silent, why, quietSince, compute) = await CheckRunnerAsync(run, index, ct);
+                if (lost) state = await MarkLostAsync(run, index, silent, why, ct) ?? state;
                 else if (quietSince is not null) state = state with { StoreUnreachableSince = quietSince };
                 if (compute is not null && state.Ports.Count > 0) state = state with { PortUrls = state.Ports.Select(compute.Ports.Url).ToList() };
             }
@@ -44,22 +44,26 @@ public sealed class RunMonitor(RunStore runs, ComputeRegistry computes, TimeProv
     }
 
     /// <summary>
-    /// Whether the job's runner is provably gone; else, when its host says it lives but it has been quiet, since when.
-    /// A live runner is never declared lost for being quiet: a store outage silences it, and it delivers afterwards.
+    /// Whether the job's runner is provably gone (and why the compute could not tell, when it knows: "host h1
+    /// unreachable"); else, when its host says it lives but it has been quiet, since when. While the compute cannot tell,
+    /// the job keeps its status until the heartbeat is stale. A live runner is never declared lost for being quiet: a
+    /// store outage silences it, and it delivers afterwards.
     /// </summary>
-    private async Task<(bool Lost, DateTimeOffset? QuietSince, ICompute? Compute)> CheckRunnerAsync(RunRecord run, int job, CancellationToken ct)
+    private async Task<(bool Lost, bool Silent, string? Why, DateTimeOffset? QuietSince, ICompute? Compute)> CheckRunnerAsync(RunRecord run, int job, CancellationToken ct)
     {
         // Read together: a reader that follows logs polls this, and a bucket answers each read in a round trip.
         var beatRead = runs.GetHeartbeatAsync(run.Repo, run.RunName, job, ct);
         var launch = await runs.GetLaunchAsync(run.Repo, run.RunName, job, ct);
         var beat = await beatRead;
-        if (launch is null) return (time.GetUtcNow() - run.SubmittedAt > LaunchTimeout, null, null);
+        if (launch is null) return (time.GetUtcNow() - run.SubmittedAt > LaunchTimeout, false, null, null, null);
         var compute = computes.Of(launch);
-        var alive = compute is null ? null : await compute.IsRunnerAliveAsync(launch, ct);
-        if (alive == false) return (true, null, compute);
+        var check = compute is null ? new RunnerCheck(null) : await compute.CheckRunnerAsync(launch, ct);
+        if (check.Alive == false) return (true, false, null, null, compute);
         var last = beat?.At ?? launch.LaunchedAt;
         var quiet = time.GetUtcNow() - last;
-        return alive is null ? (quiet > StaleHeartbeat, null, compute) : (false, quiet > QuietRunner ? last : null, compute);
+        return check.Alive is null
+            ? (quiet > StaleHeartbeat, true, check.CannotTell, null, compute)
+            : (false, false, null, quiet > QuietRunner ? last : null, compute);
     }
 
     /// <summary>Ends the runners of <paramref name="run"/> that are still there, each through the compute that launched it.</summary>
@@ -70,18 +74,23 @@ public sealed class RunMonitor(RunStore runs, ComputeRegistry computes, TimeProv
                 await compute.KillRunnerAsync(launch, ct);
     }
 
-    /// <summary>Re-reads the state (the runner may have just finished) and only then marks the job lost.</summary>
-    private async Task<JobState?> MarkLostAsync(RunRecord run, int job, CancellationToken ct)
+    /// <summary>
+    /// Re-reads the state (the runner may have just finished) and, for a runner lost by its <paramref name="silent"/>
+    /// heartbeat, the heartbeat; only then marks the job lost, saying <paramref name="why"/> when known.
+    /// </summary>
+    private async Task<JobState?> MarkLostAsync(RunRecord run, int job, bool silent, string? why, CancellationToken ct)
     {
         var current = await runs.GetStateAsync(run.Repo, run.RunName, job, ct);
         if (current is not null && current.Status.IsFinished()) return current;
         var beat = await runs.GetHeartbeatAsync(run.Repo, run.RunName, job, ct);
+        // Lost by its silence, and beating again: its host is back, and the runner wins.
+        if (silent && beat is not null && time.GetUtcNow() - beat.At <= StaleHeartbeat) return current;
         if (await runs.GetLaunchAsync(run.Repo, run.RunName, job, ct) is { } launch && computes.Of(launch) is { } compute)
             await compute.CleanUpLostAsync(launch, beat, JobKey.Of(run.Repo, run.RunName, job), ct);
         var now = time.GetUtcNow();
         var lost = new JobState
         {
-            Status = JobStatus.Failed, Reason = TerminationReason.RunnerLost, UpdatedAt = now,
+            Status = JobStatus.Failed, Reason = TerminationReason.RunnerLost, Detail = why, UpdatedAt = now,
             StartedAt = current?.StartedAt, FinishedAt = now, Ports = current?.Ports ?? [], Host = current?.Host,
         };
         // A store on a full disk cannot take the verdict now; the listing shows it all the same, and the next one retries.

@@ -37,6 +37,13 @@ public sealed class UnfinishedRunIndex(IStorage storage)
             if (string.CompareOrdinal(old.Key, marker) > 0) await storage.DeleteAsync(old.Key, ct);
     }
 
+    /// <summary>
+    /// Puts the run's unfinished marker back: a runner declared lost while out of reach, and back, goes on, and plain
+    /// <c>ps</c> lists its run again (a reader dropped the marker of the run it found ended).
+    /// </summary>
+    public Task ReinstateAsync(RunRecord run, CancellationToken ct) =>
+        storage.PutIfAbsentAsync(StoreKeys.UnfinishedRun(run.Repo, run.SubmittedAt, run.RunName), ReadOnlyMemory<byte>.Empty, ct);
+
     /// <summary>Removes the run's unfinished marker once every job of it has ended. Each job's runner calls it after its final state.</summary>
     public async Task RemoveIfFinishedAsync(RunRecord run, CancellationToken ct)
     {

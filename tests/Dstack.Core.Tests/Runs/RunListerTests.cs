@@ -47,6 +47,21 @@ public sealed class RunListerTests : IDisposable
         second.Select(r => (r.RunName, r.State.Status)).ShouldBe([("old-fox-1", JobStatus.Done)]);
     }
 
+    [Fact]
+    public async Task List_ARunDeclaredRunnerLost_IsNotCached_SoItsRunnerBackFromOutOfReachIsSeenToFinish()
+    {
+        var (storage, lister) = Make();
+        await AddRunAsync(storage, "far-fox-1", JobStatus.Running, 5);
+        var lost = new JobState { Status = JobStatus.Failed, Reason = TerminationReason.RunnerLost, Detail = "host h3 unreachable", UpdatedAt = DateTimeOffset.UtcNow };
+        await new RunStore(storage).PutStateAsync(Repo, "far-fox-1", 0, lost, default);
+        (await lister.ListAsync(Repo, default)).Single().State.ReasonText.ShouldBe("runner lost (host h3 unreachable)");
+
+        // The runner was alive on a host that did not answer; back, it finishes the job.
+        await new RunStore(storage).PutStateAsync(Repo, "far-fox-1", 0, new JobState { Status = JobStatus.Done, UpdatedAt = DateTimeOffset.UtcNow }, default);
+
+        (await lister.ListAsync(Repo, default)).Single().State.Status.ShouldBe(JobStatus.Done);
+    }
+
     [Theory]
     [InlineData("run.json")]
     [InlineData("jobs/0/state.json")]

@@ -45,6 +45,7 @@ public sealed class RunMonitorTests : IDisposable
 
         view.Jobs[0].Status.ShouldBe(JobStatus.Failed);
         view.Jobs[0].Reason.ShouldBe(TerminationReason.RunnerLost);
+        view.Jobs[0].ReasonText.ShouldBe("runner lost", "its host answered: the runner is gone, no more to say");
         slurm.CleanedUp.ShouldBe(["acme.widgets.quiet-fox-1.0"]);
         other.CleanedUp.ShouldBeEmpty();
     }
@@ -60,6 +61,44 @@ public sealed class RunMonitorTests : IDisposable
         (await monitor.ViewAsync(run, default)).Jobs[0].Status.ShouldBe(JobStatus.Running);
         _clock.Advance(TimeSpan.FromSeconds(2));
         (await monitor.ViewAsync(run, default)).Jobs[0].Reason.ShouldBe(TerminationReason.RunnerLost);
+    }
+
+    [Fact]
+    public async Task RunnerOnAHostThatDoesNotAnswer_KeepsItsStatusUntilTheHeartbeatIsStale_ThenIsLostNamingTheHost()
+    {
+        var lab = new FakeCompute(_clock, "lab");
+        var run = await SubmitAsync(lab);
+        var monitor = new RunMonitor(_runs, new ComputeRegistry(lab), _clock);
+        await _runs.PutHeartbeatAsync(Repo, run.RunName, 0, new Heartbeat(_clock.GetUtcNow(), 1, "h1"), default);
+        lab.Unreachable((await _runs.GetLaunchAsync(Repo, run.RunName, 0, default))!, "h1");
+
+        _clock.Advance(RunMonitor.StaleHeartbeat - TimeSpan.FromSeconds(1));
+        (await monitor.ViewAsync(run, default)).Jobs[0].Status.ShouldBe(JobStatus.Running);
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        var lost = (await monitor.ViewAsync(run, default)).Jobs[0];
+
+        lost.Status.ShouldBe(JobStatus.Failed);
+        lost.ReasonText.ShouldBe("runner lost (host h1 unreachable)");
+        (await _runs.GetStateAsync(Repo, run.RunName, 0, default))!.ReasonText.ShouldBe("runner lost (host h1 unreachable)");
+    }
+
+    [Fact]
+    public async Task RunnerOnAHostThatAnswersAgain_BeatingAgain_IsNotLost()
+    {
+        var lab = new FakeCompute(_clock, "lab");
+        var run = await SubmitAsync(lab);
+        var monitor = new RunMonitor(_runs, new ComputeRegistry(lab), _clock);
+        var launch = (await _runs.GetLaunchAsync(Repo, run.RunName, 0, default))!;
+        await _runs.PutHeartbeatAsync(Repo, run.RunName, 0, new Heartbeat(_clock.GetUtcNow(), 1, "h1"), default);
+        lab.Unreachable(launch, "h1");
+        _clock.Advance(RunMonitor.StaleHeartbeat / 2);
+        (await monitor.ViewAsync(run, default)).Jobs[0].Status.ShouldBe(JobStatus.Running);
+
+        lab.Unreachable(launch, null);
+        _clock.Advance(RunMonitor.StaleHeartbeat);
+
+        (await monitor.ViewAsync(run, default)).Jobs[0].Status.ShouldBe(JobStatus.Running, "its host says it lives: quiet, not lost");
+        lab.CleanedUp.ShouldBeEmpty();
     }
 
     [Fact]

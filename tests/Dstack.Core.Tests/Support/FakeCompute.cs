@@ -12,6 +12,7 @@ namespace Dstack.Core.Tests.Support;
 public sealed class FakeCompute(TimeProvider time, string name = "fake") : ICompute
 {
     private readonly ConcurrentDictionary<string, bool> _alive = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _unreachable = new(StringComparer.Ordinal);
     private int _next;
 
     public string Name => name;
@@ -38,7 +39,17 @@ public sealed class FakeCompute(TimeProvider time, string name = "fake") : IComp
     }
 
     public Task<bool?> IsRunnerAliveAsync(LaunchInfo launch, CancellationToken ct) =>
-        Task.FromResult<bool?>(_alive.TryGetValue(launch.Handle, out var alive) ? alive : null);
+        Task.FromResult<bool?>(_unreachable.ContainsKey(launch.Handle) ? null : _alive.TryGetValue(launch.Handle, out var alive) ? alive : null);
+
+    public async Task<RunnerCheck> CheckRunnerAsync(LaunchInfo launch, CancellationToken ct) =>
+        _unreachable.TryGetValue(launch.Handle, out var host) ? RunnerCheck.HostUnreachable(host) : new(await IsRunnerAliveAsync(launch, ct));
+
+    /// <summary>The runner's host stops answering (<paramref name="host"/>: its name), or answers again (null); the runner lives on.</summary>
+    public void Unreachable(LaunchInfo launch, string? host)
+    {
+        if (host is null) _unreachable.TryRemove(launch.Handle, out _);
+        else _unreachable[launch.Handle] = host;
+    }
 
     public Task KillRunnerAsync(LaunchInfo launch, CancellationToken ct)
     {

@@ -4,11 +4,13 @@ using System.Text.Json;
 namespace Dstack.EndToEnd.Tests.Support;
 
 /// <summary>
-/// The real sshd hosts h1, h2 the SSH tests use: network namespaces with their own address, hostname, home and
+/// The real sshd hosts h1, h2, h3 the SSH tests use: network namespaces with their own address, hostname, home and
 /// process list, started by <c>scripts/ssh-hosts/up.sh</c> (the test script runs it), described by
 /// <c>/tmp/ssh-hosts/hosts.json</c> (<c>DSTACK_TEST_SSH_HOSTS</c> to point elsewhere). Outside CI a missing
 /// host is started here (up.sh is idempotent); under <c>CI=true</c> it is a failure naming the script: never a silent skip.
 /// Tests look at the hosts directly with <see cref="RunAsync"/> (plain ssh, never through dstack).
+/// h3 is the one tests may break (<see cref="StopSshdAsync"/>, <see cref="CutNetworkAsync"/>), each restoring it in a
+/// finally; h1 and h2 are shared by tests that run at once and must stay as they are.
 /// </summary>
 public sealed class SshHosts
 {
@@ -44,6 +46,28 @@ public sealed class SshHosts
 
     public static Task<SshHosts> GetAsync() => Shared.Value;
 
+    /// <summary>How many hosts up.sh starts (SSH_HOSTS_N): test.sh starts the same.</summary>
+    public const int Count = 3;
+
+    /// <summary>Stops hN's sshd (and its sessions) with the host and what runs on it up; back when it refuses connections.</summary>
+    public Task StopSshdAsync(string host) => ScriptAsync("sshd.sh", "stop", host);
+
+    /// <summary>Starts hN's sshd again; back when it accepts connections (at most 10 s).</summary>
+    public Task StartSshdAsync(string host) => ScriptAsync("sshd.sh", "start", host);
+
+    /// <summary>Takes hN off its network: nothing reaches it, and what runs there reaches nothing (the store neither).</summary>
+    public Task CutNetworkAsync(string host) => ScriptAsync("net.sh", "cut", host);
+
+    /// <summary>Puts hN back on its network; back when its sshd answers (at most 10 s).</summary>
+    public Task RestoreNetworkAsync(string host) => ScriptAsync("net.sh", "restore", host);
+
+    private static async Task ScriptAsync(string script, string verb, string host)
+    {
+        var path = Path.Combine(DstackBinary.RepoRoot, "scripts", "ssh-hosts", script);
+        var (code, stdout, stderr) = await RunProcessAsync(path, [verb, host.TrimStart('h')]);
+        if (code != 0) throw new InvalidOperationException($"{script} {verb} {host} failed (exit {code}):\n{stdout}\n{stderr}");
+    }
+
     /// <summary>Runs <paramref name="command"/> on the host with the recipe's own ssh config; fails on a non-zero exit.</summary>
     public async Task<string> RunAsync(string host, string command)
     {
@@ -62,7 +86,7 @@ public sealed class SshHosts
         }
         else
         {
-            var (code, stdout, stderr) = await RunProcessAsync(up, []);
+            var (code, stdout, stderr) = await RunProcessAsync(up, [], new() { ["SSH_HOSTS_N"] = Count.ToString(System.Globalization.CultureInfo.InvariantCulture) });
             if (code != 0) throw new InvalidOperationException($"scripts/ssh-hosts/up.sh failed (exit {code}):\n{stdout}\n{stderr}");
         }
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(JsonPath));
@@ -77,9 +101,10 @@ public sealed class SshHosts
         return result;
     }
 
-    private static async Task<(int Code, string StdOut, string StdErr)> RunProcessAsync(string file, string[] args)
+    private static async Task<(int Code, string StdOut, string StdErr)> RunProcessAsync(string file, string[] args, Dictionary<string, string>? env = null)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var (name, value) in env ?? []) psi.Environment[name] = value;
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var process = Process.Start(psi)!;
         process.StandardInput.Close();

@@ -88,12 +88,25 @@ public sealed class SshCompute(ComputeTarget target, SshStore store, string dsta
         return new LaunchInfo(Name, handle.Format(), time.GetUtcNow());
     }
 
-    public async Task<bool?> IsRunnerAliveAsync(LaunchInfo launch, CancellationToken ct)
+    public async Task<bool?> IsRunnerAliveAsync(LaunchInfo launch, CancellationToken ct) => (await CheckRunnerAsync(launch, ct)).Alive;
+
+    /// <summary>
+    /// Asks the runner's host; when it does not answer within <see cref="AliveCheckTimeout"/> (a connection that hangs,
+    /// as one to a host gone off the network may), it is unreachable and the heartbeat decides.
+    /// </summary>
+    public async Task<RunnerCheck> CheckRunnerAsync(LaunchInfo launch, CancellationToken ct)
     {
-        if (Find(launch) is not var (session, handle)) return null;
-        try { return (await session.RunAsync(IfAlive(handle.Pid, handle.StartTicks, "echo alive", "echo gone"), null, ct)).StdOut.Trim() == "alive"; }
-        catch (SshException) { return null; }  // the host does not answer: the heartbeat decides
+        if (Find(launch) is not var (session, handle)) return new(null);
+        using var timeout = new CancellationTokenSource(AliveCheckTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+        try { return new((await session.RunAsync(IfAlive(handle.Pid, handle.StartTicks, "echo alive", "echo gone"), null, linked.Token)).StdOut.Trim() == "alive"); }
+        catch (SshException e) when (e.Problem is SshProblem.Unreachable or SshProblem.Other) { return RunnerCheck.HostUnreachable(handle.Host); }
+        catch (SshException) { return new(null); }  // a key or host key problem: not the host's absence
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested) { return RunnerCheck.HostUnreachable(handle.Host); }
     }
+
+    /// <summary>How long an alive check may take: readers poll it (ssh's own connect timeout here is 5 s).</summary>
+    public static readonly TimeSpan AliveCheckTimeout = TimeSpan.FromSeconds(8);
 
     public async Task KillRunnerAsync(LaunchInfo launch, CancellationToken ct)
     {
@@ -106,8 +119,10 @@ public sealed class SshCompute(ComputeTarget target, SshStore store, string dsta
 
     public async Task CleanUpLostAsync(LaunchInfo launch, Heartbeat? beat, string jobKey, CancellationToken ct)
     {
-        if (Find(launch) is not var (session, _)) return;
-        var script = beat is { JobPid: { } pid, JobStartTicks: { } ticks } && pid > 1
+        if (Find(launch) is not var (session, runner)) return;
+        // A runner declared lost while its host did not answer may be alive now that it does: then nothing is left over.
+        var script = $"{IfAlive(runner.Pid, runner.StartTicks, "exit 0", "true")}\n";
+        script += beat is { JobPid: { } pid, JobStartTicks: { } ticks } && pid > 1
             ? IfAlive(pid, ticks, $"kill -KILL -{pid} 2>/dev/null", "true") + "\n" : "";
         // A container is the Docker daemon's and would outlive the runner; a credentials file the runner never read goes too.
         script += $"if command -v docker >/dev/null 2>&1; then ids=$(docker ps -aq --filter label={Docker.DockerCli.JobLabel}={ShellQuote.Quote(jobKey)} 2>/dev/null); "
