@@ -65,7 +65,9 @@ for build in "${builds[@]}"; do
     DSTACK_HOME=${home[$name]} DSTACK_TRACE=1 "$dir/dstack" run hello --compute $compute 2>&1 >/dev/null | grep '^\[' >> "$trace" || true
     if [ $compute = lab ]; then
       echo "-- the runner on h1 (its log)" >> "$trace"
-      ssh -F $ssh_config h1 'f=$(ls -t ~/.dstack/home/*/tmp/runners/*.log | head -1); grep "^\[" "$f" || true' >> "$trace" || true
+      # The runner's last lines come after the CLI has exited: wait for them (5 s at most; a build without them waits that).
+      ssh -F $ssh_config h1 'f=$(ls -t ~/.dstack/home/*/tmp/runners/*.log | head -1)
+        for _ in $(seq 50); do grep -q "indexes updated" "$f" && break; sleep 0.1; done; grep "^\[" "$f" || true' >> "$trace" || true
     fi
   done
 done
