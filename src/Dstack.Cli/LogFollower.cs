@@ -15,10 +15,11 @@ public sealed class LogFollower(CliContext ctx, Stream output)
 
     /// <summary>
     /// A local folder is polled fast at first (a short job ends in milliseconds), then at a gentler pace; a bucket,
-    /// where every poll is a few requests, never faster than the runner writes log chunks (about every 100 ms).
+    /// where every poll is a few requests, at 50 ms for the first 2 s (a short job's end is seen sooner), then never
+    /// faster than the runner writes log chunks (about every 100 ms).
     /// </summary>
     private TimeSpan PollDelay(TimeSpan elapsed) =>
-        ctx.Config.IsS3 ? TimeSpan.FromMilliseconds(150)
+        ctx.Config.IsS3 ? (elapsed < TimeSpan.FromSeconds(2) ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromMilliseconds(150))
         : elapsed < TimeSpan.FromSeconds(2) ? TimeSpan.FromMilliseconds(15)
         : elapsed < TimeSpan.FromSeconds(10) ? TimeSpan.FromMilliseconds(50)
         : TimeSpan.FromMilliseconds(150);

@@ -88,6 +88,7 @@ public static class RunVerb
         }
         ctx.Err.WriteLine(Ansi.Grey($"{run.RunName} submitted. To interrupt, press Ctrl+C."));
         var view = await new RunAttachment(ctx, run).FollowAsync(ct);
+        StageTrace.Mark("run: end seen");
         if (view is null) return 130;
         var state = view.State;
         if (state.Status != JobStatus.Done)

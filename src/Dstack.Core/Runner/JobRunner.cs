@@ -21,6 +21,7 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
     {
         Diagnostics.StageTrace.Mark("runner: start");
         var run = await WaitForRecordAsync(repo, runName, ct);
+        Diagnostics.StageTrace.Mark("runner: record read");
         var spec = run.Jobs.Single(j => j.Index == jobIndex);
         var state = await _runs.GetStateAsync(repo, runName, jobIndex, ct);
         if (state is null || state.Status != JobStatus.Submitted) return 0; // someone else ran (or ended) it
@@ -60,11 +61,13 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
             var giveUpAt = time.GetUtcNow() + options.StoreRetryAfterJob;
             await _outage.KeepTryingAsync(() => logs.FlushAsync(final: true, ct), giveUpAt, ct);
             await _outage.KeepTryingAsync(() => SetStateAsync(job, final, ct), giveUpAt, ct);
+            Diagnostics.StageTrace.Mark("runner: final state stored");
             // After the state, so that the last job of a run to end done sees every job done: workflow deps find it.
             if (final.Status == JobStatus.Done)
                 await _outage.KeepTryingAsync(() => new Runs.DoneRunIndex(storage).MarkIfDoneAsync(job.Run, ct), giveUpAt, ct);
             // Likewise: the runner that ends the run's last job removes it from plain `ps`'s index.
             await _outage.KeepTryingAsync(() => new Runs.UnfinishedRunIndex(storage).RemoveIfFinishedAsync(job.Run, ct), giveUpAt, ct);
+            Diagnostics.StageTrace.Mark("runner: indexes updated");
             return failed ? 1 : final.ExitCode ?? 0;
         }
         finally

@@ -21,24 +21,34 @@ public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvide
         var templates = request.BuildJobs(RunNameTemplate.Placeholder);
         // Until the record is stored, the runners wait for it as long as this marker moves, however long the code takes.
         await using var submitting = await SubmitMarker.BeginAsync(storage, request.Repo.Repo, runName, time, ct);
-        // The runners start now: their start-up overlaps storing the code, and each waits for the run record.
-        var launches = await LaunchAsync(request.Repo.Repo, runName, jobs, ct);
-        // The snapshot's content is referenced only once the run record is written.
-        await using var lease = await SaveLease.TakeAsync(storage, ct);
+        // The runners start now, while the code is stored: their start (on an SSH host, a round trip) and start-up
+        // overlap it, and each waits for the run record.
+        var launching = LaunchAsync(request.Repo.Repo, runName, jobs, ct);
         try
         {
+            // The snapshot's content is referenced only once the run record is written.
+            await using var lease = await SaveLease.TakeAsync(storage, ct);
             var run = (await RecordAsync(request, runName, jobs, lease, ct)) with
             {
                 JobTemplates = RunNameTemplate.IsUsedBy(templates) ? templates : null,
             };
-            await CreateAsync(run, launches, ct);
+            await CreateAsync(run, await launching, ct);
             return run;
         }
         catch
         {
-            foreach (var launch in launches) await compute.KillRunnerAsync(launch, CancellationToken.None);
+            // A runner whose run is never stored has nothing to run: those that started are ended.
+            if (await LaunchedAsync(launching) is { } launches)
+                foreach (var launch in launches) await compute.KillRunnerAsync(launch, CancellationToken.None);
             throw;
         }
+    }
+
+    /// <summary>The launches once they are over; null when launching failed (the submit's error says why).</summary>
+    private static async Task<List<LaunchInfo>?> LaunchedAsync(Task<List<LaunchInfo>> launching)
+    {
+        try { return await launching; }
+        catch (Exception e) when (e is not OutOfMemoryException) { return null; }
     }
 
     private async Task<RunRecord> RecordAsync(SubmitRequest request, string runName, IReadOnlyList<JobSpec> jobs, SaveLease lease, CancellationToken ct)

@@ -31,11 +31,15 @@ public sealed class FakeCompute(TimeProvider time, string name = "fake") : IComp
 
     public Task<SubmitRefusal?> CheckAsync(JobSpec job, CancellationToken ct) => Task.FromResult(SubmitCheck.WhyNot(job, Capabilities, Name));
 
-    public Task<LaunchInfo> StartRunnerAsync(RunnerTarget target, CancellationToken ct)
+    /// <summary>Awaited before each start: a start that takes time (an SSH host's round trip), as long as the test says.</summary>
+    public Func<RunnerTarget, Task>? Starting { get; init; }
+
+    public async Task<LaunchInfo> StartRunnerAsync(RunnerTarget target, CancellationToken ct)
     {
+        if (Starting is { } starting) await starting(target);
         var handle = Interlocked.Increment(ref _next).ToString(CultureInfo.InvariantCulture);
         _alive[handle] = true;
-        return Task.FromResult(new LaunchInfo(Name, handle, time.GetUtcNow()));
+        return new LaunchInfo(Name, handle, time.GetUtcNow());
     }
 
     public Task<bool?> IsRunnerAliveAsync(LaunchInfo launch, CancellationToken ct) =>

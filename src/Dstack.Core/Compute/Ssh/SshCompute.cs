@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Dstack.Core.Config;
 using Dstack.Core.Models;
+using Dstack.Core.Storage;
 using Dstack.Core.Workflows;
 
 namespace Dstack.Core.Compute.Ssh;
@@ -23,6 +24,13 @@ public sealed class SshCompute(ComputeTarget target, SshStore store, string dsta
     private readonly ConcurrentDictionary<string, Task<ShipResult>> _shipped = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _sent = new(StringComparer.Ordinal);
     private Task<IReadOnlyList<(SshSession Session, HostFacts Facts)>>? _probed;
+
+    /// <summary>
+    /// When each runner was last seen alive. A follower asks at every poll (50–150 ms); a runner seen alive within
+    /// <see cref="AliveFor"/> is not asked again, sparing an ssh round trip per poll. "Gone" is final and never kept.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _seenAlive = new(StringComparer.Ordinal);
+    public static readonly TimeSpan AliveFor = TimeSpan.FromSeconds(1);
 
     public string Name => target.Name;
 
@@ -64,9 +72,33 @@ public sealed class SshCompute(ComputeTarget target, SshStore store, string dsta
         throw last!;
     }
 
+    /// <summary>
+    /// One round trip when this version of dstack is already on the host (every run after the first): the start script
+    /// itself finds the binary by its hash. Only when it is missing is it shipped (<see cref="BinaryShipper"/>) and the
+    /// start tried again.
+    /// </summary>
     private async Task<LaunchInfo> StartOnAsync(SshSession session, RunnerTarget runner, CancellationToken ct)
     {
-        var binary = await _shipped.GetOrAdd(session.Host.ToString(), _ => BinaryShipper.ShipAsync(session, executable, ct));
+        var binary = _shipped.TryGetValue(session.Host.ToString(), out var shipping)
+            ? ShellQuote.Quote((await shipping).RemotePath) : $"\"$HOME\"/{BinaryShipper.RemoteFolder}/{await FileHashCache.HashAsync(executable, ct)}/dstack";
+        var output = await TryStartAsync(session, runner, binary, ct);
+        if (output == MissingBinary)
+        {
+            var shipped = await _shipped.GetOrAdd(session.Host.ToString(), _ => BinaryShipper.ShipAsync(session, executable, ct));
+            output = await TryStartAsync(session, runner, ShellQuote.Quote(shipped.RemotePath), ct);
+        }
+        Diagnostics.StageTrace.Mark($"ssh: runner started on {session.Host}");
+        var handle = SshLaunchHandle.Parse($"{session.Host} {output}")
+            ?? throw SshException.Failed(session.Host.ToString(), "starting the runner", $"unexpected answer '{output}'");
+        return new LaunchInfo(Name, handle.Format(), time.GetUtcNow());
+    }
+
+    /// <summary>What the start script answers, before reading anything, when the binary it is given is not there.</summary>
+    private const string MissingBinary = "missing";
+
+    /// <summary>Starts the runner with <paramref name="binary"/> (a shell word); returns "PID START-TICKS", or <see cref="MissingBinary"/>.</summary>
+    private async Task<string> TryStartAsync(SshSession session, RunnerTarget runner, string binary, CancellationToken ct)
+    {
         var jobKey = JobKey.Of(runner.Repo, runner.RunName, runner.JobIndex);
         var credentials = store.Credentials();
         var args = new List<string>(executableArgs)
@@ -74,18 +106,16 @@ public sealed class SshCompute(ComputeTarget target, SshStore store, string dsta
             "runner", "--repo", runner.Repo.Id, "--run", runner.RunName, "--job", runner.JobIndex.ToString(CultureInfo.InvariantCulture),
             "--hostname", session.Host.Host,
         };
-        var script = $"set -e; umask 077; h={HomeExpression}; mkdir -p \"$h/tmp/runners\" \"$h/tmp/creds\"\n"
+        var script = $"set -e; b={binary}; [ -x \"$b\" ] || {{ echo {MissingBinary}; exit 0; }}\n"
+            + $"umask 077; h={HomeExpression}; mkdir -p \"$h/tmp/runners\" \"$h/tmp/creds\"\n"
             + (store.ConfigYaml is { } yaml ? $"printf '%s' {ShellQuote.Quote(yaml)} > \"$h/config.yaml\"\n" : "")
             // The credentials come over standard input only; the runner reads the file and deletes it.
             + (credentials is null ? "cat > /dev/null; c=\n" : $"c=\"$h/tmp/creds/{jobKey}.$$\"; cat > \"$c\"\n")
-            + $"cd \"$h\"; DSTACK_HOME=\"$h\" setsid {ShellQuote.Quote(binary.RemotePath)} {ShellQuote.Join(args)} ${{c:+--credentials \"$c\"}}"
+            + $"cd \"$h\"; DSTACK_HOME=\"$h\"{(Diagnostics.StageTrace.Enabled ? " DSTACK_TRACE=1" : "")} setsid \"$b\" {ShellQuote.Join(args)} ${{c:+--credentials \"$c\"}}"
             + $" </dev/null >>\"$h/tmp/runners/{jobKey}.log\" 2>&1 &\n"
             + "p=$!; s=$(cat /proc/$p/stat); set -- ${s##*) }; echo \"$p ${20}\"\n";
         using var stdin = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(credentials ?? ""));
-        var output = (await session.RunCheckedAsync(script, "starting the runner", stdin, ct)).Trim();
-        var handle = SshLaunchHandle.Parse($"{session.Host} {output}")
-            ?? throw SshException.Failed(session.Host.ToString(), "starting the runner", $"unexpected answer '{output}'");
-        return new LaunchInfo(Name, handle.Format(), time.GetUtcNow());
+        return (await session.RunCheckedAsync(script, "starting the runner", stdin, ct)).Trim();
     }
 
     public async Task<bool?> IsRunnerAliveAsync(LaunchInfo launch, CancellationToken ct) => (await CheckRunnerAsync(launch, ct)).Alive;
@@ -97,9 +127,15 @@ public sealed class SshCompute(ComputeTarget target, SshStore store, string dsta
     public async Task<RunnerCheck> CheckRunnerAsync(LaunchInfo launch, CancellationToken ct)
     {
         if (Find(launch) is not var (session, handle)) return new(null);
+        if (_seenAlive.TryGetValue(launch.Handle, out var seen) && time.GetUtcNow() - seen < AliveFor) return new(true);
         using var timeout = new CancellationTokenSource(AliveCheckTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
-        try { return new((await session.RunAsync(IfAlive(handle.Pid, handle.StartTicks, "echo alive", "echo gone"), null, linked.Token)).StdOut.Trim() == "alive"); }
+        try
+        {
+            var alive = (await session.RunAsync(IfAlive(handle.Pid, handle.StartTicks, "echo alive", "echo gone"), null, linked.Token)).StdOut.Trim() == "alive";
+            if (alive) _seenAlive[launch.Handle] = time.GetUtcNow();
+            return new(alive);
+        }
         catch (SshException e) when (e.Problem is SshProblem.Unreachable or SshProblem.Other) { return RunnerCheck.HostUnreachable(handle.Host); }
         catch (SshException) { return new(null); }  // a key or host key problem: not the host's absence
         catch (OperationCanceledException) when (!ct.IsCancellationRequested) { return RunnerCheck.HostUnreachable(handle.Host); }
@@ -111,6 +147,7 @@ public sealed class SshCompute(ComputeTarget target, SshStore store, string dsta
     public async Task KillRunnerAsync(LaunchInfo launch, CancellationToken ct)
     {
         if (Find(launch) is not var (session, handle)) return;
+        _seenAlive.TryRemove(launch.Handle, out _);
         // Its group, and the pid itself: just after the launch, setsid may not have made it a group leader yet.
         var kill = $"kill -KILL -{handle.Pid} 2>/dev/null; kill -KILL {handle.Pid} 2>/dev/null; true";
         try { await session.RunAsync(IfAlive(handle.Pid, handle.StartTicks, kill, "true"), null, ct); }
@@ -162,6 +199,7 @@ public sealed class SshCompute(ComputeTarget target, SshStore store, string dsta
         var sessions = target.Hosts.Select(h => new SshSession(h, _options)).ToList();
         var probes = sessions.Select(s => HostProbe.ProbeAsync(s, store.LocalFolder, ct)).ToList();
         try { await Task.WhenAll(probes); } catch (SshException) { /* each is looked at below */ }
+        Diagnostics.StageTrace.Mark($"ssh: {sessions.Count} host(s) probed");
         var answered = sessions.Zip(probes).Where(p => p.Second.IsCompletedSuccessfully).Select(p => (p.First, p.Second.Result)).ToList();
         // With no host answering, the first host's error names it and the fix.
         return answered.Count > 0 ? answered : throw probes[0].Exception!.InnerException!;

@@ -132,4 +132,29 @@ public sealed class HostProbeTests
             a is not null && b is not null && (a.Cpus, a.MemoryBytes, a.Waiting) == (b.Cpus, b.MemoryBytes, b.Waiting) && a.Gpus.SequenceEqual(b.Gpus);
         public int GetHashCode(HostLoad? l) => 0;
     }
+
+    /// <summary>A Python start is most of a probe's time: one interpreter reached by several names is asked once.</summary>
+    [Fact]
+    public async Task Script_AsksEachInterpreterOnce_HoweverManyNamesOnPathLeadToIt()
+    {
+        var dir = Directory.CreateTempSubdirectory("probe-");
+        try
+        {
+            var (bin, alias, counter) = (Path.Combine(dir.FullName, "bin"), Path.Combine(dir.FullName, "alias"), Path.Combine(dir.FullName, "asked"));
+            Directory.CreateDirectory(bin);
+            var python = Path.Combine(bin, "python3.77");
+            await File.WriteAllTextAsync(python, $"#!/bin/sh\necho x >> '{counter}'\necho 3.77.1\n", CancellationToken.None);
+            File.SetUnixFileMode(python, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.CreateSymbolicLink(Path.Combine(bin, "python3"), python);
+            Directory.CreateSymbolicLink(alias, bin);  // as /bin is /usr/bin on a merged /usr
+
+            var result = await Dstack.Core.Git.ProcessRunner.RunAsync("sh", dir.FullName, CancellationToken.None, "-c",
+                $"PATH='{bin}:{alias}':$PATH\n" + HostProbe.Script(null, null));
+
+            result.ExitCode.ShouldBe(0, result.StdErr);
+            HostProbe.Parse(result.StdOut, "here").Pythons.ShouldContain("3.77.1");
+            File.ReadAllLines(counter).Length.ShouldBe(1, "four names (python3, python3.77, in bin and in its alias), one interpreter");
+        }
+        finally { dir.Delete(recursive: true); }
+    }
 }

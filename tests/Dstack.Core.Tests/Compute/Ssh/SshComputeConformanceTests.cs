@@ -97,6 +97,60 @@ public sealed class SshComputeConformanceTests : ComputeConformanceTests, IDispo
         finally { await compute.KillRunnerAsync(launch, default); }
     }
 
+    [Fact]
+    public async Task Start_CopiesAMissingBinaryFirst_AndOnceItIsThere_IsOneRoundTripAfterTheProbe()
+    {
+        // A binary of its own (sh with a unique tail, which sh ignores), so that no other test has it on the host yet.
+        var executable = Path.Combine(_home, "sh-unique");
+        File.Copy("/bin/sh", executable);
+        await File.AppendAllTextAsync(executable, Guid.NewGuid().ToString("N"));
+        var hash = await Dstack.Core.Storage.FileHashCache.HashAsync(executable, default);
+        // Every ssh invocation, multiplexed or not, adds a line here: `Match exec` runs for each.
+        var counter = Path.Combine(_home, "ssh-invocations");
+        var config = Path.Combine(_home, "counting_config");
+        await File.WriteAllTextAsync(config, $"Match exec \"echo x >> {counter}\"\n  Include {Config}\n");
+        SshCompute Command() => new(new ComputeTarget("lab", SshHostAddress.ParseList("h1")) { SshConfig = config },
+            new SshStore(null, null, "conformance", () => null), _home, executable, ["-c", "exec sleep 300", "sh"], TimeProvider.System);
+        var h1 = Session("h1");
+        try
+        {
+            var first = Command();
+            var launch = await first.StartRunnerAsync(Target(0), default);
+            await first.KillRunnerAsync(launch, default);
+            (await h1.RunAsync($"test -x ~/.dstack/bin/{hash}/dstack", null, default)).ExitCode.ShouldBe(0, "the first start copied it");
+            File.Delete(counter);
+
+            var next = Command();  // the next command: its own probe
+            launch = await next.StartRunnerAsync(Target(0), default);
+            var invocations = File.ReadAllLines(counter).Length;
+            await next.KillRunnerAsync(launch, default);
+
+            invocations.ShouldBe(2, "the probe, then the start script, which finds the binary by its hash itself");
+        }
+        finally { await h1.RunAsync($"rm -rf ~/.dstack/bin/{hash}", null, default); }
+    }
+
+    [Fact]
+    public async Task Alive_SeenWithinASecond_IsNotAskedAgain_AfterThatTheHostIsAsked()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var compute = new SshCompute(Target("h1"), new SshStore(null, null, "conformance", () => null), _home,
+            Path.Combine(_home, "sh"), ["-c", "exec sleep 300", "sh"], clock);
+        var launch = await compute.StartRunnerAsync(Target(0), default);
+        try
+        {
+            (await compute.IsRunnerAliveAsync(launch, default)).ShouldBe(true);
+            await EndByItselfAsync(launch);  // behind the compute's back
+
+            (await compute.IsRunnerAliveAsync(launch, default)).ShouldBe(true, "seen alive just now: the host is not asked at every poll");
+            clock.Advance(SshCompute.AliveFor);
+            var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (await compute.IsRunnerAliveAsync(launch, default) != false)
+                if (DateTime.UtcNow > until) throw new TimeoutException("h1 still says the killed runner lives");
+        }
+        finally { await compute.KillRunnerAsync(launch, default); }
+    }
+
     public void Dispose()
     {
         try { Directory.Delete(_home, recursive: true); } catch (IOException) { }

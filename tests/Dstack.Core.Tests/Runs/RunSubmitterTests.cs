@@ -1,0 +1,70 @@
+using Dstack.Core.Git;
+using Dstack.Core.Models;
+using Dstack.Core.Runs;
+using Dstack.Core.Storage;
+using Dstack.Core.Tests.Support;
+
+namespace Dstack.Core.Tests.Runs;
+
+public sealed class RunSubmitterTests : IDisposable
+{
+    private readonly string _home = Directory.CreateTempSubdirectory("dstack-submit-").FullName;
+
+    private SubmitRequest Request()
+    {
+        var root = Path.Combine(_home, "repo");
+        Directory.CreateDirectory(root);
+        File.WriteAllText(Path.Combine(root, "a.txt"), "a");
+        var repo = new CapturedRepo { Root = root, Repo = new RepoRef("owner", "repo"), Files = ["a.txt"] };
+        return new SubmitRequest(repo, "hello", "bash", [], _ => [new JobSpec { Commands = ["true"] }], [], null);
+    }
+
+    /// <summary>A start on an SSH host is a round trip: the code is stored meanwhile, not after it.</summary>
+    [Fact]
+    public async Task Submit_StoresTheCode_WhileTheRunnerIsStarting()
+    {
+        var feedback = new CodeStoredSignal();
+        var compute = new FakeCompute(TimeProvider.System)
+        {
+            Starting = async _ => await feedback.Stored.Task.WaitAsync(TimeSpan.FromSeconds(30)),
+        };
+        var storage = new LocalStorage(Path.Combine(_home, "store"));
+
+        var run = await new RunSubmitter(storage, compute, TimeProvider.System, _home, feedback).SubmitAsync(Request(), default);
+
+        (await new RunStore(storage).GetLaunchAsync(run.Repo, run.RunName, 0, default)).ShouldNotBeNull().Compute.ShouldBe("fake");
+    }
+
+    [Fact]
+    public async Task Submit_ThatFailsToStoreTheRun_EndsTheRunnerItStarted()
+    {
+        var compute = new FakeCompute(TimeProvider.System);
+        var failing = new FailingCodeFeedback();
+        var storage = new LocalStorage(Path.Combine(_home, "store"));
+
+        await Should.ThrowAsync<IOException>(() => new RunSubmitter(storage, compute, TimeProvider.System, _home, failing).SubmitAsync(Request(), default));
+
+        var first = new LaunchInfo("fake", "1", DateTimeOffset.UtcNow);  // the fake's first handle
+        (await compute.IsRunnerAliveAsync(first, default)).ShouldBe(false, "the runner launched for a run never stored is killed");
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_home, recursive: true); } catch (IOException) { }
+    }
+
+    private sealed class CodeStoredSignal : ISubmitFeedback
+    {
+        public TaskCompletionSource Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public void CodeStarted(int files) { }
+        public void CodeFileStored() { }
+        public void CodeStored(SnapshotManifest manifest) => Stored.TrySetResult();
+    }
+
+    private sealed class FailingCodeFeedback : ISubmitFeedback
+    {
+        public void CodeStarted(int files) => throw new IOException("the store is full");
+        public void CodeFileStored() { }
+        public void CodeStored(SnapshotManifest manifest) { }
+    }
+}
