@@ -33,10 +33,10 @@ public sealed class RunMonitor(RunStore runs, ComputeRegistry computes, TimeProv
                         ?? new JobState { Status = JobStatus.Submitted, UpdatedAt = run.SubmittedAt };
             if (!state.Status.IsFinished())
             {
-                var (lost, quietSince, compute) = await CheckRunnerAsync(run, index, ct);
+                var (lost, quietSince, ports) = await CheckRunnerAsync(run, index, ct);
                 if (lost) state = await MarkLostAsync(run, index, ct) ?? state;
                 else if (quietSince is not null) state = state with { StoreUnreachableSince = quietSince };
-                if (compute is not null && state.Ports.Count > 0) state = state with { PortUrls = state.Ports.Select(compute.Ports.Url).ToList() };
+                if (ports is not null && state.Ports.Count > 0) state = state with { PortUrls = state.Ports.Select(ports.Url).ToList() };
             }
             states[i] = state;
         }
@@ -47,7 +47,7 @@ public sealed class RunMonitor(RunStore runs, ComputeRegistry computes, TimeProv
     /// Whether the job's runner is provably gone; else, when its host says it lives but it has been quiet, since when.
     /// A live runner is never declared lost for being quiet: a store outage silences it, and it delivers afterwards.
     /// </summary>
-    private async Task<(bool Lost, DateTimeOffset? QuietSince, ICompute? Compute)> CheckRunnerAsync(RunRecord run, int job, CancellationToken ct)
+    private async Task<(bool Lost, DateTimeOffset? QuietSince, PortAccess? Ports)> CheckRunnerAsync(RunRecord run, int job, CancellationToken ct)
     {
         // Read together: a reader that follows logs polls this, and a bucket answers each read in a round trip.
         var beatRead = runs.GetHeartbeatAsync(run.Repo, run.RunName, job, ct);
@@ -55,11 +55,13 @@ public sealed class RunMonitor(RunStore runs, ComputeRegistry computes, TimeProv
         var beat = await beatRead;
         if (launch is null) return (time.GetUtcNow() - run.SubmittedAt > LaunchTimeout, null, null);
         var compute = computes.Of(launch);
+        // A forwarding compute knows the host of this very launch; the others' ports are where they say.
+        var ports = compute is IForwardsPorts forwarding ? forwarding.PortsOf(launch) ?? compute.Ports : compute?.Ports;
         var alive = compute is null ? null : await compute.IsRunnerAliveAsync(launch, ct);
-        if (alive == false) return (true, null, compute);
+        if (alive == false) return (true, null, ports);
         var last = beat?.At ?? launch.LaunchedAt;
         var quiet = time.GetUtcNow() - last;
-        return alive is null ? (quiet > StaleHeartbeat, null, compute) : (false, quiet > QuietRunner ? last : null, compute);
+        return alive is null ? (quiet > StaleHeartbeat, null, ports) : (false, quiet > QuietRunner ? last : null, ports);
     }
 
     /// <summary>Ends the runners of <paramref name="run"/> that are still there, each through the compute that launched it.</summary>
