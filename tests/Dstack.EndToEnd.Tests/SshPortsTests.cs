@@ -53,6 +53,49 @@ public sealed partial class SshPortsTests
         IsFree(int.Parse(local)).ShouldBeTrue($"the local port {local} is free again");
     }
 
+    [Fact]
+    public async Task LogsAttach_ReattachedToADetachedRun_ForwardsItsPort_AndWhenTheCliIsKilled_TheForwardEndsWithIt()
+    {
+        var ssh = await SshHosts.GetAsync();
+        await using var bucket = await S3Bucket.NewAsync();
+        await using var ada = await bucket.NewUserAsync();
+        var add = await ada.DstackAsync("config", "compute", "add", "lab", "--ssh", "h1", "--ssh-config", ssh.ConfigFile, "--store-endpoint", ssh.S3Endpoint);
+        add.ExitCode.ShouldBe(0, add.ToString());
+        var page = $"again from h1 {Guid.NewGuid():N}";
+        ada.WriteFile("site/index.html", page).WithWorkflows("""
+            workflows:
+              - name: web
+                provider: bash
+                ports: 1
+                commands:
+                  - cd site && /usr/bin/python3 -m http.server "$PORT_0"
+            """).Commit();
+        var run = await ada.RunDetachedAsync("web", "--compute", "lab");
+        await ada.WaitForStatusAsync(run, s => s.Equals("running", StringComparison.OrdinalIgnoreCase), TimeSpan.FromSeconds(60));
+        var notForwarded = await ada.DstackAsync("ps", run);
+        notForwarded.StdOut.ShouldMatch($@"Ports:  http://h1:\d+ \(on the host; `dstack logs -a {run}` forwards them here while it follows the run\)\n");
+
+        await using var live = ada.StartLive("logs", "-a", run);
+        var printed = await Eventually.ReturnsAsync(() => Task.FromResult(ForwardedLine().Match(live.StdErr)), m => m.Success || live.HasExited,
+            TimeSpan.FromSeconds(60), "the 'Ports:' line of the forward on the stderr of dstack logs -a");
+        printed.Success.ShouldBeTrue(live.StdErr);
+        var (url, local, remote) = (printed.Groups[1].Value, printed.Groups[2].Value, printed.Groups[3].Value);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        (await Eventually.ReturnsAsync(() => TryGetAsync(http, url + "/index.html"), b => b is not null, TimeSpan.FromSeconds(30),
+            $"the job's web server on h1 to answer at {url}")).ShouldBe(page);
+        var forwards = ForwardProcesses(local, remote);
+        forwards.Count.ShouldBe(1);
+
+        Processes.Signal(live.Pid, "KILL");
+        await live.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        // Its input was a pipe from the CLI: the remote command ends at the pipe's end, and ssh with it.
+        await Processes.WaitGoneAsync(forwards[0], "the ssh forward of a killed CLI");
+        IsFree(int.Parse(local)).ShouldBeTrue($"the local port {local} is free again");
+        (await ada.DstackAsync("ps", run)).StdOut.ShouldContain("(on the host; `dstack logs -a", customMessage: "a killed CLI's record counts for nothing");
+        (await ada.DstackAsync("stop", "-x", "-y", run)).ExitCode.ShouldBe(0);
+    }
+
     /// <summary>The pids of processes whose command line forwards <paramref name="local"/> here to <paramref name="remote"/>.</summary>
     private static List<int> ForwardProcesses(string local, string remote)
     {
