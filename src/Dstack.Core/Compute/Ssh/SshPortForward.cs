@@ -26,12 +26,13 @@ public sealed class SshPortForward : IPortForward
         _process = process;
         _stderr = stderr;
         Ports = ports;
+        ProcessId = process.Id;
     }
 
     public IReadOnlyList<ForwardedPort> Ports { get; }
 
     /// <summary>The ssh process, for whoever records that the forward is open.</summary>
-    public int ProcessId => _process.Id;
+    public int ProcessId { get; }
 
     /// <summary>Opens the forwards once the listeners are up; throws <see cref="SshException"/> naming the host otherwise.</summary>
     public static async Task<SshPortForward> OpenAsync(SshSession session, IReadOnlyList<int> ports, TimeProvider time, CancellationToken ct)
