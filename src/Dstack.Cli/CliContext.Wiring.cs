@@ -50,6 +50,9 @@ public sealed partial class CliContext
     /// <summary>The providers this build offers, each registered by one explicit call.</summary>
     public static ProviderRegistry Providers() => new ProviderRegistry().Add(new BashProvider()).Add(new DockerProvider());
 
+    /// <summary>Which jobs' ports the CLIs of this machine forward now.</summary>
+    public PortForwardRecords PortForwards => new(Home.PortForwards);
+
     /// <summary>Jobs' working copies on this machine, where runners started from this home materialise code.</summary>
     public WorkingCopies WorkingCopies => new(Home.WorkingCopies);
 

@@ -29,7 +29,7 @@ public sealed class LogFollower(CliContext ctx, Stream output)
     /// only each job's last lines.
     /// </summary>
     public async Task<RunView> RunAsync(RunRecord run, DateTimeOffset? since, bool follow, CancellationToken ct,
-        Action<RunView>? onView = null, int? tail = null)
+        Func<RunView, CancellationToken, Task>? onView = null, int? tail = null)
     {
         if (_readers?.Run != run.RunName)
             _readers = (run.RunName, run.Jobs.Select(j => new LogReader(ctx.Storage, run.Repo, run.RunName, j.Index)).ToList());
@@ -40,7 +40,7 @@ public sealed class LogFollower(CliContext ctx, Stream output)
         while (true)
         {
             var view = await monitor.ViewAsync(run, ct);
-            onView?.Invoke(view);
+            if (onView is not null) await onView(view, ct);
             if (follow && !saidUnreachable && view.Jobs.Select(j => j.StoreUnreachableSince).Min() is { } unreachable)
             {
                 ctx.Err.WriteLine($"dstack: {RunMonitor.StoreUnreachable(unreachable)}; the job goes on and its output will follow.");

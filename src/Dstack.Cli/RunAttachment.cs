@@ -5,21 +5,27 @@ using Dstack.Core.Runs;
 namespace Dstack.Cli;
 
 /// <summary>
-/// Follows a run's logs in the terminal. Ctrl+C asks whether to stop the run: yes stops it (a second
-/// Ctrl+C aborts) and keeps following until it ends; no detaches and says how to re-attach.
+/// Follows a run's logs in the terminal, forwarding the ports of a job on another host here meanwhile. Ctrl+C asks
+/// whether to stop the run: yes stops it (a second Ctrl+C aborts) and keeps following until it ends; no detaches and
+/// says how to re-attach.
 /// </summary>
 public sealed class RunAttachment(CliContext ctx, RunRecord run)
 {
     private string? _announced;
+    private readonly JobPortForwards _forwards = new(ctx, run);
 
-    /// <summary>Says, once each, why the run waits and where its ports are.</summary>
-    private void Announce(RunView view)
+    /// <summary>
+    /// Says, once each, why the run waits and where its ports are: here, or forwarded here from the job's host while
+    /// this CLI follows the run.
+    /// </summary>
+    private async Task AnnounceAsync(RunView view, CancellationToken ct)
     {
+        foreach (var forwarded in await _forwards.UpdateAsync(view, ct)) ctx.Err.WriteLine(Output.Ansi.Grey(forwarded));
         var state = view.State;
         var line = state.Status switch
         {
             JobStatus.Pending when state.Detail is { } why => $"Pending: {why}",
-            JobStatus.Running when state.PortUrls.Count > 0 => "Ports: " + string.Join(" ", state.PortUrls),
+            JobStatus.Running when state.PortUrls.Count > 0 && !_forwards.Forwarding => "Ports: " + string.Join(" ", state.PortUrls),
             _ => null,
         };
         if (line is null || line == _announced) return;
@@ -47,7 +53,7 @@ public sealed class RunAttachment(CliContext ctx, RunRecord run)
             {
                 try
                 {
-                    return await follower.RunAsync(run, since: null, follow: true, current.Token, Announce);
+                    return await follower.RunAsync(run, since: null, follow: true, current.Token, AnnounceAsync);
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
@@ -73,6 +79,7 @@ public sealed class RunAttachment(CliContext ctx, RunRecord run)
         finally
         {
             Console.CancelKeyPress -= onCancel;
+            await _forwards.DisposeAsync();
         }
     }
 }

@@ -23,9 +23,15 @@ public static class LogsVerb
         var run = await ctx.FindRunAsync(positionals[0], ct);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+        // Re-attached: a job's ports on another host are forwarded here while this follows it, as `dstack run` does.
+        await using var forwards = new JobPortForwards(ctx, run);
+        async Task ForwardAsync(Core.Runs.RunView view, CancellationToken token)
+        {
+            foreach (var line in await forwards.UpdateAsync(view, token)) ctx.Err.WriteLine(Output.Ansi.Grey(line));
+        }
         try
         {
-            await new LogFollower(ctx, ctx.Output.OutBytes).RunAsync(run, since, follow, cts.Token, tail: tail);
+            await new LogFollower(ctx, ctx.Output.OutBytes).RunAsync(run, since, follow, cts.Token, follow ? ForwardAsync : null, tail);
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested && !ct.IsCancellationRequested)
         {

@@ -26,7 +26,7 @@ public static class PsVerb
             var view = await monitor.ViewAsync(await ctx.FindRunAsync(positionals[0], ct), ct);
             ctx.Out.Write(Render([RunSummary.Of(view)], ctx.Time.GetUtcNow()));
             ctx.Out.Write(Details(view));
-            ctx.Out.Write(await WhereAsync(ctx, view.Run, ct));
+            ctx.Out.Write(await WhereAsync(ctx, view, ct));
             return 0;
         }
         var lister = new RunLister(ctx.Storage, monitor, ctx.RunCacheFile(ctx.Repo.Repo), ctx.Skipped);
@@ -64,17 +64,39 @@ public static class PsVerb
         return sb.Length == 1 ? "" : sb.ToString();
     }
 
-    /// <summary>For a run sent to a compute target: <c>Where:  lab/h1</c> per job (the host its runner reports).</summary>
-    private static async Task<string> WhereAsync(CliContext ctx, Core.Models.RunRecord run, CancellationToken ct)
+    /// <summary>
+    /// For a run sent to a compute target: <c>Where:  lab/h1</c> per job (the host its runner reports), and its ports: on
+    /// the host, and here while a CLI of this machine forwards them (else how to get a forward).
+    /// </summary>
+    private static async Task<string> WhereAsync(CliContext ctx, RunView view, CancellationToken ct)
     {
+        var run = view.Run;
         var sb = new System.Text.StringBuilder();
-        foreach (var job in run.Jobs)
+        for (var i = 0; i < run.Jobs.Count; i++)
         {
+            var job = run.Jobs[i];
             if (await ctx.Runs.GetLaunchAsync(run.Repo, run.RunName, job.Index, ct) is not { } launch || launch.Compute == Core.Config.ComputeTarget.Local) continue;
             var beat = await ctx.Runs.GetHeartbeatAsync(run.Repo, run.RunName, job.Index, ct);
-            sb.Append($"Where:  {launch.Compute}/{beat?.Host ?? "(starting)"}{(run.Jobs.Count > 1 ? $" (job {job.Index})" : "")}\n");
+            var which = run.Jobs.Count > 1 ? $" (job {job.Index})" : "";
+            sb.Append($"Where:  {launch.Compute}/{beat?.Host ?? "(starting)"}{which}\n");
+            var state = view.Jobs[i];
+            if (state.PortUrls.Count == 0 || state.Status.IsFinished()) continue;
+            var forwarded = ctx.PortForwards.Find(JobKey.Of(run.Repo, run.RunName, job.Index));
+            sb.Append(PortsLine(state, forwarded, run.RunName) + which + "\n");
         }
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// <c>Ports:  http://h1:8000 -> http://127.0.0.1:8000 (forwarded by dstack pid 42)</c>, or with no forward here, how to get one.
+    /// </summary>
+    public static string PortsLine(JobState state, IReadOnlyList<(Core.Compute.ForwardedPort Port, int Pid)> forwarded, string runName)
+    {
+        if (forwarded.Count == 0)
+            return $"Ports:  {string.Join(" ", state.PortUrls)} (on the host; `dstack logs -a {runName}` forwards them here while it follows the run)";
+        var local = state.Ports.Select((port, k) => forwarded.FirstOrDefault(f => f.Port.Remote == port) is { Port: { } f }
+            ? $"{state.PortUrls[k]} -> {f.LocalUrl}" : state.PortUrls[k]);
+        return $"Ports:  {string.Join(" ", local)} (forwarded by dstack pid {string.Join(",", forwarded.Select(f => f.Pid).Distinct())})";
     }
 
     private static string Reason(Core.Models.JobState state)

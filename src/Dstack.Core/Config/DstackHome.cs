@@ -36,6 +36,9 @@ public sealed class DstackHome(string root)
     /// <summary>Where a runner started on this machine writes what it prints before it can reach the store.</summary>
     public static string RunnerLogsOf(string root) => Path.Combine(root, TmpName, "runners");
 
+    /// <summary>Which jobs' ports a CLI on this machine forwards now (<c>PortForwardRecords</c>), for <c>ps</c>.</summary>
+    public string PortForwards => Path.Combine(Tmp, "forwards");
+
     /// <summary><c>ps</c>'s cache of a repo's finished runs, one per store (<paramref name="store"/>: <c>local</c>, or a bucket's id).</summary>
     public string RunCache(string store, RepoRef repo) => Path.Combine(Tmp, "cache", "runs", store, repo.Owner, repo.Name + ".runs");
 }

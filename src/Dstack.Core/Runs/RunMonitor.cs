@@ -33,10 +33,10 @@ public sealed class RunMonitor(RunStore runs, ComputeRegistry computes, TimeProv
                         ?? new JobState { Status = JobStatus.Submitted, UpdatedAt = run.SubmittedAt };
             if (!state.Status.IsFinished())
             {
-                var (lost, silent, why, quietSince, compute) = await CheckRunnerAsync(run, index, ct);
+                var (lost, silent, why, quietSince, ports) = await CheckRunnerAsync(run, index, ct);
                 if (lost) state = await MarkLostAsync(run, index, silent, why, ct) ?? state;
                 else if (quietSince is not null) state = state with { StoreUnreachableSince = quietSince };
-                if (compute is not null && state.Ports.Count > 0) state = state with { PortUrls = state.Ports.Select(compute.Ports.Url).ToList() };
+                if (ports is not null && state.Ports.Count > 0) state = state with { PortUrls = state.Ports.Select(ports.Url).ToList() };
             }
             states[i] = state;
         }
@@ -49,7 +49,7 @@ public sealed class RunMonitor(RunStore runs, ComputeRegistry computes, TimeProv
     /// the job keeps its status until the heartbeat is stale. A live runner is never declared lost for being quiet: a
     /// store outage silences it, and it delivers afterwards.
     /// </summary>
-    private async Task<(bool Lost, bool Silent, string? Why, DateTimeOffset? QuietSince, ICompute? Compute)> CheckRunnerAsync(RunRecord run, int job, CancellationToken ct)
+    private async Task<(bool Lost, bool Silent, string? Why, DateTimeOffset? QuietSince, PortAccess? Ports)> CheckRunnerAsync(RunRecord run, int job, CancellationToken ct)
     {
         // Read together: a reader that follows logs polls this, and a bucket answers each read in a round trip.
         var beatRead = runs.GetHeartbeatAsync(run.Repo, run.RunName, job, ct);
@@ -57,13 +57,15 @@ public sealed class RunMonitor(RunStore runs, ComputeRegistry computes, TimeProv
         var beat = await beatRead;
         if (launch is null) return (time.GetUtcNow() - run.SubmittedAt > LaunchTimeout, false, null, null, null);
         var compute = computes.Of(launch);
+        // A forwarding compute knows the host of this very launch; the others' ports are where they say.
+        var ports = compute is IForwardsPorts forwarding ? forwarding.PortsOf(launch) ?? compute.Ports : compute?.Ports;
         var check = compute is null ? new RunnerCheck(null) : await compute.CheckRunnerAsync(launch, ct);
-        if (check.Alive == false) return (true, false, null, null, compute);
+        if (check.Alive == false) return (true, false, null, null, ports);
         var last = beat?.At ?? launch.LaunchedAt;
         var quiet = time.GetUtcNow() - last;
         return check.Alive is null
-            ? (quiet > StaleHeartbeat, true, check.CannotTell, null, compute)
-            : (false, false, null, quiet > QuietRunner ? last : null, compute);
+            ? (quiet > StaleHeartbeat, true, check.CannotTell, null, ports)
+            : (false, false, null, quiet > QuietRunner ? last : null, ports);
     }
 
     /// <summary>Ends the runners of <paramref name="run"/> that are still there, each through the compute that launched it.</summary>

@@ -57,9 +57,9 @@ public sealed class SubmitCheckTests
     }
 
     [Fact]
-    public void PortUrl_IsWhereTheUserOpensIt()
+    public void PortUrl_IsHereWhenDirect_AndOnTheJobsHostWhenForwarded()
     {
         Loopback.Url(8080).ShouldBe("http://127.0.0.1:8080");
-        new PortAccess("10.0.0.7", PortRoute.Forwarded).Url(8080).ShouldBe("http://127.0.0.1:8080");
+        new PortAccess("10.0.0.7", PortRoute.Forwarded).Url(8080).ShouldBe("http://10.0.0.7:8080");
     }
 }

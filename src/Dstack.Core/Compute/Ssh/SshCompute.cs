@@ -18,7 +18,7 @@ namespace Dstack.Core.Compute.Ssh;
 /// <param name="executable">This dstack executable, copied to the hosts.</param>
 /// <param name="executableArgs">Arguments before <c>runner …</c> (tests run a shell there).</param>
 public sealed class SshCompute(ComputeTarget target, SshStore store, string dstackHome, string executable,
-    IReadOnlyList<string> executableArgs, TimeProvider time) : ICompute
+    IReadOnlyList<string> executableArgs, TimeProvider time) : ICompute, IForwardsPorts
 {
     private readonly SshOptions _options = target.SshOptions(dstackHome);
     private readonly ConcurrentDictionary<string, Task<ShipResult>> _shipped = new(StringComparer.Ordinal);
@@ -34,8 +34,16 @@ public sealed class SshCompute(ComputeTarget target, SshStore store, string dsta
 
     public string Name => target.Name;
 
-    /// <summary>A job listens on its host; the CLI forwards each port to the same number here.</summary>
+    /// <summary>A job listens on its host; an attached CLI forwards each port here (<see cref="ForwardAsync"/>).</summary>
     public PortAccess Ports => new(target.Hosts[0].Host, PortRoute.Forwarded);
+
+    /// <summary>On the host the launch names, by the address the target gives it (also the job's <c>HOSTNAME</c>).</summary>
+    public PortAccess? PortsOf(LaunchInfo launch) => Find(launch) is var (session, _) ? new(session.Host.Host, PortRoute.Forwarded) : null;
+
+    public async Task<IPortForward> ForwardAsync(LaunchInfo launch, IReadOnlyList<int> ports, CancellationToken ct) =>
+        Find(launch) is var (session, _)
+            ? await SshPortForward.OpenAsync(new SshSession(session.Host, _options), ports, time, ct)
+            : throw SshException.ForwardFailed(launch.Handle, "not a launch of this target");
 
     public async Task<ComputeCapabilities> GetCapabilitiesAsync(CancellationToken ct)
     {

@@ -17,8 +17,11 @@ public sealed class SshSession(SshHostAddress host, SshOptions options)
     public SshHostAddress Host { get; } = host;
     public SshOptions Options { get; } = options;
 
-    /// <summary>The <c>ssh</c> arguments that run <paramref name="remoteCommand"/> (a line for the host's login shell).</summary>
-    public IReadOnlyList<string> Arguments(string remoteCommand)
+    /// <summary>
+    /// The <c>ssh</c> arguments that run <paramref name="remoteCommand"/> (a line for the host's login shell), with
+    /// <paramref name="extraOptions"/> (forwards) before the host.
+    /// </summary>
+    public IReadOnlyList<string> Arguments(string remoteCommand, IEnumerable<string>? extraOptions = null)
     {
         var args = new List<string>();
         if (Options.ConfigFile is { } config) args.AddRange(["-F", config]);
@@ -31,6 +34,7 @@ public sealed class SshSession(SshHostAddress host, SshOptions options)
             args.AddRange(["-o", "ControlMaster=no", "-o", "ControlPath=none"]);
         if (Host.User is { } user) args.AddRange(["-l", user]);
         if (Host.Port is { } port) args.AddRange(["-p", port.ToString(CultureInfo.InvariantCulture)]);
+        if (extraOptions is not null) args.AddRange(extraOptions);
         args.AddRange(["-T", "--", Host.Host, remoteCommand]);
         return args;
     }
