@@ -1,0 +1,77 @@
+namespace Dstack.Core.Storage;
+
+/// <summary>
+/// Wakes a reader that polls a folder of the local store (a run's, with its jobs' states and logs) as soon as anything in
+/// it changes, so that a short job's end is seen within a millisecond rather than a poll interval later. A change is kept
+/// until the next wait takes it, so one made while the reader was reading is never missed; the reader's own poll interval
+/// stays the upper bound (a watch can miss events: the kernel's queue overflows, a folder is replaced).
+/// </summary>
+public sealed class FolderChangeWatch : IDisposable
+{
+    private readonly FileSystemWatcher _watcher;
+    private readonly Lock _lock = new();
+    private bool _changed;
+    private TaskCompletionSource? _waiter;
+
+    private FolderChangeWatch(string folder)
+    {
+        _watcher = new FileSystemWatcher(folder)
+        {
+            IncludeSubdirectories = true,
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite,
+        };
+        _watcher.Created += OnChange;
+        _watcher.Changed += OnChange;
+        _watcher.Renamed += OnChange;
+        _watcher.Deleted += OnChange;
+        _watcher.Error += (_, _) => OnChange(this, null!);
+        _watcher.EnableRaisingEvents = true;
+    }
+
+    /// <summary>A watch of <paramref name="folder"/>, or null where it cannot be watched (missing, no inotify left): the reader polls.</summary>
+    public static FolderChangeWatch? TryStart(string folder)
+    {
+        try { return Directory.Exists(folder) ? new FolderChangeWatch(folder) : null; }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException or PlatformNotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Ends at the first change since the previous wait (at once if one came meanwhile), or after <paramref name="max"/>.</summary>
+    public async Task WaitAsync(TimeSpan max, TimeProvider time, CancellationToken ct)
+    {
+        TaskCompletionSource waiter;
+        lock (_lock)
+        {
+            if (_changed)
+            {
+                _changed = false;
+                return;
+            }
+            waiter = _waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var delay = Task.Delay(max, time, timer.Token);
+        if (await Task.WhenAny(waiter.Task, delay) == waiter.Task) await timer.CancelAsync();
+        else await delay; // throws when ct was cancelled
+        lock (_lock)
+        {
+            _changed = false;
+            _waiter = null;
+        }
+    }
+
+    private void OnChange(object? sender, FileSystemEventArgs? e)
+    {
+        TaskCompletionSource? waiter;
+        lock (_lock)
+        {
+            _changed = true;
+            waiter = _waiter;
+        }
+        waiter?.TrySetResult();
+    }
+
+    public void Dispose() => _watcher.Dispose();
+}
