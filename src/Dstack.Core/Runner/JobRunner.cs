@@ -292,9 +292,10 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
         var started = time.GetUtcNow();
         while (true)
         {
-            // A local store is asked every millisecond at first (a small run's record comes within a few), a bucket every 100 ms.
+            // A local store is asked every millisecond at first (a small run's record comes within a few; at most 50 reads
+            // of a missing file), then every 5 ms; a bucket every 100 ms.
             var pause = storage is not LocalStorage ? TimeSpan.FromMilliseconds(100)
-                : time.GetUtcNow() - started < TimeSpan.FromMilliseconds(200) ? TimeSpan.FromMilliseconds(1) : TimeSpan.FromMilliseconds(5);
+                : time.GetUtcNow() - started < TimeSpan.FromMilliseconds(50) ? TimeSpan.FromMilliseconds(1) : TimeSpan.FromMilliseconds(5);
             if (await _runs.GetAsync(repo, runName, ct) is { } run) return run;
             if (!await submitter.SubmitterAliveAsync(ct))
                 // The CLI removes its marker once the record is stored: read it once more.

@@ -1,37 +1,38 @@
 namespace Dstack.Core.Storage;
 
 /// <summary>
-/// Wakes a reader that polls a folder of the local store (a run's, with its jobs' states and logs) as soon as anything in
-/// it changes, so that a short job's end is seen within a millisecond rather than a poll interval later. A change is kept
+/// Wakes a reader that polls a folder of the local store (a run's) as soon as a file of one name is put anywhere in it (a
+/// job's <c>state.json</c>), so that a short job's end is seen within a millisecond rather than a poll interval later.
+/// Other files (logs, heartbeats, temp files) wake nobody: the reader's own poll shows them. A change is kept
 /// until the next wait takes it, so one made while the reader was reading is never missed; the reader's own poll interval
 /// stays the upper bound (a watch can miss events: the kernel's queue overflows, a folder is replaced).
 /// </summary>
 public sealed class FolderChangeWatch : IDisposable
 {
     private readonly FileSystemWatcher _watcher;
+    private readonly string _fileName;
     private readonly Lock _lock = new();
     private bool _changed;
     private TaskCompletionSource? _waiter;
 
-    private FolderChangeWatch(string folder)
+    private FolderChangeWatch(string folder, string fileName)
     {
+        _fileName = fileName;
         _watcher = new FileSystemWatcher(folder)
         {
             IncludeSubdirectories = true,
-            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite,
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName, // renames into place; new folders get watched
         };
         _watcher.Created += OnChange;
-        _watcher.Changed += OnChange;
         _watcher.Renamed += OnChange;
-        _watcher.Deleted += OnChange;
-        _watcher.Error += (_, _) => OnChange(this, null!);
+        _watcher.Error += (_, _) => Signal(); // events were lost: read again
         _watcher.EnableRaisingEvents = true;
     }
 
-    /// <summary>A watch of <paramref name="folder"/>, or null where it cannot be watched (missing, no inotify left): the reader polls.</summary>
-    public static FolderChangeWatch? TryStart(string folder)
+    /// <summary>A watch for <paramref name="fileName"/> in <paramref name="folder"/>, or null where it cannot be watched (missing, no inotify left): the reader polls.</summary>
+    public static FolderChangeWatch? TryStart(string folder, string fileName)
     {
-        try { return Directory.Exists(folder) ? new FolderChangeWatch(folder) : null; }
+        try { return Directory.Exists(folder) ? new FolderChangeWatch(folder, fileName) : null; }
         catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException or PlatformNotSupportedException)
         {
             return null;
@@ -62,7 +63,13 @@ public sealed class FolderChangeWatch : IDisposable
         }
     }
 
-    private void OnChange(object? sender, FileSystemEventArgs? e)
+    // A rename's Name is the new one: the temp file renamed into place.
+    private void OnChange(object sender, FileSystemEventArgs e)
+    {
+        if (Path.GetFileName(e.Name) == _fileName) Signal();
+    }
+
+    private void Signal()
     {
         TaskCompletionSource? waiter;
         lock (_lock)

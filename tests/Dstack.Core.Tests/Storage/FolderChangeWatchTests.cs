@@ -17,7 +17,7 @@ public sealed class FolderChangeWatchTests : IDisposable
     [Fact]
     public async Task FileReplacedInTheFolder_EndsTheWait_WithoutTheClockMoving()
     {
-        using var watch = FolderChangeWatch.TryStart(_folder).ShouldNotBeNull();
+        using var watch = FolderChangeWatch.TryStart(_folder, "state.json").ShouldNotBeNull();
         var waiting = watch.WaitAsync(Hour, _clock, default);
         await File.WriteAllTextAsync(Path.Combine(_folder, "state.json.tmp"), "{}");
         File.Move(Path.Combine(_folder, "state.json.tmp"), Path.Combine(_folder, "state.json"), overwrite: true);
@@ -27,8 +27,8 @@ public sealed class FolderChangeWatchTests : IDisposable
     [Fact]
     public async Task ChangeMadeBetweenWaits_EndsTheNextWaitAtOnce_ThenItIsTaken()
     {
-        using var watch = FolderChangeWatch.TryStart(_folder).ShouldNotBeNull();
-        await File.WriteAllTextAsync(Path.Combine(_folder, "a"), "1");
+        using var watch = FolderChangeWatch.TryStart(_folder, "state.json").ShouldNotBeNull();
+        await File.WriteAllTextAsync(Path.Combine(_folder, "state.json"), "1");
         // The event may reach the watch before or after the wait starts: either way the wait ends.
         await watch.WaitAsync(Hour, _clock, default).WaitAsync(Bound);
 
@@ -39,18 +39,30 @@ public sealed class FolderChangeWatchTests : IDisposable
     [Fact]
     public async Task FileInASubfolderMadeAfterTheWatchStarted_EndsTheWait()
     {
-        using var watch = FolderChangeWatch.TryStart(_folder).ShouldNotBeNull();
-        var logs = Directory.CreateDirectory(Path.Combine(_folder, "jobs", "0", "logs")).FullName;
-        await watch.WaitAsync(Hour, _clock, default).WaitAsync(Bound); // the new folders themselves
+        using var watch = FolderChangeWatch.TryStart(_folder, "state.json").ShouldNotBeNull();
+        var job = Directory.CreateDirectory(Path.Combine(_folder, "jobs", "1")).FullName;
         var waiting = watch.WaitAsync(Hour, _clock, default);
-        await File.WriteAllTextAsync(Path.Combine(logs, "chunk"), "hi");
+        await File.WriteAllTextAsync(Path.Combine(job, "state.json"), "{}");
         await waiting.WaitAsync(Bound);
+    }
+
+    [Fact]
+    public async Task OtherFiles_DoNotEndTheWait()
+    {
+        using var watch = FolderChangeWatch.TryStart(_folder, "state.json").ShouldNotBeNull();
+        var waiting = watch.WaitAsync(TimeSpan.FromSeconds(5), _clock, default);
+        await File.WriteAllTextAsync(Path.Combine(_folder, "heartbeat.json"), "{}");
+        await File.WriteAllTextAsync(Path.Combine(_folder, "state.json.0123.tmp~"), "{}");
+        await File.WriteAllTextAsync(Path.Combine(_folder, "marker"), "{}");
+        // Whatever reached the watch meanwhile, the wait lasts its whole time on the clock.
+        await _clock.RunUntilAsync(waiting, TimeSpan.FromSeconds(10));
+        _clock.GetUtcNow().ShouldBeGreaterThanOrEqualTo(new DateTimeOffset(2026, 1, 1, 12, 0, 5, TimeSpan.Zero));
     }
 
     [Fact]
     public async Task Cancelled_Throws()
     {
-        using var watch = FolderChangeWatch.TryStart(_folder).ShouldNotBeNull();
+        using var watch = FolderChangeWatch.TryStart(_folder, "state.json").ShouldNotBeNull();
         using var cts = new CancellationTokenSource();
         var waiting = watch.WaitAsync(Hour, _clock, cts.Token);
         await cts.CancelAsync();
@@ -59,7 +71,7 @@ public sealed class FolderChangeWatchTests : IDisposable
 
     [Fact]
     public void MissingFolder_CannotBeWatched() =>
-        FolderChangeWatch.TryStart(Path.Combine(_folder, "missing")).ShouldBeNull();
+        FolderChangeWatch.TryStart(Path.Combine(_folder, "missing"), "state.json").ShouldBeNull();
 
     public void Dispose()
     {
