@@ -5,7 +5,8 @@ namespace Dstack.Core.Storage;
 /// job's <c>state.json</c>), so that a short job's end is seen within a millisecond rather than a poll interval later.
 /// Other files (logs, heartbeats, temp files) wake nobody: the reader's own poll shows them. A change is kept
 /// until the next wait takes it, so one made while the reader was reading is never missed; the reader's own poll interval
-/// stays the upper bound (a watch can miss events: the kernel's queue overflows, a folder is replaced).
+/// stays the upper bound (a watch can miss events: the kernel's queue overflows, a file lands in a folder made a moment
+/// before, not yet watched).
 /// </summary>
 public sealed class FolderChangeWatch : IDisposable
 {

