@@ -8,8 +8,8 @@ floor = results[0]["mean"]
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "")
 load = open("/proc/loadavg").read().split()[0]
 lines = [f"Machine: {os.cpu_count()} cores, {cpu}; load average {load}; {note}", "",
-         "| command | mean | stddev | × floor |", "|---|---|---|---|"]
-lines += [f"| `{r['command']}` | {r['mean']*1000:.1f} ms | {r['stddev']*1000:.1f} ms | {r['mean']/floor:.1f}× |" for r in results]
+         "| command | mean | stddev | × floor | CPU (user + sys, waited processes) |", "|---|---|---|---|---|"]
+lines += [f"| `{r['command']}` | {r['mean']*1000:.1f} ms | {r['stddev']*1000:.1f} ms | {r['mean']/floor:.1f}× | {(r['user']+r['system'])*1000:.1f} ms |" for r in results]
 text = "\n".join(lines) + "\n"
 open(out, "w").write(text)
 print(text)

@@ -29,6 +29,11 @@ public sealed partial class CliContext
     public IStorage Storage => _storage ??= Config.IsS3 ? S3Store(Config, HandedCredentials) : new LocalStorage(Home.Root);
     public RunStore Runs => new(Storage, Skipped);
 
+    /// <summary>A watch of a run's folder in the local store, so that a follower wakes when a job's state is written; null on S3.</summary>
+    public FolderChangeWatch? WatchRun(RunRecord run) => Storage is LocalStorage local
+        ? FolderChangeWatch.TryStart(local.PathOf(StoreKeys.RunPrefix(run.Repo, run.RunName)), Path.GetFileName(StoreKeys.JobState(run.Repo, run.RunName, 0)))
+        : null;
+
     /// <summary>Where runs go without <c>--compute</c>: the config's default target.</summary>
     public ICompute Compute => ComputeNamed(null);
     public RunMonitor Monitor => new(Runs, new ComputeRegistry(Config.TargetNames.Select(n => ComputeNamed(n))), Time);

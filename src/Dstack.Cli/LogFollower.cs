@@ -14,9 +14,9 @@ public sealed class LogFollower(CliContext ctx, Stream output)
     private (string Run, List<LogReader> Readers)? _readers;
 
     /// <summary>
-    /// A local folder is polled fast at first (a short job ends in milliseconds), then at a gentler pace; a bucket,
-    /// where every poll is a few requests, at 50 ms for the first 2 s (a short job's end is seen sooner), then never
-    /// faster than the runner writes log chunks (about every 100 ms).
+    /// A local folder is polled fast at first (a short job ends in milliseconds), then at a gentler pace, and watched
+    /// meanwhile (a change ends the wait at once); a bucket, where every poll is a few requests, at 50 ms for the first
+    /// 2 s (a short job's end is seen sooner), then never faster than the runner writes log chunks (about every 100 ms).
     /// </summary>
     private TimeSpan PollDelay(TimeSpan elapsed) =>
         ctx.Config.IsS3 ? (elapsed < TimeSpan.FromSeconds(2) ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromMilliseconds(150))
@@ -37,6 +37,8 @@ public sealed class LogFollower(CliContext ctx, Stream output)
         var monitor = ctx.Monitor;
         var started = ctx.Time.GetUtcNow();
         var saidUnreachable = false;
+        // Before the first read: whatever changes from then on ends the next wait.
+        using var watch = follow ? ctx.WatchRun(run) : null;
         while (true)
         {
             var view = await monitor.ViewAsync(run, ct);
@@ -50,7 +52,8 @@ public sealed class LogFollower(CliContext ctx, Stream output)
             await PrintNewAsync(readers, since, tail, CancellationToken.None);
             tail = null;
             if (!follow || view.IsFinished) return view;
-            await Task.Delay(PollDelay(ctx.Time.GetUtcNow() - started), ctx.Time, ct);
+            var delay = PollDelay(ctx.Time.GetUtcNow() - started);
+            await (watch?.WaitAsync(delay, ctx.Time, ct) ?? Task.Delay(delay, ctx.Time, ct));
         }
     }
 

@@ -8,6 +8,14 @@ namespace Dstack.Core.Compute;
 /// </summary>
 public static class SubmitCheck
 {
+    /// <summary>
+    /// Whether <see cref="WhyNot"/> could refuse <paramref name="job"/> at all: one that asks for no CPUs, memory, GPUs, image
+    /// or Python fits any compute, so a compute need not find out what it offers (a scan of PATH, nvidia-smi) to accept it.
+    /// </summary>
+    public static bool AsksForAnything(JobSpec job) =>
+        job.Image is not null || job.Python is not null
+        || job.Resources is { } r && (r.Cpu is not null || r.MemoryBytes is not null || r.GpuCount > 0);
+
     /// <summary>Null when the job can run on <paramref name="compute"/>; otherwise why not.</summary>
     public static SubmitRefusal? WhyNot(JobSpec job, ComputeCapabilities capabilities, string compute)
     {

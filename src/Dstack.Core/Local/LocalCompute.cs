@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Dstack.Core.Compute;
 using Dstack.Core.Docker;
@@ -14,29 +13,18 @@ public sealed class LocalCompute(IReadOnlyList<string> runnerCommand, TimeProvid
 {
     public string Name => "local";
 
-    public async Task<LaunchInfo> StartRunnerAsync(RunnerTarget target, CancellationToken ct)
+    public Task<LaunchInfo> StartRunnerAsync(RunnerTarget target, CancellationToken ct)
     {
         var logDir = Config.DstackHome.RunnerLogsOf(target.DstackHome);
         Directory.CreateDirectory(logDir);
         var log = Path.Combine(logDir, $"{target.Repo.Owner}.{target.Repo.Name}.{target.RunName}.{target.JobIndex}.log");
-        var psi = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
-        // sh starts the runner in the background in a new session and prints its pid; the runner is then
-        // nobody's child, holds none of the CLI's file descriptors, and survives the terminal closing.
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add("log=$1; shift; setsid \"$@\" </dev/null >>\"$log\" 2>&1 & echo $!");
-        psi.ArgumentList.Add("sh");
-        psi.ArgumentList.Add(log);
-        foreach (var part in runnerCommand) psi.ArgumentList.Add(part);
-        foreach (var arg in RunnerArgs(target)) psi.ArgumentList.Add(arg);
-        psi.Environment["DSTACK_HOME"] = target.DstackHome;
-        using var sh = Process.Start(psi) ?? throw LaunchException.ShellNotStarted();
-        sh.StandardInput.Close();
-        var output = await sh.StandardOutput.ReadToEndAsync(ct);
-        await sh.WaitForExitAsync(ct);
-        if (!int.TryParse(output.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            throw LaunchException.NotLaunched(log);
+        // In a session of its own, from /dev/null, into the log: it outlives the terminal and holds none of the CLI's
+        // descriptors. It is the CLI's child until the CLI exits (then init's); a finished one nobody reaps reads as gone.
+        int pid;
+        try { pid = DetachedSpawn.Start([.. runnerCommand, .. RunnerArgs(target)], log, new Dictionary<string, string> { ["DSTACK_HOME"] = target.DstackHome }); }
+        catch (IOException e) { throw LaunchException.NotStarted(runnerCommand[0], e.Message); }
         var ticks = PosixProcess.StartTicks(pid) ?? 0;
-        return new LaunchInfo(Name, new LocalLaunchHandle(Environment.MachineName, pid, ticks).Format(), time.GetUtcNow());
+        return Task.FromResult(new LaunchInfo(Name, new LocalLaunchHandle(Environment.MachineName, pid, ticks).Format(), time.GetUtcNow()));
     }
 
     public Task<bool?> IsRunnerAliveAsync(LaunchInfo launch, CancellationToken ct)
@@ -50,7 +38,7 @@ public sealed class LocalCompute(IReadOnlyList<string> runnerCommand, TimeProvid
     {
         if (LocalLaunchHandle.Parse(launch.Handle) is { IsHere: true } handle && PosixProcess.IsAlive(handle.Pid, handle.StartTicks))
         {
-            // Its group, and the pid itself: just after the launch, setsid may not have made it a group leader yet.
+            // Its group, and the pid itself (a process started some other way may lead no group).
             PosixProcess.SignalGroup(handle.Pid, PosixProcess.SigKill);
             PosixProcess.Signal(handle.Pid, PosixProcess.SigKill);
         }
@@ -69,6 +57,7 @@ public sealed class LocalCompute(IReadOnlyList<string> runnerCommand, TimeProvid
 
     public async Task<SubmitRefusal?> CheckAsync(JobSpec job, CancellationToken ct)
     {
+        if (!SubmitCheck.AsksForAnything(job)) return null;
         if (SubmitCheck.WhyNot(job, await GetCapabilitiesAsync(ct), Name) is { } refusal) return refusal;
         // The image is pulled now, before anything is stored, so that a missing one is the user's error at once.
         if (job.Image is { } image) await DockerCli.EnsureImageAsync(image, ct);

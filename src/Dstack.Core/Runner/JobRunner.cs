@@ -308,9 +308,13 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
     private async Task<RunRecord> WaitForRecordAsync(RepoRef repo, string runName, CancellationToken ct)
     {
         var submitter = new SubmitWatch(storage, repo, runName, time);
-        var pause = TimeSpan.FromMilliseconds(storage is LocalStorage ? 5 : 100);
+        var started = time.GetUtcNow();
         while (true)
         {
+            // A local store is asked every millisecond at first (a small run's record comes within a few; at most 50 reads
+            // of a missing file), then every 5 ms; a bucket every 100 ms.
+            var pause = storage is not LocalStorage ? TimeSpan.FromMilliseconds(100)
+                : time.GetUtcNow() - started < TimeSpan.FromMilliseconds(50) ? TimeSpan.FromMilliseconds(1) : TimeSpan.FromMilliseconds(5);
             if (await _runs.GetAsync(repo, runName, ct) is { } run) return run;
             if (!await submitter.SubmitterAliveAsync(ct))
                 // The CLI removes its marker once the record is stored: read it once more.

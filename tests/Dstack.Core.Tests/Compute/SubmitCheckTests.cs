@@ -62,4 +62,26 @@ public sealed class SubmitCheckTests
         Loopback.Url(8080).ShouldBe("http://127.0.0.1:8080");
         new PortAccess("10.0.0.7", PortRoute.Forwarded).Url(8080).ShouldBe("http://10.0.0.7:8080");
     }
+
+    [Fact]
+    public void JobAskingForNothing_FitsEvenAComputeWithNothing_SoNoCapabilitiesAreNeeded()
+    {
+        var nothing = new ComputeCapabilities([new ComputeCapacity(0, 0, [], "an empty host")], false, [], Loopback, false, false);
+        var plain = new[] { Job(), Job(new JobResources()), Job(new JobResources { GpuName = "V100", ShmSizeBytes = 1 << 20, Interruptible = true }) };
+        foreach (var job in plain)
+        {
+            SubmitCheck.AsksForAnything(job).ShouldBeFalse();
+            SubmitCheck.WhyNot(job, nothing, "local").ShouldBeNull();
+        }
+        var asking = new[]
+        {
+            Job(new JobResources { Cpu = 1 }), Job(new JobResources { MemoryBytes = 1 }), Job(new JobResources { GpuCount = 1 }),
+            Job(image: "busybox"), Job(python: "3.12"),
+        };
+        foreach (var job in asking)
+        {
+            SubmitCheck.AsksForAnything(job).ShouldBeTrue();
+            SubmitCheck.WhyNot(job, nothing, "local").ShouldNotBeNull();
+        }
+    }
 }
