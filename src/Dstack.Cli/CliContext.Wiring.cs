@@ -47,9 +47,10 @@ public sealed partial class CliContext
         if (name == ComputeTarget.Local) return new LocalCompute(RunnerCommand(), Time);
         var target = Config.FindTarget(name) ?? throw ComputeConfigException.NotFound(name, Config.TargetNames);
         var store = Config.IsS3 ? S3SshStore(Config, target) : Core.Compute.Ssh.SshStore.Folder(Home.Root);
+        // The nodes share this machine's file system (for now: docs/SLURM.md): they start this very executable.
+        if (target.Slurm is not null && RunnerCommand() is { Count: > 0 } command)
+            return new Core.Compute.Slurm.SlurmCompute(target, store, SlurmShell(target), command[0], command.Skip(1).ToList(), Time);
         var executable = Environment.ProcessPath ?? throw RunException.ExecutableUnknown();
-        if (target.Slurm is { } slurm)
-            return new Core.Compute.Slurm.SlurmCompute(target, store, SlurmShell(target), executable, [], Time);
         return new Core.Compute.Ssh.SshCompute(target, store, Home.Root, executable, [], Time);
     }
 

@@ -103,7 +103,7 @@ public sealed class SlurmRunTests
         ada.Env["PATH"] = "/nonexistent";
         var add = await ada.DstackAsync("config", "compute", "add", "other", "--slurm");
         add.ExitCode.ShouldNotBe(0);
-        add.StdErr.Trim().ShouldStartWith("Slurm's commands (sbatch, squeue, scancel, scontrol) are not on this machine: install");
+        add.StdErr.Trim().ShouldStartWith("Error: Slurm's commands (sbatch, squeue, scancel, scontrol) are not on this machine: install");
         add.StdErr.Trim().Split('\n').Length.ShouldBe(1, add.ToString());
     }
 }
