@@ -57,7 +57,7 @@ public sealed partial class CliContext
     /// <summary>Where a Slurm target's commands run: this machine, or its login host over SSH.</summary>
     public Core.Compute.Slurm.ISlurmShell SlurmShell(ComputeTarget target) =>
         target.Slurm?.Login is { } login
-            ? new Core.Compute.Slurm.LoginSlurmShell(new Core.Compute.Ssh.SshSession(new Core.Compute.Ssh.SshHostAddress(login), target.SshOptions(Home.Root)))
+            ? new Core.Compute.Slurm.LoginSlurmShell(new Core.Compute.Ssh.SshSession(Core.Compute.Ssh.SshHostAddress.Parse(login), target.SshOptions(Home.Root)))
             : new Core.Compute.Slurm.LocalSlurmShell();
 
     /// <summary>The providers this build offers, each registered by one explicit call.</summary>

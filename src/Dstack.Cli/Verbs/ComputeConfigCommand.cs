@@ -54,7 +54,7 @@ public static class ComputeConfigCommand
         if (positionals.Count == 0) throw ComputeConfigException.Usage();
         var name = ComputeTarget.ValidateName(positionals[0]);
         if (slurm && ssh is not null) throw ComputeConfigException.SshAndSlurm(name);
-        if (slurm) return await AddSlurmAsync(ctx, name, slurmSettings with { Login = slurmSettings.Login is { } l ? new SshHostAddress(l).ToString() : null },
+        if (slurm) return await AddSlurmAsync(ctx, name, slurmSettings with { Login = slurmSettings.Login is { } l ? SshHostAddress.Parse(l).ToString() : null },
             sshConfig, identity, endpoint, ct);
         if (slurmSettings != new SlurmSettings())
             throw ComputeConfigException.SlurmOptionWithoutSlurm(new[] { ("--partition", slurmSettings.Partition), ("--account", slurmSettings.Account), ("--qos", slurmSettings.Qos), ("--login", slurmSettings.Login) }.First(o => o.Item2 is not null).Item1);

@@ -20,8 +20,8 @@ public static class HostsVerb
                 "`scontrol` describes them, with GPUs by gres type (docs/SLURM.md).",
     };
 
-    /// <summary>One line of the table; <paramref name="Status"/> overrides the SSH status (a Slurm node's state).</summary>
-    private sealed record Row(string Target, string Host, HostFacts? Facts, ComputeCapacity? Local, DstackException? Error, string? Status = null);
+    /// <summary>One line of the table; <paramref name="Capacity"/> is read without probing (this machine, a Slurm node); <paramref name="Status"/> overrides the SSH status (a Slurm node's state).</summary>
+    private sealed record Row(string Target, string Host, HostFacts? Facts, ComputeCapacity? Capacity, DstackException? Error, string? Status = null);
 
     private static async Task<int> Run(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
     {
@@ -48,12 +48,12 @@ public static class HostsVerb
         var done = (await Task.WhenAll(rows)).SelectMany(r => r).ToList();
         foreach (var row in done)
         {
-            var capacity = row.Facts?.Capacity ?? row.Local;
+            var capacity = row.Facts?.Capacity ?? row.Capacity;
             table.Add(row.Target, row.Host, row.Status ?? Status(row.Error),
                 capacity is null ? "-" : HostDescription.Cpus(capacity),
                 capacity is null ? "-" : HostDescription.Memory(capacity),
                 capacity is null ? "-" : HostDescription.Gpus(capacity),
-                row.Facts is { } f ? $"{f.Arch} {f.Os}" : row.Status is not null ? "slurm" : row.Local is not null ? $"{BinaryShipper.LocalArch()} {(OperatingSystem.IsLinux() ? "Linux" : Environment.OSVersion.Platform.ToString())}" : "-");
+                row.Facts is { } f ? $"{f.Arch} {f.Os}" : row.Status is not null ? "slurm" : row.Capacity is not null ? $"{BinaryShipper.LocalArch()} {(OperatingSystem.IsLinux() ? "Linux" : Environment.OSVersion.Platform.ToString())}" : "-");
         }
         ctx.Out.Write(table.ToString());
         foreach (var row in done.Where(r => r.Error is not null))

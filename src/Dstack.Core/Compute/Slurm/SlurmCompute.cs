@@ -75,7 +75,7 @@ public sealed class SlurmCompute(ComputeTarget target, SshStore store, ISlurmShe
             + $") ; then {(credentialsFile is null ? "" : $"rm -f {credentialsFile}; ")}exit 3; fi\necho \"$out\"\n";
         using var stdin = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(credentials ?? ""));
         var result = await shell.RunAsync(script, stdin, ct);
-        if (result.ExitCode == 127) throw SlurmException.NotInstalled(shell.Where);
+        if (result.ExitCode == 127) throw SlurmException.NotInstalled(shell.Where, shell is LoginSlurmShell);
         if (result.ExitCode != 0) throw SlurmException.SubmitFailed(LastLine(result.StdErr) ?? $"exit code {result.ExitCode}");
         var id = SlurmLaunchHandle.FromSbatch(result.StdOut) ?? throw SlurmException.UnexpectedAnswer("sbatch", result.StdOut.Trim());
         return new LaunchInfo(Name, id.ToString(CultureInfo.InvariantCulture), time.GetUtcNow());
@@ -128,7 +128,7 @@ public sealed class SlurmCompute(ComputeTarget target, SshStore store, ISlurmShe
             + "scontrol show node -o || exit 3\necho '--- pythons'\n"
             + "for p in $(ls /usr/bin/python3* /usr/local/bin/python3* 2>/dev/null | grep -E 'python3\\.[0-9]+$'); do \"$p\" -c 'import platform; print(platform.python_version())' 2>/dev/null; done; true\n";
         var result = await shell.RunAsync(script, null, ct);
-        if (result.ExitCode == 127) throw SlurmException.NotInstalled(shell.Where);
+        if (result.ExitCode == 127) throw SlurmException.NotInstalled(shell.Where, shell is LoginSlurmShell);
         if (result.ExitCode != 0) throw SlurmException.Unreachable(shell.Where, LastLine(result.StdErr) ?? $"exit code {result.ExitCode}");
         var parts = result.StdOut.Split("--- pythons\n");
         var nodes = SlurmNode.ParseAll(parts[0]).Where(n => _settings.Partition is null || n.Partitions.Contains(_settings.Partition)).ToList();
