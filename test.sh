@@ -18,6 +18,8 @@ fi
 # A real S3 server (Ceph's RADOS Gateway) on loopback for the S3 store's tests, and Docker for containers.
 scripts/s3-up.sh
 scripts/docker-up.sh
+# A real Slurm 22.05 cluster (nodes n1, n2 with fake GPUs) for the Slurm target's tests; idempotent, installs its packages.
+scripts/slurm/slurm-up.sh
 # Throw-away sshd hosts h1, h2, h3 (network namespaces; they reach S3 at the bridge's address) for the SSH tests;
 # h3 is the one tests break (sshd stopped, network cut) and restore. Idempotent, and installs openssh-server when it is
 # missing; writes /tmp/ssh-hosts/hosts.json.

@@ -42,6 +42,9 @@ public sealed partial class CliContext
     public string? JobHostname { get; set; }
     public string? HandedCredentials { get; set; }
 
+    /// <summary>A runner started by a Slurm batch job: it uses the allocation Slurm made (<see cref="Core.Compute.Slurm.SlurmJobHost"/>).</summary>
+    public bool InSlurmJob { get; set; }
+
     /// <summary>The compute target <paramref name="name"/> (null: the config's default); an unknown name lists the known ones.</summary>
     public ICompute ComputeNamed(string? name)
     {
@@ -49,8 +52,18 @@ public sealed partial class CliContext
         if (name == ComputeTarget.Local) return new LocalCompute(RunnerCommand(), Time);
         var target = Config.FindTarget(name) ?? throw ComputeConfigException.NotFound(name, Config.TargetNames);
         var store = Config.IsS3 ? S3SshStore(Config, target) : Core.Compute.Ssh.SshStore.Folder(Home.Root);
-        return new Core.Compute.Ssh.SshCompute(target, store, Home.Root, Environment.ProcessPath ?? throw RunException.ExecutableUnknown(), [], Time);
+        // The nodes share this machine's file system (for now: docs/SLURM.md): they start this very executable.
+        if (target.Slurm is not null && RunnerCommand() is { Count: > 0 } command)
+            return new Core.Compute.Slurm.SlurmCompute(target, store, SlurmShell(target), command[0], command.Skip(1).ToList(), Time);
+        var executable = Environment.ProcessPath ?? throw RunException.ExecutableUnknown();
+        return new Core.Compute.Ssh.SshCompute(target, store, Home.Root, executable, [], Time);
     }
+
+    /// <summary>Where a Slurm target's commands run: this machine, or its login host over SSH.</summary>
+    public Core.Compute.Slurm.ISlurmShell SlurmShell(ComputeTarget target) =>
+        target.Slurm?.Login is { } login
+            ? new Core.Compute.Slurm.LoginSlurmShell(new Core.Compute.Ssh.SshSession(Core.Compute.Ssh.SshHostAddress.Parse(login), target.SshOptions(Home.Root)))
+            : new Core.Compute.Slurm.LocalSlurmShell();
 
     /// <summary>The providers this build offers, each registered by one explicit call.</summary>
     public static ProviderRegistry Providers() => new ProviderRegistry().Add(new BashProvider()).Add(new DockerProvider());
@@ -73,6 +86,12 @@ public sealed partial class CliContext
     {
         var options = RunnerOptions();
         IJobHost host = new LocalJobHost(options.SchedulerRoot, Time);
+        if (InSlurmJob)
+        {
+            var node = Environment.GetEnvironmentVariable("SLURMD_NODENAME") ?? Environment.MachineName;
+            host = new Core.Compute.Slurm.SlurmJobHost(host, node, Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES"));
+            options = options with { MachineName = node };
+        }
         if (JobHostname is { } hostname) host = new Core.Compute.Ssh.SshJobHost(host, hostname);
         return new(Storage, new ExecutorByImage(new HostProcessExecutor(Time), new DockerExecutor(Time)), host, options, Time);
     }

@@ -38,7 +38,7 @@ public sealed class ComputeConfigTests
         rm.StdErr.ShouldBe("Error: No compute target 'lab'. Targets: local. Add one with `dstack config compute add NAME --ssh HOST`.\n");
 
         var noHosts = await sandbox.DstackAsync("config", "compute", "add", "lab");
-        noHosts.StdErr.ShouldBe("Error: Say where target 'lab' runs: dstack config compute add lab --ssh HOST[,HOST…]\n");
+        noHosts.StdErr.ShouldBe("Error: Say where target 'lab' runs: dstack config compute add lab --ssh HOST[,HOST…], or --slurm for a Slurm cluster\n");
 
         var hosts = await sandbox.DstackAsync("hosts", "lab");
         hosts.ExitCode.ShouldBe(1);

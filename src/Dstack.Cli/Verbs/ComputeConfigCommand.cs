@@ -1,4 +1,5 @@
 using Dstack.Cli.Output;
+using Dstack.Core.Compute.Slurm;
 using Dstack.Core.Compute.Ssh;
 using Dstack.Core.Config;
 using Dstack.Core.Errors;
@@ -11,18 +12,24 @@ public static class ComputeConfigCommand
     private static readonly VerbOption Ssh = new(["--ssh"], "HOST[,HOST…]", "The target's hosts: aliases of the SSH config or user@host[:port]");
     private static readonly VerbOption SshConfig = new(["--ssh-config"], "FILE", "The SSH config file to use (default: ssh's own)");
     private static readonly VerbOption Identity = new(["--identity"], "FILE", "The private key to log in with");
+    private static readonly VerbOption Slurm = new(["--slurm"], null, "The target is a Slurm cluster: sbatch, squeue and scancel on this machine (a login node), or on --login");
+    private static readonly VerbOption Partition = new(["--partition"], "P", "The Slurm partition jobs go to (default: the cluster's)");
+    private static readonly VerbOption Account = new(["--account"], "A", "The Slurm account jobs are charged to");
+    private static readonly VerbOption Qos = new(["--qos"], "Q", "The Slurm QOS of jobs");
+    private static readonly VerbOption Login = new(["--login"], "HOST", "A login node to run Slurm's commands on over SSH (default: this machine)");
     private static readonly VerbOption StoreEndpoint = new(["--store-endpoint"], "URL", "Where the hosts reach the S3 store, when not where this machine does");
 
     /// <summary>The forms of `dstack config compute`, for the config verb's help.</summary>
     public static readonly IReadOnlyList<string> Usage =
     [
         "config compute add NAME --ssh HOST[,HOST…] [--ssh-config FILE] [--identity FILE] [--store-endpoint URL]",
+        "config compute add NAME --slurm [--partition P] [--account A] [--qos Q] [--login HOST]",
         "config compute list          the targets: local (this machine, always there) and yours",
         "config compute rm NAME",
         "config compute default NAME  where runs go without --compute (local unless set)",
     ];
 
-    public static readonly OptionGroup Options = new("Compute target options (config compute add)", [Ssh, SshConfig, Identity, StoreEndpoint]);
+    public static readonly OptionGroup Options = new("Compute target options (config compute add)", [Ssh, SshConfig, Identity, StoreEndpoint, Slurm, Partition, Account, Qos, Login]);
 
     public static Task<int> RunAsync(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct) =>
         args.Count == 0 ? throw ComputeConfigException.Usage() : args[0] switch
@@ -41,9 +48,16 @@ public static class ComputeConfigCommand
         var sshConfig = reader.Option(SshConfig);
         var identity = reader.Option(Identity);
         var endpoint = reader.Option(StoreEndpoint);
+        var slurm = reader.Flag(Slurm);
+        var slurmSettings = new SlurmSettings(reader.Option(Partition), reader.Option(Account), reader.Option(Qos), reader.Option(Login));
         var positionals = reader.Positionals(1);
         if (positionals.Count == 0) throw ComputeConfigException.Usage();
         var name = ComputeTarget.ValidateName(positionals[0]);
+        if (slurm && ssh is not null) throw ComputeConfigException.SshAndSlurm(name);
+        if (slurm) return await AddSlurmAsync(ctx, name, slurmSettings with { Login = slurmSettings.Login is { } l ? SshHostAddress.Parse(l).ToString() : null },
+            sshConfig, identity, endpoint, ct);
+        if (slurmSettings != new SlurmSettings())
+            throw ComputeConfigException.SlurmOptionWithoutSlurm(new[] { ("--partition", slurmSettings.Partition), ("--account", slurmSettings.Account), ("--qos", slurmSettings.Qos), ("--login", slurmSettings.Login) }.First(o => o.Item2 is not null).Item1);
         if (ssh is null) throw ComputeConfigException.NeedsHosts(name);
         if (endpoint is not null && !(Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
             throw ComputeConfigException.BadEndpoint(endpoint);
@@ -83,6 +97,28 @@ public static class ComputeConfigCommand
         return 0;
     }
 
+    /// <summary>Reads the cluster once (its nodes are the capacity `dstack hosts` shows), then saves the target; nothing is saved when Slurm does not answer.</summary>
+    private static async Task<int> AddSlurmAsync(CliContext ctx, string name, SlurmSettings settings, string? sshConfig, string? identity,
+        string? endpoint, CancellationToken ct)
+    {
+        if (endpoint is not null && !(Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+            throw ComputeConfigException.BadEndpoint(endpoint);
+        var target = ComputeTarget.SlurmCluster(name, settings) with
+        {
+            SshConfig = ExistingFile("SSH config file", sshConfig),
+            Identity = ExistingFile("identity file", identity),
+            StoreEndpoint = endpoint,
+        };
+        var config = ctx.Config.WithTarget(target);
+        var compute = new SlurmCompute(target, SshStore.Folder(ctx.Home.Root), ctx.SlurmShell(target), "dstack", [], ctx.Time);
+        foreach (var node in await compute.NodesAsync(ct))
+            ctx.Err.WriteLine($"{name}/{node.Name}: {HostDescription.Line(node.Capacity(node.Name))}, {node.State.ToLowerInvariant()}");
+        config.Save(ctx.Home.Root);
+        ctx.Err.WriteLine($"OK: compute target '{name}' added: Slurm cluster" + (settings.Login is { } login ? $" via {login}" : " (this machine's sbatch)")
+                          + (settings.Partition is { } p ? $", partition {p}" : ""));
+        return 0;
+    }
+
     private static int List(CliContext ctx, IReadOnlyList<string> args)
     {
         new ArgReader(ConfigVerb.Verb, args, "compute list").Positionals(0);
@@ -96,7 +132,13 @@ public static class ComputeConfigCommand
             if (t.SshConfig is not null) settings.Add($"ssh-config {t.SshConfig}");
             if (t.Identity is not null) settings.Add($"identity {t.Identity}");
             if (t.StoreEndpoint is not null) settings.Add($"store-endpoint {t.StoreEndpoint}");
-            table.Add(Mark(t.Name), "ssh", string.Join(",", t.Hosts), string.Join(", ", settings));
+            if (t.Slurm is { } slurm)
+            {
+                if (slurm.Partition is not null) settings.Add($"partition {slurm.Partition}");
+                if (slurm.Account is not null) settings.Add($"account {slurm.Account}");
+                if (slurm.Qos is not null) settings.Add($"qos {slurm.Qos}");
+            }
+            table.Add(Mark(t.Name), t.Kind, t.Slurm is { } s ? s.Login ?? "this machine (sbatch)" : string.Join(",", t.Hosts), string.Join(", ", settings));
         }
         ctx.Out.Write(table.ToString());
         return 0;

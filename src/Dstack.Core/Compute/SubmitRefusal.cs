@@ -26,4 +26,14 @@ public sealed record SubmitRefusal(string Sentence, string? Property = null)
 
     public static SubmitRefusal StoreNotOnHosts(string target) =>
         new($"The hosts of `{target}` cannot reach this machine's local-folder store: use a store they reach, e.g. `dstack config --backend s3 --bucket BUCKET …`, and add the target again with `--store-endpoint URL` if they reach it at another address.");
+
+    /// <summary>A <c>gpu.name</c> that is no gres type of a Slurm cluster: the types it has.</summary>
+    public static SubmitRefusal NoGpuType(string target, string name, IReadOnlyList<string?> types) =>
+        new($"The Slurm cluster of `{target}` has no GPU of type '{name}'; its GPU types: " +
+            (types.Count == 0 ? "none" : string.Join(", ", types.Select(t => t ?? "untyped (gpu:N)"))) +
+            ". Change `gpu.name` in `resources`, or leave it out.", "resources");
+
+    public static SubmitRefusal StoreNotOnNodes(string target, string folder) =>
+        new($"The nodes of `{target}` do not see this machine's local-folder store ({folder}): put the store on a file system they share, " +
+            "or use an S3 store, e.g. `dstack config --backend s3 --bucket BUCKET …`.");
 }

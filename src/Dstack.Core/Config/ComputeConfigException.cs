@@ -18,7 +18,13 @@ public sealed class ComputeConfigException(string message) : DstackException(mes
         new($"No compute target '{Quote.Short(name)}'. Targets: {string.Join(", ", known)}. Add one with `dstack config compute add NAME --ssh HOST`.");
 
     public static ComputeConfigException NeedsHosts(string name) =>
-        new($"Say where target '{name}' runs: dstack config compute add {name} --ssh HOST[,HOST…]");
+        new($"Say where target '{name}' runs: dstack config compute add {name} --ssh HOST[,HOST…], or --slurm for a Slurm cluster");
+
+    public static ComputeConfigException SshAndSlurm(string name) =>
+        new($"Target '{name}' is either SSH hosts (--ssh) or a Slurm cluster (--slurm, with --login HOST for a remote login node), not both.");
+
+    public static ComputeConfigException SlurmOptionWithoutSlurm(string option) =>
+        new($"{option} is a Slurm setting: add --slurm.");
 
     public static ComputeConfigException BadEndpoint(string value) =>
         new($"Invalid --store-endpoint '{Quote.Short(value)}': give the S3 endpoint as the hosts reach it, like http://10.0.0.1:7480.");
@@ -27,5 +33,5 @@ public sealed class ComputeConfigException(string message) : DstackException(mes
         new($"{path}:{line}: {problem}. Fix the file, or rewrite the target with `dstack config compute`.");
 
     public static ComputeConfigException Usage() =>
-        new("Usage: dstack config compute add NAME --ssh HOST[,HOST…] | list | rm NAME | default NAME. See: dstack config --help");
+        new("Usage: dstack config compute add NAME --ssh HOST[,HOST…] | add NAME --slurm [--partition P] [--account A] [--qos Q] [--login HOST] | list | rm NAME | default NAME. See: dstack config --help");
 }

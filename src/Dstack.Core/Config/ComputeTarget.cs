@@ -4,7 +4,8 @@ using Dstack.Core.Compute.Ssh;
 namespace Dstack.Core.Config;
 
 /// <summary>
-/// A named place where runs go, kept in <c>config.yaml</c>: SSH hosts, and how to reach them. <c>local</c>
+/// A named place where runs go, kept in <c>config.yaml</c>: SSH hosts and how to reach them, or a Slurm cluster
+/// (<see cref="Slurm"/> set, <see cref="Hosts"/> empty: its nodes are the cluster's to choose). <c>local</c>
 /// (this machine) is not stored: it is always there. <see cref="StoreEndpoint"/> is the S3 endpoint as the
 /// hosts reach it, when that differs from this machine's (null: the same).
 /// </summary>
@@ -15,6 +16,15 @@ public sealed partial record ComputeTarget(string Name, IReadOnlyList<SshHostAdd
     public string? SshConfig { get; init; }
     public string? Identity { get; init; }
     public string? StoreEndpoint { get; init; }
+
+    /// <summary>Non-null for a Slurm cluster.</summary>
+    public SlurmSettings? Slurm { get; init; }
+
+    /// <summary>"ssh" or "slurm", as <c>config compute list</c> shows it.</summary>
+    public string Kind => Slurm is null ? "ssh" : "slurm";
+
+    /// <summary>A Slurm cluster target: no hosts of its own.</summary>
+    public static ComputeTarget SlurmCluster(string name, SlurmSettings settings) => new(name, []) { Slurm = settings };
 
     public SshOptions SshOptions(string dstackHome) =>
         new SshOptions { ConfigFile = SshConfig, IdentityFile = Identity }.WithControlDirectoryUnder(Path.Combine(dstackHome, "tmp", "ssh"));

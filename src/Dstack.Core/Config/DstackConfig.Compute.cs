@@ -39,6 +39,9 @@ public sealed partial record DstackConfig
             ? this with { DefaultCompute = name }
             : throw ComputeConfigException.NotFound(name, TargetNames);
 
+    /// <summary>The <c>slurm:</c> value of a target whose commands run on this machine (else the login host).</summary>
+    public const string SlurmLocal = "local";
+
     private void AppendCompute(StringBuilder sb)
     {
         if (DefaultCompute != ComputeTarget.Local) sb.Append($"default_compute: {DefaultCompute}\n");
@@ -47,7 +50,14 @@ public sealed partial record DstackConfig
         foreach (var target in ComputeTargets)
         {
             sb.Append($"  {target.Name}:\n");
-            sb.Append($"    ssh: {string.Join(", ", target.Hosts)}\n");
+            if (target.Slurm is { } slurm)
+            {
+                sb.Append($"    slurm: {slurm.Login ?? SlurmLocal}\n");
+                if (slurm.Partition is { } partition) sb.Append($"    partition: {partition}\n");
+                if (slurm.Account is { } account) sb.Append($"    account: {account}\n");
+                if (slurm.Qos is { } qos) sb.Append($"    qos: {qos}\n");
+            }
+            else sb.Append($"    ssh: {string.Join(", ", target.Hosts)}\n");
             if (target.SshConfig is { } config) sb.Append($"    ssh_config: {config}\n");
             if (target.Identity is { } identity) sb.Append($"    identity: {identity}\n");
             if (target.StoreEndpoint is { } endpoint) sb.Append($"    store_endpoint: {endpoint}\n");

@@ -14,7 +14,8 @@ public static partial class JobEnvironment
     /// <summary>
     /// What a job on this machine inherits from the runner, whose environment is that of whoever typed <c>dstack run</c>
     /// (with the store's credentials): only what programs commonly expect of a login, and proxy settings so that
-    /// pip and downloads work behind a proxy. <c>LC_*</c> too.
+    /// pip and downloads work behind a proxy. <c>LC_*</c> too, and <c>SLURM*</c>: a runner in a Slurm job passes on its
+    /// allocation (job id, node list, GPUs), as jobs written for Slurm expect.
     /// </summary>
     private static readonly HashSet<string> Inherited = new(StringComparer.Ordinal)
     {
@@ -30,7 +31,8 @@ public static partial class JobEnvironment
     /// <summary>The base of a host job's environment: the inherited variables of <paramref name="runner"/>, with defaults for the essential ones.</summary>
     public static Dictionary<string, string> HostBase(IReadOnlyDictionary<string, string> runner)
     {
-        var env = runner.Where(kv => Inherited.Contains(kv.Key) || kv.Key.StartsWith("LC_", StringComparison.Ordinal))
+        var env = runner.Where(kv => Inherited.Contains(kv.Key) || kv.Key.StartsWith("LC_", StringComparison.Ordinal)
+                                 || kv.Key.StartsWith("SLURM", StringComparison.Ordinal))
             .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
         env.TryAdd("PATH", DefaultPath);
         env.TryAdd("HOME", Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));

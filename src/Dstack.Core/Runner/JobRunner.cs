@@ -299,7 +299,7 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
 
     private Task WriteHeartbeatAsync(JobContext job, CancellationToken ct) =>
         _runs.PutHeartbeatAsync(job.Run.Repo, job.Run.RunName, job.Spec.Index,
-            new Heartbeat(time.GetUtcNow(), Environment.ProcessId, Environment.MachineName, job.Process?.Pid, job.Process?.StartTicks), ct);
+            new Heartbeat(time.GetUtcNow(), Environment.ProcessId, options.MachineName ?? Environment.MachineName, job.Process?.Pid, job.Process?.StartTicks), ct);
 
     /// <summary>
     /// The runner is started while the CLI still stores the run's code and record: wait for the record as long as the

@@ -11,6 +11,8 @@ public sealed record RunnerOptions
     public required string SchedulerRoot { get; init; }
     /// <summary>This machine's copies of content fetched from a remote store, used for working copies and deps; null for none.</summary>
     public Storage.BlobCache? BlobCache { get; init; }
+    /// <summary>How the heartbeat names this machine (<c>ps</c> shows it as where the job runs): a Slurm node's name; null: the host name.</summary>
+    public string? MachineName { get; init; }
     /// <summary>How long a graceful stop waits after SIGTERM before it kills the job.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary><c>DSTACK_STOP_GRACE_SECONDS</c>, else 10 s: runners read it, and <c>dstack stop</c> to say how long it waits.</summary>

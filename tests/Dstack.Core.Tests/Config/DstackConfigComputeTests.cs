@@ -33,6 +33,32 @@ public sealed class DstackConfigComputeTests : IDisposable
     }
 
     [Fact]
+    public void ASlurmTarget_SavesAndLoads_WithItsSettings_AndWithoutHosts()
+    {
+        new DstackConfig()
+            .WithTarget(ComputeTarget.SlurmCluster("cluster", new SlurmSettings(Partition: "gpu", Account: "lab", Qos: "normal")))
+            .WithTarget(ComputeTarget.SlurmCluster("remote", new SlurmSettings(Login: "me@login1")))
+            .Save(_home);
+
+        File.ReadAllText(Path.Combine(_home, "config.yaml")).ShouldEndWith("""
+            compute:
+              cluster:
+                slurm: local
+                partition: gpu
+                account: lab
+                qos: normal
+              remote:
+                slurm: me@login1
+
+            """.Replace("\r", ""));
+        var loaded = DstackConfig.Load(_home);
+        var cluster = loaded.FindTarget("cluster")!;
+        (cluster.Kind, cluster.Hosts.Count, cluster.Slurm).ShouldBe(("slurm", 0, new SlurmSettings("gpu", "lab", "normal", null)));
+        loaded.FindTarget("remote")!.Slurm.ShouldBe(new SlurmSettings(Login: "me@login1"));
+        Lab.Kind.ShouldBe("ssh");
+    }
+
+    [Fact]
     public void TheFile_ReadsAsNestedYaml()
     {
         new DstackConfig().WithTarget(Lab).Save(_home);

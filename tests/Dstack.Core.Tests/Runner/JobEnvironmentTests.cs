@@ -54,12 +54,13 @@ public sealed class JobEnvironmentTests
             ["TERM"] = "xterm", ["TZ"] = "UTC", ["https_proxy"] = "http://proxy:3128",
             ["AWS_ACCESS_KEY_ID"] = "AKIA", ["AWS_SECRET_ACCESS_KEY"] = "s3cret", ["AWS_SESSION_TOKEN"] = "tok", ["AWS_PROFILE"] = "team",
             ["GITHUB_TOKEN"] = "ghp", ["DSTACK_HOME"] = "/home/ada/.dstack", ["SSH_AUTH_SOCK"] = "/tmp/agent", ["OLDPWD"] = "/x",
+            ["SLURM_JOB_ID"] = "7", ["SLURMD_NODENAME"] = "n1", ["XSLURM"] = "no",
         };
 
         var env = JobEnvironment.HostBase(caller);
 
         env.Keys.Order(StringComparer.Ordinal).ShouldBe(
-            ["HOME", "LANG", "LC_TIME", "LOGNAME", "PATH", "SHELL", "TERM", "TZ", "USER", "https_proxy"]);
+            ["HOME", "LANG", "LC_TIME", "LOGNAME", "PATH", "SHELL", "SLURMD_NODENAME", "SLURM_JOB_ID", "TERM", "TZ", "USER", "https_proxy"]);
         env["PATH"].ShouldBe("/opt/bin:/usr/bin");
         env["LOGNAME"].ShouldBe("ada", "LOGNAME defaults to USER");
         env["SHELL"].ShouldBe("/bin/bash");

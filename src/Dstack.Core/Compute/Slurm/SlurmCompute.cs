@@ -1,0 +1,164 @@
+using System.Globalization;
+using Dstack.Core.Compute.Ssh;
+using Dstack.Core.Config;
+using Dstack.Core.Models;
+using Dstack.Core.Workflows;
+
+namespace Dstack.Core.Compute.Slurm;
+
+/// <summary>
+/// Runs each job as one Slurm batch job whose script starts <c>dstack runner --slurm …</c> on the allocated node, so the
+/// runner uses Slurm's allocation (<see cref="SlurmJobHost"/>). The cluster is read once per instance
+/// (<c>scontrol show node -o</c>: nodes, CPUs, memory, GPUs by gres type). A submit is one script through the target's
+/// shell: the store's credentials go over standard input into a 0600 file that the runner reads and deletes (never into
+/// the batch script, which Slurm keeps readable by its admins, its command line or its environment); then <c>sbatch</c>
+/// reads the batch script from a heredoc, with a clean environment. The launch handle is the job id; alive is
+/// <c>squeue -j</c>, kill and clean-up are <c>scancel</c>.
+/// </summary>
+/// <param name="executable">The dstack executable as the nodes see it (the nodes share the login node's file system).</param>
+/// <param name="executableArgs">Arguments before <c>runner …</c> (tests run a shell there).</param>
+public sealed class SlurmCompute(ComputeTarget target, SshStore store, ISlurmShell shell, string executable,
+    IReadOnlyList<string> executableArgs, TimeProvider time) : ICompute
+{
+    private readonly SlurmSettings _settings = target.Slurm ?? throw new ArgumentException("Not a Slurm target.", nameof(target));
+    private Task<(IReadOnlyList<SlurmNode> Nodes, IReadOnlyList<string> Pythons)>? _cluster;
+    private Task<bool?>? _storeVisible;
+
+    public string Name => target.Name;
+
+    /// <summary>Where the job's ports are reached is not settled for Slurm yet: the login host (or this machine), directly.</summary>
+    public PortAccess Ports => new(_settings.Login ?? "localhost", PortRoute.Direct);
+
+    /// <summary>The nodes of the target's partition (all of them without one), as <c>scontrol</c> describes them.</summary>
+    public async Task<IReadOnlyList<SlurmNode>> NodesAsync(CancellationToken ct) => (await ClusterAsync(ct)).Nodes;
+
+    public async Task<ComputeCapabilities> GetCapabilitiesAsync(CancellationToken ct)
+    {
+        var (nodes, pythons) = await ClusterAsync(ct);
+        return new ComputeCapabilities(nodes.Select(n => n.Capacity($"{Name}/{n.Name}")).ToList(), Docker: false, pythons, Ports,
+            MultiNode: false, Preemptible: false);
+    }
+
+    public async Task<SubmitRefusal?> CheckAsync(JobSpec job, CancellationToken ct)
+    {
+        var nodes = await NodesAsync(ct);
+        if (job.Resources is { GpuCount: > 0, GpuName: { } gpuName } && GresType(nodes, gpuName) is null)
+            return SubmitRefusal.NoGpuType(Name, gpuName, nodes.SelectMany(n => n.Gpus).Select(g => g.Type).Distinct().ToList());
+        if (store.LocalFolder is not null && await StoreVisibleAsync(ct) == false) return SubmitRefusal.StoreNotOnNodes(Name, store.LocalFolder);
+        return SubmitCheck.WhyNot(job, await GetCapabilitiesAsync(ct), Name);
+    }
+
+    public async Task<LaunchInfo> StartRunnerAsync(RunnerTarget runner, CancellationToken ct)
+    {
+        var nodes = await NodesAsync(ct);
+        var jobKey = JobKey.Of(runner.Repo, runner.RunName, runner.JobIndex);
+        var credentials = store.Credentials();
+        var credentialsFile = credentials is null ? null : $"\"$h\"/tmp/creds/{jobKey}.{Guid.NewGuid():N}";
+        var args = new List<string>(executableArgs)
+        {
+            "runner", "--repo", runner.Repo.Id, "--run", runner.RunName, "--job", runner.JobIndex.ToString(CultureInfo.InvariantCulture), "--slurm",
+        };
+        // The batch script names the credentials file, never what is in it.
+        var batch = "#!/bin/sh\n"
+            + $"h={HomeExpression}\ncd \"$h\" || exit 1\n"
+            + $"DSTACK_HOME=\"$h\" exec {ShellQuote.Quote(executable)} {ShellQuote.Join(args)}"
+            + (credentialsFile is null ? "" : $" --credentials {credentialsFile}") + "\n";
+        var sbatch = new List<string> { "sbatch", "--parsable", $"--job-name={runner.RunName}", "--no-requeue" };
+        sbatch.AddRange(SbatchOptions.Of(_settings, runner.Resources, nodes.SelectMany(n => n.Gpus).Select(g => g.Type)));
+        var script = "command -v sbatch >/dev/null 2>&1 || exit 127\n"
+            + $"set -e; umask 077; h={HomeExpression}; mkdir -p \"$h/tmp/runners\" \"$h/tmp/creds\"\n"
+            + (store.ConfigYaml is { } yaml ? $"printf '%s' {ShellQuote.Quote(yaml)} > \"$h/config.yaml\"\n" : "")
+            + (credentialsFile is null ? "cat > /dev/null\n" : $"cat > {credentialsFile}\n")
+            // A clean environment: sbatch would otherwise copy this process's (the user's secrets included) into the job.
+            + $"if ! out=$(env -i PATH=\"$PATH\" HOME=\"$HOME\" USER=\"${{USER:-}}\" {ShellQuote.Join(sbatch)} \"--output=$h/tmp/runners/{jobKey}.slurm-%j.log\" <<'DSTACK_BATCH'\n"
+            + batch + "DSTACK_BATCH\n"
+            + $") ; then {(credentialsFile is null ? "" : $"rm -f {credentialsFile}; ")}exit 3; fi\necho \"$out\"\n";
+        using var stdin = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(credentials ?? ""));
+        var result = await shell.RunAsync(script, stdin, ct);
+        if (result.ExitCode == 127) throw SlurmException.NotInstalled(shell.Where, shell is LoginSlurmShell);
+        if (result.ExitCode != 0) throw SlurmException.SubmitFailed(LastLine(result.StdErr) ?? $"exit code {result.ExitCode}");
+        var id = SlurmLaunchHandle.FromSbatch(result.StdOut) ?? throw SlurmException.UnexpectedAnswer("sbatch", result.StdOut.Trim());
+        return new LaunchInfo(Name, id.ToString(CultureInfo.InvariantCulture), time.GetUtcNow());
+    }
+
+    public async Task<bool?> IsRunnerAliveAsync(LaunchInfo launch, CancellationToken ct)
+    {
+        if (SlurmLaunchHandle.Parse(launch.Handle) is not { } id) return null;
+        ShellResult result;
+        try { result = await shell.RunAsync($"squeue -h -j {id} -o %T", null, ct); }
+        catch (SlurmException) { return null; }  // the login host does not answer: the heartbeat decides
+        if (result.ExitCode != 0)
+            return result.StdErr.Contains("Invalid job id", StringComparison.Ordinal) ? false : null;  // forgotten by Slurm: gone
+        return SlurmJobStates.Holds(result.StdOut.Trim());
+    }
+
+    public async Task KillRunnerAsync(LaunchInfo launch, CancellationToken ct)
+    {
+        if (SlurmLaunchHandle.Parse(launch.Handle) is not { } id) return;
+        try { await shell.RunAsync($"scancel {id} 2>/dev/null; true", null, ct); }
+        catch (SlurmException) { /* unreachable: nothing can be done from here */ }
+    }
+
+    public async Task CleanUpLostAsync(LaunchInfo launch, Heartbeat? beat, string jobKey, CancellationToken ct)
+    {
+        if (SlurmLaunchHandle.Parse(launch.Handle) is not { } id) return;
+        // Slurm ends every process of a job it ends; a credentials file the runner never read goes too.
+        var script = $"scancel {id} 2>/dev/null; h={HomeExpression}; rm -f \"$h/tmp/creds/\"{ShellQuote.Quote(jobKey)}.*; true";
+        try { await shell.RunAsync(script, null, ct); }
+        catch (SlurmException) { /* unreachable: nothing can be done from here */ }
+    }
+
+    /// <summary>The cluster's gres type for a <c>gpu.name</c>: an exact type first, else one that contains it (case aside); null: none.</summary>
+    public static string? GresType(IEnumerable<SlurmNode> nodes, string gpuName)
+    {
+        var types = nodes.SelectMany(n => n.Gpus).Select(g => g.Type).OfType<string>().Distinct().ToList();
+        return types.FirstOrDefault(t => string.Equals(t, gpuName, StringComparison.OrdinalIgnoreCase))
+               ?? types.FirstOrDefault(t => t.Contains(gpuName, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The runner's dstack home on the node: the shared store folder itself, or one per bucket under the user's home.</summary>
+    private string HomeExpression => store.LocalFolder is { } folder ? ShellQuote.Quote(folder) : $"\"$HOME\"/.dstack/home/{store.Key}";
+
+    private Task<(IReadOnlyList<SlurmNode> Nodes, IReadOnlyList<string> Pythons)> ClusterAsync(CancellationToken ct) => _cluster ??= ReadClusterAsync(ct);
+
+    private async Task<(IReadOnlyList<SlurmNode>, IReadOnlyList<string>)> ReadClusterAsync(CancellationToken ct)
+    {
+        // One round trip: the nodes, then the Pythons of the login node (the nodes are taken to have the same image).
+        const string script = "command -v sbatch >/dev/null 2>&1 && command -v scontrol >/dev/null 2>&1 || exit 127\n"
+            + "scontrol show node -o || exit 3\necho '--- pythons'\n"
+            + "for p in $(ls /usr/bin/python3* /usr/local/bin/python3* 2>/dev/null | grep -E 'python3\\.[0-9]+$'); do \"$p\" -c 'import platform; print(platform.python_version())' 2>/dev/null; done; true\n";
+        var result = await shell.RunAsync(script, null, ct);
+        if (result.ExitCode == 127) throw SlurmException.NotInstalled(shell.Where, shell is LoginSlurmShell);
+        if (result.ExitCode != 0) throw SlurmException.Unreachable(shell.Where, LastLine(result.StdErr) ?? $"exit code {result.ExitCode}");
+        var parts = result.StdOut.Split("--- pythons\n");
+        var nodes = SlurmNode.ParseAll(parts[0]).Where(n => _settings.Partition is null || n.Partitions.Contains(_settings.Partition)).ToList();
+        if (nodes.Count == 0) throw SlurmException.NoNodes(shell.Where, _settings.Partition);
+        var pythons = parts.Length > 1 ? parts[1].Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList() : [];
+        return (nodes, pythons);
+    }
+
+    private Task<bool?> StoreVisibleAsync(CancellationToken ct) => _storeVisible ??= ProbeStoreAsync(store.LocalFolder!, ct);
+
+    /// <summary>
+    /// Whether a node sees the local store folder: a marker file written here, looked for by a one-task <c>srun</c>
+    /// (given up after 30 s when the cluster is busy: null, cannot tell).
+    /// </summary>
+    private async Task<bool?> ProbeStoreAsync(string folder, CancellationToken ct)
+    {
+        var marker = Path.Combine(folder, "tmp", $"slurm-probe-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
+        await File.WriteAllTextAsync(marker, "", ct);
+        try
+        {
+            var srun = new List<string> { "srun", "-N1", "-n1", "--immediate=30", "--quiet", $"--job-name=dstack-probe" };
+            srun.AddRange(SbatchOptions.Of(_settings, null, []));
+            srun.AddRange(["sh", "-c", $"test -e {ShellQuote.Quote(marker)} && echo seen || echo unseen"]);
+            var result = await shell.RunAsync($"env -i PATH=\"$PATH\" HOME=\"$HOME\" {ShellQuote.Join(srun)}", null, ct);
+            return result.StdOut.Trim() switch { "seen" => true, "unseen" => false, _ => null };
+        }
+        finally { File.Delete(marker); }
+    }
+
+    private static string? LastLine(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+}

@@ -1,0 +1,124 @@
+using Dstack.Core.Compute;
+using Dstack.Core.Compute.Slurm;
+using Dstack.Core.Compute.Ssh;
+using Dstack.Core.Config;
+using Dstack.Core.Models;
+
+namespace Dstack.Core.Tests.Compute.Slurm;
+
+/// <summary>
+/// <see cref="SlurmCompute"/> against the real test cluster (scripts/slurm/slurm-up.sh, which the test script runs), with this
+/// machine's sbatch. Its "executable" is /bin/sh, whose arguments make it <c>sleep</c> in the batch job.
+/// </summary>
+[Collection("slurm cluster")]
+public sealed class SlurmComputeConformanceTests : ComputeConformanceTests, IAsyncLifetime, IDisposable
+{
+    private readonly string _home = Directory.CreateTempSubdirectory("dstack-slurmcompute-").FullName;
+    private readonly SlurmCompute _compute;
+
+    public SlurmComputeConformanceTests() => _compute = Make(new SshStore(null, null, "conformance", () => null), ["-c", "exec sleep 300", "sh"]);
+
+    private SlurmCompute Make(SshStore store, IReadOnlyList<string> args, SlurmSettings? settings = null) =>
+        new(ComputeTarget.SlurmCluster("cluster", settings ?? new SlurmSettings()), store, new LocalSlurmShell(), "/bin/sh", args, TimeProvider.System);
+
+    public Task InitializeAsync() => SlurmTestCluster.EnsureUpAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    protected override ICompute Compute => _compute;
+
+    protected override RunnerTarget Target(int job) => new(_home, new RepoRef("owner", "repo"), "conformance-run-1", job);
+
+    /// <summary>Its batch shell killed as a crash would: once it runs (a signal to a pending job reaches nothing).</summary>
+    protected override async Task EndByItselfAsync(LaunchInfo launch)
+    {
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while ((await SlurmTestCluster.RunAsync($"squeue -h -j {launch.Handle} -o %T")).Trim() != "RUNNING")
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException($"Slurm job {launch.Handle} did not start.");
+            await Task.Delay(100);
+        }
+        await SlurmTestCluster.RunAsync($"scancel --batch --signal=KILL {launch.Handle}");
+    }
+
+    [Fact]
+    public async Task Capabilities_AreTheClustersNodes_WithGpusByGresType()
+    {
+        var capabilities = await _compute.GetCapabilitiesAsync(default);
+
+        capabilities.Hosts.Select(h => h.Description).ShouldBe(["cluster/n1", "cluster/n2"]);
+        capabilities.Hosts.ShouldAllBe(h => h.Gpus.Count == 2 && h.Gpus.All(g => g.Name == "gpu"));
+        capabilities.Docker.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task ARun_IsOneJob_NamedAfterIt_WithItsResourcesAsSlurmOptions()
+    {
+        var target = Target(0) with { Resources = new JobResources { Cpu = 2, MemoryBytes = 300L << 20, GpuCount = 1 } };
+        var launch = await _compute.StartRunnerAsync(target, default);
+        try
+        {
+            var job = await SlurmTestCluster.RunAsync($"scontrol show job -o {launch.Handle}");
+            job.ShouldContain("JobName=conformance-run-1 ");
+            job.ShouldContain(" MinCPUsNode=2 ");
+            job.ShouldContain(" MinMemoryNode=300M ");
+            job.ShouldContain("gres:gpu:1");
+            job.ShouldContain(" Requeue=0 ");
+        }
+        finally { await _compute.KillRunnerAsync(launch, default); }
+    }
+
+    [Fact]
+    public async Task AGpuTypeTheClusterLacks_IsRefusedBeforeSubmit_NamingItsTypes()
+    {
+        var refusal = await _compute.CheckAsync(new JobSpec { Commands = ["true"], Resources = new JobResources { GpuCount = 1, GpuName = "a100" } }, default);
+
+        refusal.ShouldNotBeNull().Sentence.ShouldStartWith("The Slurm cluster of `cluster` has no GPU of type 'a100'; its GPU types: untyped (gpu:N).");
+    }
+
+    [Fact]
+    public async Task Credentials_GoOverStdin_IntoAPrivateFile_NeverTheBatchScriptOrEnvironment()
+    {
+        var secret = "secret-" + Guid.NewGuid().ToString("N");
+        // The "runner" prints what it was given, then waits: the file is left for the test to look at.
+        var compute = Make(new SshStore(_home, null, "creds", () => secret), ["-c", "echo \"$@\"; exec sleep 300", "sh"]);
+
+        var launch = await compute.StartRunnerAsync(Target(0), default);
+        try
+        {
+            var script = await SlurmTestCluster.RunAsync($"scontrol write batch_script {launch.Handle} -");
+            script.ShouldContain("--credentials ");
+            script.ShouldContain("--slurm");
+            script.ShouldNotContain(secret);
+            var file = Directory.GetFiles(Path.Combine(_home, "tmp", "creds")).ShouldHaveSingleItem();
+            File.ReadAllText(file).ShouldBe(secret);
+            File.GetUnixFileMode(file).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            (await SlurmTestCluster.RunAsync($"scontrol show job -o {launch.Handle}")).ShouldNotContain(secret);
+
+            await compute.CleanUpLostAsync(launch, null, JobKey.Of(new RepoRef("owner", "repo"), "conformance-run-1", 0), default);
+            File.Exists(file).ShouldBeFalse("a lost runner's unread credentials are removed");
+        }
+        finally { await compute.KillRunnerAsync(launch, default); }
+    }
+
+    [Fact]
+    public async Task ALocalStoreFolder_IsSeenByTheNodes_SoItIsNotRefused()
+    {
+        var compute = Make(SshStore.Folder(_home), ["-c", "exec sleep 300", "sh"]);
+
+        (await compute.CheckAsync(new JobSpec { Commands = ["true"] }, default)).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task APartitionTheClusterLacks_IsOneLineNamingIt()
+    {
+        var compute = Make(new SshStore(null, null, "conformance", () => null), [], new SlurmSettings(Partition: "nosuch"));
+
+        (await Should.ThrowAsync<SlurmException>(() => compute.GetCapabilitiesAsync(default))).Message
+            .ShouldBe("The Slurm cluster seen from this machine has no nodes in partition 'nosuch': check `sinfo`, or choose another --partition.");
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_home, recursive: true); } catch (IOException) { }
+    }
+}
