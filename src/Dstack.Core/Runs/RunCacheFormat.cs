@@ -36,16 +36,27 @@ public static class RunCacheFormat
     /// <summary>The runs by name; null when there is no such cache or it is damaged (then every run is read again).</summary>
     public static Dictionary<string, RunSummary>? Read(string file)
     {
-        string[] lines;
+        byte[] data;
         try
         {
             if (!File.Exists(file)) return null;
-            lines = File.ReadAllLines(file);
+            data = File.ReadAllBytes(file);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
-        if (lines.Length == 0 || lines[0] != Header) return null;
+        return Parse(data);
+    }
+
+    /// <summary>The runs by name from a cache's bytes (also a store checkpoint's, <see cref="RunCheckpoints"/>); null when damaged.</summary>
+    public static Dictionary<string, RunSummary>? Parse(ReadOnlySpan<byte> data)
+    {
+        string text;
+        try { text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(data); }
+        catch (DecoderFallbackException) { return null; }
+        var lines = text.Split('\n');
+        // Every line ends with a newline: a last piece that is not empty is a cut-off line (a partial write).
+        if (lines.Length < 2 || lines[0] != Header || lines[^1].Length != 0) return null;
         var runs = new Dictionary<string, RunSummary>(lines.Length, StringComparer.Ordinal);
-        foreach (var line in lines.AsSpan(1))
+        foreach (var line in lines.AsSpan(1, lines.Length - 2))
         {
             var f = line.Split('\t');
             if (f.Length != 9 || !long.TryParse(f[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)

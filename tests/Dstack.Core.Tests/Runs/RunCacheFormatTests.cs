@@ -37,6 +37,7 @@ public sealed class RunCacheFormatTests : IDisposable
     [InlineData("[{\"run_name\": \"old-json-cache\"}]")]
     [InlineData("dstack ps cache 2\n1\tname\tonly three fields\n")]
     [InlineData("dstack ps cache 2\n1\tn\tw\tbash\tu\tNoSuchStatus\tNone\t\t\n")]
+    [InlineData("dstack ps cache 2\n1\tn\tw\tbash\tu\tDone\tNone\t\t")] // cut off: no newline at the end
     public void AnOlderOrDamagedCache_ReadsAsNone(string content)
     {
         File.WriteAllText(_file, content);
