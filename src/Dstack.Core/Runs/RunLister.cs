@@ -30,13 +30,13 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
         cached ??= new Dictionary<string, RunSummary>(StringComparer.Ordinal);
         // A task only for what is not cached: 10,000 cached runs cost 10,000 lookups, not 10,000 tasks.
         var listed = new List<RunSummary>(names.Count);
-        var reads = new List<Task<RunSummary?>>();
+        var uncached = new List<string>();
         foreach (var name in names)
         {
             if (cached.TryGetValue(name, out var hit)) listed.Add(hit);
-            else reads.Add(ReadAsync(repo, name, ct));
+            else uncached.Add(name);
         }
-        foreach (var read in await Task.WhenAll(reads))
+        foreach (var read in await ReadManyAsync(repo, uncached, ct))
             if (read is not null) listed.Add(read);
         listed.Sort((a, b) => b.SubmittedAt.CompareTo(a.SubmittedAt));
         var finished = listed.Where(s => s.IsFinished).ToList();
@@ -84,7 +84,7 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
     {
         var index = new UnfinishedRunIndex(storage);
         var markers = (await index.UnfinishedAsync(repo, ct)).DistinctBy(m => m.Run).ToList();
-        var read = await Task.WhenAll(markers.Select(m => ReadAsync(repo, m.Run, ct)));
+        var read = await ReadManyAsync(repo, markers.Select(m => m.Run).ToList(), ct);
         var unfinished = new List<RunSummary>();
         for (var i = 0; i < markers.Count; i++)
         {
@@ -115,11 +115,23 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
         var names = new List<string>();
         await foreach (var child in storage.ListChildrenAsync(StoreKeys.RunsPrefix(repo), ct))
             if (child.EndsWith('/')) names.Add(child.TrimEnd('/'));
-        var read = (await Task.WhenAll(names.Where(n => !finished.ContainsKey(n)).Select(name => ReadAsync(repo, name, ct)))).OfType<RunSummary>().ToList();
+        var read = (await ReadManyAsync(repo, names.Where(n => !finished.ContainsKey(n)).ToList(), ct)).OfType<RunSummary>().ToList();
         if (read.Any(s => s.IsFinished)) return UnfinishedOrLatest(await ListAsync(repo, ct));
         if (read.Count > 0) return read.OrderByDescending(s => s.SubmittedAt).ToList();
         var latest = names.Where(finished.ContainsKey).OrderByDescending(n => finished[n]).FirstOrDefault();
         return latest is not null && await ReadAsync(repo, latest, ct) is { } summary ? [summary] : [];
+    }
+
+    /// <summary>How many runs are read at once: a first <c>ps -a</c> of 10,000 runs must not ask a bucket 20,000 questions at once.</summary>
+    public const int ReadParallelism = 32;
+
+    /// <summary>The runs named, in that order (null for one that is gone or unreadable), at most <see cref="ReadParallelism"/> at a time.</summary>
+    private async Task<RunSummary?[]> ReadManyAsync(RepoRef repo, IReadOnlyList<string> names, CancellationToken ct)
+    {
+        var read = new RunSummary?[names.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, names.Count), new ParallelOptions { MaxDegreeOfParallelism = ReadParallelism, CancellationToken = ct },
+            async (i, token) => read[i] = await ReadAsync(repo, names[i], token));
+        return read;
     }
 
     private static List<RunSummary> UnfinishedOrLatest(IReadOnlyList<RunSummary> runs)
