@@ -40,6 +40,30 @@ public sealed class PsTests
         stem.StdErr.ShouldContain("not found");
     }
 
+    [Fact]
+    public async Task PsAll_WithoutThisMachinesCache_ShowsWhatAWarmOneShows_FromTheStoresCheckpoint()
+    {
+        await using var sandbox = new Sandbox().WithWorkflows(Workflows.HelloAndWait).Commit();
+        var first = (await sandbox.DstackAsync("run", "hello")).SubmittedRun;
+        var copies = Enumerable.Range(0, 70).Select(i => $"{first}{i:D2}").ToList();
+        foreach (var copy in copies) CopyRun(sandbox, first, copy);
+        await sandbox.PsAsync("-a"); // reads every run once, and leaves a checkpoint of the finished ones in the store
+        Directory.GetFiles(Path.Combine(sandbox.Home, "run-summaries"), "*", SearchOption.AllDirectories).Length.ShouldBe(1);
+        (await sandbox.DstackAsync("rm", "-y", copies[0])).ExitCode.ShouldBe(0);
+        // A checkpointed run's records are not read again: damaged, they would be reported and the run left out.
+        File.WriteAllText(Path.Combine(sandbox.RunDir(copies[1]), "run.json"), "{");
+        var warm = await sandbox.PsAsync("-a");
+        Directory.Delete(Path.Combine(sandbox.Home, "tmp", "cache"), recursive: true);
+
+        var cold = await sandbox.DstackAsync("ps", "-a");
+
+        cold.ExitCode.ShouldBe(0, cold.ToString());
+        cold.StdErr.ShouldBeEmpty();
+        PsRow.Parse(cold.StdOut).ShouldBe(warm, ignoreOrder: true);
+        warm.Count.ShouldBe(70);
+        warm.Select(r => r.Run).ShouldNotContain(copies[0]);
+    }
+
     /// <summary>A stored copy of a finished run under another name, as if dstack had named a later run so.</summary>
     private static void CopyRun(Sandbox sandbox, string run, string copy)
     {

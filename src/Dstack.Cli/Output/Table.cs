@@ -17,7 +17,7 @@ public sealed class Table(params string[] headers)
     {
         var widths = headers.Select((h, i) => Math.Max(h.Length, _rows.Select(r => Ansi.VisibleLength(r[i])).DefaultIfEmpty(0).Max())).ToArray();
         // One builder for the whole table: `ps -a` of 10,000 runs makes no garbage per row.
-        var sb = new StringBuilder();
+        var sb = new StringBuilder((_rows.Count + 1) * (widths.Sum() + 2 * widths.Length + 1));
         Append(sb, headers.Select(Ansi.Bold).ToArray(), widths, headers);
         foreach (var row in _rows) Append(sb, row, widths, row);
         return sb.ToString();

@@ -38,11 +38,15 @@ public static class PsVerb
     public static string Render(IEnumerable<RunSummary> runs, DateTimeOffset now)
     {
         var table = new Table("RUN", "WORKFLOW", "SUBMITTED", "USER", "STATUS", "REASON");
+        // Finished runs read from the cache share their state objects: each distinct state's words are made once.
+        var statuses = new Dictionary<JobStatus, string>();
+        var reasons = new Dictionary<JobState, string>(ReferenceEqualityComparer.Instance);
         foreach (var run in runs)
         {
             var state = run.State;
-            table.Add(run.RunName, run.WorkflowName ?? run.ProviderName, RelativeTime.Format(run.SubmittedAt, now),
-                run.User ?? "", StatusText.Format(state.Status), Reason(state));
+            if (!statuses.TryGetValue(state.Status, out var status)) statuses[state.Status] = status = StatusText.Format(state.Status);
+            if (!reasons.TryGetValue(state, out var reason)) reasons[state] = reason = Reason(state);
+            table.Add(run.RunName, run.WorkflowName ?? run.ProviderName, RelativeTime.Format(run.SubmittedAt, now), run.User ?? "", status, reason);
         }
         return table.ToString();
     }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Dstack.Core.Models;
@@ -36,27 +37,88 @@ public static class RunCacheFormat
     /// <summary>The runs by name; null when there is no such cache or it is damaged (then every run is read again).</summary>
     public static Dictionary<string, RunSummary>? Read(string file)
     {
-        string[] lines;
+        byte[]? data = null;
         try
         {
             if (!File.Exists(file)) return null;
-            lines = File.ReadAllLines(file);
+            using var handle = File.OpenHandle(file);
+            var length = RandomAccess.GetLength(handle);
+            if (length > int.MaxValue / 2) return null;
+            data = ArrayPool<byte>.Shared.Rent((int)length);
+            var read = 0;
+            while (read < length && RandomAccess.Read(handle, data.AsSpan(read, (int)length - read), read) is var n and > 0) read += n;
+            return Parse(data.AsSpan(0, read));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
-        if (lines.Length == 0 || lines[0] != Header) return null;
-        var runs = new Dictionary<string, RunSummary>(lines.Length, StringComparer.Ordinal);
-        foreach (var line in lines.AsSpan(1))
+        finally
         {
-            var f = line.Split('\t');
-            if (f.Length != 9 || !long.TryParse(f[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-                || !Enum.TryParse<JobStatus>(f[5], out var status) || !Enum.IsDefined(status)
-                || !Enum.TryParse<TerminationReason>(f[6], out var reason) || !Enum.IsDefined(reason)) return null;
-            int? exit = f[7].Length == 0 ? null : int.TryParse(f[7], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var c) ? c : null;
-            var state = new JobState { Status = status, Reason = reason, ExitCode = exit, Detail = Unescape(f[8]) };
-            var name = Unescape(f[1]) ?? "";
-            runs[name] = new RunSummary(name, Unescape(f[2]), Unescape(f[3]) ?? "", new DateTimeOffset(ticks, TimeSpan.Zero), Unescape(f[4]), [state]);
+            if (data is not null) ArrayPool<byte>.Shared.Return(data);
+        }
+    }
+
+    /// <summary>
+    /// The runs by name from a cache's bytes (also a store checkpoint's, <see cref="RunCheckpoints"/>); null when damaged.
+    /// <c>ps -a</c> of 10,000 runs reads them all: fields are parsed in place, and what repeats (workflow, provider, user, the
+    /// state) is one object shared by the runs that have it, so that a run costs its name and its summary.
+    /// </summary>
+    public static Dictionary<string, RunSummary>? Parse(ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty || data[^1] != (byte)'\n') return null; // every line ends with a newline: else cut off (a partial write)
+        var chars = ArrayPool<char>.Shared.Rent(data.Length);
+        try
+        {
+            int count;
+            try { count = Strict.GetChars(data, chars); }
+            catch (DecoderFallbackException) { return null; }
+            return Parse(chars.AsSpan(0, count), data.Count((byte)'\n'));
+        }
+        finally { ArrayPool<char>.Shared.Return(chars); }
+    }
+
+    private static readonly UTF8Encoding Strict = new(false, throwOnInvalidBytes: true);
+
+    private static Dictionary<string, RunSummary>? Parse(ReadOnlySpan<char> text, int lines)
+    {
+        var newline = text.IndexOf('\n');
+        if (!text[..newline].SequenceEqual(Header)) return null;
+        text = text[(newline + 1)..];
+        var runs = new Dictionary<string, RunSummary>(lines, StringComparer.Ordinal);
+        var strings = new Dictionary<string, string>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+        var states = new Dictionary<(JobStatus, TerminationReason, int?, string?), JobState[]>();
+        Span<Range> f = stackalloc Range[10];
+        while (!text.IsEmpty)
+        {
+            newline = text.IndexOf('\n');
+            var line = text[..newline];
+            text = text[(newline + 1)..];
+            if (line.Split(f, '\t') != 9 || !long.TryParse(line[f[0]], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+                || !Statuses.TryGetValue(line[f[5]], out var status) || !Reasons.TryGetValue(line[f[6]], out var reason)) return null;
+            var exitField = line[f[7]];
+            int? exit = exitField.IsEmpty ? null : int.TryParse(exitField, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var c) ? c : null;
+            var detail = Shared(strings, line[f[8]]);
+            if (!states.TryGetValue((status, reason, exit, detail), out var state))
+                states[(status, reason, exit, detail)] = state = [new JobState { Status = status, Reason = reason, ExitCode = exit, Detail = detail }];
+            var name = Unescape(line[f[1]]) ?? "";
+            runs[name] = new RunSummary(name, Shared(strings, line[f[2]]), Shared(strings, line[f[3]]) ?? "",
+                new DateTimeOffset(ticks, TimeSpan.Zero), Shared(strings, line[f[4]]), state);
         }
         return runs;
+    }
+
+    private static readonly Dictionary<string, JobStatus>.AlternateLookup<ReadOnlySpan<char>> Statuses =
+        Enum.GetValues<JobStatus>().ToDictionary(v => v.ToString(), StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static readonly Dictionary<string, TerminationReason>.AlternateLookup<ReadOnlySpan<char>> Reasons =
+        Enum.GetValues<TerminationReason>().ToDictionary(v => v.ToString(), StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>A field that many runs share (a workflow, a user), as one string for all of them.</summary>
+    private static string? Shared(Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> strings, ReadOnlySpan<char> field)
+    {
+        if (field.IsEmpty) return null;
+        if (strings.TryGetValue(field, out var known)) return known;
+        var value = Unescape(field)!;
+        strings[field] = value;
+        return value;
     }
 
     // Empty stands for null: no name, workflow, provider, user or detail is ever the empty string.
@@ -71,10 +133,10 @@ public static class RunCacheFormat
         return sb;
     }
 
-    private static string? Unescape(string field)
+    private static string? Unescape(ReadOnlySpan<char> field)
     {
-        if (field.Length == 0) return null;
-        if (!field.Contains('\\')) return field;
+        if (field.IsEmpty) return null;
+        if (!field.Contains('\\')) return field.ToString();
         var sb = new StringBuilder(field.Length);
         for (var i = 0; i < field.Length; i++)
         {

@@ -12,21 +12,66 @@ namespace Dstack.Core.Runs;
 public sealed class RunLister(IStorage storage, RunMonitor monitor, string cacheFile, Action<UnreadableRecordException>? unreadable = null)
 {
     private readonly RunStore _runs = new(storage);
+    private readonly RunCheckpoints _checkpoints = new(storage);
 
-    /// <summary>Newest first.</summary>
+    /// <summary>
+    /// Newest first. Without a cache on this machine, the store's newest checkpoint (<see cref="RunCheckpoints"/>) stands in
+    /// for it; once this machine knows of <see cref="RunCheckpoints.Threshold"/> finished runs that no checkpoint holds, it
+    /// writes one, so that the next machine without a cache reads one object instead of them.
+    /// </summary>
     public async Task<IReadOnlyList<RunSummary>> ListAsync(RepoRef repo, CancellationToken ct)
     {
         var names = new List<string>();
         await foreach (var child in storage.ListChildrenAsync(StoreKeys.RunsPrefix(repo), ct))
             if (child.EndsWith('/')) names.Add(child.TrimEnd('/'));
-        var cached = Load();
-        var summaries = await Task.WhenAll(names.Select(name => cached.TryGetValue(name, out var hit) ? Task.FromResult<RunSummary?>(hit) : ReadAsync(repo, name, ct)));
-        var listed = summaries.OfType<RunSummary>().ToList();
+        var cached = RunCacheFormat.Read(cacheFile);
+        Dictionary<string, RunSummary>? checkpoint = null;
+        if (cached is null && await _checkpoints.ReadNewestAsync(repo, ct) is { } newest) cached = checkpoint = newest.Runs;
+        cached ??= new Dictionary<string, RunSummary>(StringComparer.Ordinal);
+        // A task only for what is not cached: 10,000 cached runs cost 10,000 lookups, not 10,000 tasks.
+        var listed = new List<RunSummary>(names.Count);
+        var uncached = new List<string>();
+        foreach (var name in names)
+        {
+            if (cached.TryGetValue(name, out var hit)) listed.Add(hit);
+            else uncached.Add(name);
+        }
+        foreach (var read in await ReadManyAsync(repo, uncached, ct))
+            if (read is not null) listed.Add(read);
         listed.Sort((a, b) => b.SubmittedAt.CompareTo(a.SubmittedAt));
         var finished = listed.Where(s => s.IsSettled).ToList();
-        if (finished.Count != cached.Count || finished.Any(s => !cached.ContainsKey(s.RunName)) || !File.Exists(NamesFile)) Save(finished);
+        // A removed run's summary (in the cache or a checkpoint) is never shown: only listed runs are.
+        var saved = finished.Count != cached.Count || finished.Any(s => !cached.ContainsKey(s.RunName)) || !File.Exists(NamesFile);
+        if (saved) Save(finished);
+        var since = checkpoint is null ? LoadCheckpointed() : Newest(checkpoint.Values);
+        var uncovered = checkpoint is null ? finished.Count(s => s.SubmittedAt.UtcTicks > since) : finished.Count(s => !checkpoint.ContainsKey(s.RunName));
+        if (uncovered >= RunCheckpoints.Threshold) since = await CheckpointAsync(repo, finished, checkpoint is not null, ct);
+        else if (!saved && checkpoint is null) return listed;
+        Write(CheckpointedFile, System.Text.Encoding.UTF8.GetBytes(since.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         return listed;
     }
+
+    /// <summary>
+    /// Writes a checkpoint of the finished runs unless the store's newest (another machine's, written meanwhile) holds all
+    /// but a few; the newest submit time (UTC ticks) of the checkpoint that holds them, or 0 when none could be written.
+    /// </summary>
+    private async Task<long> CheckpointAsync(RepoRef repo, List<RunSummary> finished, bool newestRead, CancellationToken ct)
+    {
+        try
+        {
+            if (!newestRead && await _checkpoints.ReadNewestAsync(repo, ct) is { } newest
+                && finished.Count(s => !newest.Runs.ContainsKey(s.RunName)) < RunCheckpoints.Threshold)
+                return Newest(newest.Runs.Values);
+            await _checkpoints.WriteAsync(repo, finished, ct);
+            return Newest(finished);
+        }
+        catch (Exception e) when (e is Errors.DstackException or IOException or UnauthorizedAccessException)
+        {
+            return 0; // a store that refuses the checkpoint only costs the next machine without a cache its speed
+        }
+    }
+
+    private static long Newest(IEnumerable<RunSummary> runs) => runs.Select(s => s.SubmittedAt.UtcTicks).DefaultIfEmpty(0).Max();
 
     /// <summary>
     /// What plain <c>ps</c> shows: the unfinished runs, newest first, or else the latest run. It costs what the unfinished
@@ -39,7 +84,7 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
     {
         var index = new UnfinishedRunIndex(storage);
         var markers = (await index.UnfinishedAsync(repo, ct)).DistinctBy(m => m.Run).ToList();
-        var read = await Task.WhenAll(markers.Select(m => ReadAsync(repo, m.Run, ct)));
+        var read = await ReadManyAsync(repo, markers.Select(m => m.Run).ToList(), ct);
         var unfinished = new List<RunSummary>();
         for (var i = 0; i < markers.Count; i++)
         {
@@ -70,11 +115,23 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
         var names = new List<string>();
         await foreach (var child in storage.ListChildrenAsync(StoreKeys.RunsPrefix(repo), ct))
             if (child.EndsWith('/')) names.Add(child.TrimEnd('/'));
-        var read = (await Task.WhenAll(names.Where(n => !finished.ContainsKey(n)).Select(name => ReadAsync(repo, name, ct)))).OfType<RunSummary>().ToList();
+        var read = (await ReadManyAsync(repo, names.Where(n => !finished.ContainsKey(n)).ToList(), ct)).OfType<RunSummary>().ToList();
         if (read.Any(s => s.IsSettled)) return UnfinishedOrLatest(await ListAsync(repo, ct));
         if (read.Count > 0) return read.OrderByDescending(s => s.SubmittedAt).ToList();
         var latest = names.Where(finished.ContainsKey).OrderByDescending(n => finished[n]).FirstOrDefault();
         return latest is not null && await ReadAsync(repo, latest, ct) is { } summary ? [summary] : [];
+    }
+
+    /// <summary>How many runs are read at once: a first <c>ps -a</c> of 10,000 runs must not ask a bucket 20,000 questions at once.</summary>
+    public const int ReadParallelism = 32;
+
+    /// <summary>The runs named, in that order (null for one that is gone or unreadable), at most <see cref="ReadParallelism"/> at a time.</summary>
+    private async Task<RunSummary?[]> ReadManyAsync(RepoRef repo, IReadOnlyList<string> names, CancellationToken ct)
+    {
+        var read = new RunSummary?[names.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, names.Count), new ParallelOptions { MaxDegreeOfParallelism = ReadParallelism, CancellationToken = ct },
+            async (i, token) => read[i] = await ReadAsync(repo, names[i], token));
+        return read;
     }
 
     private static List<RunSummary> UnfinishedOrLatest(IReadOnlyList<RunSummary> runs)
@@ -96,7 +153,17 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
         }
     }
 
-    private Dictionary<string, RunSummary> Load() => RunCacheFormat.Read(cacheFile) ?? new Dictionary<string, RunSummary>(StringComparer.Ordinal);
+    /// <summary>
+    /// The newest submit time (UTC ticks) of the store's checkpoint as this machine last found it (0: unknown): the finished
+    /// runs submitted since are the ones no checkpoint holds.
+    /// </summary>
+    private long LoadCheckpointed()
+    {
+        try { return File.Exists(CheckpointedFile) && long.TryParse(File.ReadAllText(CheckpointedFile), out var n) ? n : 0; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return 0; }
+    }
+
+    private string CheckpointedFile => cacheFile + ".checkpointed";
 
     private string NamesFile => cacheFile + ".names";
 

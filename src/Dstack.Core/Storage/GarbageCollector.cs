@@ -42,9 +42,34 @@ public sealed class GarbageCollector(IStorage storage, TimeProvider time)
             deletedBlobs++;
             await marker.RenewAsync(ct);
         }
+        await DropSupersededRunSummariesAsync(cutoff, ct);
         if (storage is LocalStorage local) local.DeleteStaleTemps(cutoff);
         return new Result(deletedManifests, deletedBlobs, bytes);
     }
+
+    /// <summary>
+    /// Of each repo's run summary checkpoints (<see cref="StoreKeys.RunSummaries"/>) only the newest whose content matches its
+    /// hash is kept: each holds every finished run the ones before it did, but those since removed. Older ones (and damaged
+    /// ones) go once past the cut-off, so that a reader that has just listed them still finds what it reads.
+    /// </summary>
+    private async Task DropSupersededRunSummariesAsync(DateTimeOffset cutoff, CancellationToken ct)
+    {
+        var keys = new List<string>();
+        await foreach (var key in storage.ListAsync(StoreKeys.RunSummariesPrefix, ct)) keys.Add(key);
+        keys.Sort(StringComparer.Ordinal);
+        foreach (var repo in keys.GroupBy(k => k[..(k.LastIndexOf('/') + 1)]))
+        {
+            string? kept = null;
+            foreach (var key in repo) // newest first
+            {
+                if (kept is null && await IsIntactAsync(key, ct)) kept = key;
+                else if (await IsOlderAsync(key, cutoff, ct)) await storage.DeleteAsync(key, ct);
+            }
+        }
+    }
+
+    private async Task<bool> IsIntactAsync(string key, CancellationToken ct) =>
+        await storage.GetAsync(key, ct) is { } data && BlobStore.Hash(data) == key[(key.LastIndexOf('.') + 1)..];
 
     /// <summary>
     /// Reclaims, at once, what the given manifests (and blobs) used that nothing else references: for

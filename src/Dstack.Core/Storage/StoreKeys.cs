@@ -68,6 +68,16 @@ public static class StoreKeys
     public static string RecentRun(RepoRef repo, DateTimeOffset submittedAt, string run) =>
         $"{RecentRunsOf(repo)}{DateTimeOffset.MaxValue.UtcTicks - submittedAt.UtcTicks:D19}.{run}";
 
+    /// <summary>
+    /// Create-only checkpoints of a repo's finished runs as <c>ps</c> shows them (<c>RunCheckpoints</c>), so that <c>ps -a</c> on
+    /// a machine without its cache reads one object instead of every run. Named by the newest run held (inverted ticks, newest
+    /// first, as <see cref="DoneRun"/>) and the SHA-256 of the content, which a reader checks: a damaged one is ignored.
+    /// </summary>
+    public const string RunSummariesPrefix = "run-summaries/";
+    public static string RunSummariesOf(RepoRef repo) => $"{RunSummariesPrefix}{repo.Owner}/{repo.Name}/";
+    public static string RunSummaries(RepoRef repo, DateTimeOffset newest, string sha256) =>
+        $"{RunSummariesOf(repo)}{DateTimeOffset.MaxValue.UtcTicks - newest.UtcTicks:D19}.{sha256}";
+
     /// <summary>The run a marker (<see cref="DoneRun"/>, <see cref="UnfinishedRun"/>, <see cref="RecentRun"/>) names; null for another key.</summary>
     public static string? RunOfMarker(string key)
     {

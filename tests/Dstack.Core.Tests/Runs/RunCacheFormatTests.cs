@@ -33,10 +33,28 @@ public sealed class RunCacheFormatTests : IDisposable
         read["odd-fox-1"].State.Detail.ShouldBe(failed.Detail);
     }
 
+    [Fact]
+    public void ManyRuns_ShareWhatRepeats_SoThatARunCostsItsNameAndSummary()
+    {
+        var failed = new JobState { Status = JobStatus.Failed, Reason = TerminationReason.ExitCode, ExitCode = 2 };
+        var runs = Enumerable.Range(0, 100).Select(i => Summary($"fox-{i}", "train", "Ada", i % 2 == 0 ? failed : new JobState { Status = JobStatus.Done })).ToList();
+        File.WriteAllBytes(_file, RunCacheFormat.Write(runs));
+
+        var read = RunCacheFormat.Read(_file)!;
+
+        read.Count.ShouldBe(100);
+        read.Values.Select(r => r.Jobs).Distinct(ReferenceEqualityComparer.Instance).Count().ShouldBe(2);
+        read.Values.Select(r => r.WorkflowName).Distinct(ReferenceEqualityComparer.Instance).Count().ShouldBe(1);
+        read.Values.Select(r => r.User).Distinct(ReferenceEqualityComparer.Instance).Count().ShouldBe(1);
+        read["fox-4"].State.ReasonText.ShouldBe("exit code 2");
+        read["fox-5"].State.Status.ShouldBe(JobStatus.Done);
+    }
+
     [Theory]
     [InlineData("[{\"run_name\": \"old-json-cache\"}]")]
     [InlineData("dstack ps cache 2\n1\tname\tonly three fields\n")]
     [InlineData("dstack ps cache 2\n1\tn\tw\tbash\tu\tNoSuchStatus\tNone\t\t\n")]
+    [InlineData("dstack ps cache 2\n1\tn\tw\tbash\tu\tDone\tNone\t\t")] // cut off: no newline at the end
     public void AnOlderOrDamagedCache_ReadsAsNone(string content)
     {
         File.WriteAllText(_file, content);

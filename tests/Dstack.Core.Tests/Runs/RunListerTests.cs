@@ -3,6 +3,7 @@ using Dstack.Core.Local;
 using Dstack.Core.Models;
 using Dstack.Core.Runs;
 using Dstack.Core.Storage;
+using Dstack.Core.Tests.Support;
 
 namespace Dstack.Core.Tests.Runs;
 
@@ -28,6 +29,23 @@ public sealed class RunListerTests : IDisposable
         };
         await new RunStore(storage).CreateAsync(run, at, default);
         await new RunStore(storage).PutStateAsync(Repo, name, 0, new JobState { Status = status, UpdatedAt = at }, default);
+    }
+
+    /// <summary>A first `ps -a` of many runs reads them a bounded number at a time: 20,000 requests at once time out on a bucket.</summary>
+    [Fact]
+    public async Task List_WithoutCache_ReadsManyRuns_AtMostReadParallelismAtATime()
+    {
+        var (storage, _) = Make();
+        for (var i = 0; i < RunLister.ReadParallelism * 3; i++) await AddRunAsync(storage, $"run-{i}", JobStatus.Done, i + 1);
+        var counting = new CountingStorage(storage) { GetLatency = TimeSpan.FromMilliseconds(5) };
+        var monitor = new RunMonitor(new RunStore(counting), new ComputeRegistry(new LocalCompute(["true"], TimeProvider.System)), TimeProvider.System);
+        var lister = new RunLister(counting, monitor, Path.Combine(_root, "cold-cache.json"));
+
+        (await lister.ListAsync(Repo, default)).Count.ShouldBe(RunLister.ReadParallelism * 3);
+
+        counting.RunRecordReads.ShouldBeGreaterThanOrEqualTo(RunLister.ReadParallelism * 3);
+        counting.MaxGetsInFlight.ShouldBeLessThanOrEqualTo(RunLister.ReadParallelism * 2, "a run's record and its job's state may be read together");
+        counting.MaxGetsInFlight.ShouldBeGreaterThan(1, "reads still overlap");
     }
 
     [Fact]

@@ -28,7 +28,26 @@ public sealed class CountingStorage(IStorage inner) : IStorage
         _opens.Clear();
     }
 
-    public Task<byte[]?> GetAsync(string key, CancellationToken ct) { _reads.Enqueue(key); return inner.GetAsync(key, ct); }
+    /// <summary>How long each get takes, as a bucket's round trip would (zero: as fast as the inner store).</summary>
+    public TimeSpan GetLatency { get; set; }
+
+    /// <summary>The most gets that were in flight at once.</summary>
+    public int MaxGetsInFlight => _maxInFlight;
+
+    private int _inFlight, _maxInFlight;
+
+    public async Task<byte[]?> GetAsync(string key, CancellationToken ct)
+    {
+        _reads.Enqueue(key);
+        var now = Interlocked.Increment(ref _inFlight);
+        for (var seen = _maxInFlight; now > seen; seen = _maxInFlight) Interlocked.CompareExchange(ref _maxInFlight, now, seen);
+        try
+        {
+            if (GetLatency > TimeSpan.Zero) await Task.Delay(GetLatency, ct);
+            return await inner.GetAsync(key, ct);
+        }
+        finally { Interlocked.Decrement(ref _inFlight); }
+    }
     public Task<bool> ExistsAsync(string key, CancellationToken ct) { _reads.Enqueue(key); return inner.ExistsAsync(key, ct); }
     public Task<Stream?> OpenReadAsync(string key, CancellationToken ct) { _reads.Enqueue(key); _opens.Enqueue(key); return inner.OpenReadAsync(key, ct); }
     public Task<DateTimeOffset?> GetModifiedAsync(string key, CancellationToken ct) { _reads.Enqueue(key); return inner.GetModifiedAsync(key, ct); }
