@@ -8,10 +8,11 @@ namespace Dstack.Core.Compute.Ssh;
 /// <summary>
 /// Learns a host's <see cref="HostFacts"/> in one SSH round trip: a POSIX sh script that prints <c>key=value</c>
 /// lines; each interpreter is asked its version once, however many names lead to it (python3, python3.11, /bin and
-/// /usr/bin on a merged /usr: a Python start is most of the probe's time). Whether the local store folder is visible
-/// there is detected, not assumed: a fresh marker file with a random token is written into the folder, and the host
-/// must read that token back at the same path. It also reads the host's runner ledger (<see cref="HostLoad"/>: what
-/// runs and waits there now) and which of the runners it names are alive.
+/// /usr/bin on a merged /usr: a Python start is most of the probe's time), and with <c>-S</c>: no <c>site</c> import,
+/// which is most of a start. Whether the local store folder is visible there is detected, not assumed: a fresh marker
+/// file with a random token is written into the folder, and the host must read that token back at the same path. It
+/// also reads the host's runner ledger (<see cref="HostLoad"/>: what runs and waits there now) and which of the
+/// runners it names are alive.
 /// </summary>
 public static class HostProbe
 {
@@ -55,7 +56,7 @@ public static class HostProbe
             if command -v nvidia-smi >/dev/null 2>&1; then nvidia-smi --query-gpu=index,name,memory.total --format=csv,noheader,nounits 2>/dev/null | sed 's/^/gpu=/'; fi
             seen=" "; for d in $(echo "$PATH" | tr ':' ' '); do for f in "$d"/python3 "$d"/python3.[0-9] "$d"/python3.[0-9][0-9]; do
               [ -x "$f" ] || continue; r=$(readlink -f "$f" 2>/dev/null) || r=$f; case "$seen" in *" $r "*) continue;; esac; seen="$seen$r "
-              echo "python=$("$f" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null)"; done; done
+              echo "python=$("$f" -S -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null)"; done; done
             j=$(cat "$LEDGER" 2>/dev/null) || j=
             if [ -n "$j" ]; then printf 'ledger=%s\n' "$j"; for p in $(printf '%s\n' "$j" | grep -o '"pid":[0-9]*' | cut -d: -f2 | sort -u); do
               s=$(cat /proc/$p/stat 2>/dev/null) || continue; set -- ${s##*) }; [ "$1" = Z ] || echo "alive=$p ${20}"; done; fi

@@ -9,7 +9,8 @@ namespace Dstack.Core.Compute.Ssh;
 
 /// <summary>
 /// Runs runners on the hosts of an SSH target. Each host is probed once per instance (capacity, Docker, Pythons, and
-/// whether a local store folder is visible there, and what its runner ledger holds now); a job goes to a host that has
+/// whether a local store folder is visible there, and what its runner ledger holds now) when a job needs it: one that asks
+/// for nothing, with an S3 store, goes to the first host that answers without a probe. Otherwise a job goes to a host that has
 /// what it needs, where it starts now if there is one (<see cref="SshHostChoice"/>). dstack's executable is shipped once per version
 /// (<see cref="BinaryShipper"/>), then the runner is started detached (<c>setsid</c>) in one round trip, with the store's
 /// credentials over standard input into a 0600 file it reads and deletes. Alive, kill and clean-up go through ssh:
@@ -55,6 +56,8 @@ public sealed class SshCompute(ComputeTarget target, SshStore store, string dsta
 
     public async Task<SubmitRefusal?> CheckAsync(JobSpec job, CancellationToken ct)
     {
+        // Nothing to refuse: any host that answers takes it (with a local store, whether a host sees it must be probed).
+        if (!SubmitCheck.AsksForAnything(job) && store.LocalFolder is null) return null;
         if (store.LocalFolder is not null && !(await ProbedAsync(ct)).Any(h => h.Facts.StoreVisible == true))
             return SubmitRefusal.StoreNotOnHosts(Name);
         var hosts = (await ProbedAsync(ct)).Select(h => (h.Session.Host.ToString(), h.Facts)).ToList();
@@ -63,6 +66,7 @@ public sealed class SshCompute(ComputeTarget target, SshStore store, string dsta
 
     public async Task<LaunchInfo> StartRunnerAsync(RunnerTarget runner, CancellationToken ct)
     {
+        if (NeedsNoProbe(runner)) return await StartOnFirstAnsweringAsync(runner, ct);
         var candidates = SshHostChoice.Candidates(await ProbedAsync(ct), h => WithSent(h.Session, h.Facts), runner, store.LocalFolder is not null);
         if (candidates.Count == 0) throw SshException.NoHostFits(Name);
         SshException? last = null;
@@ -78,6 +82,31 @@ public sealed class SshCompute(ComputeTarget target, SshStore store, string dsta
             catch (SshException e) when (e.Problem == SshProblem.Unreachable) { last = e; }  // gone since the probe: the next one
         }
         throw last!;
+    }
+
+    /// <summary>
+    /// Whether a job may skip the probe: one that asks for no CPUs, memory, GPUs, image or Python fits every host and
+    /// never queues (<see cref="HostLoad.FitsNow"/>), and with a store the host reaches over the network (S3) there is
+    /// nothing to learn about a host before starting it there: the start script is the probe.
+    /// </summary>
+    private bool NeedsNoProbe(RunnerTarget runner) =>
+        store.LocalFolder is null && runner.Image is null && runner.Python is null
+        && runner.Resources is null or { Cpu: null, MemoryBytes: null, GpuCount: 0 };
+
+    /// <summary>
+    /// Starts the runner on the first host, in the target's order, that answers, as the probe would have chosen (every
+    /// host fits such a job now). A host that cannot be reached or logged into is passed for the next, as one that failed
+    /// the probe is; with none left, the first host's error names it and the fix.
+    /// </summary>
+    private async Task<LaunchInfo> StartOnFirstAnsweringAsync(RunnerTarget runner, CancellationToken ct)
+    {
+        SshException? first = null;
+        foreach (var host in target.Hosts)
+        {
+            try { return await StartOnAsync(new SshSession(host, _options), runner, ct); }
+            catch (SshException e) when (e.Problem != SshProblem.Other) { first ??= e; }
+        }
+        throw first ?? SshException.NoHostFits(Name);
     }
 
     /// <summary>

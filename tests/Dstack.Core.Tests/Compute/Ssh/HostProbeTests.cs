@@ -133,9 +133,9 @@ public sealed class HostProbeTests
         public int GetHashCode(HostLoad? l) => 0;
     }
 
-    /// <summary>A Python start is most of a probe's time: one interpreter reached by several names is asked once.</summary>
+    /// <summary>A Python start is most of a probe's time: one interpreter reached by several names is asked once, without <c>site</c>.</summary>
     [Fact]
-    public async Task Script_AsksEachInterpreterOnce_HoweverManyNamesOnPathLeadToIt()
+    public async Task Script_AsksEachInterpreterOnce_HoweverManyNamesOnPathLeadToIt_WithoutSite()
     {
         var dir = Directory.CreateTempSubdirectory("probe-");
         try
@@ -143,7 +143,7 @@ public sealed class HostProbeTests
             var (bin, alias, counter) = (Path.Combine(dir.FullName, "bin"), Path.Combine(dir.FullName, "alias"), Path.Combine(dir.FullName, "asked"));
             Directory.CreateDirectory(bin);
             var python = Path.Combine(bin, "python3.77");
-            await File.WriteAllTextAsync(python, $"#!/bin/sh\necho x >> '{counter}'\necho 3.77.1\n", CancellationToken.None);
+            await File.WriteAllTextAsync(python, $"#!/bin/sh\necho \"$1\" >> '{counter}'\necho 3.77.1\n", CancellationToken.None);
             File.SetUnixFileMode(python, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             File.CreateSymbolicLink(Path.Combine(bin, "python3"), python);
             Directory.CreateSymbolicLink(alias, bin);  // as /bin is /usr/bin on a merged /usr
@@ -153,7 +153,7 @@ public sealed class HostProbeTests
 
             result.ExitCode.ShouldBe(0, result.StdErr);
             HostProbe.Parse(result.StdOut, "here").Pythons.ShouldContain("3.77.1");
-            File.ReadAllLines(counter).Length.ShouldBe(1, "four names (python3, python3.77, in bin and in its alias), one interpreter");
+            File.ReadAllLines(counter).ShouldBe(["-S"], "four names (python3, python3.77, in bin and in its alias), one interpreter, asked without site");
         }
         finally { dir.Delete(recursive: true); }
     }

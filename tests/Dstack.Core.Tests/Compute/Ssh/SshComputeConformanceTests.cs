@@ -97,9 +97,17 @@ public sealed class SshComputeConformanceTests : ComputeConformanceTests, IDispo
         finally { await compute.KillRunnerAsync(launch, default); }
     }
 
-    [Fact]
-    public async Task Start_CopiesAMissingBinaryFirst_AndOnceItIsThere_IsOneRoundTripAfterTheProbe()
+    /// <summary>
+    /// A job that asks for nothing skips the probe (the start script is the probe): one ssh invocation per run once the
+    /// binary is there. One that asks for resources is probed first (capacity and the host's ledger): two.
+    /// </summary>
+    [Theory]
+    [InlineData(false, 1)]
+    [InlineData(true, 2)]
+    public async Task Start_CopiesAMissingBinaryFirst_AndOnceItIsThere_IsOneRoundTrip_AfterAProbeOnlyWhenTheJobAsksForResources(
+        bool asksForResources, int expected)
     {
+        var target = Target(0) with { Resources = asksForResources ? new JobResources { Cpu = 1 } : null };
         // A binary of its own (sh with a unique tail, which sh ignores), so that no other test has it on the host yet.
         var executable = Path.Combine(_home, "sh-unique");
         File.Copy("/bin/sh", executable);
@@ -115,17 +123,17 @@ public sealed class SshComputeConformanceTests : ComputeConformanceTests, IDispo
         try
         {
             var first = Command();
-            var launch = await first.StartRunnerAsync(Target(0), default);
+            var launch = await first.StartRunnerAsync(target, default);
             await first.KillRunnerAsync(launch, default);
             (await h1.RunAsync($"test -x ~/.dstack/bin/{hash}/dstack", null, default)).ExitCode.ShouldBe(0, "the first start copied it");
             File.Delete(counter);
 
-            var next = Command();  // the next command: its own probe
-            launch = await next.StartRunnerAsync(Target(0), default);
+            var next = Command();  // the next command: its own probe, when it needs one
+            launch = await next.StartRunnerAsync(target, default);
             var invocations = File.ReadAllLines(counter).Length;
             await next.KillRunnerAsync(launch, default);
 
-            invocations.ShouldBe(2, "the probe, then the start script, which finds the binary by its hash itself");
+            invocations.ShouldBe(expected, "the probe when the job asks for resources, then the start script, which finds the binary by its hash itself");
         }
         finally { await h1.RunAsync($"rm -rf ~/.dstack/bin/{hash}", null, default); }
     }
