@@ -103,7 +103,8 @@ public sealed class RunMonitor(RunStore runs, ComputeRegistry computes, TimeProv
     /// heartbeat, the heartbeat; only then marks the job lost, saying <paramref name="why"/> when known.
     /// </summary>
     /// <remarks>
-    /// A runner that never wrote a state, asked to stop, was ended for that request: stopped (aborted) by the user. One
+    /// A runner that never wrote a state, or one its scheduler ended, asked to stop, was ended for that request: stopped
+    /// (aborted) by the user. One
     /// the compute saw end (<paramref name="end"/>) gets the compute's verdict, or, when it never started and the compute
     /// kept what its start printed, "failed to start" with that.
     /// </remarks>
@@ -118,7 +119,8 @@ public sealed class RunMonitor(RunStore runs, ComputeRegistry computes, TimeProv
             await compute.CleanUpLostAsync(launch, beat, JobKey.Of(run.Repo, run.RunName, job), ct);
         var now = time.GetUtcNow();
         var neverStarted = current is null || current.Status == JobStatus.Submitted;
-        var stop = neverStarted ? await runs.GetStopRequestAsync(run.Repo, run.RunName, job, ct) : null;
+        // A scheduler that ended a job asked to stop did so for the request (the CLI cancels what does not react in time).
+        var stop = neverStarted || end is { Reason: TerminationReason.EndedByScheduler } ? await runs.GetStopRequestAsync(run.Repo, run.RunName, job, ct) : null;
         var (status, reason, detail) = (stop, end) switch
         {
             ({ Abort: true }, _) => (JobStatus.Aborted, TerminationReason.AbortedByUser, (string?)null),

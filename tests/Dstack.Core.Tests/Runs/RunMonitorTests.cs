@@ -212,4 +212,14 @@ public sealed class RunMonitorTests : IDisposable
         await monitor.EndQueuedAsync(run, default);
         slurm.Killed.ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task AbortThatTheSchedulerCarriedOut_IsAbortedByTheUser_NotTheSchedulersVerdict()
+    {
+        var (slurm, run, launch, monitor) = await QueuedAsync(JobStatus.Running);
+        await _runs.RequestStopAsync(Repo, run.RunName, 0, new StopRequest(true, _clock.GetUtcNow()), default);
+        slurm.Says(launch, RunnerCheck.Ended(new RunnerEnd(TerminationReason.EndedByScheduler, "slurm: CANCELLED")));
+
+        (await monitor.ViewAsync(run, default)).Jobs[0].Status.ShouldBe(JobStatus.Aborted);
+    }
 }
