@@ -90,7 +90,7 @@ public sealed partial class CliContext
         {
             var node = Environment.GetEnvironmentVariable("SLURMD_NODENAME") ?? Environment.MachineName;
             host = new Core.Compute.Slurm.SlurmJobHost(host, node, Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES"));
-            options = options with { MachineName = node };
+            options = options with { MachineName = node, SchedulerOwnsSignals = true };
         }
         if (JobHostname is { } hostname) host = new Core.Compute.Ssh.SshJobHost(host, hostname);
         return new(Storage, new ExecutorByImage(new HostProcessExecutor(Time), new DockerExecutor(Time)), host, options, Time);

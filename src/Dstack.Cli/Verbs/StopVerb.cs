@@ -59,6 +59,8 @@ public static class StopVerb
     {
         foreach (var job in run.Jobs)
             await ctx.Runs.RequestStopAsync(run.Repo, run.RunName, job.Index, new StopRequest(abort, ctx.Time.GetUtcNow()), ct);
+        // A job a scheduler still queues has no runner to read the request: it is ended now (Slurm: scancel).
+        await ctx.Monitor.EndQueuedAsync(run, ct);
     }
 
     /// <summary>
@@ -83,7 +85,7 @@ public static class StopVerb
             }
             if (ctx.Time.GetUtcNow() > deadline)
             {
-                await monitor.KillRunnersAsync(run, ct);
+                await monitor.KillRunnersAsync(run, ct, abort);
                 deadline = DateTimeOffset.MaxValue;
             }
             await Task.Delay(TimeSpan.FromMilliseconds(50), ctx.Time, ct);

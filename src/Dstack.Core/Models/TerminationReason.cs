@@ -14,6 +14,8 @@ public enum TerminationReason
     OutOfMemory,
     /// <summary>A disk of this machine (the store's, or the job's working copy's) ran out of space; the detail names its mount point.</summary>
     DiskFull,
+    /// <summary>The scheduler the job ran under ended it (cancelled, time limit, node failure); the detail says how ("slurm: TIMEOUT").</summary>
+    EndedByScheduler,
 }
 
 public static class TerminationReasonExtensions
@@ -30,6 +32,7 @@ public static class TerminationReasonExtensions
         TerminationReason.FailedToStart => detail is null ? "failed to start" : $"failed to start: {detail}",
         TerminationReason.OutOfMemory => detail is null ? "out of memory" : $"out of memory ({detail})",
         TerminationReason.DiskFull => detail is null ? "disk full" : $"disk full ({detail})",
+        TerminationReason.EndedByScheduler => detail ?? "ended by the scheduler",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }

@@ -32,6 +32,12 @@ internal sealed class JobContext(RunRecord run, JobSpec spec, LogWriter logs)
 
     public string WorkDir(RunnerOptions options) => Path.Combine(options.WorkRoot, Key);
 
+    /// <summary>A SIGTERM reached the runner (<see cref="RunnerOptions.SchedulerOwnsSignals"/>).</summary>
+    public bool Signalled { get; set; }
+
+    /// <summary>A stop request was read from the store.</summary>
+    public bool RequestedInStore { get; set; }
+
     /// <summary>Records a stop; an abort wins over a graceful stop, never the other way round.</summary>
     public void RequestStop(bool abort)
     {

@@ -40,7 +40,7 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
         // Held until the working copy is gone: rm and gc remove working copies that no live runner holds.
         using var workingCopy = new WorkingCopies(options.WorkRoot).Claim(job.Key);
         using var stopSignal = System.Runtime.InteropServices.PosixSignalRegistration.Create(
-            System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; job.RequestStop(abort: false); });
+            System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; job.Signalled = true; job.RequestStop(abort: false); });
         using var beatCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var heartbeat = HeartbeatLoopAsync(job, beatCts.Token);
         try
@@ -59,7 +59,11 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
             // The end of a job is worth waiting for: through a store outage, its last output and then its result are
             // delivered, in that order, when the store is back, for as long as the options allow.
             var giveUpAt = time.GetUtcNow() + options.StoreRetryAfterJob;
+            // Ended by the scheduler, not by dstack: the verdict is the scheduler's, which readers ask for.
+            var schedulers = options.SchedulerOwnsSignals && job.Signalled && !job.RequestedInStore && final.Status == JobStatus.Stopped;
+            if (schedulers) logs.AppendLine("dstack: the scheduler ended the job (SIGTERM); its outputs are saved");
             await _outage.KeepTryingAsync(() => logs.FlushAsync(final: true, ct), giveUpAt, ct);
+            if (schedulers) return final.ExitCode ?? 143;
             await _outage.KeepTryingAsync(() => SetStateAsync(job, final, ct), giveUpAt, ct);
             Diagnostics.StageTrace.Mark("runner: final state stored");
             // After the state, so that the last job of a run to end done sees every job done: workflow deps find it.
@@ -217,7 +221,9 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
     {
         StopRequest? request = null;
         await _outage.TryAsync(async () => request = await _runs.GetStopRequestAsync(job.Run.Repo, job.Run.RunName, job.Spec.Index, ct), ct);
-        if (request is not null) job.RequestStop(request.Abort);
+        if (request is null) return;
+        job.RequestedInStore = true;
+        job.RequestStop(request.Abort);
     }
 
     private async Task<StopRequest?> StopRequestedAsync(JobContext job, CancellationToken ct)

@@ -13,6 +13,12 @@ public sealed record RunnerOptions
     public Storage.BlobCache? BlobCache { get; init; }
     /// <summary>How the heartbeat names this machine (<c>ps</c> shows it as where the job runs): a Slurm node's name; null: the host name.</summary>
     public string? MachineName { get; init; }
+    /// <summary>
+    /// In a scheduler's job (Slurm): a SIGTERM with no stop request in the store is the scheduler ending the job (scancel,
+    /// time limit, preemption). The job is stopped gracefully and its outputs saved, but no final state is written: readers
+    /// ask the scheduler how it ended ("slurm: CANCELLED"), which the runner cannot tell yet when it is signalled.
+    /// </summary>
+    public bool SchedulerOwnsSignals { get; init; }
     /// <summary>How long a graceful stop waits after SIGTERM before it kills the job.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary><c>DSTACK_STOP_GRACE_SECONDS</c>, else 10 s: runners read it, and <c>dstack stop</c> to say how long it waits.</summary>

@@ -33,9 +33,12 @@ public sealed class RunMonitor(RunStore runs, ComputeRegistry computes, TimeProv
                         ?? new JobState { Status = JobStatus.Submitted, UpdatedAt = run.SubmittedAt };
             if (!state.Status.IsFinished())
             {
-                var (lost, silent, why, quietSince, ports) = await CheckRunnerAsync(run, index, ct);
-                if (lost) state = await MarkLostAsync(run, index, silent, why, ct) ?? state;
+                var (lost, silent, why, quietSince, ports, check) = await CheckRunnerAsync(run, index, ct);
+                if (lost) state = await MarkLostAsync(run, index, silent, why, check.End, ct) ?? state;
                 else if (quietSince is not null) state = state with { StoreUnreachableSince = quietSince };
+                // Queued by a scheduler before the runner starts: pending, with the scheduler's reason (never stored).
+                if (!lost && state.Status == JobStatus.Submitted && check.Waiting is { } waiting)
+                    state = state with { Status = JobStatus.Pending, Detail = waiting };
                 if (ports is not null && state.Ports.Count > 0) state = state with { PortUrls = state.Ports.Select(ports.Url).ToList() };
             }
             states[i] = state;
@@ -49,38 +52,63 @@ public sealed class RunMonitor(RunStore runs, ComputeRegistry computes, TimeProv
     /// the job keeps its status until the heartbeat is stale. A live runner is never declared lost for being quiet: a
     /// store outage silences it, and it delivers afterwards.
     /// </summary>
-    private async Task<(bool Lost, bool Silent, string? Why, DateTimeOffset? QuietSince, PortAccess? Ports)> CheckRunnerAsync(RunRecord run, int job, CancellationToken ct)
+    private async Task<(bool Lost, bool Silent, string? Why, DateTimeOffset? QuietSince, PortAccess? Ports, RunnerCheck Check)> CheckRunnerAsync(RunRecord run, int job, CancellationToken ct)
     {
         // Read together: a reader that follows logs polls this, and a bucket answers each read in a round trip.
         var beatRead = runs.GetHeartbeatAsync(run.Repo, run.RunName, job, ct);
         var launch = await runs.GetLaunchAsync(run.Repo, run.RunName, job, ct);
         var beat = await beatRead;
-        if (launch is null) return (time.GetUtcNow() - run.SubmittedAt > LaunchTimeout, false, null, null, null);
+        if (launch is null) return (time.GetUtcNow() - run.SubmittedAt > LaunchTimeout, false, null, null, null, default);
         var compute = computes.Of(launch);
         // A forwarding compute knows the host of this very launch; the others' ports are where they say.
         var ports = compute is IForwardsPorts forwarding ? forwarding.PortsOf(launch) ?? compute.Ports : compute?.Ports;
         var check = compute is null ? new RunnerCheck(null) : await compute.CheckRunnerAsync(launch, ct);
-        if (check.Alive == false) return (true, false, null, null, ports);
+        if (check.Alive == false) return (true, false, null, null, ports, check);
         var last = beat?.At ?? launch.LaunchedAt;
         var quiet = time.GetUtcNow() - last;
+        // Queued by a scheduler: no runner yet, so its silence says nothing.
+        if (check.Waiting is not null) return (false, false, null, null, ports, check);
         return check.Alive is null
-            ? (quiet > StaleHeartbeat, true, check.CannotTell, null, ports)
-            : (false, false, null, quiet > QuietRunner ? last : null, ports);
+            ? (quiet > StaleHeartbeat, true, check.CannotTell, null, ports, check)
+            : (false, false, null, quiet > QuietRunner ? last : null, ports, check);
     }
 
-    /// <summary>Ends the runners of <paramref name="run"/> that are still there, each through the compute that launched it.</summary>
-    public async Task KillRunnersAsync(RunRecord run, CancellationToken ct)
+    /// <summary>
+    /// Ends the runners of <paramref name="run"/> that are still there, each through the compute that launched it; an
+    /// <paramref name="abort"/> kills at once where the compute can (<see cref="IAbortsRunners"/>).
+    /// </summary>
+    public async Task KillRunnersAsync(RunRecord run, CancellationToken ct, bool abort = false)
     {
         foreach (var job in run.Jobs)
             if (await runs.GetLaunchAsync(run.Repo, run.RunName, job.Index, ct) is { } launch && computes.Of(launch) is { } compute)
-                await compute.KillRunnerAsync(launch, ct);
+                await (abort && compute is IAbortsRunners aborts ? aborts.AbortRunnerAsync(launch, ct) : compute.KillRunnerAsync(launch, ct));
+    }
+
+    /// <summary>
+    /// After a stop request: ends the jobs of <paramref name="run"/> whose runner has not started because a scheduler still
+    /// queues them (nothing there reads the request); the next look marks them stopped or aborted by the user.
+    /// </summary>
+    public async Task EndQueuedAsync(RunRecord run, CancellationToken ct)
+    {
+        foreach (var job in run.Jobs)
+        {
+            if (await runs.GetStateAsync(run.Repo, run.RunName, job.Index, ct) is not { Status: JobStatus.Submitted }) continue;
+            if (await runs.GetLaunchAsync(run.Repo, run.RunName, job.Index, ct) is not { } launch || computes.Of(launch) is not { } compute) continue;
+            if ((await compute.CheckRunnerAsync(launch, ct)).Waiting is not null) await compute.KillRunnerAsync(launch, ct);
+        }
     }
 
     /// <summary>
     /// Re-reads the state (the runner may have just finished) and, for a runner lost by its <paramref name="silent"/>
     /// heartbeat, the heartbeat; only then marks the job lost, saying <paramref name="why"/> when known.
     /// </summary>
-    private async Task<JobState?> MarkLostAsync(RunRecord run, int job, bool silent, string? why, CancellationToken ct)
+    /// <remarks>
+    /// A runner that never wrote a state, or one its scheduler ended, asked to stop, was ended for that request: stopped
+    /// (aborted) by the user. One
+    /// the compute saw end (<paramref name="end"/>) gets the compute's verdict, or, when it never started and the compute
+    /// kept what its start printed, "failed to start" with that.
+    /// </remarks>
+    private async Task<JobState?> MarkLostAsync(RunRecord run, int job, bool silent, string? why, RunnerEnd? end, CancellationToken ct)
     {
         var current = await runs.GetStateAsync(run.Repo, run.RunName, job, ct);
         if (current is not null && current.Status.IsFinished()) return current;
@@ -90,9 +118,20 @@ public sealed class RunMonitor(RunStore runs, ComputeRegistry computes, TimeProv
         if (await runs.GetLaunchAsync(run.Repo, run.RunName, job, ct) is { } launch && computes.Of(launch) is { } compute)
             await compute.CleanUpLostAsync(launch, beat, JobKey.Of(run.Repo, run.RunName, job), ct);
         var now = time.GetUtcNow();
+        var neverStarted = current is null || current.Status == JobStatus.Submitted;
+        // A scheduler that ended a job asked to stop did so for the request (the CLI cancels what does not react in time).
+        var stop = neverStarted || end is { Reason: TerminationReason.EndedByScheduler } ? await runs.GetStopRequestAsync(run.Repo, run.RunName, job, ct) : null;
+        var (status, reason, detail) = (stop, end) switch
+        {
+            ({ Abort: true }, _) => (JobStatus.Aborted, TerminationReason.AbortedByUser, (string?)null),
+            ({ Abort: false }, _) => (JobStatus.Stopped, TerminationReason.StoppedByUser, null),
+            (null, { StartOutput: { } output }) when neverStarted => (JobStatus.Failed, TerminationReason.FailedToStart, output),
+            (null, { } ended) => (JobStatus.Failed, ended.Reason, ended.Detail ?? why),
+            _ => (JobStatus.Failed, TerminationReason.RunnerLost, why),
+        };
         var lost = new JobState
         {
-            Status = JobStatus.Failed, Reason = TerminationReason.RunnerLost, Detail = why, UpdatedAt = now,
+            Status = status, Reason = reason, Detail = detail, UpdatedAt = now,
             StartedAt = current?.StartedAt, FinishedAt = now, Ports = current?.Ports ?? [], Host = current?.Host,
         };
         // A store on a full disk cannot take the verdict now; the listing shows it all the same, and the next one retries.

@@ -140,7 +140,7 @@ public static partial class StoreJson
 
     private static TerminationReason ParseReason(string name)
     {
-        for (var reason = TerminationReason.None; reason <= TerminationReason.DiskFull; reason++)
+        for (var reason = TerminationReason.None; reason <= TerminationReason.EndedByScheduler; reason++)
             if (reason.ToString() == name) return reason;
         return TerminationReason.None;
     }

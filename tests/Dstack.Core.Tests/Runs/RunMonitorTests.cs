@@ -17,7 +17,7 @@ public sealed class RunMonitorTests : IDisposable
 
     public RunMonitorTests() => _runs = new RunStore(new LocalStorage(_root));
 
-    private async Task<RunRecord> SubmitAsync(ICompute compute)
+    private async Task<RunRecord> SubmitAsync(ICompute compute, JobStatus status = JobStatus.Running)
     {
         var run = new RunRecord
         {
@@ -25,7 +25,7 @@ public sealed class RunMonitorTests : IDisposable
             Code = new RepoSnapshotInfo { SnapshotId = "s" }, Jobs = [new JobSpec { Commands = ["true"] }],
         };
         await _runs.CreateAsync(run, _clock.GetUtcNow(), default);
-        await _runs.PutStateAsync(Repo, run.RunName, 0, new JobState { Status = JobStatus.Running, UpdatedAt = _clock.GetUtcNow() }, default);
+        await _runs.PutStateAsync(Repo, run.RunName, 0, new JobState { Status = status, UpdatedAt = _clock.GetUtcNow() }, default);
         var launch = await compute.StartRunnerAsync(new RunnerTarget(_root, Repo, run.RunName, 0), default);
         await _runs.PutLaunchAsync(Repo, run.RunName, 0, launch, default);
         return run;
@@ -132,5 +132,94 @@ public sealed class RunMonitorTests : IDisposable
     public void Dispose()
     {
         try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
+    }
+
+    private async Task<(FakeCompute Compute, RunRecord Run, LaunchInfo Launch, RunMonitor Monitor)> QueuedAsync(JobStatus status = JobStatus.Submitted)
+    {
+        var slurm = new FakeCompute(_clock, "cluster");
+        var run = await SubmitAsync(slurm, status);
+        return (slurm, run, (await _runs.GetLaunchAsync(Repo, run.RunName, 0, default))!, new RunMonitor(_runs, new ComputeRegistry(slurm), _clock));
+    }
+
+    [Fact]
+    public async Task JobASchedulerQueues_IsPendingWithItsReason_WhateverItsSilence_AndNothingIsStored()
+    {
+        var (slurm, run, launch, monitor) = await QueuedAsync();
+        slurm.Says(launch, RunnerCheck.Queued("slurm: Resources"));
+        _clock.Advance(RunMonitor.StaleHeartbeat * 10);
+
+        var job = (await monitor.ViewAsync(run, default)).Jobs[0];
+
+        job.Status.ShouldBe(JobStatus.Pending);
+        job.Detail.ShouldBe("slurm: Resources");
+        (await _runs.GetStateAsync(Repo, run.RunName, 0, default))!.Status.ShouldBe(JobStatus.Submitted, "a reader's view, never the store's");
+    }
+
+    [Fact]
+    public async Task RunnerStartedAlready_KeepsItsOwnStatus_WhenTheSchedulerStillSaysQueued()
+    {
+        var (slurm, run, launch, monitor) = await QueuedAsync(JobStatus.Downloading);
+        slurm.Says(launch, RunnerCheck.Queued("slurm: Priority"));
+
+        (await monitor.ViewAsync(run, default)).Jobs[0].Status.ShouldBe(JobStatus.Downloading);
+    }
+
+    [Fact]
+    public async Task JobTheSchedulerEnded_FailsWithTheSchedulersReason()
+    {
+        var (slurm, run, launch, monitor) = await QueuedAsync(JobStatus.Running);
+        slurm.Says(launch, RunnerCheck.Ended(new RunnerEnd(TerminationReason.EndedByScheduler, "slurm: TIMEOUT")));
+
+        var job = (await monitor.ViewAsync(run, default)).Jobs[0];
+
+        job.Status.ShouldBe(JobStatus.Failed);
+        job.ReasonText.ShouldBe("slurm: TIMEOUT");
+        (await _runs.GetStateAsync(Repo, run.RunName, 0, default))!.Reason.ShouldBe(TerminationReason.EndedByScheduler);
+        slurm.CleanedUp.Count.ShouldBe(1);
+    }
+
+    [Theory]
+    [InlineData(JobStatus.Submitted, "failed to start: the runner could not start on node n2: exec: no such file")]
+    [InlineData(JobStatus.Running, "runner lost (Slurm job 7 FAILED)")]
+    public async Task RunnerThatNeverStarted_FailsToStart_WithWhatItsStartPrinted_WhileOneThatStartedIsLost(JobStatus stored, string expected)
+    {
+        var (slurm, run, launch, monitor) = await QueuedAsync(stored);
+        slurm.Says(launch, RunnerCheck.Ended(new RunnerEnd(TerminationReason.RunnerLost, "Slurm job 7 FAILED", "the runner could not start on node n2: exec: no such file")));
+
+        (await monitor.ViewAsync(run, default)).Jobs[0].ReasonText.ShouldBe(expected);
+    }
+
+    [Theory]
+    [InlineData(false, JobStatus.Stopped)]
+    [InlineData(true, JobStatus.Aborted)]
+    public async Task StopOfAQueuedJob_EndsItAtOnce_AndItIsStoppedByTheUser(bool abort, JobStatus expected)
+    {
+        var (slurm, run, launch, monitor) = await QueuedAsync();
+        slurm.Says(launch, RunnerCheck.Queued("slurm: Priority"));
+        await _runs.RequestStopAsync(Repo, run.RunName, 0, new StopRequest(abort, _clock.GetUtcNow()), default);
+
+        await monitor.EndQueuedAsync(run, default);
+        var job = (await monitor.ViewAsync(run, default)).Jobs[0];
+
+        slurm.Killed.ShouldBe([launch.Handle]);
+        job.Status.ShouldBe(expected);
+    }
+
+    [Fact]
+    public async Task EndQueued_LeavesAJobWhoseRunnerRuns()
+    {
+        var (slurm, run, _, monitor) = await QueuedAsync(JobStatus.Running);
+        await monitor.EndQueuedAsync(run, default);
+        slurm.Killed.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task AbortThatTheSchedulerCarriedOut_IsAbortedByTheUser_NotTheSchedulersVerdict()
+    {
+        var (slurm, run, launch, monitor) = await QueuedAsync(JobStatus.Running);
+        await _runs.RequestStopAsync(Repo, run.RunName, 0, new StopRequest(true, _clock.GetUtcNow()), default);
+        slurm.Says(launch, RunnerCheck.Ended(new RunnerEnd(TerminationReason.EndedByScheduler, "slurm: CANCELLED")));
+
+        (await monitor.ViewAsync(run, default)).Jobs[0].Status.ShouldBe(JobStatus.Aborted);
     }
 }

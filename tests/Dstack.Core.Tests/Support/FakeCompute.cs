@@ -13,6 +13,7 @@ public sealed class FakeCompute(TimeProvider time, string name = "fake") : IComp
 {
     private readonly ConcurrentDictionary<string, bool> _alive = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _unreachable = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RunnerCheck> _says = new(StringComparer.Ordinal);
     private int _next;
 
     public string Name => name;
@@ -46,7 +47,18 @@ public sealed class FakeCompute(TimeProvider time, string name = "fake") : IComp
         Task.FromResult<bool?>(_unreachable.ContainsKey(launch.Handle) ? null : _alive.TryGetValue(launch.Handle, out var alive) ? alive : null);
 
     public async Task<RunnerCheck> CheckRunnerAsync(LaunchInfo launch, CancellationToken ct) =>
-        _unreachable.TryGetValue(launch.Handle, out var host) ? RunnerCheck.HostUnreachable(host) : new(await IsRunnerAliveAsync(launch, ct));
+        _says.TryGetValue(launch.Handle, out var said) ? said
+        : _unreachable.TryGetValue(launch.Handle, out var host) ? RunnerCheck.HostUnreachable(host) : new(await IsRunnerAliveAsync(launch, ct));
+
+    /// <summary>What the compute says of the runner from now on, as a scheduler would (queued for a reason, ended how); a kill ends it.</summary>
+    public void Says(LaunchInfo launch, RunnerCheck check)
+    {
+        _says[launch.Handle] = check;
+        _alive[launch.Handle] = check.Alive != false;
+    }
+
+    /// <summary>Handles the test's kills went to, in order.</summary>
+    public ConcurrentQueue<string> Killed { get; } = new();
 
     /// <summary>The runner's host stops answering (<paramref name="host"/>: its name), or answers again (null); the runner lives on.</summary>
     public void Unreachable(LaunchInfo launch, string? host)
@@ -57,6 +69,8 @@ public sealed class FakeCompute(TimeProvider time, string name = "fake") : IComp
 
     public Task KillRunnerAsync(LaunchInfo launch, CancellationToken ct)
     {
+        Killed.Enqueue(launch.Handle);
+        _says.TryRemove(launch.Handle, out _);
         Die(launch);
         return Task.CompletedTask;
     }

@@ -39,6 +39,27 @@ public sealed partial class Sandbox
         catch (JsonException) { return 0; }
     }
 
+    /// <summary>The runner's own pid, from its <c>heartbeat.json</c> (a compute whose handle is no pid: Slurm).</summary>
+    public Task<int> HeartbeatPidAsync(string run) => ReadIntAsync(Path.Combine(JobDir(run), "heartbeat.json"), "pid");
+
+    /// <summary>The launch handle the compute stored in the job's <c>launch.json</c> (Slurm: the job id).</summary>
+    public Task<string> LaunchHandleAsync(string run)
+    {
+        var file = Path.Combine(JobDir(run), "launch.json");
+        return Eventually.ReturnsAsync(() => Task.FromResult(TryReadHandle(file)), v => v.Length > 0, TimeSpan.FromSeconds(30), $"the handle in {file}");
+    }
+
+    private static string TryReadHandle(string file)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(file));
+            return doc.RootElement.TryGetProperty("handle", out var handle) ? handle.GetString() ?? "" : "";
+        }
+        catch (IOException) { return ""; }
+        catch (JsonException) { return ""; }
+    }
+
     /// <summary>The job's (process group leader's) pid, from the runner's <c>heartbeat.json</c> once the job started.</summary>
     public Task<int> JobPidAsync(string run) => ReadIntAsync(Path.Combine(JobDir(run), "heartbeat.json"), "job_pid");
 

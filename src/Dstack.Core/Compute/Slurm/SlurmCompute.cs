@@ -18,11 +18,15 @@ namespace Dstack.Core.Compute.Slurm;
 /// <param name="executable">The dstack executable as the nodes see it (the nodes share the login node's file system).</param>
 /// <param name="executableArgs">Arguments before <c>runner …</c> (tests run a shell there).</param>
 public sealed class SlurmCompute(ComputeTarget target, SshStore store, ISlurmShell shell, string executable,
-    IReadOnlyList<string> executableArgs, TimeProvider time) : ICompute
+    IReadOnlyList<string> executableArgs, TimeProvider time) : ICompute, IAbortsRunners
 {
     private readonly SlurmSettings _settings = target.Slurm ?? throw new ArgumentException("Not a Slurm target.", nameof(target));
     private Task<(IReadOnlyList<SlurmNode> Nodes, IReadOnlyList<string> Pythons)>? _cluster;
     private Task<bool?>? _storeVisible;
+    private readonly SlurmQueue _queue = new(shell, time);
+
+    /// <summary>The user's jobs as Slurm lists them, asked once for every run a command looks at.</summary>
+    public SlurmQueue Queue => _queue;
 
     public string Name => target.Name;
 
@@ -81,22 +85,59 @@ public sealed class SlurmCompute(ComputeTarget target, SshStore store, ISlurmShe
         return new LaunchInfo(Name, id.ToString(CultureInfo.InvariantCulture), time.GetUtcNow());
     }
 
-    public async Task<bool?> IsRunnerAliveAsync(LaunchInfo launch, CancellationToken ct)
+    public async Task<bool?> IsRunnerAliveAsync(LaunchInfo launch, CancellationToken ct) => (await CheckRunnerAsync(launch, ct)).Alive;
+
+    /// <summary>
+    /// The job as one <c>squeue</c> of all the user's jobs says (<see cref="SlurmQueue"/>: shared by every run a command
+    /// looks at); a job it no longer lists is asked of <c>sacct</c> (which may be missing or have no accounting: then it is
+    /// gone, forgotten by Slurm). A batch job that ended on its own before the runner wrote anything leaves Slurm's output
+    /// file, whose last line explains why the runner could not start.
+    /// </summary>
+    public async Task<RunnerCheck> CheckRunnerAsync(LaunchInfo launch, CancellationToken ct)
     {
-        if (SlurmLaunchHandle.Parse(launch.Handle) is not { } id) return null;
-        ShellResult result;
-        try { result = await shell.RunAsync($"squeue -h -j {id} -o %T", null, ct); }
-        catch (SlurmException) { return null; }  // the login host does not answer: the heartbeat decides
-        if (result.ExitCode != 0)
-            return result.StdErr.Contains("Invalid job id", StringComparison.Ordinal) ? false : null;  // forgotten by Slurm: gone
-        return SlurmJobStates.Holds(result.StdOut.Trim());
+        if (SlurmLaunchHandle.Parse(launch.Handle) is not { } id) return new RunnerCheck(null);
+        var jobs = await _queue.ReadAsync(launch.LaunchedAt, ct);
+        if (jobs is null) return new RunnerCheck(null);  // Slurm or the login host does not answer: the heartbeat decides
+        var check = jobs.TryGetValue(id, out var entry)
+            ? SlurmJobStates.Check(id, entry.State, entry.Reason)
+            : await AccountedAsync(id, ct);
+        return check.End is { Reason: TerminationReason.RunnerLost } end && await StartOutputAsync(id, entry?.Nodes, ct) is { } output
+            ? check with { End = end with { StartOutput = output } }
+            : check;
     }
 
-    public async Task KillRunnerAsync(LaunchInfo launch, CancellationToken ct)
+    /// <summary>A job squeue no longer lists: sacct's state, when Slurm keeps accounts; else forgotten, so gone.</summary>
+    private async Task<RunnerCheck> AccountedAsync(long id, CancellationToken ct)
+    {
+        ShellResult result;
+        try { result = await shell.RunAsync($"command -v sacct >/dev/null 2>&1 || exit 127; sacct -n -P -X -j {id} -o State", null, ct); }
+        catch (SlurmException) { return new RunnerCheck(null); }
+        var state = result.ExitCode == 0 ? LastLine(result.StdOut) : null;
+        return state is null
+            ? RunnerCheck.Ended(new RunnerEnd(TerminationReason.RunnerLost, $"Slurm no longer knows job {id}"))
+            : SlurmJobStates.Check(id, state, null);
+    }
+
+    /// <summary>"the runner could not start on node n2: …": the last line of Slurm's output file for job <paramref name="id"/>.</summary>
+    private async Task<string?> StartOutputAsync(long id, string? node, CancellationToken ct)
+    {
+        ShellResult result;
+        try { result = await shell.RunAsync($"h={HomeExpression}; tail -n 20 \"$h\"/tmp/runners/*.slurm-{id}.log 2>/dev/null; true", null, ct); }
+        catch (SlurmException) { return null; }
+        return LastLine(result.StdOut) is { } line ? SlurmException.RunnerDidNotStart(node, line) : null;
+    }
+
+    public async Task KillRunnerAsync(LaunchInfo launch, CancellationToken ct) => await CancelAsync(launch, "", ct);
+
+    /// <summary><c>dstack stop -x</c> after its request: <c>scancel --signal=KILL</c> (the batch step, that is the runner, and every step).</summary>
+    public async Task AbortRunnerAsync(LaunchInfo launch, CancellationToken ct) => await CancelAsync(launch, "--signal=KILL ", ct);
+
+    private async Task CancelAsync(LaunchInfo launch, string options, CancellationToken ct)
     {
         if (SlurmLaunchHandle.Parse(launch.Handle) is not { } id) return;
-        try { await shell.RunAsync($"scancel {id} 2>/dev/null; true", null, ct); }
+        try { await shell.RunAsync($"scancel {options}{id} 2>/dev/null; true", null, ct); }
         catch (SlurmException) { /* unreachable: nothing can be done from here */ }
+        _queue.Invalidate();
     }
 
     public async Task CleanUpLostAsync(LaunchInfo launch, Heartbeat? beat, string jobKey, CancellationToken ct)

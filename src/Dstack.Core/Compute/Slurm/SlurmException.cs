@@ -19,6 +19,10 @@ public sealed class SlurmException(string message) : DstackException(message)
     public static SlurmException SubmitFailed(string detail) =>
         new($"sbatch refused the job: {Quote.Short(detail)}");
 
+    /// <summary>Not thrown: the words for a runner whose batch job ended before it wrote anything, from Slurm's output file.</summary>
+    public static string RunnerDidNotStart(string? node, string lastLine) =>
+        $"the runner could not start{(node is null ? "" : $" on node {node}")}: {Quote.Short(lastLine)}";
+
     public static SlurmException UnexpectedAnswer(string what, string answer) =>
         new($"Slurm gave an unexpected answer to {what}: '{Quote.Short(answer)}'");
 }

@@ -41,6 +41,49 @@ public sealed class SlurmComputeConformanceTests : ComputeConformanceTests, IAsy
     }
 
     [Fact]
+    public async Task RunnersOfOneCommand_AreAllCheckedWithOneSqueue()
+    {
+        var launches = new[] { await _compute.StartRunnerAsync(Target(0), default), await _compute.StartRunnerAsync(Target(1), default) };
+        try
+        {
+            var before = _compute.Queue.Calls;
+            var checks = await Task.WhenAll(launches.Concat(launches).Select(l => _compute.CheckRunnerAsync(l, default)));
+
+            checks.ShouldAllBe(c => c.Alive == true);
+            (_compute.Queue.Calls - before).ShouldBe(1);
+        }
+        finally { foreach (var l in launches) await _compute.KillRunnerAsync(l, default); }
+    }
+
+    [Fact]
+    public async Task ARunnerThatCouldNotStart_IsExplainedBySlurmsOutputFile()
+    {
+        var compute = Make(new SshStore(null, null, "conformance", () => null), ["-c", "echo 'dstack: no such store' >&2; exit 3", "sh"]);
+        var launch = await compute.StartRunnerAsync(Target(0), default);
+
+        var until = DateTime.UtcNow.AddSeconds(60);
+        RunnerCheck check;
+        while ((check = await compute.CheckRunnerAsync(launch, default)).End is null)
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException($"Slurm job {launch.Handle} did not end: {check}");
+            await Task.Delay(100);
+        }
+
+        check.End.Reason.ShouldBe(TerminationReason.RunnerLost);
+        check.End.Detail.ShouldBe($"Slurm job {launch.Handle} FAILED");
+        check.End.StartOutput.ShouldNotBeNull().ShouldMatch("^the runner could not start on node n[12]: dstack: no such store$");
+    }
+
+    [Fact]
+    public async Task AJobSlurmHasForgotten_IsGone_WithSacctMissingOrDisabled()
+    {
+        var check = await _compute.CheckRunnerAsync(new LaunchInfo("cluster", "999999", DateTimeOffset.UtcNow), default);
+
+        check.Alive.ShouldBe(false);
+        check.End.ShouldBe(new RunnerEnd(TerminationReason.RunnerLost, "Slurm no longer knows job 999999"));
+    }
+
+    [Fact]
     public async Task Capabilities_AreTheClustersNodes_WithGpusByGresType()
     {
         var capabilities = await _compute.GetCapabilitiesAsync(default);
