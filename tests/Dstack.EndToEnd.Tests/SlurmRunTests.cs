@@ -1,10 +1,11 @@
+using Dstack.Core.Tests.Compute.Slurm;
 using System.Text.RegularExpressions;
 using Dstack.EndToEnd.Tests.Support;
 
 namespace Dstack.EndToEnd.Tests;
 
 /// <summary>
-/// Runs on the real Slurm test cluster (<see cref="SlurmCluster"/>: n1, n2, two fake GPUs each) through this machine's
+/// Runs on the real Slurm test cluster (<see cref="SlurmTestCluster"/>: n1, n2, two fake GPUs each) through this machine's
 /// sbatch, with the sandbox's local-folder store, which the nodes see (they share this machine's file system).
 /// </summary>
 [Collection("slurm cluster")]
@@ -12,7 +13,7 @@ public sealed class SlurmRunTests
 {
     private static async Task<Sandbox> ClusterUserAsync()
     {
-        await SlurmCluster.EnsureUpAsync();
+        await SlurmTestCluster.EnsureUpAsync();
         var ada = new Sandbox();
         var add = await ada.DstackAsync("config", "compute", "add", "cluster", "--slurm");
         add.ExitCode.ShouldBe(0, add.ToString());
@@ -41,7 +42,7 @@ public sealed class SlurmRunTests
         ps.StdOut.ShouldMatch(@"Where:  cluster/n[12]\n");
         ps.StdOut.ShouldContain("done");
         // The Slurm job was named after the run, and it is over.
-        (await SlurmCluster.RunAsync($"squeue -h -t all -n {name} -o %T")).Trim().ShouldBe("COMPLETED");
+        (await SlurmTestCluster.RunAsync($"squeue -h -t all -n {name} -o %T")).Trim().ShouldBe("COMPLETED");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Dstack.Core.Tests.Compute.Slurm;
 using Dstack.EndToEnd.Tests.Support;
 
 namespace Dstack.EndToEnd.Tests;
@@ -14,7 +15,7 @@ public sealed class SlurmStatusTests
 
     private static async Task<Sandbox> ClusterUserAsync()
     {
-        await SlurmCluster.EnsureUpAsync();
+        await SlurmTestCluster.EnsureUpAsync();
         var ada = new Sandbox();
         var add = await ada.DstackAsync("config", "compute", "add", "cluster", "--slurm");
         add.ExitCode.ShouldBe(0, add.ToString());
@@ -30,17 +31,17 @@ public sealed class SlurmStatusTests
     }
 
     private static Task<string> SlurmStateAsync(string jobId) =>
-        Eventually.ReturnsAsync(async () => (await SlurmCluster.RunAsync($"squeue -h -t all -j {jobId} -o %T")).Trim(), _ => true, SlurmDeadline, "squeue");
+        Eventually.ReturnsAsync(async () => (await SlurmTestCluster.RunAsync($"squeue -h -t all -j {jobId} -o %T")).Trim(), _ => true, SlurmDeadline, "squeue");
 
     private static Task<string> WaitSlurmStateAsync(string jobId, Func<string, bool> done) =>
-        Eventually.ReturnsAsync(async () => (await SlurmCluster.RunAsync($"squeue -h -t all -j {jobId} -o %T")).Trim(), done, SlurmDeadline, $"Slurm job {jobId}'s state");
+        Eventually.ReturnsAsync(async () => (await SlurmTestCluster.RunAsync($"squeue -h -t all -j {jobId} -o %T")).Trim(), done, SlurmDeadline, $"Slurm job {jobId}'s state");
 
     [Fact]
     public async Task AJobThatWaitsForCpus_IsPendingWithSlurmsReason_AndStopEndsItInTheQueue()
     {
         await using var ada = await ClusterUserAsync();
         // Every CPU of both nodes held by a job outside dstack.
-        var blocker = (await SlurmCluster.RunAsync("sbatch --parsable -N2 --ntasks-per-node=2 -o /dev/null --job-name=blocker --wrap 'sleep 600'")).Trim();
+        var blocker = (await SlurmTestCluster.RunAsync("sbatch --parsable -N2 --ntasks-per-node=2 -o /dev/null --job-name=blocker --wrap 'sleep 600'")).Trim();
         try
         {
             await WaitSlurmStateAsync(blocker, s => s == "RUNNING");
@@ -58,7 +59,7 @@ public sealed class SlurmStatusTests
             (await ada.RowAsync(run)).Status.ShouldBe("Stopped");
             (await SlurmStateAsync(job)).ShouldBe("CANCELLED", "scancel ended it in the queue: no runner ever read the request");
         }
-        finally { await SlurmCluster.RunAsync($"scancel {blocker}"); }
+        finally { await SlurmTestCluster.RunAsync($"scancel {blocker}"); }
     }
 
     [Fact]
@@ -69,7 +70,7 @@ public sealed class SlurmStatusTests
         await ada.WaitForStatusAsync(run, s => s == "Running", SlurmDeadline);
         var job = await ada.LaunchHandleAsync(run);
 
-        await SlurmCluster.RunAsync($"scancel {job}");
+        await SlurmTestCluster.RunAsync($"scancel {job}");
         var row = await Eventually.ReturnsAsync(() => ada.RowAsync(run), r => r.IsFinished, SlurmDeadline, $"{run} to finish");
 
         row.Status.ShouldBe("Failed", row.ToString());

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Dstack.EndToEnd.Tests.Support;
 
@@ -50,7 +48,7 @@ public sealed partial class SshPortsTests
 
         await Processes.WaitGoneAsync(forwards[0], "the ssh forward once the CLI has exited");
         ForwardProcesses(local, remote).ShouldBeEmpty();
-        IsFree(int.Parse(local)).ShouldBeTrue($"the local port {local} is free again");
+        Dstack.Core.Compute.Ssh.LocalPortChoice.IsFree(int.Parse(local)).ShouldBeTrue($"the local port {local} is free again");
     }
 
     [Fact]
@@ -91,7 +89,7 @@ public sealed partial class SshPortsTests
 
         // Its input was a pipe from the CLI: the remote command ends at the pipe's end, and ssh with it.
         await Processes.WaitGoneAsync(forwards[0], "the ssh forward of a killed CLI");
-        IsFree(int.Parse(local)).ShouldBeTrue($"the local port {local} is free again");
+        Dstack.Core.Compute.Ssh.LocalPortChoice.IsFree(int.Parse(local)).ShouldBeTrue($"the local port {local} is free again");
         (await ada.DstackAsync("ps", run)).StdOut.ShouldContain("(on the host; `dstack logs -a", customMessage: "a killed CLI's record counts for nothing");
         (await ada.DstackAsync("stop", "-x", "-y", run)).ExitCode.ShouldBe(0);
     }
@@ -112,18 +110,6 @@ public sealed partial class SshPortsTests
             catch (UnauthorizedAccessException) { }
         }
         return found;
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            listener.Stop();
-            return true;
-        }
-        catch (SocketException) { return false; }
     }
 
     private static async Task<string?> TryGetAsync(HttpClient http, string url)
