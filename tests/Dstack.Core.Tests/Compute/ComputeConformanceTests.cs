@@ -7,7 +7,7 @@ namespace Dstack.Core.Tests.Compute;
 public abstract class ComputeConformanceTests
 {
     /// <summary>How long, in real time, a runner may take to be seen gone; only a broken compute gets near it.</summary>
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+    protected virtual TimeSpan Deadline => TimeSpan.FromSeconds(20);
 
     protected abstract ICompute Compute { get; }
 

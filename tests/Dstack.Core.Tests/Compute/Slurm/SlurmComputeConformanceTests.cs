@@ -16,6 +16,9 @@ public sealed class SlurmComputeConformanceTests : ComputeConformanceTests, IAsy
     private readonly string _home = Directory.CreateTempSubdirectory("dstack-slurmcompute-").FullName;
     private readonly SlurmCompute _compute;
 
+    /// <summary>A Slurm job's end passes through COMPLETING (kill wait, the controller's tick): seen past 20 s on a loaded machine.</summary>
+    protected override TimeSpan Deadline => TimeSpan.FromSeconds(60);
+
     public SlurmComputeConformanceTests() => _compute = Make(new SshStore(null, null, "conformance", () => null), ["-c", "exec sleep 300", "sh"]);
 
     private SlurmCompute Make(SshStore store, IReadOnlyList<string> args, SlurmSettings? settings = null) =>
