@@ -96,7 +96,8 @@ public sealed class SlurmRunTests
 
         var list = await ada.DstackAsync("config", "compute", "list");
         TextTable.Parse(list.StdOut).Single(r => r["NAME"] == "cluster")["KIND"].ShouldBe("slurm");
-        var hosts = await ada.DstackAsync("hosts", "cluster");
+        // An earlier test's job may still be COMPLETING on a node: idle is what the cluster comes back to.
+        var hosts = await Eventually.ReturnsAsync(() => ada.DstackAsync("hosts", "cluster"), h => h.ExitCode != 0 || TextTable.Parse(h.StdOut).All(r => r["STATUS"] == "slurm idle"), TimeSpan.FromSeconds(60), "both nodes idle");
         hosts.ExitCode.ShouldBe(0, hosts.ToString());
         var rows = TextTable.Parse(hosts.StdOut);
         rows.Select(r => (r["HOST"], r["STATUS"], r["CPUS"], r["GPUS"])).ShouldBe([("n1", "slurm idle", "2", "2x gpu"), ("n2", "slurm idle", "2", "2x gpu")], hosts.ToString());

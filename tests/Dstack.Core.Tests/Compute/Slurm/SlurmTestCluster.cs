@@ -21,6 +21,18 @@ public static class SlurmTestCluster
         return stdout;
     }
 
+    /// <summary>Cancels every job in the queue and waits until it is empty (only the holder of a <see cref="SlurmClusterLease"/>).</summary>
+    public static async Task ClearQueueAsync()
+    {
+        await RunAsync("scancel -u \"$(id -un)\"");
+        var until = DateTime.UtcNow.AddMinutes(2);
+        while ((await RunAsync("squeue -h -o %i")).Trim().Length > 0)
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException($"The Slurm test queue did not empty:\n{await RunAsync("squeue")}");
+            await Task.Delay(250);
+        }
+    }
+
     private static async Task EnsureAsync()
     {
         if ((await RunProcessAsync("/bin/sh", ["-c", "scontrol ping"])).Code == 0) return;
@@ -52,3 +64,35 @@ public static class SlurmTestCluster
         return (process.ExitCode, await stdout, await stderr);
     }
 }
+
+/// <summary>
+/// The test cluster for one test collection at a time across test processes (the Core and end-to-end suites run in parallel
+/// and both submit jobs): an exclusive lock file held for the collection's lifetime, and a queue emptied of what earlier
+/// holders (or a crashed run) left, so a test sees only its own jobs.
+/// </summary>
+public sealed class SlurmClusterLease : IAsyncLifetime
+{
+    private static readonly string LockPath = Path.Combine(Path.GetTempPath(), "dstack-tests-slurm.lock");
+    private FileStream? _lock;
+
+    public async Task InitializeAsync()
+    {
+        await SlurmTestCluster.EnsureUpAsync();
+        var until = DateTime.UtcNow.AddMinutes(30);
+        while (_lock is null)
+        {
+            try { _lock = new FileStream(LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
+            catch (IOException) when (DateTime.UtcNow < until) { await Task.Delay(500); }
+        }
+        await SlurmTestCluster.ClearQueueAsync();
+    }
+
+    public Task DisposeAsync()
+    {
+        _lock?.Dispose();
+        return Task.CompletedTask;
+    }
+}
+
+[CollectionDefinition("slurm cluster")]
+public sealed class SlurmClusterCollection : ICollectionFixture<SlurmClusterLease>;
