@@ -88,7 +88,13 @@ public sealed partial class Sandbox
     /// <summary>The run's row in <c>dstack ps RUN</c>.</summary>
     public async Task<PsRow> RowAsync(string run) => (await PsAsync(run)).Single(r => r.Run == run);
 
+    /// <summary>
+    /// How long a run may take to reach a status before a test fails: generous, since it costs nothing when the run is on time
+    /// and the CI machine runs four suites at once (a final save to S3 was seen past 30 s at load 40).
+    /// </summary>
+    public static readonly TimeSpan FinishDeadline = TimeSpan.FromSeconds(90);
+
     /// <summary>Waits until the run is finished (any final status) and returns its row.</summary>
     public async Task<PsRow> WaitFinishedAsync(string run, TimeSpan? timeout = null) =>
-        await Eventually.ReturnsAsync(() => RowAsync(run), r => r.IsFinished, timeout ?? TimeSpan.FromSeconds(30), $"{run} to finish");
+        await Eventually.ReturnsAsync(() => RowAsync(run), r => r.IsFinished, timeout ?? FinishDeadline, $"{run} to finish");
 }

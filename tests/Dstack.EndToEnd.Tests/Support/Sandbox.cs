@@ -129,7 +129,7 @@ public sealed partial class Sandbox : IAsyncDisposable
     }
 
     public async Task<string> WaitForStatusAsync(string run, Func<string, bool> done, TimeSpan? timeout = null) =>
-        await Eventually.ReturnsAsync(() => StatusAsync(run), done, timeout ?? TimeSpan.FromSeconds(30), $"status of {run}");
+        await Eventually.ReturnsAsync(() => StatusAsync(run), done, timeout ?? FinishDeadline, $"status of {run}");
 
     public async ValueTask DisposeAsync()
     {
