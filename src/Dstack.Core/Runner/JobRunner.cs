@@ -20,17 +20,23 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
     public async Task<int> RunAsync(RepoRef repo, string runName, int jobIndex, CancellationToken ct)
     {
         Diagnostics.StageTrace.Mark("runner: start");
+        // Secret values are read here, by the runner alone, and masked in everything the job prints, as are the
+        // store's credentials the runner holds (the job never gets them, but may find them). They are the repo's, not
+        // the run's: listed while the record is awaited (on a bucket, a round trip each).
+        var invalid = new List<SecretRecord>();
+        var listing = new Secrets.SecretStore(storage).ListAsync(repo, invalid.Add, ct);
         var run = await WaitForRecordAsync(repo, runName, ct);
         Diagnostics.StageTrace.Mark("runner: record read");
         var spec = run.Jobs.Single(j => j.Index == jobIndex);
         var state = await _runs.GetStateAsync(repo, runName, jobIndex, ct);
-        if (state is null || state.Status != JobStatus.Submitted) return 0; // someone else ran (or ended) it
+        if (state is null || state.Status != JobStatus.Submitted)
+        {
+            await Observed(listing);
+            return 0; // someone else ran (or ended) it
+        }
 
-        // Secret values are read here, by the runner alone, and masked in everything the job prints, as are the
-        // store's credentials the runner holds (the job never gets them, but may find them).
-        var invalid = new List<SecretRecord>();
         var secrets = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var secret in await new Secrets.SecretStore(storage).ListAsync(repo, invalid.Add, ct)) secrets.TryAdd(secret.Name, secret.Value);
+        foreach (var secret in await listing) secrets.TryAdd(secret.Name, secret.Value);
         var masker = new SecretMasker(secrets.Values.Concat(invalid.Select(s => s.Value)).Concat(options.CredentialValues));
         // Output the store cannot take yet waits in a spool file beside the working copy, not in memory.
         var spool = Path.Combine(options.WorkRoot, JobKey.Of(repo, runName, jobIndex) + ".log-spool");
@@ -88,7 +94,9 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
         // The job's place in its host's queue is taken first, so that its turn follows its submission order.
         using var turn = await host.EnqueueAsync(job.Key, job.Run.SubmittedAt, job.Spec.Resources, ct);
         job.StartedAt = time.GetUtcNow();
-        await SetStateAsync(job, job.Progress(JobStatus.Downloading, time.GetUtcNow()), ct);
+        // The code is fetched while "downloading" is stored (each a round trip on a bucket); the state gate keeps any
+        // later state after this one.
+        var downloading = SetStateAsync(job, job.Progress(JobStatus.Downloading, time.GetUtcNow()), ct);
         // The real path (DSTACK_HOME may be reached through a symlink): paths in it are checked against it.
         var root = StorePaths.Resolve(job.WorkDir(options), ".")!;
         TryDelete(root);
@@ -97,7 +105,9 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
         List<Output> outputs;
         try
         {
-            await _snapshots.MaterializeAsync(job.Run.Code.SnapshotId, root, $"run {job.Run.RunName}", ct);
+            try { await _snapshots.MaterializeAsync(job.Run.Code.SnapshotId, root, $"run {job.Run.RunName}", ct); }
+            finally { await Observed(downloading); }
+            await downloading;
             Diagnostics.StageTrace.Mark("runner: materialized");
             workingDir = ArtifactPaths.Inside(root, root, job.Spec.WorkingDir) ?? throw PathEscapeException.WorkingDir(job.Spec.WorkingDir);
             if (!Directory.Exists(workingDir))
@@ -318,15 +328,25 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
         while (true)
         {
             // A local store is asked every millisecond at first (a small run's record comes within a few; at most 50 reads
-            // of a missing file), then every 5 ms; a bucket every 100 ms.
-            var pause = storage is not LocalStorage ? TimeSpan.FromMilliseconds(100)
-                : time.GetUtcNow() - started < TimeSpan.FromMilliseconds(50) ? TimeSpan.FromMilliseconds(1) : TimeSpan.FromMilliseconds(5);
+            // of a missing file), then every 5 ms; a bucket every 25 ms for 2 s (a small run's record comes within a few
+            // round trips; a poll 100 ms apart came 50 ms late on average), then every 100 ms.
+            var waited = time.GetUtcNow() - started;
+            var pause = storage is not LocalStorage
+                ? waited < TimeSpan.FromSeconds(2) ? TimeSpan.FromMilliseconds(25) : TimeSpan.FromMilliseconds(100)
+                : waited < TimeSpan.FromMilliseconds(50) ? TimeSpan.FromMilliseconds(1) : TimeSpan.FromMilliseconds(5);
             if (await _runs.GetAsync(repo, runName, ct) is { } run) return run;
             if (!await submitter.SubmitterAliveAsync(ct))
                 // The CLI removes its marker once the record is stored: read it once more.
                 return await _runs.GetAsync(repo, runName, ct) ?? throw Runs.RunException.NeverStored(runName, repo);
             await Task.Delay(pause, time, ct);
         }
+    }
+
+    /// <summary>Waits for a task started alongside another that failed: its own failure is the other's to report.</summary>
+    private static async Task Observed(Task task)
+    {
+        try { await task; }
+        catch (Exception e) when (e is not OutOfMemoryException) { }
     }
 
     private static void TryDelete(string path)

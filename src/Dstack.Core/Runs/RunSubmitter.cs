@@ -24,19 +24,31 @@ public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvide
         // The runners start now, while the code is stored: their start (on an SSH host, a round trip) and start-up
         // overlap it, and each waits for the run record.
         var launching = LaunchAsync(request.Repo.Repo, runName, jobs, ct);
+        var submittedAt = time.GetUtcNow();
+        // The index markers and the jobs' submitted states are written while the code is stored: the runners wait for the
+        // record, which needs all three, and on a bucket each write is a round trip. Neither is seen before the record is
+        // (a reader drops a marker without a record once no submit of it is in progress).
+        var preparing = PrepareAsync(request.Repo.Repo, runName, jobs, submittedAt, ct);
         try
         {
+            RunRecord run;
             // The snapshot's content is referenced only once the run record is written.
-            await using var lease = await SaveLease.TakeAsync(storage, ct);
-            var run = (await RecordAsync(request, runName, jobs, lease, ct)) with
+            await using (var lease = await SaveLease.TakeAsync(storage, ct))
             {
-                JobTemplates = RunNameTemplate.IsUsedBy(templates) ? templates : null,
-            };
-            await CreateAsync(run, await launching, ct);
+                run = (await RecordAsync(request, runName, jobs, submittedAt, lease, ct)) with
+                {
+                    JobTemplates = RunNameTemplate.IsUsedBy(templates) ? templates : null,
+                };
+                await preparing;
+                await _runs.CreateRecordAsync(run, ct);
+                Diagnostics.StageTrace.Mark("submit: record stored");
+            }
+            await StoreLaunchesAsync(run, await launching, ct);
             return run;
         }
         catch
         {
+            try { await preparing; } catch (Exception e) when (e is not OutOfMemoryException) { /* the submit's own error says why */ }
             // A runner whose run is never stored has nothing to run: those that started are ended.
             if (await LaunchedAsync(launching) is { } launches)
                 foreach (var launch in launches) await compute.KillRunnerAsync(launch, CancellationToken.None);
@@ -51,7 +63,7 @@ public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvide
         catch (Exception e) when (e is not OutOfMemoryException) { return null; }
     }
 
-    private async Task<RunRecord> RecordAsync(SubmitRequest request, string runName, IReadOnlyList<JobSpec> jobs, SaveLease lease, CancellationToken ct)
+    private async Task<RunRecord> RecordAsync(SubmitRequest request, string runName, IReadOnlyList<JobSpec> jobs, DateTimeOffset submittedAt, SaveLease lease, CancellationToken ct)
     {
         var snapshots = new SnapshotStore(storage);
         feedback?.CodeStarted(request.Repo.Files.Count);
@@ -63,7 +75,7 @@ public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvide
             Repo = request.Repo.Repo,
             WorkflowName = request.WorkflowName,
             ProviderName = request.ProviderName,
-            SubmittedAt = time.GetUtcNow(),
+            SubmittedAt = submittedAt,
             Args = request.Args,
             Jobs = jobs,
             User = request.Repo.UserName,
@@ -105,10 +117,20 @@ public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvide
     /// </summary>
     private async Task CreateAsync(RunRecord run, List<LaunchInfo> launches, CancellationToken ct)
     {
-        await new UnfinishedRunIndex(storage).AddAsync(run, ct);
-        await _runs.CreateAsync(run, time.GetUtcNow(), ct);
-        for (var i = 0; i < launches.Count; i++)
-            await _runs.PutLaunchAsync(run.Repo, run.RunName, run.Jobs[i].Index, launches[i], ct);
+        await PrepareAsync(run.Repo, run.RunName, run.Jobs, run.SubmittedAt, ct);
+        await _runs.CreateRecordAsync(run, ct);
+        await StoreLaunchesAsync(run, launches, ct);
+    }
+
+    /// <summary>What must be stored before the record: the index markers and each job's submitted state, at once.</summary>
+    private Task PrepareAsync(RepoRef repo, string runName, IReadOnlyList<JobSpec> jobs, DateTimeOffset submittedAt, CancellationToken ct) =>
+        Task.WhenAll(jobs.Select(j => _runs.PutSubmittedStateAsync(repo, runName, j.Index, submittedAt, ct))
+            .Append(new UnfinishedRunIndex(storage).AddAsync(repo, runName, submittedAt, ct)));
+
+    /// <summary>How each runner was launched, written at once: from here on the run is watched.</summary>
+    private async Task StoreLaunchesAsync(RunRecord run, List<LaunchInfo> launches, CancellationToken ct)
+    {
+        await Task.WhenAll(launches.Select((launch, i) => _runs.PutLaunchAsync(run.Repo, run.RunName, run.Jobs[i].Index, launch, ct)));
         Diagnostics.StageTrace.Mark("submit: run stored");
     }
 }

@@ -13,11 +13,20 @@ public sealed class RunStore(IStorage storage, Action<UnreadableRecordException>
     /// <summary>Writes the run record and each job's submitted state. False if the run already exists.</summary>
     public async Task<bool> CreateAsync(RunRecord run, DateTimeOffset now, CancellationToken ct)
     {
-        foreach (var job in run.Jobs)
-            await PutStateAsync(run.Repo, run.RunName, job.Index, new JobState { Status = JobStatus.Submitted, UpdatedAt = now }, ct);
-        // The run record goes last: a run becomes visible only once it is complete.
-        return await storage.PutIfAbsentAsync(StoreKeys.Run(run.Repo, run.RunName), StoreJson.Serialize(run), ct);
+        await Task.WhenAll(run.Jobs.Select(job => PutSubmittedStateAsync(run.Repo, run.RunName, job.Index, now, ct)));
+        return await CreateRecordAsync(run, ct);
     }
+
+    /// <summary>A job's first state, before its run's record is written (<see cref="CreateAsync"/>).</summary>
+    public Task PutSubmittedStateAsync(RepoRef repo, string run, int job, DateTimeOffset now, CancellationToken ct) =>
+        PutStateAsync(repo, run, job, new JobState { Status = JobStatus.Submitted, UpdatedAt = now }, ct);
+
+    /// <summary>
+    /// The run record, once each job's submitted state is stored: it goes last, since a run becomes visible only once it is
+    /// complete. False if the run already exists.
+    /// </summary>
+    public Task<bool> CreateRecordAsync(RunRecord run, CancellationToken ct) =>
+        storage.PutIfAbsentAsync(StoreKeys.Run(run.Repo, run.RunName), StoreJson.Serialize(run), ct);
 
     public Task<RunRecord?> GetAsync(RepoRef repo, string run, CancellationToken ct) =>
         storage.GetRecordAsync<RunRecord>(StoreKeys.Run(repo, run), ct);

@@ -35,6 +35,39 @@ public sealed class RunSubmitterTests : IDisposable
         (await new RunStore(storage).GetLaunchAsync(run.Repo, run.RunName, 0, default)).ShouldNotBeNull().Compute.ShouldBe("fake");
     }
 
+    /// <summary>
+    /// The runners wait for the record, which follows the code, the index markers and the states: on a bucket each write is a
+    /// round trip, so the markers and states are written while the code is stored. The code's writes are held here until both
+    /// markers and the state have been made: written one after the other, the submit would never get there.
+    /// </summary>
+    [Fact]
+    public async Task Submit_WritesTheIndexAndStates_WhileTheCodeIsStored()
+    {
+        var storage = new CountingStorage(new LocalStorage(Path.Combine(_home, "store")));
+        var prepared = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var made = 0;
+        storage.BeforePut = async key =>
+        {
+            if (key.StartsWith(StoreKeys.SnapshotsPrefix, StringComparison.Ordinal) || key.StartsWith(StoreKeys.BlobsPrefix, StringComparison.Ordinal))
+                await prepared.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            else if (key.EndsWith("/state.json", StringComparison.Ordinal) || key.StartsWith(StoreKeys.UnfinishedRunsPrefix, StringComparison.Ordinal)
+                     || key.StartsWith(StoreKeys.RecentRunsPrefix, StringComparison.Ordinal))
+            {
+                if (Interlocked.Increment(ref made) == 3) prepared.TrySetResult();
+            }
+        };
+
+        var run = await new RunSubmitter(storage, new FakeCompute(TimeProvider.System), TimeProvider.System, _home).SubmitAsync(Request(), default);
+
+        var runs = new RunStore(storage);
+        (await runs.GetAsync(run.Repo, run.RunName, default)).ShouldNotBeNull();
+        (await runs.GetStateAsync(run.Repo, run.RunName, 0, default)).ShouldNotBeNull().Status.ShouldBe(JobStatus.Submitted);
+        (await new UnfinishedRunIndex(storage).UnfinishedAsync(run.Repo, default)).Single().Run.ShouldBe(run.RunName);
+        var writes = storage.Writes.ToList();
+        writes.FindIndex(k => k == StoreKeys.Run(run.Repo, run.RunName))
+            .ShouldBeGreaterThan(writes.FindLastIndex(k => k.StartsWith(StoreKeys.SnapshotsPrefix, StringComparison.Ordinal)), "the record follows its code");
+    }
+
     [Fact]
     public async Task Submit_ThatFailsToStoreTheRun_EndsTheRunnerItStarted()
     {

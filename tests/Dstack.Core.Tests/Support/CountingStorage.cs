@@ -53,8 +53,21 @@ public sealed class CountingStorage(IStorage inner) : IStorage
     public Task<DateTimeOffset?> GetModifiedAsync(string key, CancellationToken ct) { _reads.Enqueue(key); return inner.GetModifiedAsync(key, ct); }
     public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken ct) { _listings.Enqueue(prefix); return inner.ListAsync(prefix, ct); }
     public IAsyncEnumerable<string> ListChildrenAsync(string prefix, CancellationToken ct) { _listings.Enqueue(prefix); return inner.ListChildrenAsync(prefix, ct); }
-    public Task PutAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct) { _writes.Enqueue(key); return inner.PutAsync(key, data, ct); }
-    public Task<bool> PutIfAbsentAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct) { _writes.Enqueue(key); return inner.PutIfAbsentAsync(key, data, ct); }
+    /// <summary>Awaited before each put of a key (e.g. to hold one write until another has been made); none by default.</summary>
+    public Func<string, Task>? BeforePut { get; set; }
+
+    public async Task PutAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct)
+    {
+        _writes.Enqueue(key);
+        if (BeforePut is { } before) await before(key);
+        await inner.PutAsync(key, data, ct);
+    }
+    public async Task<bool> PutIfAbsentAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct)
+    {
+        _writes.Enqueue(key);
+        if (BeforePut is { } before) await before(key);
+        return await inner.PutIfAbsentAsync(key, data, ct);
+    }
     public Task DeleteAsync(string key, CancellationToken ct) => inner.DeleteAsync(key, ct);
     public Task<bool> TouchAsync(string key, CancellationToken ct) { _writes.Enqueue(key); return inner.TouchAsync(key, ct); }
     public Task PutFileAsync(string key, string localPath, CancellationToken ct) { _writes.Enqueue(key); return inner.PutFileAsync(key, localPath, ct); }
