@@ -20,7 +20,8 @@ public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvide
         var jobs = request.BuildJobs(runName);
         var templates = request.BuildJobs(RunNameTemplate.Placeholder);
         // Until the record is stored, the runners wait for it as long as this marker moves, however long the code takes.
-        await using var submitting = await SubmitMarker.BeginAsync(storage, request.Repo.Repo, runName, time, ct);
+        // It is written while the runners start: one that looks before it is there waits for it (SubmitWatch.FirstSign).
+        var marking = SubmitMarker.BeginAsync(storage, request.Repo.Repo, runName, time, ct);
         // The runners start now, while the code is stored: their start (on an SSH host, a round trip) and start-up
         // overlap it, and each waits for the run record.
         var launching = LaunchAsync(request.Repo.Repo, runName, jobs, ct);
@@ -29,37 +30,52 @@ public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvide
         // record, which needs all three, and on a bucket each write is a round trip. Neither is seen before the record is
         // (a reader drops a marker without a record once no submit of it is in progress).
         var preparing = PrepareAsync(request.Repo.Repo, runName, jobs, submittedAt, ct);
+        SaveLease? lease = null;
         try
         {
-            RunRecord run;
             // The snapshot's content is referenced only once the run record is written.
-            await using (var lease = await SaveLease.TakeAsync(storage, ct))
+            lease = await SaveLease.TakeAsync(storage, ct);
+            var run = (await RecordAsync(request, runName, jobs, submittedAt, lease, ct)) with
             {
-                run = (await RecordAsync(request, runName, jobs, submittedAt, lease, ct)) with
-                {
-                    JobTemplates = RunNameTemplate.IsUsedBy(templates) ? templates : null,
-                };
-                await preparing;
-                await _runs.CreateRecordAsync(run, ct);
-                Diagnostics.StageTrace.Mark("submit: record stored");
-            }
-            await StoreLaunchesAsync(run, await launching, ct);
+                JobTemplates = RunNameTemplate.IsUsedBy(templates) ? templates : null,
+            };
+            await preparing;
+            await marking;
+            await _runs.CreateRecordAsync(run, ct);
+            Diagnostics.StageTrace.Mark("submit: record stored");
+            // The code is referenced now: the lease goes while the launches are stored.
+            var releasing = lease.DisposeAsync().AsTask();
+            lease = null;
+            await Task.WhenAll(releasing, StoreLaunchesAsync(run, await launching, ct));
             return run;
         }
         catch
         {
-            try { await preparing; } catch (Exception e) when (e is not OutOfMemoryException) { /* the submit's own error says why */ }
+            if (lease is not null) await lease.DisposeAsync();
+            await Observed(preparing);
             // A runner whose run is never stored has nothing to run: those that started are ended.
-            if (await LaunchedAsync(launching) is { } launches)
+            if (await Completed(launching) is { } launches)
                 foreach (var launch in launches) await compute.KillRunnerAsync(launch, CancellationToken.None);
             throw;
         }
+        finally
+        {
+            // Removed once the record is stored, or the submit failed and its runners are ended.
+            if (await Completed(marking) is { } submitting) await submitting.DisposeAsync();
+        }
     }
 
-    /// <summary>The launches once they are over; null when launching failed (the submit's error says why).</summary>
-    private static async Task<List<LaunchInfo>?> LaunchedAsync(Task<List<LaunchInfo>> launching)
+    /// <summary>Waits for a task started alongside one that failed: its own failure is the other's to report.</summary>
+    private static async Task Observed(Task task)
     {
-        try { return await launching; }
+        try { await task; }
+        catch (Exception e) when (e is not OutOfMemoryException) { }
+    }
+
+    /// <summary>What a task gave once it is over; null when it failed (the submit's error says why).</summary>
+    private static async Task<T?> Completed<T>(Task<T> task) where T : class
+    {
+        try { return await task; }
         catch (Exception e) when (e is not OutOfMemoryException) { return null; }
     }
 

@@ -37,18 +37,22 @@ public sealed class RunSubmitterTests : IDisposable
 
     /// <summary>
     /// The runners wait for the record, which follows the code, the index markers and the states: on a bucket each write is a
-    /// round trip, so the markers and states are written while the code is stored. The code's writes are held here until both
-    /// markers and the state have been made: written one after the other, the submit would never get there.
+    /// round trip, so the markers and states are written while the code is stored, and the runner starts while the submit
+    /// marker is written. Each write is held here until the one it must not wait for has been made: written one after the
+    /// other, the submit would never get there.
     /// </summary>
     [Fact]
     public async Task Submit_WritesTheIndexAndStates_WhileTheCodeIsStored()
     {
         var storage = new CountingStorage(new LocalStorage(Path.Combine(_home, "store")));
         var prepared = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var starting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var compute = new FakeCompute(TimeProvider.System) { Starting = _ => { starting.TrySetResult(); return Task.CompletedTask; } };
         var made = 0;
         storage.BeforePut = async key =>
         {
-            if (key.StartsWith(StoreKeys.SnapshotsPrefix, StringComparison.Ordinal) || key.StartsWith(StoreKeys.BlobsPrefix, StringComparison.Ordinal))
+            if (key.StartsWith(StoreKeys.SubmittingPrefix, StringComparison.Ordinal)) await starting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            else if (key.StartsWith(StoreKeys.SnapshotsPrefix, StringComparison.Ordinal) || key.StartsWith(StoreKeys.BlobsPrefix, StringComparison.Ordinal))
                 await prepared.Task.WaitAsync(TimeSpan.FromSeconds(30));
             else if (key.EndsWith("/state.json", StringComparison.Ordinal) || key.StartsWith(StoreKeys.UnfinishedRunsPrefix, StringComparison.Ordinal)
                      || key.StartsWith(StoreKeys.RecentRunsPrefix, StringComparison.Ordinal))
@@ -57,7 +61,7 @@ public sealed class RunSubmitterTests : IDisposable
             }
         };
 
-        var run = await new RunSubmitter(storage, new FakeCompute(TimeProvider.System), TimeProvider.System, _home).SubmitAsync(Request(), default);
+        var run = await new RunSubmitter(storage, compute, TimeProvider.System, _home).SubmitAsync(Request(), default);
 
         var runs = new RunStore(storage);
         (await runs.GetAsync(run.Repo, run.RunName, default)).ShouldNotBeNull();
