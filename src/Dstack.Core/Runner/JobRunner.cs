@@ -25,10 +25,9 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
         // the run's: listed while the record is awaited (on a bucket, a round trip each).
         var invalid = new List<SecretRecord>();
         var listing = new Secrets.SecretStore(storage).ListAsync(repo, invalid.Add, ct);
-        var run = await WaitForRecordAsync(repo, runName, ct);
+        var (run, state) = await WaitForRecordAsync(repo, runName, jobIndex, ct);
         Diagnostics.StageTrace.Mark("runner: record read");
         var spec = run.Jobs.Single(j => j.Index == jobIndex);
-        var state = await _runs.GetStateAsync(repo, runName, jobIndex, ct);
         if (state is null || state.Status != JobStatus.Submitted)
         {
             await Observed(listing);
@@ -321,7 +320,11 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
     /// The runner is started while the CLI still stores the run's code and record: wait for the record as long as the
     /// CLI is at it (<see cref="SubmitWatch"/>; a CLI that failed meanwhile kills the runner, one that died leaves it to give up here).
     /// </summary>
-    private async Task<RunRecord> WaitForRecordAsync(RepoRef repo, string runName, CancellationToken ct)
+    /// <remarks>
+    /// The job's state is asked with each read of the record (on a bucket, one round trip for both): the CLI stores it before
+    /// the record, so a state missing beside a record that is there was read before it was written, and is asked again.
+    /// </remarks>
+    private async Task<(RunRecord Run, JobState? State)> WaitForRecordAsync(RepoRef repo, string runName, int jobIndex, CancellationToken ct)
     {
         var submitter = new SubmitWatch(storage, repo, runName, time);
         var started = time.GetUtcNow();
@@ -334,10 +337,16 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
             var pause = storage is not LocalStorage
                 ? waited < TimeSpan.FromSeconds(2) ? TimeSpan.FromMilliseconds(25) : TimeSpan.FromMilliseconds(100)
                 : waited < TimeSpan.FromMilliseconds(50) ? TimeSpan.FromMilliseconds(1) : TimeSpan.FromMilliseconds(5);
-            if (await _runs.GetAsync(repo, runName, ct) is { } run) return run;
+            var stateRead = _runs.GetStateAsync(repo, runName, jobIndex, ct);
+            var found = await _runs.GetAsync(repo, runName, ct);
+            var state = await stateRead;
+            if (found is not null) return (found, state ?? await _runs.GetStateAsync(repo, runName, jobIndex, ct));
             if (!await submitter.SubmitterAliveAsync(ct))
+            {
                 // The CLI removes its marker once the record is stored: read it once more.
-                return await _runs.GetAsync(repo, runName, ct) ?? throw Runs.RunException.NeverStored(runName, repo);
+                var run = await _runs.GetAsync(repo, runName, ct) ?? throw Runs.RunException.NeverStored(runName, repo);
+                return (run, await _runs.GetStateAsync(repo, runName, jobIndex, ct));
+            }
             await Task.Delay(pause, time, ct);
         }
     }

@@ -27,6 +27,28 @@ public sealed class JobRunnerTests : IDisposable
         return Running;
     }
 
+    /// <summary>
+    /// On a bucket every read is a round trip: the runner asks for its job's state together with the run's record. Each of
+    /// the first two reads is held here until the other is asked; one after the other, the runner would never get past them.
+    /// </summary>
+    [Fact]
+    public async Task Runner_AsksForItsStateTogetherWithTheRecord()
+    {
+        var record = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var state = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _h.Flaky.BeforeGet = async key =>
+        {
+            if (key.EndsWith("/run.json", StringComparison.Ordinal)) { record.TrySetResult(); await state.Task.WaitAsync(TimeSpan.FromSeconds(30)); }
+            else if (key.EndsWith("/state.json", StringComparison.Ordinal)) { state.TrySetResult(); await record.Task.WaitAsync(TimeSpan.FromSeconds(30)); }
+        };
+
+        var job = await StartedJobAsync();
+        job.Exit(0);
+
+        (await _h.FinishAsync()).ShouldBe(0);
+        (await _h.StatusAsync()).ShouldBe(JobStatus.Done);
+    }
+
     [Theory]
     [InlineData(0, 1)]
     [InlineData(1, 0)]

@@ -30,7 +30,16 @@ public sealed class FlakyStorage(IStorage inner) : IStorage
         lock (Writes) Writes.Add((key, data.ToArray()));
     }
 
-    public Task<byte[]?> GetAsync(string key, CancellationToken ct) { Check(); Read(key); return inner.GetAsync(key, ct); }
+    /// <summary>Awaited before each get of a key (e.g. to hold one read until another is asked); none by default.</summary>
+    public Func<string, Task>? BeforeGet { get; set; }
+
+    public async Task<byte[]?> GetAsync(string key, CancellationToken ct)
+    {
+        Check();
+        Read(key);
+        if (BeforeGet is { } before) await before(key);
+        return await inner.GetAsync(key, ct);
+    }
     public Task<bool> PutIfAbsentAsync(string key, ReadOnlyMemory<byte> data, CancellationToken ct) { Check(); return inner.PutIfAbsentAsync(key, data, ct); }
     public Task<bool> ExistsAsync(string key, CancellationToken ct) { Check(); return inner.ExistsAsync(key, ct); }
     public Task DeleteAsync(string key, CancellationToken ct) { Check(); return inner.DeleteAsync(key, ct); }
