@@ -50,10 +50,8 @@ for t in filter nat; do     # every rule that names our bridge (FORWARD accept, 
     eval "iptables -t $t $rule" && log "iptables -t $t $rule"
   done
 done
-if grep -q '# ssh-test-hosts BEGIN' /etc/hosts; then
-  tmp=$(mktemp); sed '/# ssh-test-hosts BEGIN/,/# ssh-test-hosts END/d' /etc/hosts >"$tmp"
-  cat "$tmp" >/etc/hosts; rm -f "$tmp"
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/../etc-hosts.sh"
+set_hosts_block ssh-test-hosts </dev/null
 rm -f "$R"/cm/* 2>/dev/null
 
 if [[ "$PURGE" == 1 ]]; then

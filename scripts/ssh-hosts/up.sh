@@ -127,11 +127,8 @@ if [[ -n "${FWD_PORTS// /}" ]]; then
   done
 fi
 # names for every host (and for the hosts themselves: gloo resolves `hostname`)
-tmp=$(mktemp)
-sed '/# ssh-test-hosts BEGIN/,/# ssh-test-hosts END/d' /etc/hosts >"$tmp"
-{ echo "# ssh-test-hosts BEGIN"; for i in $(seq 1 "$N"); do echo "$NET.$((10 + i)) h$i"; done; echo "# ssh-test-hosts END"; } >>"$tmp"
-cmp -s "$tmp" /etc/hosts || cat "$tmp" >/etc/hosts     # cat > keeps the inode (bind mounts)
-rm -f "$tmp"
+source "$(dirname "${BASH_SOURCE[0]}")/../etc-hosts.sh"
+for i in $(seq 1 "$N"); do echo "$NET.$((10 + i)) h$i"; done | set_hosts_block ssh-test-hosts
 
 # ---------------------------------------------------------------- 4. sshd per host
 # Each host = netns (nsenter --net; 'ip netns exec' would also remount /sys) + UTS namespace (own
