@@ -43,6 +43,7 @@ public sealed partial class DockerExecutor
             WorkingDir = $"{ContainerCodeRoot}/{spec.WorkingDir}".TrimEnd('/'),
             Script = spec.Commands.Count > 0 || spec.Requirements is not null ? ContainerScript : null,
             Cpus = spec.Resources?.Cpu,
+            CpuSet = launch.CpuSet,
             MemoryBytes = spec.Resources?.MemoryBytes,
             ShmSizeBytes = spec.Resources?.ShmSizeBytes,
             Gpus = spec.Resources is { GpuCount: > 0 } ? launch.Gpus : null,

@@ -39,17 +39,31 @@ public sealed class SlurmCompute(ComputeTarget target, SshStore store, ISlurmShe
     public async Task<ComputeCapabilities> GetCapabilitiesAsync(CancellationToken ct)
     {
         var (nodes, pythons) = await ClusterAsync(ct);
-        return new ComputeCapabilities(nodes.Select(n => n.Capacity($"{Name}/{n.Name}")).ToList(), Docker: false, pythons, Ports,
-            MultiNode: false, Preemptible: false);
+        return new ComputeCapabilities(nodes.Select(n => n.Capacity($"{Name}/{n.Name}")).ToList(), Docker: _settings.Docker || nodes.Any(n => n.HasDocker),
+            pythons, Ports, MultiNode: false, Preemptible: false);
     }
+
+    /// <summary>
+    /// Whether a job with an image must ask Slurm for nodes with the feature <c>docker</c>: when the target does not say
+    /// every node has Docker (then the nodes with the feature are the ones that do).
+    /// </summary>
+    private bool NeedsDockerFeature(string? image) => image is not null && !_settings.Docker;
 
     public async Task<SubmitRefusal?> CheckAsync(JobSpec job, CancellationToken ct)
     {
         var nodes = await NodesAsync(ct);
         if (job.Resources is { GpuCount: > 0, GpuName: { } gpuName } && GresType(nodes, gpuName) is null)
             return SubmitRefusal.NoGpuType(Name, gpuName, nodes.SelectMany(n => n.Gpus).Select(g => g.Type).Distinct().ToList());
+        var capabilities = await GetCapabilitiesAsync(ct);
+        if (NeedsDockerFeature(job.Image))
+        {
+            // Only the nodes with Docker can take it: the request must fit one of them.
+            var docker = nodes.Where(n => n.HasDocker).ToList();
+            if (docker.Count == 0) return SubmitRefusal.NoDockerOnSlurm(Name, job.Image!);
+            capabilities = capabilities with { Hosts = docker.Select(n => n.Capacity($"{Name}/{n.Name}")).ToList() };
+        }
         if (store.LocalFolder is not null && await StoreVisibleAsync(ct) == false) return SubmitRefusal.StoreNotOnNodes(Name, store.LocalFolder);
-        return SubmitCheck.WhyNot(job, await GetCapabilitiesAsync(ct), Name);
+        return SubmitCheck.WhyNot(job, capabilities, Name);
     }
 
     public async Task<LaunchInfo> StartRunnerAsync(RunnerTarget runner, CancellationToken ct)
@@ -69,6 +83,7 @@ public sealed class SlurmCompute(ComputeTarget target, SshStore store, ISlurmShe
             + (credentialsFile is null ? "" : $" --credentials {credentialsFile}") + "\n";
         var sbatch = new List<string> { "sbatch", "--parsable", $"--job-name={runner.RunName}", "--no-requeue" };
         sbatch.AddRange(SbatchOptions.Of(_settings, runner.Resources, nodes.SelectMany(n => n.Gpus).Select(g => g.Type)));
+        if (NeedsDockerFeature(runner.Image)) sbatch.Add($"--constraint={SlurmNode.DockerFeature}");
         var script = "command -v sbatch >/dev/null 2>&1 || exit 127\n"
             + $"set -e; umask 077; h={HomeExpression}; mkdir -p \"$h/tmp/runners\" \"$h/tmp/creds\"\n"
             + (store.ConfigYaml is { } yaml ? $"printf '%s' {ShellQuote.Quote(yaml)} > \"$h/config.yaml\"\n" : "")
