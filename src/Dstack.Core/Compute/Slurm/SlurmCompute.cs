@@ -193,7 +193,35 @@ public sealed class SlurmCompute(ComputeTarget target, SshStore store, ISlurmShe
         return (nodes, pythons);
     }
 
-    private Task<bool?> StoreVisibleAsync(CancellationToken ct) => _storeVisible ??= ProbeStoreAsync(store.LocalFolder!, ct);
+    /// <summary>How long a probe that found the store seen by the nodes is taken as still true (a shared file system stays).</summary>
+    public static readonly TimeSpan StoreSeenLife = TimeSpan.FromDays(1);
+
+    private Task<bool?> StoreVisibleAsync(CancellationToken ct) => _storeVisible ??= SeenOrProbeAsync(store.LocalFolder!, ct);
+
+    /// <summary>
+    /// A probe's "seen" is kept for <see cref="StoreSeenLife"/> in the store folder (per cluster: login host and partition),
+    /// so a run does not wait for a whole extra Slurm job each time; "unseen" is never kept (a fix is seen at once).
+    /// </summary>
+    private async Task<bool?> SeenOrProbeAsync(string folder, CancellationToken ct)
+    {
+        var key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes($"{_settings.Login}\n{_settings.Partition}")))[..16];
+        var seen = Path.Combine(folder, "tmp", "slurm-store-seen", key);
+        if (File.Exists(seen) && time.GetUtcNow().UtcDateTime - File.GetLastWriteTimeUtc(seen) < StoreSeenLife) return true;
+        var visible = await ProbeStoreAsync(folder, ct);
+        try
+        {
+            if (visible == true)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(seen)!);
+                await File.WriteAllTextAsync(seen, "", ct);
+                File.SetLastWriteTimeUtc(seen, time.GetUtcNow().UtcDateTime);
+            }
+            else if (visible == false) File.Delete(seen);
+        }
+        catch (IOException) { /* only a cache: the next command probes again */ }
+        return visible;
+    }
 
     /// <summary>
     /// Whether a node sees the local store folder: a marker file written here, looked for by a one-task <c>srun</c>

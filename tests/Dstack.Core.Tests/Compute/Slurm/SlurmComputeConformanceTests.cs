@@ -155,6 +155,38 @@ public sealed class SlurmComputeConformanceTests : ComputeConformanceTests, IAsy
     }
 
     [Fact]
+    public async Task ALocalStoreSeenOnce_IsNotProbedAgainByTheNextCommand_ButAfterADay()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        SlurmCompute Command(CountingShell shell) =>
+            new(ComputeTarget.SlurmCluster("cluster", new SlurmSettings()), SshStore.Folder(_home), shell, "/bin/sh", ["-c", "exit 0", "sh"], time);
+        var first = new CountingShell();
+        var second = new CountingShell();
+        var dayLater = new CountingShell();
+
+        (await Command(first).CheckAsync(new JobSpec { Commands = ["true"] }, default)).ShouldBeNull();
+        (await Command(second).CheckAsync(new JobSpec { Commands = ["true"] }, default)).ShouldBeNull();
+        time.Advance(SlurmCompute.StoreSeenLife + TimeSpan.FromMinutes(1));
+        (await Command(dayLater).CheckAsync(new JobSpec { Commands = ["true"] }, default)).ShouldBeNull();
+
+        (first.Sruns, second.Sruns, dayLater.Sruns).ShouldBe((1, 0, 1));
+    }
+
+    /// <summary>This machine's Slurm, counting the store probes (<c>srun</c>) it is asked to run.</summary>
+    private sealed class CountingShell : ISlurmShell
+    {
+        private readonly LocalSlurmShell _shell = new();
+        public int Sruns { get; private set; }
+        public string Where => _shell.Where;
+
+        public Task<ShellResult> RunAsync(string script, Stream? stdin, CancellationToken ct)
+        {
+            if (script.Contains("srun ", StringComparison.Ordinal)) Sruns++;
+            return _shell.RunAsync(script, stdin, ct);
+        }
+    }
+
+    [Fact]
     public async Task APartitionTheClusterLacks_IsOneLineNamingIt()
     {
         var compute = Make(new SshStore(null, null, "conformance", () => null), [], new SlurmSettings(Partition: "nosuch"));
