@@ -39,7 +39,10 @@ hello)
   hyperfine -N --warmup 2 --min-runs 10 --export-json "$json" \
     -n "sbatch --wait --wrap 'echo hi > out.txt'" "sbatch --wait --chdir=$work/sbatch -o /dev/null --wrap 'echo hi > out.txt'" \
     -n "dstack run hello --compute cluster" "$bin/dstack run hello --compute cluster" >/dev/null
-  python3 "$root/bench/table.py" "$root/bench/results/slurm-hello.md" "Slurm 22.05 test cluster, local-folder store" "$json"
+  # As before the store probe's "seen" was kept: one extra srun job per command.
+  hyperfine -N --warmup 1 --min-runs 10 --prepare "rm -rf $DSTACK_HOME/tmp/slurm-store-seen" --export-json "$json.probe" \
+    -n "dstack run hello --compute cluster (store probed each time)" "$bin/dstack run hello --compute cluster" >/dev/null
+  python3 "$root/bench/table.py" "$root/bench/results/slurm-hello.md" "Slurm 22.05 test cluster, local-folder store" "$json" "$json.probe"
   ;;
 ps)
   runs=${BENCH_RUNS:-1000}
