@@ -17,9 +17,12 @@ public static class SlurmNodes
     /// <summary>Starts the slurmd of <paramref name="node"/> again and waits until Slurm has it idle (resumed when it stays down).</summary>
     public static async Task RestartSlurmdAsync(string node, TimeSpan deadline)
     {
+        // Started only when not running (a zombie the late reaper keeps does not count), as slurm-up.sh checks it.
         await SlurmTestCluster.RunAsync(
-            $"if [ -e /run/netns/slurm-{node} ] && grep -q '^NodeName={node} NodeAddr=10\\.' /etc/slurm/slurm.conf; " +
-            $"then nsenter --net=/run/netns/slurm-{node} slurmd -N {node}; else slurmd -N {node}; fi");
+            $"p=$(cat {Root}/run/slurmd-{node}.pid 2>/dev/null); " +
+            $"if [ -n \"$p\" ] && [ \"$(cat /proc/$p/comm 2>/dev/null)\" = slurmd ] && ! grep -q '^State:[[:space:]]*Z' /proc/$p/status; then :; " +
+            $"elif [ -e /run/netns/slurm-{node} ] && grep -q '^NodeName={node} NodeAddr=10\\.' /etc/slurm/slurm.conf; " +
+            $"then nsenter --net=/run/netns/slurm-{node} slurmd -N {node}; else slurmd -N {node}; fi </dev/null >/dev/null 2>&1");
         await Eventually.ReturnsAsync(async () =>
         {
             var state = (await SlurmTestCluster.RunAsync($"sinfo -h -N -n {node} -o %t")).Trim();
