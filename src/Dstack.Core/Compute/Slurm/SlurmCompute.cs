@@ -51,6 +51,10 @@ public sealed class SlurmCompute(ComputeTarget target, SshStore store, ISlurmShe
 
     public async Task<SubmitRefusal?> CheckAsync(JobSpec job, CancellationToken ct)
     {
+        // A job that asks for nothing fits any node: the cluster is not read for it (scontrol and the Pythons cost seconds
+        // on a busy login node); only a local store's visibility is checked.
+        if (!SubmitCheck.AsksForAnything(job))
+            return store.LocalFolder is not null && await StoreVisibleAsync(ct) == false ? SubmitRefusal.StoreNotOnNodes(Name, store.LocalFolder) : null;
         var nodes = await NodesAsync(ct);
         if (job.Resources is { GpuCount: > 0, GpuName: { } gpuName } && GresType(nodes, gpuName) is null)
             return SubmitRefusal.NoGpuType(Name, gpuName, nodes.SelectMany(n => n.Gpus).Select(g => g.Type).Distinct().ToList());
@@ -68,7 +72,8 @@ public sealed class SlurmCompute(ComputeTarget target, SshStore store, ISlurmShe
 
     public async Task<LaunchInfo> StartRunnerAsync(RunnerTarget runner, CancellationToken ct)
     {
-        var nodes = await NodesAsync(ct);
+        // The gres types are needed only for GPUs: a job without them is submitted without reading the cluster.
+        IReadOnlyList<SlurmNode> nodes = runner.Resources is { GpuCount: > 0 } ? await NodesAsync(ct) : [];
         var jobKey = JobKey.Of(runner.Repo, runner.RunName, runner.JobIndex);
         var credentials = store.Credentials();
         var credentialsFile = credentials is null ? null : $"\"$h\"/tmp/creds/{jobKey}.{Guid.NewGuid():N}";

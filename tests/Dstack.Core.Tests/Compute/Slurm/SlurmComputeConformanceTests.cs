@@ -170,6 +170,21 @@ public sealed class SlurmComputeConformanceTests : ComputeConformanceTests, IAsy
         (await Command(dayLater).CheckAsync(new JobSpec { Commands = ["true"] }, default)).ShouldBeNull();
 
         (first.Sruns, second.Sruns, dayLater.Sruns).ShouldBe((1, 0, 1));
+        (first.ClusterReads, second.ClusterReads, dayLater.ClusterReads).ShouldBe((0, 0, 0), "a job that asks for nothing fits any node");
+    }
+
+    [Fact]
+    public async Task AJobAskingForAGpu_ReadsTheClusterOnce_ForCheckAndSubmit()
+    {
+        var shell = new CountingShell();
+        var compute = new SlurmCompute(ComputeTarget.SlurmCluster("cluster", new SlurmSettings()), new SshStore(null, null, "conformance", () => null),
+            shell, "/bin/sh", ["-c", "exit 0", "sh"], TimeProvider.System);
+
+        (await compute.CheckAsync(new JobSpec { Commands = ["true"], Resources = new JobResources { GpuCount = 1 } }, default)).ShouldBeNull();
+        var launch = await compute.StartRunnerAsync(Target(0) with { Resources = new JobResources { GpuCount = 1 } }, default);
+        await compute.KillRunnerAsync(launch, default);
+
+        shell.ClusterReads.ShouldBe(1);
     }
 
     /// <summary>This machine's Slurm, counting the store probes (<c>srun</c>) it is asked to run.</summary>
@@ -177,11 +192,13 @@ public sealed class SlurmComputeConformanceTests : ComputeConformanceTests, IAsy
     {
         private readonly LocalSlurmShell _shell = new();
         public int Sruns { get; private set; }
+        public int ClusterReads { get; private set; }
         public string Where => _shell.Where;
 
         public Task<ShellResult> RunAsync(string script, Stream? stdin, CancellationToken ct)
         {
             if (script.Contains("srun ", StringComparison.Ordinal)) Sruns++;
+            if (script.Contains("scontrol show node", StringComparison.Ordinal)) ClusterReads++;
             return _shell.RunAsync(script, stdin, ct);
         }
     }
