@@ -89,11 +89,19 @@ public sealed partial class CliContext
         if (InSlurmJob)
         {
             var node = Environment.GetEnvironmentVariable("SLURMD_NODENAME") ?? Environment.MachineName;
-            host = new Core.Compute.Slurm.SlurmJobHost(host, node, Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES"));
+            host = new Core.Compute.Slurm.SlurmJobHost(host, node, Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES"),
+                Environment.GetEnvironmentVariable("SLURM_JOB_GPUS"), SlurmAllowedCpus());
             options = options with { MachineName = node, SchedulerOwnsSignals = true };
         }
         if (JobHostname is { } hostname) host = new Core.Compute.Ssh.SshJobHost(host, hostname);
         return new(Storage, new ExecutorByImage(new HostProcessExecutor(Time), new DockerExecutor(Time)), host, options, Time);
+    }
+
+    /// <summary>The CPUs Slurm bound this runner to, for a container (which Slurm's cgroups do not hold).</summary>
+    private static string? SlurmAllowedCpus()
+    {
+        try { return Core.Compute.Slurm.SlurmJobHost.AllowedCpus(File.ReadAllText("/proc/self/status")); }
+        catch (IOException) { return null; }
     }
 
     private RunnerOptions RunnerOptions()

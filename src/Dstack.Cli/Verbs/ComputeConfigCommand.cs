@@ -17,19 +17,20 @@ public static class ComputeConfigCommand
     private static readonly VerbOption Account = new(["--account"], "A", "The Slurm account jobs are charged to");
     private static readonly VerbOption Qos = new(["--qos"], "Q", "The Slurm QOS of jobs");
     private static readonly VerbOption Login = new(["--login"], "HOST", "A login node to run Slurm's commands on over SSH (default: this machine)");
+    private static readonly VerbOption SlurmDocker = new(["--docker"], null, "Every node of the Slurm cluster has Docker (default: only nodes with the Slurm feature docker)");
     private static readonly VerbOption StoreEndpoint = new(["--store-endpoint"], "URL", "Where the hosts reach the S3 store, when not where this machine does");
 
     /// <summary>The forms of `dstack config compute`, for the config verb's help.</summary>
     public static readonly IReadOnlyList<string> Usage =
     [
         "config compute add NAME --ssh HOST[,HOST…] [--ssh-config FILE] [--identity FILE] [--store-endpoint URL]",
-        "config compute add NAME --slurm [--partition P] [--account A] [--qos Q] [--login HOST]",
+        "config compute add NAME --slurm [--partition P] [--account A] [--qos Q] [--login HOST] [--docker]",
         "config compute list          the targets: local (this machine, always there) and yours",
         "config compute rm NAME",
         "config compute default NAME  where runs go without --compute (local unless set)",
     ];
 
-    public static readonly OptionGroup Options = new("Compute target options (config compute add)", [Ssh, SshConfig, Identity, StoreEndpoint, Slurm, Partition, Account, Qos, Login]);
+    public static readonly OptionGroup Options = new("Compute target options (config compute add)", [Ssh, SshConfig, Identity, StoreEndpoint, Slurm, Partition, Account, Qos, Login, SlurmDocker]);
 
     public static Task<int> RunAsync(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct) =>
         args.Count == 0 ? throw ComputeConfigException.Usage() : args[0] switch
@@ -49,7 +50,7 @@ public static class ComputeConfigCommand
         var identity = reader.Option(Identity);
         var endpoint = reader.Option(StoreEndpoint);
         var slurm = reader.Flag(Slurm);
-        var slurmSettings = new SlurmSettings(reader.Option(Partition), reader.Option(Account), reader.Option(Qos), reader.Option(Login));
+        var slurmSettings = new SlurmSettings(reader.Option(Partition), reader.Option(Account), reader.Option(Qos), reader.Option(Login), reader.Flag(SlurmDocker));
         var positionals = reader.Positionals(1);
         if (positionals.Count == 0) throw ComputeConfigException.Usage();
         var name = ComputeTarget.ValidateName(positionals[0]);
@@ -57,7 +58,7 @@ public static class ComputeConfigCommand
         if (slurm) return await AddSlurmAsync(ctx, name, slurmSettings with { Login = slurmSettings.Login is { } l ? SshHostAddress.Parse(l).ToString() : null },
             sshConfig, identity, endpoint, ct);
         if (slurmSettings != new SlurmSettings())
-            throw ComputeConfigException.SlurmOptionWithoutSlurm(new[] { ("--partition", slurmSettings.Partition), ("--account", slurmSettings.Account), ("--qos", slurmSettings.Qos), ("--login", slurmSettings.Login) }.First(o => o.Item2 is not null).Item1);
+            throw ComputeConfigException.SlurmOptionWithoutSlurm(new[] { ("--partition", slurmSettings.Partition), ("--account", slurmSettings.Account), ("--qos", slurmSettings.Qos), ("--login", slurmSettings.Login), ("--docker", slurmSettings.Docker ? "" : null) }.First(o => o.Item2 is not null).Item1);
         if (ssh is null) throw ComputeConfigException.NeedsHosts(name);
         if (endpoint is not null && !(Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
             throw ComputeConfigException.BadEndpoint(endpoint);
@@ -115,7 +116,7 @@ public static class ComputeConfigCommand
             ctx.Err.WriteLine($"{name}/{node.Name}: {HostDescription.Line(node.Capacity(node.Name))}, {node.State.ToLowerInvariant()}");
         config.Save(ctx.Home.Root);
         ctx.Err.WriteLine($"OK: compute target '{name}' added: Slurm cluster" + (settings.Login is { } login ? $" via {login}" : " (this machine's sbatch)")
-                          + (settings.Partition is { } p ? $", partition {p}" : ""));
+                          + (settings.Partition is { } p ? $", partition {p}" : "") + (settings.Docker ? ", Docker on every node" : ""));
         return 0;
     }
 
@@ -137,6 +138,7 @@ public static class ComputeConfigCommand
                 if (slurm.Partition is not null) settings.Add($"partition {slurm.Partition}");
                 if (slurm.Account is not null) settings.Add($"account {slurm.Account}");
                 if (slurm.Qos is not null) settings.Add($"qos {slurm.Qos}");
+                if (slurm.Docker) settings.Add("docker");
             }
             table.Add(Mark(t.Name), t.Kind, t.Slurm is { } s ? s.Login ?? "this machine (sbatch)" : string.Join(",", t.Hosts), string.Join(", ", settings));
         }

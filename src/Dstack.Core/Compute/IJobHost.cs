@@ -44,5 +44,9 @@ public interface IJobTurn : IDisposable
     Task<JobGrant?> WaitAsync(Func<string, Task> waiting, Func<Task<bool>> cancelled, CancellationToken ct);
 }
 
-/// <summary>What a job got: the GPUs it may see (null when the host has none, empty when it asked for none).</summary>
-public sealed record JobGrant(IReadOnlyList<int>? VisibleGpus);
+/// <summary>
+/// What a job got: the GPUs it may see (null when the host has none, empty when it asked for none). A container is given
+/// <paramref name="DeviceGpus"/> when set (the host's own GPU numbers, where <paramref name="VisibleGpus"/> is numbered
+/// within an allocation, as Slurm's cgroups do) and is pinned to <paramref name="CpuSet"/> when set ("0-3,8").
+/// </summary>
+public sealed record JobGrant(IReadOnlyList<int>? VisibleGpus, IReadOnlyList<int>? DeviceGpus = null, string? CpuSet = null);

@@ -33,6 +33,11 @@ public sealed record SubmitRefusal(string Sentence, string? Property = null)
             (types.Count == 0 ? "none" : string.Join(", ", types.Select(t => t ?? "untyped (gpu:N)"))) +
             ". Change `gpu.name` in `resources`, or leave it out.", "resources");
 
+    /// <summary>An image on a Slurm cluster where no node has the feature <c>docker</c> and the target does not say every node has Docker.</summary>
+    public static SubmitRefusal NoDockerOnSlurm(string target, string image) =>
+        new($"No node of the Slurm cluster `{target}` has Docker: this run needs it for its image ({image}). Give the nodes that have Docker " +
+            $"the Slurm feature `{Slurm.SlurmNode.DockerFeature}` (`Features=docker` in slurm.conf), or, if every node has it, add the target again with `--docker`.");
+
     public static SubmitRefusal StoreNotOnNodes(string target, string folder) =>
         new($"The nodes of `{target}` do not see this machine's local-folder store ({folder}): put the store on a file system they share, " +
             "or use an S3 store, e.g. `dstack config --backend s3 --bucket BUCKET …`.");

@@ -33,5 +33,5 @@ public sealed class ComputeConfigException(string message) : DstackException(mes
         new($"{path}:{line}: {problem}. Fix the file, or rewrite the target with `dstack config compute`.");
 
     public static ComputeConfigException Usage() =>
-        new("Usage: dstack config compute add NAME --ssh HOST[,HOST…] | add NAME --slurm [--partition P] [--account A] [--qos Q] [--login HOST] | list | rm NAME | default NAME. See: dstack config --help");
+        new("Usage: dstack config compute add NAME --ssh HOST[,HOST…] | add NAME --slurm [--partition P] [--account A] [--qos Q] [--login HOST] [--docker] | list | rm NAME | default NAME. See: dstack config --help");
 }

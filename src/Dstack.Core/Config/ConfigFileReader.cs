@@ -55,7 +55,7 @@ public static class ConfigFileReader
             if (name == ComputeTarget.Local) throw ComputeConfigException.LocalIsBuiltIn();
             if (settings.GetValueOrDefault("slurm") is { Length: > 0 } slurm)
                 return ComputeTarget.SlurmCluster(name, new SlurmSettings(settings.GetValueOrDefault("partition"), settings.GetValueOrDefault("account"),
-                    settings.GetValueOrDefault("qos"), slurm == DstackConfig.SlurmLocal ? null : slurm))
+                    settings.GetValueOrDefault("qos"), slurm == DstackConfig.SlurmLocal ? null : slurm, settings.GetValueOrDefault("docker") == "true"))
                     with { StoreEndpoint = settings.GetValueOrDefault("store_endpoint") };
             var ssh = settings.GetValueOrDefault("ssh") ?? throw ComputeConfigException.NeedsHosts(name);
             return new ComputeTarget(name, SshHostAddress.ParseList(ssh))

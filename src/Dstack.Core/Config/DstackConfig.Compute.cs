@@ -56,6 +56,7 @@ public sealed partial record DstackConfig
                 if (slurm.Partition is { } partition) sb.Append($"    partition: {partition}\n");
                 if (slurm.Account is { } account) sb.Append($"    account: {account}\n");
                 if (slurm.Qos is { } qos) sb.Append($"    qos: {qos}\n");
+                if (slurm.Docker) sb.Append("    docker: true\n");
             }
             else sb.Append($"    ssh: {string.Join(", ", target.Hosts)}\n");
             if (target.SshConfig is { } config) sb.Append($"    ssh_config: {config}\n");

@@ -13,6 +13,8 @@ public sealed record ContainerSpec
     /// <summary>The job's script inside the container; null runs the image's own command.</summary>
     public string? Script { get; init; }
     public int? Cpus { get; init; }
+    /// <summary>The host CPUs it is pinned to (<c>--cpuset-cpus</c>): a Slurm allocation's.</summary>
+    public string? CpuSet { get; init; }
     public long? MemoryBytes { get; init; }
     public long? ShmSizeBytes { get; init; }
     public IReadOnlyList<int>? Gpus { get; init; }

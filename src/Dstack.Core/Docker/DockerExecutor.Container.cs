@@ -11,7 +11,8 @@ public sealed partial class DockerExecutor
 
     /// <summary>
     /// The image's environment is what the workflow's <c>env</c> extends (<c>PATH=$PATH:/opt/bin</c>); requirements are
-    /// installed in the container first (the image provides Python, so <c>python</c> has no effect).
+    /// installed in the container first (the image provides Python, so <c>python</c> has no effect). Slurm's variables of
+    /// the runner pass on, as to a host job.
     /// </summary>
     public async Task<JobPlan> PlanAsync(JobSpec spec, CancellationToken ct)
     {
@@ -19,7 +20,7 @@ public sealed partial class DockerExecutor
         IReadOnlyList<string> commands = spec.Requirements is { } requirements
             ? [$"python3 -m pip install -r {Workflows.ShellQuote.Quote(requirements)}", .. spec.Commands]
             : spec.Commands;
-        return new JobPlan(await DockerCli.ImageEnvironmentAsync(image, ct), commands, NeedsHostPython: false,
+        return new JobPlan(JobEnvironment.ContainerBase(await DockerCli.ImageEnvironmentAsync(image, ct), JobEnvironment.Current()), commands, NeedsHostPython: false,
             spec.Python is null ? [] : ["python applies to host runs; the image provides Python"]);
     }
 
@@ -43,6 +44,7 @@ public sealed partial class DockerExecutor
             WorkingDir = $"{ContainerCodeRoot}/{spec.WorkingDir}".TrimEnd('/'),
             Script = spec.Commands.Count > 0 || spec.Requirements is not null ? ContainerScript : null,
             Cpus = spec.Resources?.Cpu,
+            CpuSet = launch.CpuSet,
             MemoryBytes = spec.Resources?.MemoryBytes,
             ShmSizeBytes = spec.Resources?.ShmSizeBytes,
             Gpus = spec.Resources is { GpuCount: > 0 } ? launch.Gpus : null,

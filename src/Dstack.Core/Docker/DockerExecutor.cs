@@ -47,6 +47,7 @@ public sealed partial class DockerExecutor(TimeProvider time) : IJobExecutor
         foreach (var (host, container) in spec.Mounts) args.AddRange(["-v", $"{host}:{container}"]);
         foreach (var port in spec.Ports) args.AddRange(["-p", $"127.0.0.1:{port}:{port}"]);
         if (spec.Cpus is { } cpus) args.AddRange(["--cpus", cpus.ToString(CultureInfo.InvariantCulture)]);
+        if (spec.CpuSet is { } cpuSet) args.AddRange(["--cpuset-cpus", cpuSet]);
         if (spec.MemoryBytes is { } memory) args.AddRange(["--memory", memory.ToString(CultureInfo.InvariantCulture)]);
         if (spec.ShmSizeBytes is { } shm) args.AddRange(["--shm-size", shm.ToString(CultureInfo.InvariantCulture)]);
         if (spec.Gpus is { Count: > 0 } gpus) args.AddRange(["--gpus", $"\"device={string.Join(',', gpus)}\""]);

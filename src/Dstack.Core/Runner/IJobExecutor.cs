@@ -35,8 +35,10 @@ public sealed record JobLaunch(string ScriptPath, string WorkingDir, IReadOnlyDi
     public string Root { get; init; } = "";
     /// <summary>Where the job's artifacts are written: a container mounts those outside the working copy.</summary>
     public IReadOnlyList<string> OutputFolders { get; init; } = [];
-    /// <summary>The GPUs the job was granted; null when the host has none.</summary>
+    /// <summary>The GPUs the job was granted, as the host numbers them; null when the host has none.</summary>
     public IReadOnlyList<int>? Gpus { get; init; }
+    /// <summary>The CPUs a container is pinned to ("0-3,8"); null: not pinned.</summary>
+    public string? CpuSet { get; init; }
     public IReadOnlyList<int> Ports { get; init; } = [];
 }
 

@@ -43,6 +43,18 @@ public static partial class JobEnvironment
         return env;
     }
 
+    /// <summary>
+    /// A container's base: the image's environment plus the <c>SLURM*</c> variables of <paramref name="runner"/> (a runner in
+    /// a Slurm job passes its allocation on to a container as to a host job); the image's own values win.
+    /// </summary>
+    public static Dictionary<string, string> ContainerBase(IReadOnlyDictionary<string, string> image, IReadOnlyDictionary<string, string> runner)
+    {
+        var env = new Dictionary<string, string>(image, StringComparer.Ordinal);
+        foreach (var (name, value) in runner)
+            if (name.StartsWith("SLURM", StringComparison.Ordinal)) env.TryAdd(name, value);
+        return env;
+    }
+
     public static Dictionary<string, string> Build(
         IReadOnlyDictionary<string, string> system, RunRecord run, JobSpec job, IReadOnlyList<int> ports,
         IReadOnlyDictionary<string, string> secrets, string hostname)

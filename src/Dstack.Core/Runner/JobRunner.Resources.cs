@@ -13,6 +13,10 @@ public sealed partial class JobRunner
         public StopRequest? Cancelled { get; init; }
         /// <summary>Null when the host has no GPUs; otherwise the ones the job may use (possibly none).</summary>
         public IReadOnlyList<int>? VisibleGpus { get; init; }
+        /// <summary>The host's numbers of those GPUs, for a container; null: the same as <see cref="VisibleGpus"/>.</summary>
+        public IReadOnlyList<int>? DeviceGpus { get; init; }
+        /// <summary>The CPUs a container is pinned to; null: not pinned.</summary>
+        public string? CpuSet { get; init; }
 
         /// <summary>Gives everything back; safe to call more than once.</summary>
         public void Dispose()
@@ -38,6 +42,6 @@ public sealed partial class JobRunner
             return new Reservation(null) { Cancelled = await StopRequestedAsync(job, ct) ?? new StopRequest(false, time.GetUtcNow()) };
         }
         job.Note = notes.Count == 0 ? null : string.Join("; ", notes);
-        return new Reservation(turn) { VisibleGpus = grant.VisibleGpus };
+        return new Reservation(turn) { VisibleGpus = grant.VisibleGpus, DeviceGpus = grant.DeviceGpus, CpuSet = grant.CpuSet };
     }
 }

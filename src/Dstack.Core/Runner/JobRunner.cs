@@ -143,7 +143,8 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
         var running = executor.Start(new JobLaunch(script, workingDir, env)
         {
             Spec = job.Spec, Key = job.Key, Repo = job.Run.Repo, RunName = job.Run.RunName, Root = root,
-            OutputFolders = outputs.Select(o => o.Folder).ToList(), Gpus = resources.VisibleGpus, Ports = job.Ports,
+            OutputFolders = outputs.Select(o => o.Folder).ToList(), Gpus = resources.DeviceGpus ?? resources.VisibleGpus,
+            CpuSet = resources.CpuSet, Ports = job.Ports,
         }, job.Logs.Append);
         job.Process = running;
         job.Note = string.Join("; ", new[] { job.Note, running.Note }.OfType<string>()) is { Length: > 0 } note ? note : null;

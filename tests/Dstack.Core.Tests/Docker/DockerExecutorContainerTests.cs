@@ -36,4 +36,15 @@ public sealed class DockerExecutorContainerTests
         container.Gpus.ShouldBe([2, 3]);
         container.Script.ShouldBeNull();
     }
+
+    [Fact]
+    public void ContainerOf_ALaunchWithACpuSet_IsPinnedToIt()
+    {
+        var container = DockerExecutor.ContainerOf(Launch(new JobSpec { Commands = ["nproc"], Image = "busybox" }) with { CpuSet = "1,3" });
+
+        container.CpuSet.ShouldBe("1,3");
+        DockerExecutor.RunArgs(container, null).ShouldContain("--cpuset-cpus");
+        DockerExecutor.RunArgs(container, null)[DockerExecutor.RunArgs(container, null).IndexOf("--cpuset-cpus") + 1].ShouldBe("1,3");
+        DockerExecutor.RunArgs(DockerExecutor.ContainerOf(Launch(new JobSpec { Commands = ["nproc"], Image = "busybox" })), null).ShouldNotContain("--cpuset-cpus");
+    }
 }

@@ -137,4 +137,15 @@ public sealed class JobEnvironmentTests
     {
         JobEnvironment.Expand(value, new Dictionary<string, string> { ["HOME"] = "/home/ada" }).ShouldBe(expected);
     }
+
+    [Fact]
+    public void AContainersBase_IsTheImagesEnvironment_PlusTheRunnersSlurmVariables_OnlyThose()
+    {
+        var env = JobEnvironment.ContainerBase(
+            new Dictionary<string, string> { ["PATH"] = "/image/bin", ["SLURM_JOB_ID"] = "image's" },
+            new Dictionary<string, string> { ["PATH"] = "/runner/bin", ["SLURMD_NODENAME"] = "n2", ["SLURM_JOB_ID"] = "7", ["SECRET"] = "x" });
+
+        env.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}")
+            .ShouldBe(["PATH=/image/bin", "SLURMD_NODENAME=n2", "SLURM_JOB_ID=image's"]);
+    }
 }

@@ -39,22 +39,41 @@ public sealed class SlurmCompute(ComputeTarget target, SshStore store, ISlurmShe
     public async Task<ComputeCapabilities> GetCapabilitiesAsync(CancellationToken ct)
     {
         var (nodes, pythons) = await ClusterAsync(ct);
-        return new ComputeCapabilities(nodes.Select(n => n.Capacity($"{Name}/{n.Name}")).ToList(), Docker: false, pythons, Ports,
-            MultiNode: false, Preemptible: false);
+        return new ComputeCapabilities(nodes.Select(n => n.Capacity($"{Name}/{n.Name}")).ToList(), Docker: _settings.Docker || nodes.Any(n => n.HasDocker),
+            pythons, Ports, MultiNode: false, Preemptible: false);
     }
+
+    /// <summary>
+    /// Whether a job with an image must ask Slurm for nodes with the feature <c>docker</c>: when the target does not say
+    /// every node has Docker (then the nodes with the feature are the ones that do).
+    /// </summary>
+    private bool NeedsDockerFeature(string? image) => image is not null && !_settings.Docker;
 
     public async Task<SubmitRefusal?> CheckAsync(JobSpec job, CancellationToken ct)
     {
+        // A job that asks for nothing fits any node: the cluster is not read for it (scontrol and the Pythons cost seconds
+        // on a busy login node); only a local store's visibility is checked.
+        if (!SubmitCheck.AsksForAnything(job))
+            return store.LocalFolder is not null && await StoreVisibleAsync(ct) == false ? SubmitRefusal.StoreNotOnNodes(Name, store.LocalFolder) : null;
         var nodes = await NodesAsync(ct);
         if (job.Resources is { GpuCount: > 0, GpuName: { } gpuName } && GresType(nodes, gpuName) is null)
             return SubmitRefusal.NoGpuType(Name, gpuName, nodes.SelectMany(n => n.Gpus).Select(g => g.Type).Distinct().ToList());
+        var capabilities = await GetCapabilitiesAsync(ct);
+        if (NeedsDockerFeature(job.Image))
+        {
+            // Only the nodes with Docker can take it: the request must fit one of them.
+            var docker = nodes.Where(n => n.HasDocker).ToList();
+            if (docker.Count == 0) return SubmitRefusal.NoDockerOnSlurm(Name, job.Image!);
+            capabilities = capabilities with { Hosts = docker.Select(n => n.Capacity($"{Name}/{n.Name}")).ToList() };
+        }
         if (store.LocalFolder is not null && await StoreVisibleAsync(ct) == false) return SubmitRefusal.StoreNotOnNodes(Name, store.LocalFolder);
-        return SubmitCheck.WhyNot(job, await GetCapabilitiesAsync(ct), Name);
+        return SubmitCheck.WhyNot(job, capabilities, Name);
     }
 
     public async Task<LaunchInfo> StartRunnerAsync(RunnerTarget runner, CancellationToken ct)
     {
-        var nodes = await NodesAsync(ct);
+        // The gres types are needed only for GPUs: a job without them is submitted without reading the cluster.
+        IReadOnlyList<SlurmNode> nodes = runner.Resources is { GpuCount: > 0 } ? await NodesAsync(ct) : [];
         var jobKey = JobKey.Of(runner.Repo, runner.RunName, runner.JobIndex);
         var credentials = store.Credentials();
         var credentialsFile = credentials is null ? null : $"\"$h\"/tmp/creds/{jobKey}.{Guid.NewGuid():N}";
@@ -69,6 +88,7 @@ public sealed class SlurmCompute(ComputeTarget target, SshStore store, ISlurmShe
             + (credentialsFile is null ? "" : $" --credentials {credentialsFile}") + "\n";
         var sbatch = new List<string> { "sbatch", "--parsable", $"--job-name={runner.RunName}", "--no-requeue" };
         sbatch.AddRange(SbatchOptions.Of(_settings, runner.Resources, nodes.SelectMany(n => n.Gpus).Select(g => g.Type)));
+        if (NeedsDockerFeature(runner.Image)) sbatch.Add($"--constraint={SlurmNode.DockerFeature}");
         var script = "command -v sbatch >/dev/null 2>&1 || exit 127\n"
             + $"set -e; umask 077; h={HomeExpression}; mkdir -p \"$h/tmp/runners\" \"$h/tmp/creds\"\n"
             + (store.ConfigYaml is { } yaml ? $"printf '%s' {ShellQuote.Quote(yaml)} > \"$h/config.yaml\"\n" : "")
@@ -178,7 +198,35 @@ public sealed class SlurmCompute(ComputeTarget target, SshStore store, ISlurmShe
         return (nodes, pythons);
     }
 
-    private Task<bool?> StoreVisibleAsync(CancellationToken ct) => _storeVisible ??= ProbeStoreAsync(store.LocalFolder!, ct);
+    /// <summary>How long a probe that found the store seen by the nodes is taken as still true (a shared file system stays).</summary>
+    public static readonly TimeSpan StoreSeenLife = TimeSpan.FromDays(1);
+
+    private Task<bool?> StoreVisibleAsync(CancellationToken ct) => _storeVisible ??= SeenOrProbeAsync(store.LocalFolder!, ct);
+
+    /// <summary>
+    /// A probe's "seen" is kept for <see cref="StoreSeenLife"/> in the store folder (per cluster: login host and partition),
+    /// so a run does not wait for a whole extra Slurm job each time; "unseen" is never kept (a fix is seen at once).
+    /// </summary>
+    private async Task<bool?> SeenOrProbeAsync(string folder, CancellationToken ct)
+    {
+        var key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes($"{_settings.Login}\n{_settings.Partition}")))[..16];
+        var seen = Path.Combine(folder, "tmp", "slurm-store-seen", key);
+        if (File.Exists(seen) && time.GetUtcNow().UtcDateTime - File.GetLastWriteTimeUtc(seen) < StoreSeenLife) return true;
+        var visible = await ProbeStoreAsync(folder, ct);
+        try
+        {
+            if (visible == true)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(seen)!);
+                await File.WriteAllTextAsync(seen, "", ct);
+                File.SetLastWriteTimeUtc(seen, time.GetUtcNow().UtcDateTime);
+            }
+            else if (visible == false) File.Delete(seen);
+        }
+        catch (IOException) { /* only a cache: the next command probes again */ }
+        return visible;
+    }
 
     /// <summary>
     /// Whether a node sees the local store folder: a marker file written here, looked for by a one-task <c>srun</c>

@@ -3,9 +3,19 @@ using System.Text.RegularExpressions;
 
 namespace Dstack.Core.Compute.Slurm;
 
-/// <summary>One node as <c>scontrol show node -o</c> describes it: CPUs, memory, its partitions, state and GPUs by gres type.</summary>
+/// <summary>
+/// One node as <c>scontrol show node -o</c> describes it: CPUs, memory, its partitions, state, GPUs by gres type and
+/// its features (<c>AvailableFeatures</c>: the admin's labels, <c>docker</c> among them where Docker is).
+/// </summary>
 public sealed partial record SlurmNode(string Name, int Cpus, long MemoryMb, IReadOnlyList<string> Partitions, string State, IReadOnlyList<SlurmGpus> Gpus)
 {
+    /// <summary>The Slurm feature that says a node has Docker; a job with an image asks for it (<c>--constraint=docker</c>).</summary>
+    public const string DockerFeature = "docker";
+
+    public IReadOnlyList<string> Features { get; init; } = [];
+
+    public bool HasDocker => Features.Contains(DockerFeature, StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Its GPUs, one each, named by their gres type ("gpu" when untyped); Slurm does not say their memory.</summary>
     public ComputeCapacity Capacity(string description) => new(Cpus, MemoryMb * (1L << 20),
         Gpus.SelectMany(g => Enumerable.Repeat(g.Type ?? "gpu", g.Count)).Select((name, i) => new GpuInfo(i, name, 0)).ToList(), description);
@@ -21,7 +31,11 @@ public sealed partial record SlurmNode(string Name, int Cpus, long MemoryMb, IRe
         if (!fields.TryGetValue("NodeName", out var name) || name.Length == 0) return null;
         return new SlurmNode(name, Int(fields.GetValueOrDefault("CPUTot")), Int(fields.GetValueOrDefault("RealMemory")),
             (fields.GetValueOrDefault("Partitions") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries),
-            fields.GetValueOrDefault("State") ?? "UNKNOWN", ParseGres(fields.GetValueOrDefault("Gres")));
+            fields.GetValueOrDefault("State") ?? "UNKNOWN", ParseGres(fields.GetValueOrDefault("Gres")))
+        {
+            Features = fields.GetValueOrDefault("AvailableFeatures") is { } features and not "(null)"
+                ? features.Split(',', StringSplitOptions.RemoveEmptyEntries) : [],
+        };
     }
 
     /// <summary>

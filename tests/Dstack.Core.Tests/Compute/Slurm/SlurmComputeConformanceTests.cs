@@ -155,6 +155,55 @@ public sealed class SlurmComputeConformanceTests : ComputeConformanceTests, IAsy
     }
 
     [Fact]
+    public async Task ALocalStoreSeenOnce_IsNotProbedAgainByTheNextCommand_ButAfterADay()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        SlurmCompute Command(CountingShell shell) =>
+            new(ComputeTarget.SlurmCluster("cluster", new SlurmSettings()), SshStore.Folder(_home), shell, "/bin/sh", ["-c", "exit 0", "sh"], time);
+        var first = new CountingShell();
+        var second = new CountingShell();
+        var dayLater = new CountingShell();
+
+        (await Command(first).CheckAsync(new JobSpec { Commands = ["true"] }, default)).ShouldBeNull();
+        (await Command(second).CheckAsync(new JobSpec { Commands = ["true"] }, default)).ShouldBeNull();
+        time.Advance(SlurmCompute.StoreSeenLife + TimeSpan.FromMinutes(1));
+        (await Command(dayLater).CheckAsync(new JobSpec { Commands = ["true"] }, default)).ShouldBeNull();
+
+        (first.Sruns, second.Sruns, dayLater.Sruns).ShouldBe((1, 0, 1));
+        (first.ClusterReads, second.ClusterReads, dayLater.ClusterReads).ShouldBe((0, 0, 0), "a job that asks for nothing fits any node");
+    }
+
+    [Fact]
+    public async Task AJobAskingForAGpu_ReadsTheClusterOnce_ForCheckAndSubmit()
+    {
+        var shell = new CountingShell();
+        var compute = new SlurmCompute(ComputeTarget.SlurmCluster("cluster", new SlurmSettings()), new SshStore(null, null, "conformance", () => null),
+            shell, "/bin/sh", ["-c", "exit 0", "sh"], TimeProvider.System);
+
+        (await compute.CheckAsync(new JobSpec { Commands = ["true"], Resources = new JobResources { GpuCount = 1 } }, default)).ShouldBeNull();
+        var launch = await compute.StartRunnerAsync(Target(0) with { Resources = new JobResources { GpuCount = 1 } }, default);
+        await compute.KillRunnerAsync(launch, default);
+
+        shell.ClusterReads.ShouldBe(1);
+    }
+
+    /// <summary>This machine's Slurm, counting the store probes (<c>srun</c>) it is asked to run.</summary>
+    private sealed class CountingShell : ISlurmShell
+    {
+        private readonly LocalSlurmShell _shell = new();
+        public int Sruns { get; private set; }
+        public int ClusterReads { get; private set; }
+        public string Where => _shell.Where;
+
+        public Task<ShellResult> RunAsync(string script, Stream? stdin, CancellationToken ct)
+        {
+            if (script.Contains("srun ", StringComparison.Ordinal)) Sruns++;
+            if (script.Contains("scontrol show node", StringComparison.Ordinal)) ClusterReads++;
+            return _shell.RunAsync(script, stdin, ct);
+        }
+    }
+
+    [Fact]
     public async Task APartitionTheClusterLacks_IsOneLineNamingIt()
     {
         var compute = Make(new SshStore(null, null, "conformance", () => null), [], new SlurmSettings(Partition: "nosuch"));

@@ -26,6 +26,27 @@ public sealed class SlurmJobHostTests
         (host.Hostname, host.Description).ShouldBe(("n2", "Slurm node n2"));
     }
 
+    [Fact]
+    public void AContainersGrant_IsTheNodesNumbersOfTheGpus_AndTheCpusSlurmBoundTheRunnerTo()
+    {
+        // With ConstrainDevices Slurm numbers the job's one GPU 0 while the node calls it 1; Docker needs the node's number.
+        var grant = SlurmJobHost.Grant("0", "1", "1");
+
+        grant.VisibleGpus.ShouldBe([0]);
+        grant.DeviceGpus.ShouldBe([1]);
+        grant.CpuSet.ShouldBe("1");
+        SlurmJobHost.Grant("0", null, null).DeviceGpus.ShouldBeNull("Slurm did not say them: the visible numbers are used");
+        var none = SlurmJobHost.Grant("", "", " ");
+        (none.VisibleGpus!.Count, none.DeviceGpus, none.CpuSet).ShouldBe((0, null, null));
+    }
+
+    [Fact]
+    public void AllowedCpus_IsTheCpusAllowedListOfProcStatus()
+    {
+        SlurmJobHost.AllowedCpus("Name:\tdstack\nCpus_allowed:\t3\nCpus_allowed_list:\t0-1,4\nMems_allowed:\t1\n").ShouldBe("0-1,4");
+        SlurmJobHost.AllowedCpus("Name:\tdstack\n").ShouldBeNull();
+    }
+
     private sealed class NoHost : IJobHost
     {
         public string Hostname => "inner";

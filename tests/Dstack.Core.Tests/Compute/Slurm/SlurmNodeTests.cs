@@ -23,6 +23,16 @@ public sealed class SlurmNodeTests
         capacity.Gpus.Select(g => (g.Index, g.Name)).ShouldBe([(0, "gpu"), (1, "gpu")]);
     }
 
+    [Fact]
+    public void Features_AreTheNodesAvailableFeatures_AndDockerAmongThemSaysItHasDocker()
+    {
+        SlurmNode.Parse(N1).ShouldNotBeNull().HasDocker.ShouldBeFalse("(null): no features");
+        var node = SlurmNode.Parse(N1.Replace("AvailableFeatures=(null)", "AvailableFeatures=ib,docker")).ShouldNotBeNull();
+
+        node.Features.ShouldBe(["ib", "docker"]);
+        node.HasDocker.ShouldBeTrue();
+    }
+
     [Theory]
     [InlineData("gpu:a100:2(S:0-1),gpu:v100:1(S:0)", "a100:2 v100:1")]
     [InlineData("gpu:a100:2(S:0,1),mps:100", "a100:2")]
