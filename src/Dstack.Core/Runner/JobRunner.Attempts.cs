@@ -33,7 +33,7 @@ public sealed partial class JobRunner
     private JobState? OverRequeueLimit(JobContext job)
     {
         if (options.MaxRequeues is not { } max || job.Attempt - 1 <= max) return null;
-        var why = string.Create(CultureInfo.InvariantCulture, $"slurm: requeued {job.Attempt - 1} times, more than the limit of {max}");
+        var why = string.Create(CultureInfo.InvariantCulture, $"slurm: requeued {job.Attempt - 1} time{(job.Attempt == 2 ? "" : "s")}, more than the limit of {max}");
         job.Logs.AppendLine($"dstack: attempt {job.Attempt}: {why}");
         return Finished(job, JobStatus.Failed, TerminationReason.EndedByScheduler, null, why);
     }
