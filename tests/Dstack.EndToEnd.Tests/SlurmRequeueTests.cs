@@ -56,6 +56,15 @@ public sealed class SlurmRequeueTests
         return ada;
     }
 
+    /// <summary>Waits until the live save of the job's checkpoint holds step <paramref name="step"/> (what attempt 2 restores).</summary>
+    private static Task SavedThroughStepAsync(Sandbox ada, string run, int step) =>
+        Eventually.ReturnsAsync(async () =>
+        {
+            var (download, dir) = await ada.DownloadAsync(run);
+            var progress = Path.Combine(dir, "checkpoints", "progress");
+            return download.ExitCode == 0 && File.Exists(progress) && File.ReadAllLines(progress).LastOrDefault() == $"step {step}";
+        }, saved => saved, RequeueDeadline, $"the checkpoint of step {step} to be saved");
+
     private static async Task<string> LogsAsync(Sandbox ada, string run)
     {
         var logs = await ada.DstackAsync("logs", run);
@@ -71,6 +80,7 @@ public sealed class SlurmRequeueTests
         await ada.WaitForSignalAsync("at-4", RequeueDeadline);
         var job = await ada.LaunchHandleAsync(run);
         (await SlurmTestCluster.RunAsync($"scontrol show job {job}")).ShouldContain("Requeue=1");
+        await SavedThroughStepAsync(ada, run, 4);
 
         (await SlurmTestCluster.RunAsync($"scontrol requeue {job} && echo requeued")).ShouldContain("requeued");
 
@@ -122,6 +132,7 @@ public sealed class SlurmRequeueTests
         var run = await ada.RunDetachedAsync("train", "--compute", "cluster");
         await ada.WaitForSignalAsync("at-4", RequeueDeadline);
         var job = await ada.LaunchHandleAsync(run);
+        await SavedThroughStepAsync(ada, run, 4);
 
         (await SlurmTestCluster.RunAsync($"scontrol requeue {job} && echo requeued")).ShouldContain("requeued");
 
