@@ -3,6 +3,7 @@
 #   slurm:  a bare `sbatch --requeue` job, from `scontrol requeue` to its batch script starting again (Slurm's own delay);
 #   dstack: an interruptible `dstack run` (local-folder store, a 1 MiB `mount: true` checkpoint), from `scontrol requeue`
 #           to its commands starting again as attempt 2, the checkpoint restored. dstack's added delay is the difference.
+# Measured while holding the Slurm tests' lock (/tmp/dstack-tests-slurm.lock, as bench/slurm.sh): no test's jobs share the cluster.
 # Usage: bench/slurm-requeue.sh   BENCH_BIN: a built dstack's folder. Writes bench/results/slurm-requeue.md and prints it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,8 @@ source bench/lib.sh
 scripts/slurm/slurm-up.sh >/dev/null
 publish_dstack
 bench_repo
+exec 9<>/tmp/dstack-tests-slurm.lock
+flock 9
 runs=${BENCH_RUNS:-3}
 marks=$work/marks
 mkdir -p "$marks"

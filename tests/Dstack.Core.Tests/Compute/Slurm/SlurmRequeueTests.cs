@@ -35,6 +35,14 @@ public sealed class SlurmRequeueTests
         SbatchOptions.Of(SlurmRequeue.For(byPartition, null), null, []).ShouldBe(["--partition=gpu", "--account=lab", "--qos=normal"]);
     }
 
+    [Fact]
+    public void Interruptible_TakesEffectOnARequeueingCompute_SoNoNoteSaysOtherwise()
+    {
+        var job = new JobSpec { Commands = ["true"], Resources = Interruptible };
+        Dstack.Core.Compute.ResourceNotes.For(job, requeueable: true).ShouldBeEmpty();
+        Dstack.Core.Compute.ResourceNotes.NoEffectHere([job]).ShouldBe(Dstack.Core.Compute.ResourceNotes.Interruptible);
+    }
+
     [Theory]
     [InlineData(null, 1)]
     [InlineData("", 1)]
