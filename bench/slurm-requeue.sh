@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Requeue → job running again, on the Slurm test cluster, BENCH_RUNS times each (default 3):
-#   slurm:  a bare `sbatch --requeue` job, from `scontrol requeue` to its batch script starting again (Slurm's own delay);
-#   dstack: an interruptible `dstack run` (local-folder store, a 1 MiB `mount: true` checkpoint), from `scontrol requeue`
-#           to its commands starting again as attempt 2, the checkpoint restored. dstack's added delay is the difference.
+# Requeue → job running again, on the Slurm test cluster, BENCH_RUNS times each (default 3), split at the moment squeue
+# (polled) shows the requeued job RUNNING again:
+#   slurm's delay: `scontrol requeue` → RUNNING (requeue, BeginTime, the scheduler's next pass);
+#   then: RUNNING → a bare `sbatch --requeue` job's script starts again, or → an interruptible `dstack run`'s commands
+#   start again as attempt 2 (local-folder store, a 1 MiB `mount: true` checkpoint restored): dstack's added delay.
 # Measured while holding the Slurm tests' lock (/tmp/dstack-tests-slurm.lock, as bench/slurm.sh): no test's jobs share the cluster.
 # Usage: bench/slurm-requeue.sh   BENCH_BIN: a built dstack's folder. Writes bench/results/slurm-requeue.md and prints it.
 set -euo pipefail
@@ -27,6 +28,14 @@ lines() {
     sleep 0.02
   done
 }
+# `scontrol requeue ID` now; prints when squeue shows the job RUNNING again (after it first left RUNNING).
+requeue() {
+  local id=$1 deadline=$((SECONDS + 120))
+  scontrol requeue "$id"
+  while [ "$(squeue -h -j "$id" -o %T)" = RUNNING ]; do [ $SECONDS -lt $deadline ] || exit 1; done
+  until [ "$(squeue -h -j "$id" -o %T)" = RUNNING ]; do [ $SECONDS -lt $deadline ] || exit 1; sleep 0.01; done
+  now
+}
 cat > .dstack/workflows.yaml <<'YAML'
 workflows:
   - name: train
@@ -44,12 +53,12 @@ YAML
 git add -A && git commit -qm bench
 "$bin/dstack" config compute add cluster --slurm >/dev/null 2>&1
 
-: > "$work/slurm.txt"; : > "$work/dstack.txt"
+: > "$work/bare.txt"; : > "$work/dstack.txt"
 for i in $(seq 1 "$runs"); do
   id=$(sbatch --parsable --requeue -o /dev/null --job-name=bench-requeue --wrap "date +%s.%N >> $marks/bare-$i; sleep 600")
   lines "$marks/bare-$i" 1
-  t0=$(now); scontrol requeue "$id"; lines "$marks/bare-$i" 2
-  echo "$(tail -n 1 "$marks/bare-$i") - $t0" | bc >> "$work/slurm.txt"
+  t0=$(now); t1=$(requeue "$id"); lines "$marks/bare-$i" 2
+  echo "$t0 $t1 $(tail -n 1 "$marks/bare-$i")" >> "$work/bare.txt"
   scancel "$id"
 
   run=$("$bin/dstack" run -d train --compute cluster)
@@ -57,25 +66,29 @@ for i in $(seq 1 "$runs"); do
   # The checkpoint is saved while the job runs: wait for it, so that attempt 2 restores it.
   until "$bin/dstack" artifacts list "$run" 2>/dev/null | grep -q checkpoints; do sleep 0.1; done
   id=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['handle'])" "$(find "$DSTACK_HOME" -path "*/$run/jobs/0/launch.json" | head -n 1)")
-  t0=$(now); scontrol requeue "$id"; lines "$marks/$run" 2
-  echo "$(tail -n 1 "$marks/$run") - $t0" | bc >> "$work/dstack.txt"
+  t0=$(now); t1=$(requeue "$id"); lines "$marks/$run" 2
+  echo "$t0 $t1 $(tail -n 1 "$marks/$run")" >> "$work/dstack.txt"
   "$bin/dstack" logs "$run" | grep -q "dstack: attempt 2 after requeue (restored checkpoints: 1 file)"
   "$bin/dstack" stop -x -y "$run" >/dev/null
 done
 
-python3 - "$work/slurm.txt" "$work/dstack.txt" "$root/bench/results/slurm-requeue.md" "$runs" <<'PY'
+python3 - "$work/bare.txt" "$work/dstack.txt" "$root/bench/results/slurm-requeue.md" "$runs" <<'PY'
 import os, statistics, sys
-slurm = [float(l) for l in open(sys.argv[1]) if l.strip()]
-dstack = [float(l) for l in open(sys.argv[2]) if l.strip()]
+read = lambda f: [tuple(map(float, l.split())) for l in open(f) if l.strip()]
+bare, dstack = read(sys.argv[1]), read(sys.argv[2])
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 load = open("/proc/loadavg").read().split()[0]
-ms = lambda xs: ", ".join(f"{x*1000:.0f}" for x in xs)
-s, d = statistics.median(slurm), statistics.median(dstack)
-lines = [f"Machine: {os.cpu_count()} cores, {cpu}; load average {load} at the end; {sys.argv[4]} requeues each", "",
-         "| requeue → running again | median | each (ms) |", "|---|---|---|",
-         f"| Slurm alone (bare sbatch --requeue, batch script starts) | {s*1000:.0f} ms | {ms(slurm)} |",
-         f"| dstack (interruptible run, commands start as attempt 2, 1 MiB checkpoint restored) | {d*1000:.0f} ms | {ms(dstack)} |",
-         f"| dstack's added delay (difference of the medians) | {(d-s)*1000:.0f} ms | |"]
+def row(name, xs):
+    slurm = [t1 - t0 for t0, t1, _ in xs]
+    after = [t2 - t1 for _, t1, t2 in xs]
+    total = [t2 - t0 for t0, _, t2 in xs]
+    ms = lambda v: ", ".join(f"{x*1000:.0f}" for x in v)
+    med = lambda v: f"{statistics.median(v)*1000:.0f} ms"
+    return f"| {name} | {med(slurm)} ({ms(slurm)}) | {med(after)} ({ms(after)}) | {med(total)} |"
+lines = [f"Machine: {os.cpu_count()} cores, {cpu}; load average {load} at the end; {sys.argv[4]} requeues each; medians (each, ms)", "",
+         "| requeued job | Slurm's delay: requeue → RUNNING | RUNNING → commands run again | total |", "|---|---|---|---|",
+         row("bare `sbatch --requeue` (its script starts)", bare),
+         row("dstack interruptible run (attempt 2's commands start, 1 MiB checkpoint restored)", dstack)]
 text = "\n".join(lines) + "\n"
 os.makedirs(os.path.dirname(sys.argv[3]), exist_ok=True)
 open(sys.argv[3], "w").write(text)
