@@ -44,6 +44,8 @@ public sealed partial class CliContext
 
     /// <summary>A runner started by a Slurm batch job: it uses the allocation Slurm made (<see cref="Core.Compute.Slurm.SlurmJobHost"/>).</summary>
     public bool InSlurmJob { get; set; }
+    /// <summary>The runner's <c>--max-requeues</c>: the job is requeueable (Slurm), and this many requeues are allowed.</summary>
+    public int? MaxRequeues { get; set; }
 
     /// <summary>The compute target <paramref name="name"/> (null: the config's default); an unknown name lists the known ones.</summary>
     public ICompute ComputeNamed(string? name)
@@ -91,7 +93,12 @@ public sealed partial class CliContext
             var node = Environment.GetEnvironmentVariable("SLURMD_NODENAME") ?? Environment.MachineName;
             host = new Core.Compute.Slurm.SlurmJobHost(host, node, Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES"),
                 Environment.GetEnvironmentVariable("SLURM_JOB_GPUS"), SlurmAllowedCpus());
-            options = options with { MachineName = node, SchedulerOwnsSignals = true };
+            options = options with
+            {
+                MachineName = node, SchedulerOwnsSignals = true, MaxRequeues = MaxRequeues,
+                // Slurm starts a requeued job's batch script again, with the same job id and one more restart.
+                Attempt = Core.Compute.Slurm.SlurmRequeue.Attempt(Environment.GetEnvironmentVariable("SLURM_RESTART_COUNT")),
+            };
         }
         if (JobHostname is { } hostname) host = new Core.Compute.Ssh.SshJobHost(host, hostname);
         return new(Storage, new ExecutorByImage(new HostProcessExecutor(Time), new DockerExecutor(Time)), host, options, Time);

@@ -16,6 +16,9 @@ public static class ComputeConfigCommand
     private static readonly VerbOption Partition = new(["--partition"], "P", "The Slurm partition jobs go to (default: the cluster's)");
     private static readonly VerbOption Account = new(["--account"], "A", "The Slurm account jobs are charged to");
     private static readonly VerbOption Qos = new(["--qos"], "Q", "The Slurm QOS of jobs");
+    private static readonly VerbOption PreemptiblePartition = new(["--preemptible-partition"], "P2", "The Slurm partition interruptible jobs go to (requeued when preempted)");
+    private static readonly VerbOption PreemptibleQos = new(["--preemptible-qos"], "Q2", "The Slurm QOS of interruptible jobs (instead of --preemptible-partition)");
+    private static readonly VerbOption MaxRequeues = new(["--max-requeues"], "N", "How many times an interruptible job may be requeued before it fails (default 3)");
     private static readonly VerbOption Login = new(["--login"], "HOST", "A login node to run Slurm's commands on over SSH (default: this machine)");
     private static readonly VerbOption SlurmDocker = new(["--docker"], null, "Every node of the Slurm cluster has Docker (default: only nodes with the Slurm feature docker)");
     private static readonly VerbOption StoreEndpoint = new(["--store-endpoint"], "URL", "Where the hosts reach the S3 store, when not where this machine does");
@@ -24,13 +27,13 @@ public static class ComputeConfigCommand
     public static readonly IReadOnlyList<string> Usage =
     [
         "config compute add NAME --ssh HOST[,HOST…] [--ssh-config FILE] [--identity FILE] [--store-endpoint URL]",
-        "config compute add NAME --slurm [--partition P] [--account A] [--qos Q] [--login HOST] [--docker]",
+        "config compute add NAME --slurm [--partition P] [--account A] [--qos Q] [--preemptible-partition P2 | --preemptible-qos Q2] [--max-requeues N] [--login HOST] [--docker]",
         "config compute list          the targets: local (this machine, always there) and yours",
         "config compute rm NAME",
         "config compute default NAME  where runs go without --compute (local unless set)",
     ];
 
-    public static readonly OptionGroup Options = new("Compute target options (config compute add)", [Ssh, SshConfig, Identity, StoreEndpoint, Slurm, Partition, Account, Qos, Login, SlurmDocker]);
+    public static readonly OptionGroup Options = new("Compute target options (config compute add)", [Ssh, SshConfig, Identity, StoreEndpoint, Slurm, Partition, Account, Qos, PreemptiblePartition, PreemptibleQos, MaxRequeues, Login, SlurmDocker]);
 
     public static Task<int> RunAsync(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct) =>
         args.Count == 0 ? throw ComputeConfigException.Usage() : args[0] switch
@@ -50,15 +53,22 @@ public static class ComputeConfigCommand
         var identity = reader.Option(Identity);
         var endpoint = reader.Option(StoreEndpoint);
         var slurm = reader.Flag(Slurm);
-        var slurmSettings = new SlurmSettings(reader.Option(Partition), reader.Option(Account), reader.Option(Qos), reader.Option(Login), reader.Flag(SlurmDocker));
+        var slurmSettings = new SlurmSettings(reader.Option(Partition), reader.Option(Account), reader.Option(Qos), reader.Option(Login),
+            reader.Option(PreemptiblePartition), reader.Option(PreemptibleQos), SlurmSettings.ParseMaxRequeues(reader.Option(MaxRequeues)), reader.Flag(SlurmDocker));
         var positionals = reader.Positionals(1);
         if (positionals.Count == 0) throw ComputeConfigException.Usage();
         var name = ComputeTarget.ValidateName(positionals[0]);
         if (slurm && ssh is not null) throw ComputeConfigException.SshAndSlurm(name);
-        if (slurm) return await AddSlurmAsync(ctx, name, slurmSettings with { Login = slurmSettings.Login is { } l ? SshHostAddress.Parse(l).ToString() : null },
+        if (slurm) return await AddSlurmAsync(ctx, name, SlurmSettings.Validated(slurmSettings) with { Login = slurmSettings.Login is { } l ? SshHostAddress.Parse(l).ToString() : null },
             sshConfig, identity, endpoint, ct);
         if (slurmSettings != new SlurmSettings())
-            throw ComputeConfigException.SlurmOptionWithoutSlurm(new[] { ("--partition", slurmSettings.Partition), ("--account", slurmSettings.Account), ("--qos", slurmSettings.Qos), ("--login", slurmSettings.Login), ("--docker", slurmSettings.Docker ? "" : null) }.First(o => o.Item2 is not null).Item1);
+            throw ComputeConfigException.SlurmOptionWithoutSlurm(new[]
+            {
+                ("--partition", slurmSettings.Partition), ("--account", slurmSettings.Account), ("--qos", slurmSettings.Qos), ("--login", slurmSettings.Login),
+                ("--preemptible-partition", slurmSettings.PreemptiblePartition), ("--preemptible-qos", slurmSettings.PreemptibleQos),
+                ("--max-requeues", slurmSettings.MaxRequeues?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ("--docker", slurmSettings.Docker ? "" : null),
+            }.First(o => o.Item2 is not null).Item1);
         if (ssh is null) throw ComputeConfigException.NeedsHosts(name);
         if (endpoint is not null && !(Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
             throw ComputeConfigException.BadEndpoint(endpoint);
@@ -139,6 +149,9 @@ public static class ComputeConfigCommand
                 if (slurm.Account is not null) settings.Add($"account {slurm.Account}");
                 if (slurm.Qos is not null) settings.Add($"qos {slurm.Qos}");
                 if (slurm.Docker) settings.Add("docker");
+                if (slurm.PreemptiblePartition is not null) settings.Add($"preemptible-partition {slurm.PreemptiblePartition}");
+                if (slurm.PreemptibleQos is not null) settings.Add($"preemptible-qos {slurm.PreemptibleQos}");
+                if (slurm.MaxRequeues is { } max) settings.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"max-requeues {max}"));
             }
             table.Add(Mark(t.Name), t.Kind, t.Slurm is { } s ? s.Login ?? "this machine (sbatch)" : string.Join(",", t.Hosts), string.Join(", ", settings));
         }

@@ -112,6 +112,7 @@ public static class PsVerb
         {
             if (state.PortUrls.Count > 0) parts.Add(string.Join(" ", state.PortUrls));
             if (state.Note is { } note) parts.Add(note);
+            if (state.Attempt > 1 && state.Status != Core.Models.JobStatus.Pending) parts.Add($"attempt {state.Attempt} after requeue");
             if (state.StoreUnreachableSince is { } since) parts.Add(RunMonitor.StoreUnreachable(since));
         }
         return string.Join("; ", parts);

@@ -65,7 +65,9 @@ public static class RunVerb
                     ? new WorkflowException(workflow.PropertyLocations.GetValueOrDefault(property, workflow.Location), refusal.Sentence)
                     : RunException.Refused(refusal.Sentence);
 
-        if (Core.Compute.ResourceNotes.NoEffectHere(validated) is { } note) ctx.Err.WriteLine(Ansi.Grey($"Note: {note}."));
+        // A compute that can take interruptible jobs away and back (Slurm's requeue) honours `interruptible`.
+        var requeueable = validated.Any(j => j.Resources?.Interruptible == true) && (await compute.GetCapabilitiesAsync(ct)).Preemptible;
+        if (Core.Compute.ResourceNotes.NoEffectHere(validated, requeueable) is { } note) ctx.Err.WriteLine(Ansi.Grey($"Note: {note}."));
         StageTrace.Mark("run: jobs built");
         var repo = await capture;
         StageTrace.Mark("run: repo captured");

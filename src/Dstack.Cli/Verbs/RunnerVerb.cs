@@ -11,12 +11,13 @@ public static class RunnerVerb
     private static readonly VerbOption Job = new(["--job"], "N", "The job's index (default 0)");
     private static readonly VerbOption Hostname = new(["--hostname"], "ADDRESS", "The job's HOSTNAME (an SSH host's address)");
     private static readonly VerbOption Slurm = new(["--slurm"], null, "Started by a Slurm batch job: use its allocation");
+    private static readonly VerbOption MaxRequeues = new([Core.Compute.Slurm.SlurmRequeue.RunnerOption], "N", "The job is requeueable (Slurm): an attempt past N requeues fails it");
     private static readonly VerbOption Credentials = new(["--credentials"], "FILE", "The store's credentials, read and deleted at once");
 
     public static readonly Verb Verb = new("runner", "Run one job (started by dstack itself)", Run)
     {
         Usage = ["runner --repo OWNER/NAME --run RUN --job N"],
-        Groups = Verb.OptionsGroup(Repo, RunOption, Job, Hostname, Slurm, Credentials),
+        Groups = Verb.OptionsGroup(Repo, RunOption, Job, Hostname, Slurm, MaxRequeues, Credentials),
         Hidden = true,
     };
 
@@ -29,6 +30,7 @@ public static class RunnerVerb
         var job = int.Parse(reader.Option(Job) ?? "0", CultureInfo.InvariantCulture);
         ctx.JobHostname = reader.Option(Hostname);
         ctx.InSlurmJob = reader.Flag(Slurm);
+        if (reader.Option(MaxRequeues) is { } max) ctx.MaxRequeues = int.Parse(max, CultureInfo.InvariantCulture);
         if (reader.Option(Credentials) is { } file) ctx.HandedCredentials = ReadAndDelete(file);
         reader.Positionals(0);
         return await ctx.JobRunner().RunAsync(repo, run, job, ct);

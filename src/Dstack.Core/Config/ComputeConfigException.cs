@@ -26,6 +26,12 @@ public sealed class ComputeConfigException(string message) : DstackException(mes
     public static ComputeConfigException SlurmOptionWithoutSlurm(string option) =>
         new($"{option} is a Slurm setting: add --slurm.");
 
+    public static ComputeConfigException BothPreemptible() =>
+        new("Interruptible jobs go to a preemptible partition or with a preemptible QOS: give --preemptible-partition or --preemptible-qos, not both.");
+
+    public static ComputeConfigException BadMaxRequeues(string value, int limit) =>
+        new($"Invalid --max-requeues '{Quote.Short(value)}': give how many times an interruptible job may be requeued, 0 to {limit} (default 3).");
+
     public static ComputeConfigException BadEndpoint(string value) =>
         new($"Invalid --store-endpoint '{Quote.Short(value)}': give the S3 endpoint as the hosts reach it, like http://10.0.0.1:7480.");
 
@@ -33,5 +39,5 @@ public sealed class ComputeConfigException(string message) : DstackException(mes
         new($"{path}:{line}: {problem}. Fix the file, or rewrite the target with `dstack config compute`.");
 
     public static ComputeConfigException Usage() =>
-        new("Usage: dstack config compute add NAME --ssh HOST[,HOST…] | add NAME --slurm [--partition P] [--account A] [--qos Q] [--login HOST] [--docker] | list | rm NAME | default NAME. See: dstack config --help");
+        new("Usage: dstack config compute add NAME --ssh HOST[,HOST…] | add NAME --slurm [--partition P] [--account A] [--qos Q] [--preemptible-partition P2 | --preemptible-qos Q2] [--max-requeues N] [--login HOST] [--docker] | list | rm NAME | default NAME. See: dstack config --help");
 }

@@ -54,8 +54,10 @@ public static class ConfigFileReader
             ComputeTarget.ValidateName(name);
             if (name == ComputeTarget.Local) throw ComputeConfigException.LocalIsBuiltIn();
             if (settings.GetValueOrDefault("slurm") is { Length: > 0 } slurm)
-                return ComputeTarget.SlurmCluster(name, new SlurmSettings(settings.GetValueOrDefault("partition"), settings.GetValueOrDefault("account"),
-                    settings.GetValueOrDefault("qos"), slurm == DstackConfig.SlurmLocal ? null : slurm, settings.GetValueOrDefault("docker") == "true"))
+                return ComputeTarget.SlurmCluster(name, SlurmSettings.Validated(new SlurmSettings(settings.GetValueOrDefault("partition"), settings.GetValueOrDefault("account"),
+                    settings.GetValueOrDefault("qos"), slurm == DstackConfig.SlurmLocal ? null : slurm,
+                    settings.GetValueOrDefault("preemptible_partition"), settings.GetValueOrDefault("preemptible_qos"),
+                    SlurmSettings.ParseMaxRequeues(settings.GetValueOrDefault("max_requeues")), settings.GetValueOrDefault("docker") == "true")))
                     with { StoreEndpoint = settings.GetValueOrDefault("store_endpoint") };
             var ssh = settings.GetValueOrDefault("ssh") ?? throw ComputeConfigException.NeedsHosts(name);
             return new ComputeTarget(name, SshHostAddress.ParseList(ssh))

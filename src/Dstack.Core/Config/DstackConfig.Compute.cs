@@ -57,6 +57,9 @@ public sealed partial record DstackConfig
                 if (slurm.Account is { } account) sb.Append($"    account: {account}\n");
                 if (slurm.Qos is { } qos) sb.Append($"    qos: {qos}\n");
                 if (slurm.Docker) sb.Append("    docker: true\n");
+                if (slurm.PreemptiblePartition is { } pp) sb.Append($"    preemptible_partition: {pp}\n");
+                if (slurm.PreemptibleQos is { } pq) sb.Append($"    preemptible_qos: {pq}\n");
+                if (slurm.MaxRequeues is { } max) sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"    max_requeues: {max}\n");
             }
             else sb.Append($"    ssh: {string.Join(", ", target.Hosts)}\n");
             if (target.SshConfig is { } config) sb.Append($"    ssh_config: {config}\n");

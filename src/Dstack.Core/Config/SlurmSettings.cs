@@ -5,5 +5,27 @@ namespace Dstack.Core.Config;
 /// null: the cluster's default) and where <c>sbatch</c>/<c>squeue</c>/<c>scancel</c> run: this machine when
 /// <see cref="Login"/> is null, else that login host over SSH (an SSH config alias or user@host[:port]).
 /// <see cref="Docker"/>: every node has Docker (<c>--docker</c> at add); else only nodes with the Slurm feature <c>docker</c>.
+/// Interruptible jobs go to <see cref="PreemptiblePartition"/> or with <see cref="PreemptibleQos"/> (one of them at most)
+/// when set, and may be requeued <see cref="MaxRequeues"/> times (null: <see cref="DefaultMaxRequeues"/>).
 /// </summary>
-public sealed record SlurmSettings(string? Partition = null, string? Account = null, string? Qos = null, string? Login = null, bool Docker = false);
+public sealed record SlurmSettings(string? Partition = null, string? Account = null, string? Qos = null, string? Login = null,
+    string? PreemptiblePartition = null, string? PreemptibleQos = null, int? MaxRequeues = null, bool Docker = false)
+{
+    public const int DefaultMaxRequeues = 3;
+
+    /// <summary>Each attempt's log chunks have their own range of numbers: at most this many attempts fit.</summary>
+    public const int MaxRequeuesLimit = 9;
+
+    /// <summary>How many times an interruptible job may be requeued before it fails.</summary>
+    public int RequeueLimit => MaxRequeues ?? DefaultMaxRequeues;
+
+    /// <summary>The settings, when they make sense together: a preemptible partition or a preemptible QOS, not both.</summary>
+    public static SlurmSettings Validated(SlurmSettings settings) =>
+        settings is { PreemptiblePartition: not null, PreemptibleQos: not null } ? throw ComputeConfigException.BothPreemptible() : settings;
+
+    /// <summary><c>--max-requeues N</c> (<c>max_requeues: N</c>): 0 to <see cref="MaxRequeuesLimit"/>; null when not given.</summary>
+    public static int? ParseMaxRequeues(string? value) =>
+        value is null ? null
+        : int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n <= MaxRequeuesLimit
+            ? n : throw ComputeConfigException.BadMaxRequeues(value, MaxRequeuesLimit);
+}

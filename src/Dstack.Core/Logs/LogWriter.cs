@@ -17,7 +17,7 @@ namespace Dstack.Core.Logs;
 /// Thread-safe; <see cref="FlushAsync"/> is called on a timer and at the end.
 /// </summary>
 public sealed class LogWriter(IStorage storage, RepoRef repo, string run, int job, TimeProvider time,
-    SecretMasker? masker = null, string? spoolPath = null) : IDisposable
+    SecretMasker? masker = null, string? spoolPath = null, long firstSeq = 0) : IDisposable
 {
     /// <summary>A chunk holds at most about this much, so what piled up goes out in readable pieces.</summary>
     public const int ChunkBytes = 1 << 20;
@@ -35,7 +35,7 @@ public sealed class LogWriter(IStorage storage, RepoRef repo, string run, int jo
     private SafeFileHandle? _spool;
     private long _spoolEnd;
     private int _inMemory;
-    private long _seq;
+    private long _seq = firstSeq;
 
     /// <summary>A cut chunk not yet stored: its bytes in memory, or where they are in the spool file.</summary>
     private sealed record Waiting(LogChunkName Name, byte[]? Data, long SpoolOffset, int Length);

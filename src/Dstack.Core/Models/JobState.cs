@@ -17,6 +17,11 @@ public sealed record JobState
     public string? Host { get; init; }
     /// <summary>Something the user should know about how the job runs, e.g. that limits are not enforced.</summary>
     public string? Note { get; init; }
+    /// <summary>
+    /// Which attempt of the job wrote this (1 unless a scheduler requeued it: Slurm's preemption or <c>scontrol requeue</c>).
+    /// A runner never writes over a state of a later attempt: a stale runner of an earlier one is superseded.
+    /// </summary>
+    public int Attempt { get; init; } = 1;
 
     /// <summary>
     /// Set by readers, never stored: the runner lives (its host says so) but has written nothing since then, so it

@@ -32,7 +32,7 @@ public sealed partial class JobRunner
     /// </summary>
     private async Task<Reservation> ReserveAsync(JobContext job, IJobTurn turn, IReadOnlyList<string> executorNotes, CancellationToken ct)
     {
-        var notes = new List<string>(ResourceNotes.For(job.Spec).Concat(executorNotes));
+        var notes = new List<string>(ResourceNotes.For(job.Spec, options.MaxRequeues is not null).Concat(executorNotes));
         var grant = await turn.WaitAsync(
             reason => SetStateAsync(job, job.Progress(JobStatus.Pending, time.GetUtcNow()) with { Detail = reason }, ct),
             async () => await StopRequestedAsync(job, ct) is not null, ct);

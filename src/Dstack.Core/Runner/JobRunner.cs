@@ -28,7 +28,7 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
         var (run, state) = await WaitForRecordAsync(repo, runName, jobIndex, ct);
         Diagnostics.StageTrace.Mark("runner: record read");
         var spec = run.Jobs.Single(j => j.Index == jobIndex);
-        if (state is null || state.Status != JobStatus.Submitted)
+        if (state is null || !Takes(state))
         {
             await Observed(listing);
             return 0; // someone else ran (or ended) it
@@ -39,9 +39,9 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
         var masker = new SecretMasker(secrets.Values.Concat(invalid.Select(s => s.Value)).Concat(options.CredentialValues));
         // Output the store cannot take yet waits in a spool file beside the working copy, not in memory.
         var spool = Path.Combine(options.WorkRoot, JobKey.Of(repo, runName, jobIndex) + ".log-spool");
-        using var logs = new LogWriter(storage, repo, runName, jobIndex, time, masker, spool);
+        using var logs = new LogWriter(storage, repo, runName, jobIndex, time, masker, spool, FirstLogSeq);
         foreach (var secret in invalid) logs.AppendLine($"dstack: {Secrets.SecretName.Ignored(secret.Name)}");
-        var job = new JobContext(run, spec, logs) { Secrets = secrets, Masker = masker };
+        var job = new JobContext(run, spec, logs) { Secrets = secrets, Masker = masker, Attempt = options.Attempt };
         // Held until the working copy is gone: rm and gc remove working copies that no live runner holds.
         using var workingCopy = new WorkingCopies(options.WorkRoot).Claim(job.Key);
         using var stopSignal = System.Runtime.InteropServices.PosixSignalRegistration.Create(
@@ -91,6 +91,7 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
     private async Task<JobState> ExecuteAsync(JobContext job, CancellationToken ct)
     {
         // The job's place in its host's queue is taken first, so that its turn follows its submission order.
+        if (OverRequeueLimit(job) is { } over) return over;
         using var turn = await host.EnqueueAsync(job.Key, job.Run.SubmittedAt, job.Spec.Resources, ct);
         job.StartedAt = time.GetUtcNow();
         // The code is fetched while "downloading" is stored (each a round trip on a bucket); the state gate keeps any
@@ -115,6 +116,7 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
                 throw PathEscapeException.Requirements(requirements);
             await PlaceDepsAsync(job, root, workingDir, ct);
             outputs = PrepareOutputs(job, root, workingDir);
+            await RestoreCheckpointsAsync(job, outputs, ct);
         }
         catch (Errors.DstackException e) when (e is StoreContentException or PathEscapeException)
         {
@@ -135,6 +137,7 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
         var env = JobEnvironment.Build(plan.BaseEnvironment, job.Run, job.Spec, job.Ports, job.Secrets, host.Hostname);
         // GPUs are assigned exclusively: a job sees the ones it was given, and none when it asked for none.
         if (resources.VisibleGpus is { } gpus) env["CUDA_VISIBLE_DEVICES"] = string.Join(',', gpus);
+        env["DSTACK_ATTEMPT"] = job.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (plan.NeedsHostPython && await PreparePythonAsync(job, root, workingDir, env, ct) is { } setupFailed) return setupFailed;
 
         if (await StopRequestedAsync(job, ct) is { } early) return StoppedBeforeStart(job, early);
@@ -266,7 +269,7 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
         {
             Status = status, Reason = reason, ExitCode = exitCode, Detail = detail is null ? null : job.Masker.Apply(detail),
             UpdatedAt = time.GetUtcNow(), StartedAt = job.StartedAt, FinishedAt = time.GetUtcNow(),
-            Ports = job.Ports, Host = Environment.MachineName, Note = job.Note,
+            Ports = job.Ports, Host = Environment.MachineName, Note = job.Note, Attempt = job.Attempt,
         };
 
     private async Task SetStateAsync(JobContext job, JobState state, CancellationToken ct)
@@ -274,6 +277,7 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
         await _stateGate.WaitAsync(ct);
         try
         {
+            if (await SupersededAsync(job, ct)) return;
             _lastState = state;
             await _runs.PutStateAsync(job.Run.Repo, job.Run.RunName, job.Spec.Index, state, ct);
         }

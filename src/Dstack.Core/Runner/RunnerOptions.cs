@@ -19,6 +19,13 @@ public sealed record RunnerOptions
     /// ask the scheduler how it ended ("slurm: CANCELLED"), which the runner cannot tell yet when it is signalled.
     /// </summary>
     public bool SchedulerOwnsSignals { get; init; }
+    /// <summary>Which attempt of the job this runner makes: 1, or N after the scheduler requeued the job N-1 times (<c>SLURM_RESTART_COUNT</c>).</summary>
+    public int Attempt { get; init; } = 1;
+    /// <summary>
+    /// For a requeueable (interruptible) job: how many requeues it may have; an attempt past that fails the job. Null: the
+    /// job is not requeueable. When set, every state write first checks that no later attempt has taken the job over.
+    /// </summary>
+    public int? MaxRequeues { get; init; }
     /// <summary>How long a graceful stop waits after SIGTERM before it kills the job.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary><c>DSTACK_STOP_GRACE_SECONDS</c>, else 10 s: runners read it, and <c>dstack stop</c> to say how long it waits.</summary>

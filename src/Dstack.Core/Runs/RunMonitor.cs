@@ -20,6 +20,9 @@ public sealed class RunMonitor(RunStore runs, ComputeRegistry computes, TimeProv
     /// <summary>A live runner (it beats every 2 s) that has not beaten for this long cannot reach the store.</summary>
     public static readonly TimeSpan QuietRunner = TimeSpan.FromSeconds(20);
 
+    /// <summary>A started runner quiet for this long while its scheduler queues the job again: the job was requeued.</summary>
+    public static readonly TimeSpan RequeuedQuiet = TimeSpan.FromSeconds(5);
+
     /// <summary>How readers say that a live runner cannot reach the store.</summary>
     public static string StoreUnreachable(DateTimeOffset since) => $"store unreachable since {since.ToLocalTime():HH:mm:ss}";
 
@@ -33,12 +36,13 @@ public sealed class RunMonitor(RunStore runs, ComputeRegistry computes, TimeProv
                         ?? new JobState { Status = JobStatus.Submitted, UpdatedAt = run.SubmittedAt };
             if (!state.Status.IsFinished())
             {
-                var (lost, silent, why, quietSince, ports, check) = await CheckRunnerAsync(run, index, ct);
+                var (lost, silent, why, quietSince, ports, check, requeued) = await CheckRunnerAsync(run, index, ct);
                 if (lost) state = await MarkLostAsync(run, index, silent, why, check.End, ct) ?? state;
                 else if (quietSince is not null) state = state with { StoreUnreachableSince = quietSince };
-                // Queued by a scheduler before the runner starts: pending, with the scheduler's reason (never stored).
-                if (!lost && state.Status == JobStatus.Submitted && check.Waiting is { } waiting)
-                    state = state with { Status = JobStatus.Pending, Detail = waiting };
+                // Queued by a scheduler before the runner starts: pending, with the scheduler's reason (never stored); queued
+                // again after its runner went quiet: requeued (Slurm's preemption or requeue), waiting for its next attempt.
+                if (!lost && check.Waiting is { } waiting && (state.Status == JobStatus.Submitted || requeued))
+                    state = state with { Status = JobStatus.Pending, Detail = state.Status == JobStatus.Submitted ? waiting : $"requeued, {waiting}" };
                 if (ports is not null && state.Ports.Count > 0) state = state with { PortUrls = state.Ports.Select(ports.Url).ToList() };
             }
             states[i] = state;
@@ -52,25 +56,26 @@ public sealed class RunMonitor(RunStore runs, ComputeRegistry computes, TimeProv
     /// the job keeps its status until the heartbeat is stale. A live runner is never declared lost for being quiet: a
     /// store outage silences it, and it delivers afterwards.
     /// </summary>
-    private async Task<(bool Lost, bool Silent, string? Why, DateTimeOffset? QuietSince, PortAccess? Ports, RunnerCheck Check)> CheckRunnerAsync(RunRecord run, int job, CancellationToken ct)
+    private async Task<(bool Lost, bool Silent, string? Why, DateTimeOffset? QuietSince, PortAccess? Ports, RunnerCheck Check, bool Requeued)> CheckRunnerAsync(RunRecord run, int job, CancellationToken ct)
     {
         // Read together: a reader that follows logs polls this, and a bucket answers each read in a round trip.
         var beatRead = runs.GetHeartbeatAsync(run.Repo, run.RunName, job, ct);
         var launch = await runs.GetLaunchAsync(run.Repo, run.RunName, job, ct);
         var beat = await beatRead;
-        if (launch is null) return (time.GetUtcNow() - run.SubmittedAt > LaunchTimeout, false, null, null, null, default);
+        if (launch is null) return (time.GetUtcNow() - run.SubmittedAt > LaunchTimeout, false, null, null, null, default, false);
         var compute = computes.Of(launch);
         // A forwarding compute knows the host of this very launch; the others' ports are where they say.
         var ports = compute is IForwardsPorts forwarding ? forwarding.PortsOf(launch) ?? compute.Ports : compute?.Ports;
         var check = compute is null ? new RunnerCheck(null) : await compute.CheckRunnerAsync(launch, ct);
-        if (check.Alive == false) return (true, false, null, null, ports, check);
+        if (check.Alive == false) return (true, false, null, null, ports, check, false);
         var last = beat?.At ?? launch.LaunchedAt;
         var quiet = time.GetUtcNow() - last;
-        // Queued by a scheduler: no runner yet, so its silence says nothing.
-        if (check.Waiting is not null) return (false, false, null, null, ports, check);
+        // Queued by a scheduler: no runner yet, so its silence says nothing. A runner that beat, then went quiet while the
+        // scheduler queues the job again, was requeued (a queue answer is at most SlurmQueue.Fresh old; a runner beats every 2 s).
+        if (check.Waiting is not null) return (false, false, null, null, ports, check, beat is not null && quiet > RequeuedQuiet);
         return check.Alive is null
-            ? (quiet > StaleHeartbeat, true, check.CannotTell, null, ports, check)
-            : (false, false, null, quiet > QuietRunner ? last : null, ports, check);
+            ? (quiet > StaleHeartbeat, true, check.CannotTell, null, ports, check, false)
+            : (false, false, null, quiet > QuietRunner ? last : null, ports, check, false);
     }
 
     /// <summary>
@@ -92,7 +97,8 @@ public sealed class RunMonitor(RunStore runs, ComputeRegistry computes, TimeProv
     {
         foreach (var job in run.Jobs)
         {
-            if (await runs.GetStateAsync(run.Repo, run.RunName, job.Index, ct) is not { Status: JobStatus.Submitted }) continue;
+            // A requeued job waits in the queue too (its state is an earlier attempt's, unfinished).
+            if (await runs.GetStateAsync(run.Repo, run.RunName, job.Index, ct) is not { } state || state.Status.IsFinished()) continue;
             if (await runs.GetLaunchAsync(run.Repo, run.RunName, job.Index, ct) is not { } launch || computes.Of(launch) is not { } compute) continue;
             if ((await compute.CheckRunnerAsync(launch, ct)).Waiting is not null) await compute.KillRunnerAsync(launch, ct);
         }

@@ -59,6 +59,33 @@ public sealed class DstackConfigComputeTests : IDisposable
     }
 
     [Fact]
+    public void ASlurmTargetsRequeueSettings_SaveAndLoad()
+    {
+        var settings = new SlurmSettings(Partition: "gpu", PreemptibleQos: "scavenger", MaxRequeues: 5);
+        new DstackConfig().WithTarget(ComputeTarget.SlurmCluster("cluster", settings)).Save(_home);
+
+        File.ReadAllText(Path.Combine(_home, "config.yaml")).ShouldEndWith("""
+                partition: gpu
+                preemptible_qos: scavenger
+                max_requeues: 5
+
+            """.Replace("\r", ""));
+        DstackConfig.Load(_home).FindTarget("cluster")!.Slurm.ShouldBe(settings);
+    }
+
+    [Theory]
+    [InlineData("    max_requeues: many\n", "Invalid --max-requeues 'many'")]
+    [InlineData("    preemptible_partition: spot\n    preemptible_qos: low\n", "not both")]
+    public void ASlurmTargetsBadRequeueSettings_AreRefusedWithTheFileAndLine(string lines, string problem)
+    {
+        File.WriteAllText(Path.Combine(_home, "config.yaml"), "compute:\n  cluster:\n    slurm: local\n" + lines);
+
+        var e = Should.Throw<ComputeConfigException>(() => DstackConfig.Load(_home));
+        e.Message.ShouldContain("config.yaml:2:");
+        e.Message.ShouldContain(problem);
+    }
+
+    [Fact]
     public void TheFile_ReadsAsNestedYaml()
     {
         new DstackConfig().WithTarget(Lab).Save(_home);

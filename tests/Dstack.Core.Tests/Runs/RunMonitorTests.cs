@@ -165,6 +165,23 @@ public sealed class RunMonitorTests : IDisposable
     }
 
     [Fact]
+    public async Task RunnerThatBeatThenWentQuiet_WhileTheSchedulerQueuesTheJobAgain_IsPendingRequeued_AndNothingIsStored()
+    {
+        var (slurm, run, launch, monitor) = await QueuedAsync(JobStatus.Running);
+        await _runs.PutHeartbeatAsync(Repo, run.RunName, 0, new Heartbeat(_clock.GetUtcNow(), 1, "n1"), default);
+        slurm.Says(launch, RunnerCheck.Queued("slurm: BeginTime"));
+        (await monitor.ViewAsync(run, default)).Jobs[0].Status.ShouldBe(JobStatus.Running, "a fresh beat: the queue's answer is older than the start");
+
+        _clock.Advance(RunMonitor.RequeuedQuiet + TimeSpan.FromSeconds(1));
+        var job = (await monitor.ViewAsync(run, default)).Jobs[0];
+
+        (job.Status, job.Detail).ShouldBe((JobStatus.Pending, "requeued, slurm: BeginTime"));
+        _clock.Advance(RunMonitor.StaleHeartbeat * 10);
+        (await monitor.ViewAsync(run, default)).Jobs[0].Status.ShouldBe(JobStatus.Pending, "a queued job's silence never makes it lost");
+        (await _runs.GetStateAsync(Repo, run.RunName, 0, default))!.Status.ShouldBe(JobStatus.Running);
+    }
+
+    [Fact]
     public async Task JobTheSchedulerEnded_FailsWithTheSchedulersReason()
     {
         var (slurm, run, launch, monitor) = await QueuedAsync(JobStatus.Running);

@@ -41,6 +41,9 @@ public sealed class RunnerHarness : IDisposable
     /// <summary>The host the runner runs on; by default this machine (its real scheduler, in the temp folder).</summary>
     public Core.Compute.IJobHost? Host { get; init; }
     public Task<int>? Runner { get; private set; }
+    /// <summary>The runner's attempt (a requeued Slurm job's is 2 or more) and, for a requeueable job, its limit of requeues.</summary>
+    public int Attempt { get; set; } = 1;
+    public int? MaxRequeues { get; set; }
 
     /// <summary>Stores a run of one job, with a one-file working copy, as <c>dstack run</c> would.</summary>
     public async Task SubmitAsync(JobSpec job)
@@ -67,6 +70,7 @@ public sealed class RunnerHarness : IDisposable
         var options = new RunnerOptions
         {
             WorkRoot = Path.Combine(_root, "work"), SchedulerRoot = Path.Combine(_root, "scheduler"), StopGrace = StopGrace,
+            Attempt = Attempt, MaxRequeues = MaxRequeues,
         };
         var runner = new JobRunner(Flaky, Executor, Host ?? new LocalJobHost(options.SchedulerRoot, Clock), options, Clock);
         Runner = Task.Run(() => runner.RunAsync(Repo, RunName, 0, CancellationToken.None));

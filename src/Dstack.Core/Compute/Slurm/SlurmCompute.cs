@@ -40,7 +40,7 @@ public sealed class SlurmCompute(ComputeTarget target, SshStore store, ISlurmShe
     {
         var (nodes, pythons) = await ClusterAsync(ct);
         return new ComputeCapabilities(nodes.Select(n => n.Capacity($"{Name}/{n.Name}")).ToList(), Docker: _settings.Docker || nodes.Any(n => n.HasDocker),
-            pythons, Ports, MultiNode: false, Preemptible: false);
+            pythons, Ports, MultiNode: false, Preemptible: true);
     }
 
     /// <summary>
@@ -81,13 +81,14 @@ public sealed class SlurmCompute(ComputeTarget target, SshStore store, ISlurmShe
         {
             "runner", "--repo", runner.Repo.Id, "--run", runner.RunName, "--job", runner.JobIndex.ToString(CultureInfo.InvariantCulture), "--slurm",
         };
+        args.AddRange(SlurmRequeue.RunnerArgs(_settings, runner.Resources));
         // The batch script names the credentials file, never what is in it.
         var batch = "#!/bin/sh\n"
             + $"h={HomeExpression}\ncd \"$h\" || exit 1\n"
             + $"DSTACK_HOME=\"$h\" exec {ShellQuote.Quote(executable)} {ShellQuote.Join(args)}"
             + (credentialsFile is null ? "" : $" --credentials {credentialsFile}") + "\n";
-        var sbatch = new List<string> { "sbatch", "--parsable", $"--job-name={runner.RunName}", "--no-requeue" };
-        sbatch.AddRange(SbatchOptions.Of(_settings, runner.Resources, nodes.SelectMany(n => n.Gpus).Select(g => g.Type)));
+        var sbatch = new List<string> { "sbatch", "--parsable", $"--job-name={runner.RunName}", SlurmRequeue.SbatchOption(runner.Resources) };
+        sbatch.AddRange(SbatchOptions.Of(SlurmRequeue.For(_settings, runner.Resources), runner.Resources, nodes.SelectMany(n => n.Gpus).Select(g => g.Type)));
         if (NeedsDockerFeature(runner.Image)) sbatch.Add($"--constraint={SlurmNode.DockerFeature}");
         var script = "command -v sbatch >/dev/null 2>&1 || exit 127\n"
             + $"set -e; umask 077; h={HomeExpression}; mkdir -p \"$h/tmp/runners\" \"$h/tmp/creds\"\n"

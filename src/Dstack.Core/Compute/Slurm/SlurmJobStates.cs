@@ -10,6 +10,12 @@ public static class SlurmJobStates
         "PENDING", "CONFIGURING", "RUNNING", "SUSPENDED", "REQUEUED", "REQUEUE_HOLD", "REQUEUE_FED", "RESIZING", "SIGNALING", "STAGE_OUT",
     };
 
+    /// <summary>
+    /// Requeued (preempted with requeue, <c>scontrol requeue</c>): queued for its next attempt, never over. A job Slurm
+    /// preempts and requeues goes REQUEUED, then PENDING (reason BeginTime); PREEMPTED is the state of one preempted for good.
+    /// </summary>
+    private static readonly HashSet<string> Requeued = new(StringComparer.Ordinal) { "REQUEUED", "REQUEUE_HOLD", "REQUEUE_FED" };
+
     /// <summary>Slurm ended the job itself: the runner had no say, and the verdict is Slurm's.</summary>
     private static readonly HashSet<string> EndedBySlurm = new(StringComparer.Ordinal)
     {
@@ -28,6 +34,7 @@ public static class SlurmJobStates
     {
         state = state.Split(' ', 2)[0].TrimEnd('+');
         if (state == "PENDING") return RunnerCheck.Queued($"slurm: {(string.IsNullOrEmpty(reason) || reason == "None" ? "queued" : reason)}");
+        if (Requeued.Contains(state)) return RunnerCheck.Queued($"slurm: {state}");
         if (Held.Contains(state)) return new RunnerCheck(true);
         if (EndedBySlurm.Contains(state)) return RunnerCheck.Ended(new RunnerEnd(TerminationReason.EndedByScheduler, $"slurm: {state}"));
         if (state is "COMPLETED" or "FAILED") return RunnerCheck.Ended(new RunnerEnd(TerminationReason.RunnerLost, $"Slurm job {id} {state}"));

@@ -39,12 +39,21 @@ public sealed class SlurmJobStatesTests
     [Theory]
     [InlineData("RUNNING")]
     [InlineData("SUSPENDED")]
-    [InlineData("REQUEUED")]
     public void HeldAndStarted_IsAliveWithoutAWait(string state)
     {
         var check = SlurmJobStates.Check(7, state, "None");
         check.Alive.ShouldBe(true);
         check.Waiting.ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("REQUEUED")]
+    [InlineData("REQUEUE_HOLD")]
+    [InlineData("REQUEUE_FED")]
+    public void Requeued_IsQueuedForItsNextAttempt_NeverOver(string state)
+    {
+        var check = SlurmJobStates.Check(7, state, "None");
+        (check.Alive, check.Waiting, check.End).ShouldBe((true, $"slurm: {state}", null));
     }
 
     [Fact]
