@@ -7,9 +7,13 @@ public sealed record RunView(RunRecord Run, IReadOnlyList<JobState> Jobs)
 {
     public JobState State => Aggregate(Jobs);
 
-    /// <summary>A run's state: the first job's, overridden by any later job that is still unfinished.</summary>
+    /// <summary>
+    /// A run's state: the first job's, overridden by any later job that is still unfinished. A run of several nodes has
+    /// failed as soon as one of them has, the reason naming it (the others are being stopped).
+    /// </summary>
     public static JobState Aggregate(IReadOnlyList<JobState> jobs)
     {
+        if (jobs.Count > 1 && NodeFailure.Of(jobs) is { } failed) return failed;
         var state = jobs[0];
         foreach (var job in jobs.Skip(1))
             if (!job.Status.IsFinished()) state = job;
