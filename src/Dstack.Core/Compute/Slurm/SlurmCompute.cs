@@ -45,6 +45,7 @@ public sealed class SlurmCompute(ComputeTarget target, SshStore store, ISlurmShe
 
     public async Task<SubmitRefusal?> CheckAsync(JobSpec job, CancellationToken ct)
     {
+        if (job.IsMultiNode) return SubmitRefusal.NoMultiNodeYet(Name, job.Nodes);
         var nodes = await NodesAsync(ct);
         if (job.Resources is { GpuCount: > 0, GpuName: { } gpuName } && GresType(nodes, gpuName) is null)
             return SubmitRefusal.NoGpuType(Name, gpuName, nodes.SelectMany(n => n.Gpus).Select(g => g.Type).Distinct().ToList());
