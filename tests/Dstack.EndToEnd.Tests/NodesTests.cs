@@ -118,7 +118,7 @@ public sealed partial class NodesTests
         result.ExitCode.ShouldBe(0, result.ToString());
         var logs = (await sandbox.DstackAsync("logs", result.SubmittedRun)).StdOut;
         var weights = Weights().Matches(logs).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
-        weights.Keys.Order().ShouldBe(["0", "1"], logs);
+        weights.Keys.Order().ToList().ShouldBe(new List<string> { "0", "1" }, logs);
         weights["0"].ShouldBe(weights["1"]);
     }
 
