@@ -73,6 +73,12 @@ public sealed partial class NodesTests
                 trap 'echo "rank 0 got TERM"; exit 0' TERM
                 touch "$E2E_SIGNALS/rank0-started"
                 while true; do sleep 0.1 || true; done
+          - name: outputs
+            provider: bash
+            nodes: 2
+            artifacts: [out]
+            commands:
+              - mkdir -p out && echo "from rank $DSTACK_NODE_RANK" > out/result.txt
           - name: both-wait
             provider: bash
             nodes: 2
@@ -154,6 +160,19 @@ public sealed partial class NodesTests
         var logs = (await sandbox.DstackAsync("logs", run)).StdOut;
         logs.ShouldContain("[node 0] rank 0 got TERM");
         logs.ShouldContain("[node 1] rank 1 got TERM");
+    }
+
+    [Fact]
+    public async Task Artifacts_OfRankZero_AreAtTheirPath_AndTheOthersUnderRankK()
+    {
+        await using var sandbox = NewSandbox();
+        var run = await sandbox.RunDoneAsync("outputs");
+
+        var (download, dir) = await sandbox.DownloadAsync(run);
+
+        download.ExitCode.ShouldBe(0, download.ToString());
+        File.ReadAllText(Path.Combine(dir, "out", "result.txt")).ShouldBe("from rank 0\n");
+        File.ReadAllText(Path.Combine(dir, "rank-1", "out", "result.txt")).ShouldBe("from rank 1\n");
     }
 
     [GeneratedRegex(@"^(\d+) +\S+ +Done", RegexOptions.Multiline)]
