@@ -11,8 +11,10 @@ command -v python3 >/dev/null || missing+=(python3)
 # Native AOT links the dstack executable with clang against zlib.
 compgen -c clang | grep -qE '^clang(-[0-9]+)?$' || missing+=(clang)
 dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)
+# Multi-node tests run real torchrun (Debian's CPU build of PyTorch, gloo backend).
+dpkg -s python3-torch >/dev/null 2>&1 || missing+=(python3-torch)
 if ((${#missing[@]})); then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
 # A real S3 server (Ceph's RADOS Gateway) on loopback for the S3 store's tests, and Docker for containers.

@@ -9,7 +9,9 @@ namespace Dstack.Cli;
 /// Prints a run's logs, and with <c>follow</c> keeps printing until the run ends. A second call for the same run
 /// goes on where the first stopped (after a Ctrl+C), rather than printing everything again.
 /// </summary>
-public sealed class LogFollower(CliContext ctx, Stream output)
+/// <param name="node">With a multi-node run: only this node's logs (<c>logs --node K</c>); null for all of them, each line
+/// prefixed with its node's rank and the nodes' lines interleaved in time order.</param>
+public sealed class LogFollower(CliContext ctx, Stream output, int? node = null)
 {
     private (string Run, List<LogReader> Readers)? _readers;
 
@@ -31,8 +33,11 @@ public sealed class LogFollower(CliContext ctx, Stream output)
     public async Task<RunView> RunAsync(RunRecord run, DateTimeOffset? since, bool follow, CancellationToken ct,
         Func<RunView, CancellationToken, Task>? onView = null, int? tail = null)
     {
+        if (node is { } only && !run.Jobs.Any(j => j.Index == only)) throw LogsException.NoSuchNode(only, run.RunName, run.Jobs.Count);
         if (_readers?.Run != run.RunName)
-            _readers = (run.RunName, run.Jobs.Select(j => new LogReader(ctx.Storage, run.Repo, run.RunName, j.Index)).ToList());
+            _readers = (run.RunName, run.Jobs.Where(j => node is null || j.Index == node)
+                .Select(j => new LogReader(ctx.Storage, run.Repo, run.RunName, j.Index)).ToList());
+        _prefixed = run.Jobs.Count > 1 && node is null;
         var readers = _readers.Value.Readers;
         var monitor = ctx.Monitor;
         var started = ctx.Time.GetUtcNow();
@@ -57,16 +62,53 @@ public sealed class LogFollower(CliContext ctx, Stream output)
         }
     }
 
-    /// <summary>Prints as it reads, a window at a time: a log of any size costs no more memory than a chunk.</summary>
+    private bool _prefixed;
+    /// <summary>Per node: whether its next entry starts a line (then it gets the node's prefix).</summary>
+    private readonly Dictionary<int, bool> _lineOpen = [];
+
+    /// <summary>
+    /// Prints as it reads, a window at a time: a log of any size costs no more memory than a chunk. Several nodes' logs
+    /// are merged by time, a node's unfinished line completed before another's starts.
+    /// </summary>
     private async Task PrintNewAsync(List<LogReader> readers, DateTimeOffset? since, int? tail, CancellationToken ct)
     {
         var writer = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);
         await using (writer)
-            foreach (var reader in readers)
-                await foreach (var entry in tail is { } lines ? reader.ReadTailAsync(lines, since, ct) : reader.ReadNewAsync(since, ct))
+        {
+            var heads = new List<(int Node, IAsyncEnumerator<LogEntry> Entries)>();
+            try
+            {
+                for (var k = 0; k < readers.Count; k++)
                 {
+                    var entries = (tail is { } lines ? readers[k].ReadTailAsync(lines, since, ct) : readers[k].ReadNewAsync(since, ct)).GetAsyncEnumerator(ct);
+                    heads.Add((readers[k].Job, entries));
+                    if (!await entries.MoveNextAsync()) await RemoveAsync(heads, heads.Count - 1);
+                }
+                int? open = null;
+                while (heads.Count > 0)
+                {
+                    var next = open is { } o && heads.FindIndex(h => h.Node == o) is var same and >= 0 ? same
+                        : heads.Select((h, i) => (h.Entries.Current.At, i)).Min().i;
+                    var (node, entries) = heads[next];
+                    var entry = entries.Current;
+                    if (_prefixed && !_lineOpen.GetValueOrDefault(node)) writer.Write($"[node {node}] ");
                     writer.Write(entry.Text);
                     if (entry.EndsLine) writer.Write('\n');
+                    _lineOpen[node] = !entry.EndsLine;
+                    open = entry.EndsLine ? null : node;
+                    if (!await entries.MoveNextAsync()) await RemoveAsync(heads, next);
                 }
+            }
+            finally
+            {
+                foreach (var (_, entries) in heads) await entries.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task RemoveAsync(List<(int Node, IAsyncEnumerator<LogEntry> Entries)> heads, int at)
+    {
+        await heads[at].Entries.DisposeAsync();
+        heads.RemoveAt(at);
     }
 }

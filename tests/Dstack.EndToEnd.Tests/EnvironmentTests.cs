@@ -97,6 +97,9 @@ public sealed class EnvironmentTests
         "http_proxy", "https_proxy", "no_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY",
         "RUN_NAME", "JOB_ID", "REPO_OWNER", "REPO_NAME", "REPO_BRANCH", "REPO_COMMIT", "PYTHONUNBUFFERED", "HOSTNAME", "JOB_HOSTNAME",
         "CUDA_VISIBLE_DEVICES", "E2E_SIGNALS", "PWD", "OLDPWD", "SHLVL", "_",
+        // Every run is rank 0 of its nodes (docs/NODES.md).
+        "DSTACK_NODE_RANK", "DSTACK_NODES_NUM", "DSTACK_MASTER_NODE_IP", "DSTACK_NODES_IPS", "DSTACK_GPUS_PER_NODE", "DSTACK_GPUS_NUM",
+        "MASTER_ADDR", "MASTER_PORT",
     ];
 
     [Fact]

@@ -108,7 +108,7 @@ public sealed class ExamplesRepoTests
         var warnings = hello.StdErr.Split('\n').Where(l => l.StartsWith("Warning: ", StringComparison.Ordinal)).ToList();
         warnings.Count.ShouldBe(Invalid.Length, hello.ToString());
         foreach (var name in Invalid) warnings.ShouldContain(w => w.StartsWith($"Warning: workflow '{name}' cannot run: ", StringComparison.Ordinal));
-        warnings.ShouldContain($"Warning: workflow 'ide-lab' cannot run: {DevEnvironments}:8:15: provider 'lab' is not supported yet; supported providers: bash, docker");
+        warnings.ShouldContain($"Warning: workflow 'ide-lab' cannot run: {DevEnvironments}:8:15: provider 'lab' is not supported yet; supported providers: bash, docker, torchrun");
         env.ExitCode.ShouldBe(0, env.ToString());
         env.StdOut.ShouldBe("DSTACK_ENV_1=VAL1\n");
     }
@@ -131,7 +131,7 @@ public sealed class ExamplesRepoTests
 
         var result = await sandbox.DstackAsync("run", "ide-lab");
 
-        result.ShouldBeOneErrorLine($"Error: {DevEnvironments}:8:15: provider 'lab' is not supported yet; supported providers: bash, docker");
+        result.ShouldBeOneErrorLine($"Error: {DevEnvironments}:8:15: provider 'lab' is not supported yet; supported providers: bash, docker, torchrun");
         sandbox.StoredRepoFiles().ShouldBeEmpty();
     }
 

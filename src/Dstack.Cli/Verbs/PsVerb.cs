@@ -26,6 +26,7 @@ public static class PsVerb
             var view = await monitor.ViewAsync(await ctx.FindRunAsync(positionals[0], ct), ct);
             ctx.Out.Write(Render([RunSummary.Of(view)], ctx.Time.GetUtcNow()));
             ctx.Out.Write(Details(view));
+            ctx.Out.Write(Nodes(view));
             ctx.Out.Write(await WhereAsync(ctx, view, ct));
             return 0;
         }
@@ -49,6 +50,20 @@ public static class PsVerb
             table.Add(run.RunName, run.WorkflowName ?? run.ProviderName, RelativeTime.Format(run.SubmittedAt, now), run.User ?? "", status, reason);
         }
         return table.ToString();
+    }
+
+    /// <summary>For a multi-node run: each node's rank, host, status and reason.</summary>
+    private static string Nodes(RunView view)
+    {
+        if (view.Run.Jobs.Count < 2) return "";
+        var table = new Table("NODE", "HOST", "STATUS", "REASON");
+        for (var i = 0; i < view.Run.Jobs.Count; i++)
+        {
+            var state = view.Jobs[i];
+            table.Add(view.Run.Jobs[i].Index.ToString(System.Globalization.CultureInfo.InvariantCulture), state.Host ?? "",
+                StatusText.Format(state.Status), Reason(state));
+        }
+        return "\n" + table;
     }
 
     /// <summary>For one run: what it was built from and which runs or tags fed it.</summary>

@@ -17,6 +17,11 @@ public sealed record SubmitRefusal(string Sentence, string? Property = null)
     public static SubmitRefusal NoPython(string requested, string where, string installed) =>
         new($"Python {requested} is not installed on {where}; installed: {installed}", "python");
 
+    /// <summary>A multi-node run sent to a target that would start each node on its own, not together (SSH, Slurm: not yet).</summary>
+    public static SubmitRefusal NoMultiNodeYet(string target, int nodes) =>
+        new($"`{target}` does not run multi-node runs yet (nodes: {nodes}): it cannot start the nodes together. " +
+            "Run it on this machine, where the nodes are processes on localhost (`--compute local`), or with nodes: 1.", "nodes");
+
     public static SubmitRefusal NoDockerOnHosts(string target, string image) =>
         new($"No host of `{target}` has Docker: this run needs it for its image ({image}). Install Docker on one of them (e.g. `apt-get install docker.io`), or run it where Docker is (`--compute`).");
 

@@ -11,6 +11,9 @@ namespace Dstack.Core.Logs;
 /// </summary>
 public sealed class LogReader(IStorage storage, RepoRef repo, string run, int job)
 {
+    /// <summary>The job (in a multi-node run, the node's rank) whose logs this reads.</summary>
+    public int Job => job;
+
     private string _last = "";
 
     private string Prefix => StoreKeys.LogsPrefix(repo, run, job);

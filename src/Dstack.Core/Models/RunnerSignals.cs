@@ -14,3 +14,9 @@ public sealed record Heartbeat(DateTimeOffset At, int Pid, string Host, int? Job
 /// and start time here; a host and pid, or a Slurm job id, elsewhere): only the compute named <paramref name="Compute"/> reads it.
 /// </summary>
 public sealed record LaunchInfo(string Compute, string Handle, DateTimeOffset LaunchedAt);
+
+/// <summary>
+/// Written once by each node's runner of a multi-node run before its commands start: the address the other nodes reach
+/// it on, and on rank 0 the master port it found free. The runners wait for every node's before they start.
+/// </summary>
+public sealed record NodeAddress(string Address, int? MasterPort = null);

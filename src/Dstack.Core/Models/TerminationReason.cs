@@ -16,6 +16,8 @@ public enum TerminationReason
     DiskFull,
     /// <summary>The scheduler the job ran under ended it (cancelled, time limit, node failure); the detail says how ("slurm: TIMEOUT").</summary>
     EndedByScheduler,
+    /// <summary>Another node of a multi-node run failed, so this one was stopped; the detail names it ("node 1 (h2): exit code 1").</summary>
+    NodeFailed,
 }
 
 public static class TerminationReasonExtensions
@@ -33,6 +35,7 @@ public static class TerminationReasonExtensions
         TerminationReason.OutOfMemory => detail is null ? "out of memory" : $"out of memory ({detail})",
         TerminationReason.DiskFull => detail is null ? "disk full" : $"disk full ({detail})",
         TerminationReason.EndedByScheduler => detail ?? "ended by the scheduler",
+        TerminationReason.NodeFailed => detail ?? "another node failed",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }

@@ -27,33 +27,36 @@ public sealed class BashProvider : IProvider
         return (workflow, rest);
     }
 
-    public IReadOnlyList<JobSpec> BuildJobs(WorkflowSpec workflow, ProviderContext context) => SingleJob(workflow, context);
+    public IReadOnlyList<JobSpec> BuildJobs(WorkflowSpec workflow, ProviderContext context) => NodeJobs(workflow, context);
 
-    /// <summary>One job that runs the workflow's commands, on the host or (with an image) in a container.</summary>
-    internal static IReadOnlyList<JobSpec> SingleJob(WorkflowSpec workflow, ProviderContext context)
+    /// <summary>
+    /// One job per node (one for a single-node workflow), each running the workflow's commands on the host or (with an
+    /// image) in a container; <paramref name="main"/> replaces <c>commands</c> (torchrun's launch line).
+    /// </summary>
+    internal static IReadOnlyList<JobSpec> NodeJobs(WorkflowSpec workflow, ProviderContext context, string? main = null)
     {
         var spec = WorkflowTemplate.Render(workflow, context.RunName, context.Args);
         // requirements are installed by the runner into the run's virtualenv, before these.
         var commands = new List<string>();
-        if (WorkflowTemplate.UsesArgs(workflow.BeforeRun.Concat(workflow.Commands))) commands.Add(ShellArgs.Preamble(context.Args));
+        IEnumerable<string> written = main is null ? workflow.BeforeRun.Concat(workflow.Commands) : [.. workflow.BeforeRun, main];
+        if (WorkflowTemplate.UsesArgs(written)) commands.Add(ShellArgs.Preamble(context.Args));
         commands.AddRange(spec.BeforeRun);
-        commands.AddRange(spec.Commands);
-        return
-        [
-            new JobSpec
-            {
-                Index = 0,
-                Commands = commands,
-                Env = ResolveEnv([.. PassedEnv.Names(context.CallerEnv), .. spec.Env], context.CallerEnv),
-                WorkingDir = spec.WorkingDir ?? "",
-                Artifacts = spec.Artifacts.Select(a => new ArtifactRef(a.Path, a.Mount)).ToList(),
-                Ports = spec.Ports,
-                Resources = ToResources(spec.Resources),
-                Image = spec.Image,
-                Python = spec.Python,
-                Requirements = spec.Requirements,
-            },
-        ];
+        if (main is null) commands.AddRange(spec.Commands);
+        else commands.Add(WorkflowTemplate.RenderCommand(main, context.RunName, spec.PropertyLocations.GetValueOrDefault("args")));
+        var job = new JobSpec
+        {
+            Nodes = spec.Nodes,
+            Commands = commands,
+            Env = ResolveEnv([.. PassedEnv.Names(context.CallerEnv), .. spec.Env], context.CallerEnv),
+            WorkingDir = spec.WorkingDir ?? "",
+            Artifacts = spec.Artifacts.Select(a => new ArtifactRef(a.Path, a.Mount)).ToList(),
+            Ports = spec.Ports,
+            Resources = ToResources(spec.Resources),
+            Image = spec.Image,
+            Python = spec.Python,
+            Requirements = spec.Requirements,
+        };
+        return Enumerable.Range(0, spec.Nodes).Select(rank => job with { Index = rank }).ToList();
     }
 
     /// <summary>

@@ -32,5 +32,5 @@ public sealed class DockerProvider : IProvider
         return (workflow, rest);
     }
 
-    public IReadOnlyList<JobSpec> BuildJobs(WorkflowSpec workflow, ProviderContext context) => BashProvider.SingleJob(workflow, context);
+    public IReadOnlyList<JobSpec> BuildJobs(WorkflowSpec workflow, ProviderContext context) => BashProvider.NodeJobs(workflow, context);
 }

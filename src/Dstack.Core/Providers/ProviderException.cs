@@ -11,5 +11,7 @@ public sealed class ProviderException(string message) : DstackException(message)
 
     public static ProviderException BashNeedsCommand() => new("The bash provider needs a command: dstack run bash -c 'python train.py'");
 
+    public static ProviderException TorchrunNeedsScript() => new("The torchrun provider needs a script: dstack run torchrun train.py [ARGS...]");
+
     public static ProviderException DockerNeedsImage() => new("The docker provider needs an image: dstack run docker IMAGE [-c 'COMMAND']");
 }

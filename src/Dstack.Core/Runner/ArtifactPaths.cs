@@ -9,6 +9,13 @@ namespace Dstack.Core.Runner;
 /// </summary>
 internal static class ArtifactPaths
 {
+    /// <summary>
+    /// The path an artifact is saved under: as written, except on the nodes past rank 0 of a multi-node run, whose copies
+    /// go under <c>rank-K/</c> so that every node's output is kept and downloads side by side (docs/NODES.md).
+    /// </summary>
+    public static string Stored(Models.JobSpec job, string path) =>
+        job.IsMultiNode && job.Index > 0 ? $"rank-{job.Index}/{path.TrimStart('/')}" : path;
+
     /// <summary>The real place of <paramref name="path"/>, relative to <paramref name="dir"/> (inside <paramref name="root"/>); null when it leads out of the root.</summary>
     public static string? Inside(string root, string dir, string path) =>
         Path.IsPathRooted(path) ? null : StorePaths.Resolve(root, Path.Combine(Path.GetRelativePath(root, dir), path));

@@ -37,6 +37,9 @@ internal sealed class JobContext(RunRecord run, JobSpec spec, LogWriter logs)
     /// <summary>A SIGTERM reached the runner (<see cref="RunnerOptions.SchedulerOwnsSignals"/>).</summary>
     public bool Signalled { get; set; }
 
+    /// <summary>Another node of the run failed (in words, naming it), so this one is being stopped.</summary>
+    public string? NodeFailure { get; set; }
+
     /// <summary>A stop request was read from the store.</summary>
     public bool RequestedInStore { get; set; }
 

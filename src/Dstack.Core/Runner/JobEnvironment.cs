@@ -57,7 +57,7 @@ public static partial class JobEnvironment
 
     public static Dictionary<string, string> Build(
         IReadOnlyDictionary<string, string> system, RunRecord run, JobSpec job, IReadOnlyList<int> ports,
-        IReadOnlyDictionary<string, string> secrets, string hostname)
+        IReadOnlyDictionary<string, string> secrets, string hostname, IReadOnlyDictionary<string, string>? nodes = null)
     {
         var env = new Dictionary<string, string>(system, StringComparer.Ordinal)
         {
@@ -71,6 +71,7 @@ public static partial class JobEnvironment
             ["HOSTNAME"] = hostname, // where the job's ports listen, as its host has it (IJobHost)
             ["JOB_HOSTNAME"] = hostname, // the 0.0.x name
         };
+        foreach (var (name, value) in nodes ?? new Dictionary<string, string>()) env[name] = value;
         for (var i = 0; i < ports.Count; i++)
             env[$"PORT_{i}"] = env[$"JOB_PORT_{i}"] = ports[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var entry in job.Env)

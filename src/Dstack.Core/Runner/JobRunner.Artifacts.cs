@@ -48,7 +48,7 @@ public sealed partial class JobRunner
     {
         var store = new ArtifactStore(storage);
         var savers = outputs.Where(o => o.Artifact.Mount)
-            .Select(o => new LiveArtifactSaver(store, job.Run.Repo, job.Run.RunName, job.Spec.Index, o.Artifact.Path, o.Folder, time))
+            .Select(o => new LiveArtifactSaver(store, job.Run.Repo, job.Run.RunName, job.Spec.Index, ArtifactPaths.Stored(job.Spec, o.Artifact.Path), o.Folder, time))
             .ToList();
         if (savers.Count == 0) return;
         while (!ct.IsCancellationRequested)
@@ -84,7 +84,7 @@ public sealed partial class JobRunner
             foreach (var output in outputs)
             {
                 var take = !nested && ArtifactPaths.GoesWithTheWorkingCopy(output.Folder, root);
-                await store.SaveAsync(job.Run.Repo, job.Run.RunName, job.Spec.Index, output.Artifact.Path, output.Folder, time.GetUtcNow(), ct, takeFiles: take);
+                await store.SaveAsync(job.Run.Repo, job.Run.RunName, job.Spec.Index, ArtifactPaths.Stored(job.Spec, output.Artifact.Path), output.Folder, time.GetUtcNow(), ct, takeFiles: take);
             }
             return null;
         }

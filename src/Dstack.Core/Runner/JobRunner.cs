@@ -133,8 +133,10 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
         if (resources.Cancelled is { } cancelled) return StoppedBeforeStart(job, cancelled);
         // Ports are taken only now, so that a queued job holds none (and shows no URL) while it waits.
         job.Ports = host.AllocatePorts(job.Spec.Ports);
+        var (nodes, ended) = await MeetNodesAsync(job, ct);
+        if (ended is not null) return ended;
         // The bottom layer is what the commands' own process would start from, as the executor says.
-        var env = JobEnvironment.Build(plan.BaseEnvironment, job.Run, job.Spec, job.Ports, job.Secrets, host.Hostname);
+        var env = JobEnvironment.Build(plan.BaseEnvironment, job.Run, job.Spec, job.Ports, job.Secrets, host.Hostname, nodes);
         // GPUs are assigned exclusively: a job sees the ones it was given, and none when it asked for none.
         if (resources.VisibleGpus is { } gpus) env["CUDA_VISIBLE_DEVICES"] = string.Join(',', gpus);
         env["DSTACK_ATTEMPT"] = job.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -169,6 +171,8 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
             null when outOfMemory =>
                 Finished(job, JobStatus.Failed, TerminationReason.OutOfMemory, exitCode, $"memory limit {Compute.ResourceFit.Bytes(job.Spec.Resources!.MemoryBytes ?? 0)}"),
             StopMode.Abort => Finished(job, JobStatus.Aborted, TerminationReason.AbortedByUser, exitCode),
+            StopMode.Graceful when job.NodeFailure is { } other && !job.RequestedInStore =>
+                Finished(job, JobStatus.Failed, TerminationReason.NodeFailed, exitCode, other),
             StopMode.Graceful => Finished(job, JobStatus.Stopped, TerminationReason.StoppedByUser, exitCode),
             _ when exitCode == 0 => Finished(job, JobStatus.Done, TerminationReason.Completed, 0),
             _ => Finished(job, JobStatus.Failed, TerminationReason.ExitCode, exitCode),
@@ -234,7 +238,11 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
     {
         StopRequest? request = null;
         await _outage.TryAsync(async () => request = await _runs.GetStopRequestAsync(job.Run.Repo, job.Run.RunName, job.Spec.Index, ct), ct);
-        if (request is null) return;
+        if (request is null)
+        {
+            await CheckOtherNodesAsync(job, ct);
+            return;
+        }
         job.RequestedInStore = true;
         job.RequestStop(request.Abort);
     }

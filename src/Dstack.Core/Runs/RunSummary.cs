@@ -6,9 +6,15 @@ namespace Dstack.Core.Runs;
 public sealed record RunSummary(string RunName, string? WorkflowName, string ProviderName, DateTimeOffset SubmittedAt, string? User, IReadOnlyList<JobState> Jobs)
 {
     public static RunSummary Of(RunView view) =>
-        new(view.Run.RunName, view.Run.WorkflowName, view.Run.ProviderName, view.Run.SubmittedAt, view.Run.User, view.Jobs);
+        new(view.Run.RunName, view.Run.WorkflowName, view.Run.ProviderName, view.Run.SubmittedAt, view.Run.User, view.Jobs)
+        {
+            MultiNode = view.IsMultiNode,
+        };
 
-    public JobState State => RunView.Aggregate(Jobs);
+    /// <summary>The jobs are the nodes of one multi-node run (<c>nodes: N</c>).</summary>
+    public bool MultiNode { get; init; }
+
+    public JobState State => RunView.Aggregate(Jobs, MultiNode);
 
     public bool IsFinished => Jobs.All(j => j.Status.IsFinished());
 

@@ -74,6 +74,12 @@ public sealed class RunStore(IStorage storage, Action<UnreadableRecordException>
     public Task<LaunchInfo?> GetLaunchAsync(RepoRef repo, string run, int job, CancellationToken ct) =>
         storage.GetRecordAsync<LaunchInfo>(StoreKeys.Launch(repo, run, job), ct);
 
+    public Task PutNodeAsync(RepoRef repo, string run, int job, NodeAddress node, CancellationToken ct) =>
+        storage.PutAsync(StoreKeys.Node(repo, run, job), StoreJson.Serialize(node), ct);
+
+    public Task<NodeAddress?> GetNodeAsync(RepoRef repo, string run, int job, CancellationToken ct) =>
+        storage.GetRecordAsync<NodeAddress>(StoreKeys.Node(repo, run, job), ct);
+
     /// <summary>Removes everything stored under the run, the record first so a half-removed run is never listed.</summary>
     public async Task DeleteAsync(RepoRef repo, string run, CancellationToken ct)
     {

@@ -42,6 +42,7 @@ public static partial class StoreJson
     {
         w.WriteStartObject();
         w.WriteNumber("index", j.Index);
+        if (j.Nodes != 1) w.WriteNumber("nodes", j.Nodes);
         w.WriteStrings("commands", j.Commands);
         w.WriteStrings("env", j.Env);
         w.WriteString("working_dir", j.WorkingDir);
@@ -102,6 +103,7 @@ public static partial class StoreJson
     private static JobSpec ReadJob(JsonElement j) => new()
     {
         Index = j.Int("index"),
+        Nodes = j.IntOrNull("nodes") ?? 1,
         Commands = j.Strings("commands"),
         Env = j.Strings("env"),
         WorkingDir = j.Str("working_dir") ?? "",

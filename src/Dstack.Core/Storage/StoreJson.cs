@@ -22,6 +22,7 @@ public static partial class StoreJson
                 case StopRequest s: WriteStop(w, s); break;
                 case Heartbeat h: WriteHeartbeat(w, h); break;
                 case LaunchInfo l: WriteLaunch(w, l); break;
+                case NodeAddress n: WriteNode(w, n); break;
                 case SnapshotManifest m: WriteManifest(w, m); break;
                 case ArtifactVersion a: WriteArtifact(w, a); break;
                 case TagRecord t: WriteTag(w, t); break;
@@ -62,6 +63,7 @@ public static partial class StoreJson
             var t when t == typeof(JobState) => ReadState(e),
             var t when t == typeof(StopRequest) => new StopRequest(e.Bool("abort"), e.Time("requested_at")),
             var t when t == typeof(Heartbeat) => new Heartbeat(e.Time("at"), e.Int("pid"), e.Str("host") ?? "", e.IntOrNull("job_pid"), e.LongOrNull("job_start_ticks")),
+            var t when t == typeof(NodeAddress) => new NodeAddress(e.Str("address") ?? "", e.IntOrNull("master_port")),
             var t when t == typeof(LaunchInfo) => new LaunchInfo(e.Str("compute") ?? "", e.Str("handle") ?? "", e.Time("launched_at")),
             var t when t == typeof(SnapshotManifest) => ReadManifest(e),
             var t when t == typeof(ArtifactVersion) => ReadArtifact(e),
@@ -70,6 +72,14 @@ public static partial class StoreJson
             _ => throw new NotSupportedException($"No stored form for {typeof(T).Name}."),
         };
         return (T)value;
+    }
+
+    private static void WriteNode(Utf8JsonWriter w, NodeAddress n)
+    {
+        w.WriteStartObject();
+        w.WriteString("address", n.Address);
+        if (n.MasterPort is { } port) w.WriteNumber("master_port", port);
+        w.WriteEndObject();
     }
 
     private static void WriteStop(Utf8JsonWriter w, StopRequest s)
@@ -142,7 +152,7 @@ public static partial class StoreJson
 
     private static TerminationReason ParseReason(string name)
     {
-        for (var reason = TerminationReason.None; reason <= TerminationReason.EndedByScheduler; reason++)
+        for (var reason = TerminationReason.None; reason <= TerminationReason.NodeFailed; reason++)
             if (reason.ToString() == name) return reason;
         return TerminationReason.None;
     }

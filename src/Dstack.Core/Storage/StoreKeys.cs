@@ -19,6 +19,8 @@ public static class StoreKeys
     public static string StopRequest(RepoRef repo, string run, int job) => $"{JobPrefix(repo, run, job)}stop.json";
     public static string Heartbeat(RepoRef repo, string run, int job) => $"{JobPrefix(repo, run, job)}heartbeat.json";
     public static string Launch(RepoRef repo, string run, int job) => $"{JobPrefix(repo, run, job)}launch.json";
+    /// <summary>A multi-node run's node: its address, and on rank 0 the master port (<see cref="Models.NodeAddress"/>).</summary>
+    public static string Node(RepoRef repo, string run, int job) => $"{JobPrefix(repo, run, job)}node.json";
     public static string LogsPrefix(RepoRef repo, string run, int job) => $"{JobPrefix(repo, run, job)}logs/";
     public static string LogChunk(RepoRef repo, string run, int job, string name) => LogsPrefix(repo, run, job) + name;
 

@@ -42,6 +42,12 @@ public sealed partial class WorkflowException
         return new(at, $"unknown provider '{Q(provider)}'{(closest is null ? "" : $" (did you mean '{closest}'?)")}; {supported}");
     }
 
+    internal static WorkflowException PropertyNotForProvider(SourceLocation at, string property, string provider, string why) =>
+        new(at, $"property '{property}' is not used by provider '{Q(provider)}' ({why})");
+
+    internal static WorkflowException NprocAboveGpus(SourceLocation at, int nproc, int gpus) =>
+        new(at, $"nproc_per_node {nproc} is more than the {gpus} GPU(s) each node gets (resources.gpu); use at most {gpus}, or ask for more GPUs");
+
     internal static WorkflowException BeforeRunAndSetup(SourceLocation at) =>
         new(at, "'before_run' and 'setup' are the same property; use only one of them");
 

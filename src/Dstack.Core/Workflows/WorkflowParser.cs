@@ -15,7 +15,11 @@ internal sealed partial class WorkflowParser(YamlReader yaml, Dictionary<string,
     [
         "name", "provider", "help", "deps", "commands", "before_run", "setup", "requirements",
         "python", "env", "working_dir", "artifacts", "ports", "resources", "image",
+        "nodes", "script", "args", "nproc_per_node",
     ];
+
+    /// <summary>The most nodes one run may ask for (a typo such as 1000 fails here, not after 1000 runners start).</summary>
+    public const int MaxNodes = 256;
 
     public WorkflowSpec Parse(YamlNode node)
     {
@@ -44,6 +48,10 @@ internal sealed partial class WorkflowParser(YamlReader yaml, Dictionary<string,
                 "ports" => spec with { Ports = yaml.Int(key, value, 0, 100) },
                 "resources" => spec with { Resources = Resources(value) },
                 "image" => spec with { Image = yaml.String(key, value) },
+                "nodes" => spec with { Nodes = yaml.Int(key, value, 1, MaxNodes) },
+                "script" => spec with { Script = Script(value) },
+                "args" => spec with { ScriptArgs = string.Join(' ', Commands(key, value)) },
+                "nproc_per_node" => spec with { NprocPerNode = yaml.Int(key, value, 1, 1024) },
                 _ => throw new UnreachableException($"property '{key}' is listed but not parsed"),
             };
         }
@@ -63,6 +71,25 @@ internal sealed partial class WorkflowParser(YamlReader yaml, Dictionary<string,
             throw WorkflowException.MissingProperty(at, owner, "commands", "provider 'bash' runs them");
         if (spec.Provider == WorkflowProviders.Docker && spec.Image is null)
             throw WorkflowException.MissingProperty(at, owner, "image", "provider 'docker' runs it");
+        if (spec.Provider == WorkflowProviders.Torchrun) CheckTorchrun(spec, locations, owner);
+        else if (WorkflowProviders.TorchrunOnly.FirstOrDefault(locations.ContainsKey) is { } only)
+            throw WorkflowException.PropertyNotForProvider(locations[only], only, spec.Provider, "only provider 'torchrun' reads it");
+    }
+
+    private static void CheckTorchrun(WorkflowSpec spec, Dictionary<string, SourceLocation> locations, string owner)
+    {
+        if (spec.Script is null)
+            throw WorkflowException.MissingProperty(spec.Location, owner, "script", "provider 'torchrun' runs it on every node");
+        if (locations.TryGetValue("commands", out var commands))
+            throw WorkflowException.PropertyNotForProvider(commands, "commands", WorkflowProviders.Torchrun, "it runs 'script'; put set-up commands in 'before_run'");
+        if (spec.NprocPerNode is { } nproc && spec.Resources?.Gpu is { Count: > 0 } gpu && nproc > gpu.Count)
+            throw WorkflowException.NprocAboveGpus(locations["nproc_per_node"], nproc, gpu.Count);
+    }
+
+    private string Script(YamlNode node)
+    {
+        var script = yaml.String("script", node);
+        return script.Trim().Length == 0 ? throw yaml.WrongType("script", node, "the path of a Python script") : script;
     }
 
     private string Name(YamlNode node, SourceLocation at)

@@ -29,11 +29,16 @@ public static class WorkflowSchema
           "allOf": [
             { "if": { "properties": { "provider": { "const": "bash" } } }, "then": { "required": ["commands"] } },
             { "if": { "properties": { "provider": { "const": "docker" } } }, "then": { "required": ["image"] } },
+            {
+              "if": { "properties": { "provider": { "const": "torchrun" } } },
+              "then": { "required": ["script"], "not": { "required": ["commands"] } },
+              "else": { "not": { "anyOf": [{ "required": ["script"] }, { "required": ["args"] }, { "required": ["nproc_per_node"] }] } }
+            },
             { "not": { "required": ["before_run", "setup"] } }
           ],
           "properties": {
             "name": { "description": "The name used with `dstack run NAME`. No whitespace or '/'.", "type": "string", "pattern": "^[^\\s/]+$" },
-            "provider": { "description": "How the workflow runs: bash (shell commands) or docker (an image).", "enum": ["bash", "docker"] },
+            "provider": { "description": "How the workflow runs: bash (shell commands), docker (an image) or torchrun (a PyTorch script on every node).", "enum": ["bash", "docker", "torchrun"] },
             "help": { "description": "What the workflow does (documentation only).", "type": "string" },
             "deps": {
               "description": "Runs whose artifacts are mounted before this workflow starts: {tag: NAME}, {workflow: NAME}, ':TAG' or 'WORKFLOW'. OWNER/REPO/NAME refers to another repository.",
@@ -93,7 +98,11 @@ public static class WorkflowSchema
             },
             "ports": { "description": "How many ports to allocate (exposed as PORT_0, PORT_1, ...).", "type": "integer", "minimum": 0, "maximum": 100 },
             "resources": { "description": "What the machine needs.", "allOf": [{ "$ref": "#/definitions/resources" }] },
-            "image": { "description": "Docker image to run (required for docker).", "type": "string" }
+            "image": { "description": "Docker image to run (required for docker).", "type": "string" },
+            "nodes": { "description": "How many nodes run the workflow together, one job each (rank 0 to N-1); on this machine, N processes.", "type": "integer", "minimum": 1, "maximum": 256 },
+            "script": { "description": "torchrun: the Python script every node starts, relative to working_dir (required for torchrun).", "type": "string", "minLength": 1 },
+            "args": { "description": "torchrun: the script's arguments, as shell words; ${{ run.args }} adds the run's. Default: the run's arguments.", "allOf": [{ "$ref": "#/definitions/commands" }] },
+            "nproc_per_node": { "description": "torchrun: worker processes per node (default: the node's GPUs, or 1 without GPUs); at most the GPUs asked for.", "type": "integer", "minimum": 1, "maximum": 1024 }
           }
         },
         "commands": {

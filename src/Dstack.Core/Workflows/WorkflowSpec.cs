@@ -26,6 +26,14 @@ public sealed record WorkflowSpec
     public ResourcesSpec? Resources { get; init; }
     /// <summary>Docker image (docker provider, or a bash workflow that runs in a container).</summary>
     public string? Image { get; init; }
+    /// <summary>How many nodes run the workflow together (one job per node, rank 0 to N-1); 1 unless <c>nodes</c> says more.</summary>
+    public int Nodes { get; init; } = 1;
+    /// <summary>torchrun: the Python script every node's <c>torchrun</c> starts, relative to <see cref="WorkingDir"/>.</summary>
+    public string? Script { get; init; }
+    /// <summary>torchrun: the script's arguments as shell words (may use <c>${{ run.args }}</c>); null passes the run's arguments.</summary>
+    public string? ScriptArgs { get; init; }
+    /// <summary>torchrun: worker processes per node; null means the node's GPUs, or 1 without GPUs.</summary>
+    public int? NprocPerNode { get; init; }
     /// <summary>Where the workflow's <c>name</c> was declared.</summary>
     public required SourceLocation Location { get; init; }
     /// <summary>Where individual properties were declared (key: property name), for errors raised after loading.</summary>

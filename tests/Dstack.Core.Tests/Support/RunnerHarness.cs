@@ -44,8 +44,10 @@ public sealed class RunnerHarness : IDisposable
     /// <summary>The runner's attempt (a requeued Slurm job's is 2 or more) and, for a requeueable job, its limit of requeues.</summary>
     public int Attempt { get; set; } = 1;
     public int? MaxRequeues { get; set; }
+    /// <summary>The job this runner runs: in a multi-node run, its node's rank.</summary>
+    public int JobIndex { get; init; }
 
-    /// <summary>Stores a run of one job, with a one-file working copy, as <c>dstack run</c> would.</summary>
+    /// <summary>Stores a run of one job (one per node with <c>Nodes</c>), with a one-file working copy, as <c>dstack run</c> would.</summary>
     public async Task SubmitAsync(JobSpec job)
     {
         var code = Path.Combine(_root, "code");
@@ -55,14 +57,14 @@ public sealed class RunnerHarness : IDisposable
         var run = new RunRecord
         {
             RunName = RunName, Repo = Repo, WorkflowName = WorkflowName, ProviderName = "bash", SubmittedAt = Clock.GetUtcNow(),
-            Code = new RepoSnapshotInfo { SnapshotId = snapshot, IsGit = false }, Jobs = [job with { Index = 0 }],
+            Code = new RepoSnapshotInfo { SnapshotId = snapshot, IsGit = false }, Jobs = [.. Enumerable.Range(0, job.Nodes).Select(rank => job with { Index = rank })],
         };
         await new Core.Runs.UnfinishedRunIndex(Store).AddAsync(run, default);
         (await new RunStore(Store).CreateAsync(run, Clock.GetUtcNow(), default)).ShouldBeTrue();
     }
 
     public Task RequestStopAsync(bool abort) =>
-        new RunStore(Store).RequestStopAsync(Repo, RunName, 0, new StopRequest(abort, Clock.GetUtcNow()), default);
+        new RunStore(Store).RequestStopAsync(Repo, RunName, JobIndex, new StopRequest(abort, Clock.GetUtcNow()), default);
 
     /// <summary>Starts the runner on the thread pool; it moves only as far as the clock lets it.</summary>
     public void Start()
@@ -73,18 +75,18 @@ public sealed class RunnerHarness : IDisposable
             Attempt = Attempt, MaxRequeues = MaxRequeues,
         };
         var runner = new JobRunner(Flaky, Executor, Host ?? new LocalJobHost(options.SchedulerRoot, Clock), options, Clock);
-        Runner = Task.Run(() => runner.RunAsync(Repo, RunName, 0, CancellationToken.None));
+        Runner = Task.Run(() => runner.RunAsync(Repo, RunName, JobIndex, CancellationToken.None));
     }
 
-    public Task<JobState?> StateAsync() => new RunStore(Store).GetStateAsync(Repo, RunName, 0, default);
+    public Task<JobState?> StateAsync() => new RunStore(Store).GetStateAsync(Repo, RunName, JobIndex, default);
 
     public async Task<JobStatus?> StatusAsync() => (await StateAsync())?.Status;
 
-    public Task<Heartbeat?> HeartbeatAsync() => new RunStore(Store).GetHeartbeatAsync(Repo, RunName, 0, default);
+    public Task<Heartbeat?> HeartbeatAsync() => new RunStore(Store).GetHeartbeatAsync(Repo, RunName, JobIndex, default);
 
     /// <summary>Every line of the job's logs that reached the store.</summary>
     public async Task<List<string>> LogLinesAsync() =>
-        (await new LogReader(Store, Repo, RunName, 0).ReadNewAsync(default).ToListAsync()).Select(e => e.Text).ToList();
+        (await new LogReader(Store, Repo, RunName, JobIndex).ReadNewAsync(default).ToListAsync()).Select(e => e.Text).ToList();
 
     /// <summary>
     /// Moves the clock a step at a time, letting the runner act between steps, until <paramref name="done"/> holds.

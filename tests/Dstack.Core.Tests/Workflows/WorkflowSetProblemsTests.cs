@@ -25,7 +25,7 @@ public class WorkflowSetProblemsTests
 
         set.All.Select(w => w.Name).ShouldBe(["train"]);
         set.Problems.Select(p => p.WorkflowName).ShouldBe(["ide", "odd"]);
-        set.Problems[0].Error.Message.ShouldBe($"{Main}:3:15: provider 'code' is not supported yet; supported providers: bash, docker");
+        set.Problems[0].Error.Message.ShouldBe($"{Main}:3:15: provider 'code' is not supported yet; supported providers: bash, docker, torchrun");
         set.Problems[1].Warning.ShouldStartWith($"Warning: workflow 'odd' cannot run: {Main}:10:5: unknown property 'versoin'");
     }
 

@@ -51,6 +51,7 @@ public sealed class SlurmCompute(ComputeTarget target, SshStore store, ISlurmShe
 
     public async Task<SubmitRefusal?> CheckAsync(JobSpec job, CancellationToken ct)
     {
+        if (job.IsMultiNode) return SubmitRefusal.NoMultiNodeYet(Name, job.Nodes);
         // A job that asks for nothing fits any node: the cluster is not read for it (scontrol and the Pythons cost seconds
         // on a busy login node); only a local store's visibility is checked.
         if (!SubmitCheck.AsksForAnything(job))

@@ -56,6 +56,7 @@ public sealed class SshCompute(ComputeTarget target, SshStore store, string dsta
 
     public async Task<SubmitRefusal?> CheckAsync(JobSpec job, CancellationToken ct)
     {
+        if (job.IsMultiNode) return SubmitRefusal.NoMultiNodeYet(Name, job.Nodes);
         // Nothing to refuse: any host that answers takes it (with a local store, whether a host sees it must be probed).
         if (!SubmitCheck.AsksForAnything(job) && store.LocalFolder is null) return null;
         if (store.LocalFolder is not null && !(await ProbedAsync(ct)).Any(h => h.Facts.StoreVisible == true))
