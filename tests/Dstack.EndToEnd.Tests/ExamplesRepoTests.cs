@@ -4,7 +4,7 @@ namespace Dstack.EndToEnd.Tests;
 
 /// <summary>
 /// A repository shaped like the original's examples repository: many workflow files, some workflows for providers this
-/// build does not have (code, lab, notebook, torchrun) or with properties it does not know (ssh, cache). Those stop only
+/// build does not have (torchrun) or with properties it does not know (ssh, cache). Those stop only
 /// their own runs; every other workflow runs, with one warning line per invalid workflow.
 /// </summary>
 public sealed class ExamplesRepoTests
@@ -93,7 +93,9 @@ public sealed class ExamplesRepoTests
             """)
         .Commit();
 
-    private static readonly string[] Invalid = ["ide-code", "ide-lab", "ide-notebook", "hello-ssh", "train-mnist-cached", "train-ddp"];
+    private static readonly string[] Invalid = ["hello-ssh", "train-mnist-cached", "train-ddp"];
+    private const string Pipelines = ".dstack/workflows/pipelines.yaml";
+    private const string Supported = "supported providers: bash, docker, code, lab, notebook";
 
     [Fact]
     public async Task Run_AValidWorkflow_RunsDespiteInvalidOthers_WithOneWarningLineEach()
@@ -108,7 +110,7 @@ public sealed class ExamplesRepoTests
         var warnings = hello.StdErr.Split('\n').Where(l => l.StartsWith("Warning: ", StringComparison.Ordinal)).ToList();
         warnings.Count.ShouldBe(Invalid.Length, hello.ToString());
         foreach (var name in Invalid) warnings.ShouldContain(w => w.StartsWith($"Warning: workflow '{name}' cannot run: ", StringComparison.Ordinal));
-        warnings.ShouldContain($"Warning: workflow 'ide-lab' cannot run: {DevEnvironments}:8:15: provider 'lab' is not supported yet; supported providers: bash, docker");
+        warnings.ShouldContain($"Warning: workflow 'train-ddp' cannot run: {Pipelines}:9:15: provider 'torchrun' is not supported yet; {Supported}");
         env.ExitCode.ShouldBe(0, env.ToString());
         env.StdOut.ShouldBe("DSTACK_ENV_1=VAL1\n");
     }
@@ -129,9 +131,9 @@ public sealed class ExamplesRepoTests
     {
         await using var sandbox = NewSandbox();
 
-        var result = await sandbox.DstackAsync("run", "ide-lab");
+        var result = await sandbox.DstackAsync("run", "train-ddp");
 
-        result.ShouldBeOneErrorLine($"Error: {DevEnvironments}:8:15: provider 'lab' is not supported yet; supported providers: bash, docker");
+        result.ShouldBeOneErrorLine($"Error: {Pipelines}:9:15: provider 'torchrun' is not supported yet; {Supported}");
         sandbox.StoredRepoFiles().ShouldBeEmpty();
     }
 

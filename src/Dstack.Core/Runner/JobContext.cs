@@ -23,6 +23,8 @@ internal sealed class JobContext(RunRecord run, JobSpec spec, LogWriter logs)
     public SecretMasker Masker { get; init; } = SecretMasker.None;
     /// <summary>What the user should know about how the job runs (shown by <c>ps</c>).</summary>
     public string? Note { get; set; }
+    /// <summary>A dev environment's link (path and query, with its token) once its server answers; in every state from then on.</summary>
+    public string? Link { get; set; }
 
     /// <summary>The stop the runner has acted on, if any.</summary>
     public StopMode? StopMode { get { lock (_gate) return _acted ?? _requested; } }
@@ -62,6 +64,6 @@ internal sealed class JobContext(RunRecord run, JobSpec spec, LogWriter logs)
 
     public JobState Progress(JobStatus status, DateTimeOffset now) => new()
     {
-        Status = status, UpdatedAt = now, StartedAt = StartedAt, Ports = Ports, Host = Environment.MachineName, Note = Note,
+        Status = status, UpdatedAt = now, StartedAt = StartedAt, Ports = Ports, Host = Environment.MachineName, Note = Note, Link = Link,
     };
 }

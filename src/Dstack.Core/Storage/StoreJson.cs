@@ -113,6 +113,7 @@ public static partial class StoreJson
         w.WriteInts("ports", s.Ports);
         if (s.Host is { } host) w.WriteString("host", host);
         if (s.Note is { } note) w.WriteString("note", note);
+        if (s.Link is { } link) w.WriteString("link", link);
         w.WriteEndObject();
     }
 
@@ -128,6 +129,7 @@ public static partial class StoreJson
         Ports = e.Ints("ports"),
         Host = e.Str("host"),
         Note = e.Str("note"),
+        Link = e.Str("link"),
     };
 
     // Plain lookups rather than Enum.Parse, whose generic code is compiled at run time on every command.

@@ -42,6 +42,12 @@ public sealed partial class WorkflowException
         return new(at, $"unknown provider '{Q(provider)}'{(closest is null ? "" : $" (did you mean '{closest}'?)")}; {supported}");
     }
 
+    internal static WorkflowException DevEnvironmentCommands(SourceLocation at, string provider) =>
+        new(at, $"provider '{provider}' starts its own server and runs no 'commands'; put what must run first in 'setup'");
+
+    internal static WorkflowException VersionNotForProvider(SourceLocation at, string provider) =>
+        new(at, $"'version' is the server's version for providers code, lab and notebook; provider '{Q(provider)}' has none");
+
     internal static WorkflowException BeforeRunAndSetup(SourceLocation at) =>
         new(at, "'before_run' and 'setup' are the same property; use only one of them");
 

@@ -14,7 +14,7 @@ internal sealed partial class WorkflowParser(YamlReader yaml, Dictionary<string,
     public static readonly IReadOnlyList<string> Properties =
     [
         "name", "provider", "help", "deps", "commands", "before_run", "setup", "requirements",
-        "python", "env", "working_dir", "artifacts", "ports", "resources", "image",
+        "python", "env", "working_dir", "artifacts", "ports", "resources", "image", "version",
     ];
 
     public WorkflowSpec Parse(YamlNode node)
@@ -44,6 +44,7 @@ internal sealed partial class WorkflowParser(YamlReader yaml, Dictionary<string,
                 "ports" => spec with { Ports = yaml.Int(key, value, 0, 100) },
                 "resources" => spec with { Resources = Resources(value) },
                 "image" => spec with { Image = yaml.String(key, value) },
+                "version" => spec with { Version = Version(value) },
                 _ => throw new UnreachableException($"property '{key}' is listed but not parsed"),
             };
         }
@@ -63,6 +64,11 @@ internal sealed partial class WorkflowParser(YamlReader yaml, Dictionary<string,
             throw WorkflowException.MissingProperty(at, owner, "commands", "provider 'bash' runs them");
         if (spec.Provider == WorkflowProviders.Docker && spec.Image is null)
             throw WorkflowException.MissingProperty(at, owner, "image", "provider 'docker' runs it");
+        var devEnvironment = WorkflowProviders.DevEnvironments.Contains(spec.Provider);
+        if (devEnvironment && locations.TryGetValue("commands", out var commands))
+            throw WorkflowException.DevEnvironmentCommands(commands, spec.Provider);
+        if (!devEnvironment && locations.TryGetValue("version", out var version))
+            throw WorkflowException.VersionNotForProvider(version, spec.Provider);
     }
 
     private string Name(YamlNode node, SourceLocation at)
@@ -90,6 +96,13 @@ internal sealed partial class WorkflowParser(YamlReader yaml, Dictionary<string,
         return PythonVersion().IsMatch(python) ? python : throw yaml.WrongType("python", node, "a Python version such as 3.10");
     }
 
+    // The raw scalar text, so that YAML's float 1.10 stays "1.10"; it goes into a pip pin or a download URL.
+    private string Version(YamlNode node)
+    {
+        var version = yaml.Scalar("version", node, "a version such as 6.4.12");
+        return VersionText().IsMatch(version) ? version : throw yaml.WrongType("version", node, "a version such as 6.4.12");
+    }
+
     private string WorkingDir(YamlNode node)
     {
         var path = yaml.String("working_dir", node);
@@ -113,4 +126,7 @@ internal sealed partial class WorkflowParser(YamlReader yaml, Dictionary<string,
 
     [GeneratedRegex(@"^\d+(\.\d+){0,2}$")]
     private static partial Regex PythonVersion();
+
+    [GeneratedRegex(@"^[0-9][0-9A-Za-z.+-]{0,40}$")]
+    private static partial Regex VersionText();
 }

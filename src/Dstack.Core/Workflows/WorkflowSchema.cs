@@ -29,11 +29,12 @@ public static class WorkflowSchema
           "allOf": [
             { "if": { "properties": { "provider": { "const": "bash" } } }, "then": { "required": ["commands"] } },
             { "if": { "properties": { "provider": { "const": "docker" } } }, "then": { "required": ["image"] } },
+            { "if": { "properties": { "provider": { "enum": ["code", "lab", "notebook"] } } }, "then": { "not": { "required": ["commands"] } }, "else": { "not": { "required": ["version"] } } },
             { "not": { "required": ["before_run", "setup"] } }
           ],
           "properties": {
             "name": { "description": "The name used with `dstack run NAME`. No whitespace or '/'.", "type": "string", "pattern": "^[^\\s/]+$" },
-            "provider": { "description": "How the workflow runs: bash (shell commands) or docker (an image).", "enum": ["bash", "docker"] },
+            "provider": { "description": "How the workflow runs: bash (shell commands), docker (an image), or a dev environment in the browser on PORT_0: code (VS Code), lab (JupyterLab), notebook (Jupyter Notebook).", "enum": ["bash", "docker", "code", "lab", "notebook"] },
             "help": { "description": "What the workflow does (documentation only).", "type": "string" },
             "deps": {
               "description": "Runs whose artifacts are mounted before this workflow starts: {tag: NAME}, {workflow: NAME}, ':TAG' or 'WORKFLOW'. OWNER/REPO/NAME refers to another repository.",
@@ -93,7 +94,8 @@ public static class WorkflowSchema
             },
             "ports": { "description": "How many ports to allocate (exposed as PORT_0, PORT_1, ...).", "type": "integer", "minimum": 0, "maximum": 100 },
             "resources": { "description": "What the machine needs.", "allOf": [{ "$ref": "#/definitions/resources" }] },
-            "image": { "description": "Docker image to run (required for docker).", "type": "string" }
+            "image": { "description": "Docker image to run (required for docker).", "type": "string" },
+            "version": { "description": "The server's version (code, lab, notebook): the openvscode-server to download, or the pip pin when Jupyter is installed for the run.", "type": ["string", "number"], "pattern": "^[0-9][0-9A-Za-z.+-]{0,40}$" }
           }
         },
         "commands": {

@@ -26,6 +26,8 @@ public sealed record WorkflowSpec
     public ResourcesSpec? Resources { get; init; }
     /// <summary>Docker image (docker provider, or a bash workflow that runs in a container).</summary>
     public string? Image { get; init; }
+    /// <summary>The server's version for <c>code</c>, <c>lab</c> and <c>notebook</c>, as written (raw scalar text).</summary>
+    public string? Version { get; init; }
     /// <summary>Where the workflow's <c>name</c> was declared.</summary>
     public required SourceLocation Location { get; init; }
     /// <summary>Where individual properties were declared (key: property name), for errors raised after loading.</summary>

@@ -1,0 +1,28 @@
+using Dstack.Core.Models;
+using Dstack.Core.Workflows;
+
+namespace Dstack.Core.Providers;
+
+/// <summary>
+/// What the dev-environment providers share: a job like bash's whose last command starts a server on <c>PORT_0</c>,
+/// bound for the job's host (all interfaces in a container, whose port Docker publishes on the host's loopback), in
+/// the working directory, with the token the runner generates (<c>DSTACK_SERVER_TOKEN</c>, never in the spec).
+/// </summary>
+internal static class DevServer
+{
+    public const string TokenVariable = JobSpec.ServerTokenVariable;
+
+    /// <summary><c>dstack run notebook [ARGS]</c>: the provider with no workflow file.</summary>
+    public static (WorkflowSpec Workflow, IReadOnlyList<string> Args) FromArgs(string provider, IReadOnlyList<string> args) =>
+        (new WorkflowSpec { Name = provider, Provider = provider, Ports = 1, Location = new SourceLocation("(command line)", 1, 1) }, args);
+
+    /// <summary>The job: <c>setup</c> (and the run's python and requirements) first, then <paramref name="server"/>.</summary>
+    public static IReadOnlyList<JobSpec> Jobs(WorkflowSpec workflow, ProviderContext context, IReadOnlyList<string> server, string link)
+    {
+        var job = BashProvider.SingleJob(workflow with { Commands = [] }, context)[0];
+        return [job with { Commands = [.. job.Commands, .. server], Ports = Math.Max(1, job.Ports), ServerLink = link }];
+    }
+
+    /// <summary>Where the server listens: the job's host, or every interface of the container.</summary>
+    public static string Host(WorkflowSpec workflow) => workflow.Image is null ? "\"$HOSTNAME\"" : "0.0.0.0";
+}
