@@ -35,7 +35,7 @@ public sealed partial class DevEnvironmentTests
         printed.Success.ShouldBeTrue(live.StdErr);
         var (link, baseUrl, token) = (printed.Groups[1].Value, printed.Groups[2].Value, printed.Groups[3].Value);
 
-        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(10) };
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { Timeout = TimeSpan.FromSeconds(10) };
         (await http.GetAsync(link)).StatusCode.ShouldBe(HttpStatusCode.OK);
         var without = await http.GetAsync(baseUrl + "/tree");
         without.StatusCode.ShouldBeOneOf(HttpStatusCode.Found, HttpStatusCode.Forbidden);

@@ -28,7 +28,7 @@ public sealed partial class SshDevEnvironmentTests
             TimeSpan.FromSeconds(120), "the local 'Open' line on the stderr of dstack run");
         printed.Success.ShouldBeTrue(live.StdErr);
 
-        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(10) };
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { Timeout = TimeSpan.FromSeconds(10) };
         (await http.GetAsync(printed.Groups[1].Value)).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await http.GetStringAsync($"{printed.Groups[2].Value}/api/contents?token={printed.Groups[3].Value}")).ShouldContain("\"on-h1.txt\"");
         (await http.GetAsync($"{printed.Groups[2].Value}/api/contents")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);

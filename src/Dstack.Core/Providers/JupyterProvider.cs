@@ -29,7 +29,7 @@ public sealed class JupyterProvider : IProvider
         DevServer.Jobs(workflow, context, [Find(workflow), Start(workflow)], _link);
 
     /// <summary>
-    /// Picks the server into <c>dstack_jupyter</c>. In a virtualenv (<c>python</c>, <c>requirements</c>) it is the
+    /// Picks the server into <c>dstack_jupyter</c> (with <c>--allow-root</c> as root: a container's user, mostly). In a virtualenv (<c>python</c>, <c>requirements</c>) it is the
     /// virtualenv's; otherwise the host's command comes first, as Debian's runs with its own interpreter.
     /// </summary>
     private string Find(WorkflowSpec workflow)
@@ -44,10 +44,11 @@ public sealed class JupyterProvider : IProvider
               python3 -m pip install --disable-pip-version-check --no-input --retries 1 --timeout 15 {ShellQuote.Quote(pin)} || {"{"} echo {missing} >&2; exit 1; {"}"}
               dstack_jupyter=(python3 -m {_module})
             fi
+            [ "$(id -u)" != 0 ] || dstack_jupyter+=(--allow-root)
             """;
     }
 
     private string Start(WorkflowSpec workflow) =>
         $"exec \"${"{"}dstack_jupyter[@]{"}"}\" --no-browser --ip={DevServer.Host(workflow)} --port=\"$PORT_0\" --port-retries=0 " +
-        $"{_tokenOption}=\"${DevServer.TokenVariable}\" --notebook-dir=\"$PWD\"" + (workflow.Image is null ? "" : " --allow-root");
+        $"{_tokenOption}=\"${DevServer.TokenVariable}\" --notebook-dir=\"$PWD\"";
 }

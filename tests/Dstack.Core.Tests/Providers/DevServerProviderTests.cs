@@ -23,17 +23,18 @@ public sealed class DevServerProviderTests
         job.Commands[^1].ShouldBe("exec \"${dstack_jupyter[@]}\" --no-browser --ip=\"$HOSTNAME\" --port=\"$PORT_0\" --port-retries=0 " +
                                   "--NotebookApp.token=\"$DSTACK_SERVER_TOKEN\" --notebook-dir=\"$PWD\"");
         job.Commands[1].ShouldContain("command -v jupyter-notebook");
+        job.Commands[1].ShouldContain("[ \"$(id -u)\" != 0 ] || dstack_jupyter+=(--allow-root)");
         job.Ports.ShouldBe(1);
         job.ServerLink.ShouldBe("/tree?token={token}");
     }
 
     [Fact]
-    public void Lab_InAContainer_ListensOnEveryInterface_AllowsRoot_AndPinsTheVersionItInstalls()
+    public void Lab_InAContainer_ListensOnEveryInterface_AndPinsTheVersionItInstalls()
     {
         var job = Build(JupyterProvider.Lab(), image: "python:3.11", version: "4.0.1", ports: 3);
 
         job.Commands[^1].ShouldBe("exec \"${dstack_jupyter[@]}\" --no-browser --ip=0.0.0.0 --port=\"$PORT_0\" --port-retries=0 " +
-                                  "--ServerApp.token=\"$DSTACK_SERVER_TOKEN\" --notebook-dir=\"$PWD\" --allow-root");
+                                  "--ServerApp.token=\"$DSTACK_SERVER_TOKEN\" --notebook-dir=\"$PWD\"");
         job.Commands[1].ShouldContain("python3 -m pip install --disable-pip-version-check --no-input --retries 1 --timeout 15 jupyterlab==4.0.1 ||");
         job.Ports.ShouldBe(3);
         job.ServerLink.ShouldBe("/lab?token={token}");
