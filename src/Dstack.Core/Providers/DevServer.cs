@@ -16,13 +16,19 @@ internal static class DevServer
     public static (WorkflowSpec Workflow, IReadOnlyList<string> Args) FromArgs(string provider, IReadOnlyList<string> args) =>
         (new WorkflowSpec { Name = provider, Provider = provider, Ports = 1, Location = new SourceLocation("(command line)", 1, 1) }, args);
 
+    /// <summary>
+    /// Where the server listens, into <c>dstack_host</c>: loopback when that is the job's host; on another host (SSH, Slurm)
+    /// every interface, so that both its URL there and a CLI's forward to that host's loopback reach it (the token guards it).
+    /// </summary>
+    private const string PickHost = """case "${HOSTNAME:-127.0.0.1}" in 127.*|localhost) dstack_host=${HOSTNAME:-127.0.0.1} ;; *) dstack_host=0.0.0.0 ;; esac""";
+
     /// <summary>The job: <c>setup</c> (and the run's python and requirements) first, then <paramref name="server"/>.</summary>
     public static IReadOnlyList<JobSpec> Jobs(WorkflowSpec workflow, ProviderContext context, IReadOnlyList<string> server, string link)
     {
         var job = BashProvider.SingleJob(workflow with { Commands = [] }, context)[0];
-        return [job with { Commands = [.. job.Commands, .. server], Ports = Math.Max(1, job.Ports), ServerLink = link }];
+        return [job with { Commands = [.. job.Commands, PickHost, .. server], Ports = Math.Max(1, job.Ports), ServerLink = link }];
     }
 
-    /// <summary>Where the server listens: the job's host, or every interface of the container.</summary>
-    public static string Host(WorkflowSpec workflow) => workflow.Image is null ? "\"$HOSTNAME\"" : "0.0.0.0";
+    /// <summary>Where the server listens: as <see cref="PickHost"/> chose, or every interface of the container.</summary>
+    public static string Host(WorkflowSpec workflow) => workflow.Image is null ? "\"$dstack_host\"" : "0.0.0.0";
 }
