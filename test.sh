@@ -26,6 +26,8 @@ scripts/slurm/slurm-up.sh
 # h3 is the one tests break (sshd stopped, network cut) and restore. Idempotent, and installs openssh-server when it is
 # missing; writes /tmp/ssh-hosts/hosts.json.
 SSH_HOSTS_N=3 scripts/ssh-hosts/up.sh
+# Dev environments: Debian's Jupyter Notebook and chromium, code-server from npm (into /opt/dstack-test). Idempotent.
+scripts/devenv-up.sh
 
 dotnet publish src/Dstack.Cli -c Release -o out/test-bin --nologo -v quiet
 export DSTACK_BIN="$PWD/out/test-bin/dstack"

@@ -68,7 +68,8 @@ public sealed partial class CliContext
             : new Core.Compute.Slurm.LocalSlurmShell();
 
     /// <summary>The providers this build offers, each registered by one explicit call.</summary>
-    public static ProviderRegistry Providers() => new ProviderRegistry().Add(new BashProvider()).Add(new DockerProvider()).Add(new TorchrunProvider());
+    public static ProviderRegistry Providers() => new ProviderRegistry().Add(new BashProvider()).Add(new DockerProvider()).Add(new TorchrunProvider())
+        .Add(new CodeProvider()).Add(JupyterProvider.Lab()).Add(JupyterProvider.Notebook());
 
     /// <summary>Which jobs' ports the CLIs of this machine forward now.</summary>
     public PortForwardRecords PortForwards => new(Home.PortForwards);

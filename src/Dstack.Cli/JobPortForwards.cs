@@ -47,6 +47,10 @@ public sealed class JobPortForwards(CliContext ctx, RunRecord run) : IAsyncDispo
         return lines;
     }
 
+    /// <summary>Where this CLI forwards <paramref name="remotePort"/> of job <paramref name="index"/> here, or null.</summary>
+    public string? LocalUrl(int index, int remotePort) =>
+        _open.TryGetValue(index, out var open) ? open.Forward.Ports.FirstOrDefault(p => p.Remote == remotePort)?.LocalUrl : null;
+
     /// <summary><c>Ports: http://127.0.0.1:8000 (forwarded from h1:8000)</c>.</summary>
     public static string Line(IReadOnlyList<ForwardedPort> ports, PortAccess? onHost, int? job) =>
         "Ports: " + string.Join(" ", ports.Select(p => p.LocalUrl))

@@ -13,4 +13,8 @@ public sealed class LogsException(string message) : DstackException(message)
 
     public static LogsException BadTail(string value) =>
         new($"Invalid --tail '{value}': give a number of lines, like --tail 100.");
+
+    /// <summary><c>dstack attach</c> on a run that has ended: there is nothing to open.</summary>
+    public static LogsException AttachToEnded(string run, string status) =>
+        new($"Run {run} is {status}: there is nothing to attach to. Start it again with: dstack restart {run}");
 }

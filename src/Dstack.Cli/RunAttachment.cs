@@ -12,6 +12,7 @@ namespace Dstack.Cli;
 public sealed class RunAttachment(CliContext ctx, RunRecord run)
 {
     private string? _announced;
+    private readonly HashSet<string> _linksShown = [];
     private readonly JobPortForwards _forwards = new(ctx, run);
 
     /// <summary>
@@ -21,6 +22,8 @@ public sealed class RunAttachment(CliContext ctx, RunRecord run)
     private async Task AnnounceAsync(RunView view, CancellationToken ct)
     {
         foreach (var forwarded in await _forwards.UpdateAsync(view, ct)) ctx.Err.WriteLine(Output.Ansi.Grey(forwarded));
+        foreach (var link in ServerLinks.Of(run, view, _forwards))
+            if (_linksShown.Add(link)) ctx.Err.WriteLine($"Open {link}");
         var state = view.State;
         var line = state.Status switch
         {

@@ -31,6 +31,8 @@ public sealed class UsageException(string message) : DstackException(message)
 
     public static UsageException LogsNeedsRun() => new("Name the run: dstack logs RUN (`dstack ps -a` lists them).");
 
+    public static UsageException AttachNeedsRun() => new("Name the run: dstack attach RUN (`dstack ps` lists the unfinished ones).");
+
     public static UsageException RestartNeedsRun() => new("Name the run to restart: dstack restart RUN");
 
     public static UsageException ArtifactsNeedsSubcommand() =>

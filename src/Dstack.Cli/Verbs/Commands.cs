@@ -6,7 +6,7 @@ public static class Commands
 {
     public static readonly IReadOnlyList<Verb> All =
     [
-        RunVerb.Verb, PsVerb.Verb, LogsVerb.Verb, StopVerb.Verb, RmVerb.Verb, RestartVerb.Verb,
+        RunVerb.Verb, PsVerb.Verb, LogsVerb.Verb, AttachVerb.Verb, StopVerb.Verb, RmVerb.Verb, RestartVerb.Verb,
         ArtifactsVerb.Verb, TagsVerb.Verb, SecretsVerb.Verb, GcVerb.Verb, ConfigVerb.Verb, HostsVerb.Verb, InitVerb.Verb, SchemaVerb.Verb, RunnerVerb.Verb,
     ];
 

@@ -28,6 +28,7 @@ public static class PsVerb
             ctx.Out.Write(Details(view));
             ctx.Out.Write(Nodes(view));
             ctx.Out.Write(await WhereAsync(ctx, view, ct));
+            ctx.Out.Write(await LinksAsync(ctx, view, ct));
             return 0;
         }
         var lister = new RunLister(ctx.Storage, monitor, ctx.RunCacheFile(ctx.Repo.Repo), ctx.Skipped);
@@ -102,6 +103,30 @@ public static class PsVerb
             if (state.PortUrls.Count == 0 || state.Status.IsFinished()) continue;
             var forwarded = ctx.PortForwards.Find(JobKey.Of(run.Repo, run.RunName, job.Index));
             sb.Append(PortsLine(state, forwarded, run.RunName) + which + "\n");
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// <c>Open:   http://127.0.0.1:8888/tree?token=…</c> for each running dev environment whose server answers: here through
+    /// a forward of this machine's CLIs when there is one, else on the job's host (and how to reach it from here).
+    /// </summary>
+    private static async Task<string> LinksAsync(CliContext ctx, RunView view, CancellationToken ct)
+    {
+        var run = view.Run;
+        var sb = new System.Text.StringBuilder();
+        for (var i = 0; i < run.Jobs.Count; i++)
+        {
+            var state = view.Jobs[i];
+            if (state.Status != JobStatus.Running || state.Link is null || state.Ports.Count == 0) continue;
+            var forwarded = ctx.PortForwards.Find(JobKey.Of(run.Repo, run.RunName, run.Jobs[i].Index))
+                .FirstOrDefault(f => f.Port.Remote == state.Ports[0]);
+            var remote = await ctx.Runs.GetLaunchAsync(run.Repo, run.RunName, run.Jobs[i].Index, ct) is { } launch
+                         && ctx.Config.TargetNames.Contains(launch.Compute) && ctx.ComputeNamed(launch.Compute) is Core.Compute.IForwardsPorts;
+            if (state.LinkAt(forwarded.Port?.LocalUrl ?? state.PortUrls.FirstOrDefault()) is not { } link) continue;
+            sb.Append(forwarded.Port is null && remote
+                ? $"Open:   {link} (on the host; `dstack attach {run.RunName}` forwards it here)\n"
+                : $"Open:   {link}\n");
         }
         return sb.ToString();
     }

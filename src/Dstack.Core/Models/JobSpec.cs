@@ -22,6 +22,15 @@ public sealed record JobSpec
 
     /// <summary>One job of several that run together and find each other (<c>nodes: N</c>, N &gt; 1).</summary>
     public bool IsMultiNode => Nodes > 1;
+    /// <summary>
+    /// A dev environment's server on <c>PORT_0</c> (code, lab, notebook): the path and query its link opens, with
+    /// <c>{token}</c> where the token goes (e.g. <c>/tree?token={token}</c>). The runner generates the token
+    /// (<c>DSTACK_SERVER_TOKEN</c>), so the spec never holds it; null for a job that serves nothing.
+    /// </summary>
+    public string? ServerLink { get; init; }
+
+    /// <summary>The variable that gives a dev environment's server its token (the runner sets it, the providers' commands read it).</summary>
+    public const string ServerTokenVariable = "DSTACK_SERVER_TOKEN";
 }
 
 public sealed record ArtifactRef(string Path, bool Mount = false);

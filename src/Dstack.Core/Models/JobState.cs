@@ -24,6 +24,15 @@ public sealed record JobState
     public int Attempt { get; init; } = 1;
 
     /// <summary>
+    /// A dev environment's server answers: the path and query of its link on the job's first port, with the token
+    /// (e.g. <c>/tree?token=…</c>). Written by the runner once the server answers; only readers of the state see it.
+    /// </summary>
+    public string? Link { get; init; }
+
+    /// <summary>The link on <paramref name="portUrl"/> (where the user reaches the job's first port), or null.</summary>
+    public string? LinkAt(string? portUrl) => Link is null || portUrl is null ? null : portUrl.TrimEnd('/') + Link;
+
+    /// <summary>
     /// Set by readers, never stored: the runner lives (its host says so) but has written nothing since then, so it
     /// cannot reach the store; it keeps the job's output until it can.
     /// </summary>

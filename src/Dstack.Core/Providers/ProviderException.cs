@@ -14,4 +14,14 @@ public sealed class ProviderException(string message) : DstackException(message)
     public static ProviderException TorchrunNeedsScript() => new("The torchrun provider needs a script: dstack run torchrun train.py [ARGS...]");
 
     public static ProviderException DockerNeedsImage() => new("The docker provider needs an image: dstack run docker IMAGE [-c 'COMMAND']");
+
+    /// <summary>Printed by a lab or notebook job when Jupyter is neither there nor installable (the job then fails).</summary>
+    public static string JupyterMissing(string what, string package) =>
+        $"dstack: {what} is not installed for this job's python3, and 'pip install {package}' failed (is PyPI reachable?). " +
+        $"Install it on the host (Debian: apt-get install jupyter-notebook; else pip install {package}), list it in 'requirements', " +
+        "or use an 'image' that has it.";
+
+    /// <summary>Printed by a code job when no VS Code server is on the host and the download fails (the job then fails).</summary>
+    public static string CodeServerNotDownloaded(string version, string why) =>
+        $"dstack: cannot download openvscode-server {version}: {why}; install code-server or openvscode-server on the host, or set `version`";
 }

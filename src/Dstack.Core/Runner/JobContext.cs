@@ -25,6 +25,8 @@ internal sealed class JobContext(RunRecord run, JobSpec spec, LogWriter logs)
     public string? Note { get; set; }
     /// <summary>Which attempt of the job this is (1, or more after a scheduler requeued it).</summary>
     public int Attempt { get; init; } = 1;
+    /// <summary>A dev environment's link (path and query, with its token) once its server answers; in every state from then on.</summary>
+    public string? Link { get; set; }
 
     /// <summary>The stop the runner has acted on, if any.</summary>
     public StopMode? StopMode { get { lock (_gate) return _acted ?? _requested; } }
@@ -67,6 +69,6 @@ internal sealed class JobContext(RunRecord run, JobSpec spec, LogWriter logs)
 
     public JobState Progress(JobStatus status, DateTimeOffset now) => new()
     {
-        Status = status, UpdatedAt = now, StartedAt = StartedAt, Ports = Ports, Host = Environment.MachineName, Note = Note, Attempt = Attempt,
+        Status = status, UpdatedAt = now, StartedAt = StartedAt, Ports = Ports, Host = Environment.MachineName, Note = Note, Attempt = Attempt, Link = Link,
     };
 }

@@ -140,6 +140,9 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
         // GPUs are assigned exclusively: a job sees the ones it was given, and none when it asked for none.
         if (resources.VisibleGpus is { } gpus) env["CUDA_VISIBLE_DEVICES"] = string.Join(',', gpus);
         env["DSTACK_ATTEMPT"] = job.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // A dev environment's token is made here, never stored in the spec: only readers of the job's state see it.
+        var serverToken = job.Spec.ServerLink is null ? null : Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        if (serverToken is not null) env[JobSpec.ServerTokenVariable] = serverToken;
         if (plan.NeedsHostPython && await PreparePythonAsync(job, root, workingDir, env, ct) is { } setupFailed) return setupFailed;
 
         if (await StopRequestedAsync(job, ct) is { } early) return StoppedBeforeStart(job, early);
@@ -156,12 +159,14 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
         await _outage.TryAsync(() => WriteHeartbeatAsync(job, ct), ct);
         using var liveCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var live = LiveSaveLoopAsync(job, outputs, liveCts.Token);
+        var probe = serverToken is null ? Task.CompletedTask : AwaitServerAsync(job, running, env, serverToken, liveCts.Token);
         var exitCode = await SuperviseAsync(job, running, ct);
         Diagnostics.StageTrace.Mark("runner: job exited");
         var outOfMemory = exitCode != 0 && running.OutOfMemory;
         resources.Dispose(); // the next queued job may start while this one's outputs are saved
         await liveCts.CancelAsync();
         await live;
+        await probe;
         TryDelete(script);
         // An abort saves nothing new; done, failed and gracefully stopped jobs keep their outputs.
         if (job.StopMode != StopMode.Abort && outputs.Count > 0 && await SaveOutputsAsync(job, outputs, root, ct) is { } failure)
@@ -192,6 +197,7 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
         var lastStopCheck = DateTimeOffset.MinValue;
         DateTimeOffset? killAt = null;
         var shownRunning = false;
+        string? shownLink = null;
         var shipping = Task.CompletedTask;
         var checking = Task.CompletedTask;
         while (!running.Completion.IsCompleted)
@@ -200,6 +206,13 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
             {
                 shownRunning = true;
                 if (job.StopMode is null) await SetProgressAsync(job, job.Progress(JobStatus.Running, time.GetUtcNow()), ct);
+                shownLink = job.Link;
+            }
+            // A dev environment's server answered: its link goes into the running state.
+            if (shownRunning && job.Link != shownLink && job.StopMode is null)
+            {
+                shownLink = job.Link;
+                await SetProgressAsync(job, job.Progress(JobStatus.Running, time.GetUtcNow()), ct);
             }
             var tick = Task.Delay(options.LogFlushInterval, time, ct);
             await (shownRunning ? Task.WhenAny(running.Completion, tick) : Task.WhenAny(running.Completion, running.Started, tick));

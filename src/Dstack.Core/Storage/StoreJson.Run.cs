@@ -71,6 +71,7 @@ public static partial class StoreJson
         if (j.Image is { } image) w.WriteString("image", image);
         if (j.Python is { } python) w.WriteString("python", python);
         if (j.Requirements is { } req) w.WriteString("requirements", req);
+        if (j.ServerLink is { } link) w.WriteString("server_link", link);
         w.WriteEndObject();
     }
 
@@ -118,5 +119,6 @@ public static partial class StoreJson
         Image = j.Str("image"),
         Python = j.Str("python"),
         Requirements = j.Str("requirements"),
+        ServerLink = j.Str("server_link"),
     };
 }

@@ -124,6 +124,7 @@ public static partial class StoreJson
         if (s.Host is { } host) w.WriteString("host", host);
         if (s.Note is { } note) w.WriteString("note", note);
         if (s.Attempt > 1) w.WriteNumber("attempt", s.Attempt);
+        if (s.Link is { } link) w.WriteString("link", link);
         w.WriteEndObject();
     }
 
@@ -140,6 +141,7 @@ public static partial class StoreJson
         Host = e.Str("host"),
         Note = e.Str("note"),
         Attempt = e.IntOrNull("attempt") ?? 1,
+        Link = e.Str("link"),
     };
 
     // Plain lookups rather than Enum.Parse, whose generic code is compiled at run time on every command.

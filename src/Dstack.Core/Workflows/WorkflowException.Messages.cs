@@ -36,8 +36,6 @@ public sealed partial class WorkflowException
     internal static WorkflowException UnknownProvider(SourceLocation at, string provider)
     {
         var supported = $"supported providers: {string.Join(", ", WorkflowProviders.Supported)}";
-        if (WorkflowProviders.NotYetSupported.Contains(provider))
-            return new(at, $"provider '{Q(provider)}' is not supported yet; {supported}");
         var closest = NameSuggester.Closest(provider, WorkflowProviders.Supported);
         return new(at, $"unknown provider '{Q(provider)}'{(closest is null ? "" : $" (did you mean '{closest}'?)")}; {supported}");
     }
@@ -47,6 +45,12 @@ public sealed partial class WorkflowException
 
     internal static WorkflowException NprocAboveGpus(SourceLocation at, int nproc, int gpus) =>
         new(at, $"nproc_per_node {nproc} is more than the {gpus} GPU(s) each node gets (resources.gpu); use at most {gpus}, or ask for more GPUs");
+
+    internal static WorkflowException DevEnvironmentCommands(SourceLocation at, string provider) =>
+        new(at, $"provider '{provider}' starts its own server and runs no 'commands'; put what must run first in 'setup'");
+
+    internal static WorkflowException VersionNotForProvider(SourceLocation at, string provider) =>
+        new(at, $"'version' is the server's version for providers code, lab and notebook; provider '{Q(provider)}' has none");
 
     internal static WorkflowException BeforeRunAndSetup(SourceLocation at) =>
         new(at, "'before_run' and 'setup' are the same property; use only one of them");

@@ -14,7 +14,7 @@ internal sealed partial class WorkflowParser(YamlReader yaml, Dictionary<string,
     public static readonly IReadOnlyList<string> Properties =
     [
         "name", "provider", "help", "deps", "commands", "before_run", "setup", "requirements",
-        "python", "env", "working_dir", "artifacts", "ports", "resources", "image",
+        "python", "env", "working_dir", "artifacts", "ports", "resources", "image", "version",
         "nodes", "script", "args", "nproc_per_node",
     ];
 
@@ -52,6 +52,7 @@ internal sealed partial class WorkflowParser(YamlReader yaml, Dictionary<string,
                 "script" => spec with { Script = Script(value) },
                 "args" => spec with { ScriptArgs = string.Join(' ', Commands(key, value)) },
                 "nproc_per_node" => spec with { NprocPerNode = yaml.Int(key, value, 1, 1024) },
+                "version" => spec with { Version = Version(value) },
                 _ => throw new UnreachableException($"property '{key}' is listed but not parsed"),
             };
         }
@@ -71,6 +72,13 @@ internal sealed partial class WorkflowParser(YamlReader yaml, Dictionary<string,
             throw WorkflowException.MissingProperty(at, owner, "commands", "provider 'bash' runs them");
         if (spec.Provider == WorkflowProviders.Docker && spec.Image is null)
             throw WorkflowException.MissingProperty(at, owner, "image", "provider 'docker' runs it");
+        var devEnvironment = WorkflowProviders.DevEnvironments.Contains(spec.Provider);
+        if (devEnvironment && locations.TryGetValue("commands", out var devCommands))
+            throw WorkflowException.DevEnvironmentCommands(devCommands, spec.Provider);
+        if (devEnvironment && spec.Nodes > 1)
+            throw WorkflowException.PropertyNotForProvider(locations["nodes"], "nodes", spec.Provider, "a dev environment is one server on one node");
+        if (!devEnvironment && locations.TryGetValue("version", out var version))
+            throw WorkflowException.VersionNotForProvider(version, spec.Provider);
         if (spec.Provider == WorkflowProviders.Torchrun) CheckTorchrun(spec, locations, owner);
         else if (WorkflowProviders.TorchrunOnly.FirstOrDefault(locations.ContainsKey) is { } only)
             throw WorkflowException.PropertyNotForProvider(locations[only], only, spec.Provider, "only provider 'torchrun' reads it");
@@ -117,6 +125,13 @@ internal sealed partial class WorkflowParser(YamlReader yaml, Dictionary<string,
         return PythonVersion().IsMatch(python) ? python : throw yaml.WrongType("python", node, "a Python version such as 3.10");
     }
 
+    // The raw scalar text, so that YAML's float 1.10 stays "1.10"; it goes into a pip pin or a download URL.
+    private string Version(YamlNode node)
+    {
+        var version = yaml.Scalar("version", node, "a version such as 6.4.12");
+        return VersionText().IsMatch(version) ? version : throw yaml.WrongType("version", node, "a version such as 6.4.12");
+    }
+
     private string WorkingDir(YamlNode node)
     {
         var path = yaml.String("working_dir", node);
@@ -140,4 +155,7 @@ internal sealed partial class WorkflowParser(YamlReader yaml, Dictionary<string,
 
     [GeneratedRegex(@"^\d+(\.\d+){0,2}$")]
     private static partial Regex PythonVersion();
+
+    [GeneratedRegex(@"^[0-9][0-9A-Za-z.+-]{0,40}$")]
+    private static partial Regex VersionText();
 }

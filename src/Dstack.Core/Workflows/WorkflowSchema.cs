@@ -34,11 +34,12 @@ public static class WorkflowSchema
               "then": { "required": ["script"], "not": { "required": ["commands"] } },
               "else": { "not": { "anyOf": [{ "required": ["script"] }, { "required": ["args"] }, { "required": ["nproc_per_node"] }] } }
             },
+            { "if": { "properties": { "provider": { "enum": ["code", "lab", "notebook"] } } }, "then": { "not": { "required": ["commands"] } }, "else": { "not": { "required": ["version"] } } },
             { "not": { "required": ["before_run", "setup"] } }
           ],
           "properties": {
             "name": { "description": "The name used with `dstack run NAME`. No whitespace or '/'.", "type": "string", "pattern": "^[^\\s/]+$" },
-            "provider": { "description": "How the workflow runs: bash (shell commands), docker (an image) or torchrun (a PyTorch script on every node).", "enum": ["bash", "docker", "torchrun"] },
+            "provider": { "description": "How the workflow runs: bash (shell commands), docker (an image), torchrun (a PyTorch script on every node), or a dev environment in the browser on PORT_0: code (VS Code), lab (JupyterLab), notebook (Jupyter Notebook).", "enum": ["bash", "docker", "torchrun", "code", "lab", "notebook"] },
             "help": { "description": "What the workflow does (documentation only).", "type": "string" },
             "deps": {
               "description": "Runs whose artifacts are mounted before this workflow starts: {tag: NAME}, {workflow: NAME}, ':TAG' or 'WORKFLOW'. OWNER/REPO/NAME refers to another repository.",
@@ -102,7 +103,8 @@ public static class WorkflowSchema
             "nodes": { "description": "How many nodes run the workflow together, one job each (rank 0 to N-1); on this machine, N processes.", "type": "integer", "minimum": 1, "maximum": 256 },
             "script": { "description": "torchrun: the Python script every node starts, relative to working_dir (required for torchrun).", "type": "string", "minLength": 1 },
             "args": { "description": "torchrun: the script's arguments, as shell words; ${{ run.args }} adds the run's. Default: the run's arguments.", "allOf": [{ "$ref": "#/definitions/commands" }] },
-            "nproc_per_node": { "description": "torchrun: worker processes per node (default: the node's GPUs, or 1 without GPUs); at most the GPUs asked for.", "type": "integer", "minimum": 1, "maximum": 1024 }
+            "nproc_per_node": { "description": "torchrun: worker processes per node (default: the node's GPUs, or 1 without GPUs); at most the GPUs asked for.", "type": "integer", "minimum": 1, "maximum": 1024 },
+            "version": { "description": "The server's version (code, lab, notebook): the openvscode-server to download, or the pip pin when Jupyter is installed for the run.", "type": ["string", "number"], "pattern": "^[0-9][0-9A-Za-z.+-]{0,40}$" }
           }
         },
         "commands": {

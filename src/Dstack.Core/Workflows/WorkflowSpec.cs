@@ -34,6 +34,8 @@ public sealed record WorkflowSpec
     public string? ScriptArgs { get; init; }
     /// <summary>torchrun: worker processes per node; null means the node's GPUs, or 1 without GPUs.</summary>
     public int? NprocPerNode { get; init; }
+    /// <summary>The server's version for <c>code</c>, <c>lab</c> and <c>notebook</c>, as written (raw scalar text).</summary>
+    public string? Version { get; init; }
     /// <summary>Where the workflow's <c>name</c> was declared.</summary>
     public required SourceLocation Location { get; init; }
     /// <summary>Where individual properties were declared (key: property name), for errors raised after loading.</summary>

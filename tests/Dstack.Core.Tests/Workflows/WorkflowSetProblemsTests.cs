@@ -12,8 +12,8 @@ public class WorkflowSetProblemsTests
     {
         var set = WorkflowLoader.ParseAll([(Main, """
             workflows:
-              - name: ide
-                provider: code
+              - name: ddp
+                provider: spark
               - name: train
                 provider: bash
                 commands: [python train.py]
@@ -24,8 +24,8 @@ public class WorkflowSetProblemsTests
             """)]);
 
         set.All.Select(w => w.Name).ShouldBe(["train"]);
-        set.Problems.Select(p => p.WorkflowName).ShouldBe(["ide", "odd"]);
-        set.Problems[0].Error.Message.ShouldBe($"{Main}:3:15: provider 'code' is not supported yet; supported providers: bash, docker, torchrun");
+        set.Problems.Select(p => p.WorkflowName).ShouldBe(["ddp", "odd"]);
+        set.Problems[0].Error.Message.ShouldBe($"{Main}:3:15: unknown provider 'spark'; supported providers: bash, docker, torchrun, code, lab, notebook");
         set.Problems[1].Warning.ShouldStartWith($"Warning: workflow 'odd' cannot run: {Main}:10:5: unknown property 'versoin'");
     }
 
@@ -47,9 +47,9 @@ public class WorkflowSetProblemsTests
     [Fact]
     public void ProblemFor_TheInvalidWorkflow_IsItsError_AndOtherNamesHaveNone()
     {
-        var set = WorkflowLoader.ParseAll([(Main, "workflows:\n  - {name: ide, provider: lab}\n  - {name: ok, provider: bash, commands: [x]}\n")]);
+        var set = WorkflowLoader.ParseAll([(Main, "workflows:\n  - {name: ide, provider: spark}\n  - {name: ok, provider: bash, commands: [x]}\n")]);
 
-        set.ProblemFor("ide", isProvider: false)!.Problem.ShouldStartWith("provider 'lab' is not supported yet");
+        set.ProblemFor("ide", isProvider: false)!.Problem.ShouldStartWith("unknown provider 'spark'");
         set.ProblemFor("ok", isProvider: false).ShouldBeNull();
         set.ProblemFor("bash", isProvider: true).ShouldBeNull();
         set.ProblemFor("nope", isProvider: false).ShouldBeNull();
@@ -75,8 +75,8 @@ public class WorkflowSetProblemsTests
     [Fact]
     public void Parse_StillThrowsTheFirstProblem()
     {
-        Should.Throw<WorkflowException>(() => WorkflowLoader.Parse(Main, "workflows:\n  - {name: ide, provider: notebook}\n"))
-            .Problem.ShouldStartWith("provider 'notebook' is not supported yet");
+        Should.Throw<WorkflowException>(() => WorkflowLoader.Parse(Main, "workflows:\n  - {name: ddp, provider: spark}\n"))
+            .Problem.ShouldStartWith("unknown provider 'spark'");
     }
 
     [Fact]

@@ -1,0 +1,25 @@
+using Dstack.Core.Models;
+using Dstack.Core.Runs;
+
+namespace Dstack.Cli;
+
+/// <summary>
+/// The links of a run's dev environments (code, lab, notebook) whose servers answer: on the job's first port as the
+/// user reaches it, here through this CLI's forward when it has one, else where the compute says.
+/// </summary>
+public static class ServerLinks
+{
+    /// <summary>One link per running job whose server answers, e.g. <c>http://127.0.0.1:8000/tree?token=…</c>.</summary>
+    public static IReadOnlyList<string> Of(RunRecord run, RunView view, JobPortForwards? forwards)
+    {
+        var links = new List<string>();
+        for (var i = 0; i < view.Jobs.Count; i++)
+        {
+            var state = view.Jobs[i];
+            if (state.Status != JobStatus.Running || state.Link is null || state.Ports.Count == 0) continue;
+            var url = forwards?.LocalUrl(run.Jobs[i].Index, state.Ports[0]) ?? state.PortUrls.FirstOrDefault();
+            if (state.LinkAt(url) is { } link) links.Add(link);
+        }
+        return links;
+    }
+}
