@@ -100,6 +100,8 @@ public sealed class EnvironmentTests
         // Every run is rank 0 of its nodes (docs/NODES.md).
         "DSTACK_NODE_RANK", "DSTACK_NODES_NUM", "DSTACK_MASTER_NODE_IP", "DSTACK_NODES_IPS", "DSTACK_GPUS_PER_NODE", "DSTACK_GPUS_NUM",
         "MASTER_ADDR", "MASTER_PORT",
+        // 1 unless a scheduler requeued the job (docs/SLURM.md).
+        "DSTACK_ATTEMPT",
     ];
 
     [Fact]
