@@ -149,7 +149,7 @@ public sealed class WorkflowFileTests
         workflow.GetProperty("required").EnumerateArray().Select(e => e.GetString()).ShouldBe(["name", "provider"], ignoreOrder: true);
         workflow.GetProperty("properties").EnumerateObject().Select(p => p.Name)
             .ShouldBeSubsetOf(["name", "provider", "help", "deps", "commands", "before_run", "setup", "requirements", "python", "env",
-                               "working_dir", "artifacts", "ports", "resources", "image"]);
+                               "working_dir", "artifacts", "ports", "resources", "image", "version", "nodes", "script", "args", "nproc_per_node"]);
         workflow.GetProperty("properties").TryGetProperty("commands", out _).ShouldBeTrue();
     }
 
