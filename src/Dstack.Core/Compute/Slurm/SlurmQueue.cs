@@ -10,7 +10,10 @@ namespace Dstack.Core.Compute.Slurm;
 /// </summary>
 public sealed class SlurmQueue(ISlurmShell shell, TimeProvider time)
 {
-    /// <summary>How long an answer serves: readers that poll (stop, logs) see changes within this.</summary>
+    /// <summary>
+    /// How long an answer serves from when it arrived: readers that poll (stop, logs) see changes within this. Counted from
+    /// the answer, not the question: a slow squeue on a busy login node must not make a listing of many runs ask again.
+    /// </summary>
     public static readonly TimeSpan Fresh = TimeSpan.FromSeconds(1);
 
     public const string Script = "squeue -h -u \"$(id -un)\" -t all -o '%i|%T|%r|%N'";
@@ -18,6 +21,7 @@ public sealed class SlurmQueue(ISlurmShell shell, TimeProvider time)
     private readonly Lock _lock = new();
     private Task<IReadOnlyDictionary<long, SlurmQueueEntry>?>? _answer;
     private DateTimeOffset _askedAt;
+    private DateTimeOffset _answeredAt;
 
     /// <summary>How many times Slurm was asked (tests and the benchmark count them).</summary>
     public int Calls { get; private set; }
@@ -28,7 +32,7 @@ public sealed class SlurmQueue(ISlurmShell shell, TimeProvider time)
         lock (_lock)
         {
             var now = time.GetUtcNow();
-            if (_answer is not null && _askedAt >= notBefore && (!_answer.IsCompleted || now - _askedAt < Fresh)) return _answer;
+            if (_answer is not null && _askedAt >= notBefore && (!_answer.IsCompleted || now - _answeredAt < Fresh)) return _answer;
             _askedAt = now;
             Calls++;
             return _answer = AskAsync(ct);
@@ -46,6 +50,7 @@ public sealed class SlurmQueue(ISlurmShell shell, TimeProvider time)
         ShellResult result;
         try { result = await shell.RunAsync(Script, null, ct); }
         catch (SlurmException) { return null; }
+        finally { lock (_lock) _answeredAt = time.GetUtcNow(); }
         return result.ExitCode == 0 ? Parse(result.StdOut) : null;
     }
 

@@ -57,6 +57,23 @@ public sealed class SlurmQueueTests
     }
 
     [Fact]
+    public async Task ASlowAnswer_ServesForItsFreshnessFromWhenItArrived()
+    {
+        var shell = new CountingShell();
+        var queue = new SlurmQueue(shell, _clock);
+        var asked = _clock.GetUtcNow();
+        var first = queue.ReadAsync(asked, default);
+        _clock.Advance(SlurmQueue.Fresh * 3); // squeue on a busy login node
+        shell.Gate.SetResult();
+        await first;
+
+        _clock.Advance(SlurmQueue.Fresh - TimeSpan.FromMilliseconds(1));
+        await queue.ReadAsync(asked, default);
+
+        queue.Calls.ShouldBe(1, "a listing that goes on after a slow answer asks Slurm once");
+    }
+
+    [Fact]
     public async Task JobLaunchedAfterTheAnswerWasAskedFor_GetsANewAnswer()
     {
         var shell = new CountingShell();
