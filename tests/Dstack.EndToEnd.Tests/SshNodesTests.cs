@@ -107,7 +107,7 @@ public sealed partial class SshNodesTests
 
         result.ExitCode.ShouldNotBe(0, result.ToString());
         result.StdErr.ShouldContain("`lab` has 2 hosts that fit a node; nodes: 4 needs 4, each on a host of its own.", Case.Sensitive, result.ToString());
-        result.StdErr.ShouldContain(".dstack/workflows.yaml:");
+        result.StdErr.ShouldStartWith("Error: .dstack/workflows.yaml:8:", Case.Sensitive, "at the `nodes` line");
         (await ada.PsAsync("-a")).ShouldBeEmpty("nothing was started or stored");
     }
 
