@@ -40,6 +40,9 @@ public sealed partial class CliContext
 
     /// <summary>A runner on an SSH host: the job's HOSTNAME (the host's address), and the store credentials it was handed.</summary>
     public string? JobHostname { get; set; }
+
+    /// <summary>A runner on an SSH host: the address the other nodes of its run reach it at.</summary>
+    public string? NodeAddress { get; set; }
     public string? HandedCredentials { get; set; }
 
     /// <summary>A runner started by a Slurm batch job: it uses the allocation Slurm made (<see cref="Core.Compute.Slurm.SlurmJobHost"/>).</summary>
@@ -101,7 +104,7 @@ public sealed partial class CliContext
                 Attempt = Core.Compute.Slurm.SlurmRequeue.Attempt(Environment.GetEnvironmentVariable("SLURM_RESTART_COUNT")),
             };
         }
-        if (JobHostname is { } hostname) host = new Core.Compute.Ssh.SshJobHost(host, hostname);
+        if (JobHostname is { } hostname) host = new Core.Compute.Ssh.SshJobHost(host, hostname, NodeAddress);
         return new(Storage, new ExecutorByImage(new HostProcessExecutor(Time), new DockerExecutor(Time)), host, options, Time);
     }
 

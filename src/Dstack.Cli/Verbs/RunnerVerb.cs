@@ -10,6 +10,7 @@ public static class RunnerVerb
     private static readonly VerbOption RunOption = new(["--run"], "RUN", "The run");
     private static readonly VerbOption Job = new(["--job"], "N", "The job's index (default 0)");
     private static readonly VerbOption Hostname = new(["--hostname"], "ADDRESS", "The job's HOSTNAME (an SSH host's address)");
+    private static readonly VerbOption NodeAddress = new(["--node-address"], "ADDRESS", "Where the run's other nodes reach this one (an SSH host's IP)");
     private static readonly VerbOption Slurm = new(["--slurm"], null, "Started by a Slurm batch job: use its allocation");
     private static readonly VerbOption MaxRequeues = new([Core.Compute.Slurm.SlurmRequeue.RunnerOption], "N", "The job is requeueable (Slurm): an attempt past N requeues fails it");
     private static readonly VerbOption Credentials = new(["--credentials"], "FILE", "The store's credentials, read and deleted at once");
@@ -17,7 +18,7 @@ public static class RunnerVerb
     public static readonly Verb Verb = new("runner", "Run one job (started by dstack itself)", Run)
     {
         Usage = ["runner --repo OWNER/NAME --run RUN --job N"],
-        Groups = Verb.OptionsGroup(Repo, RunOption, Job, Hostname, Slurm, MaxRequeues, Credentials),
+        Groups = Verb.OptionsGroup(Repo, RunOption, Job, Hostname, NodeAddress, Slurm, MaxRequeues, Credentials),
         Hidden = true,
     };
 
@@ -29,6 +30,7 @@ public static class RunnerVerb
         var run = reader.Option(RunOption) ?? throw UsageException.RunnerNeeds("--run RUN");
         var job = int.Parse(reader.Option(Job) ?? "0", CultureInfo.InvariantCulture);
         ctx.JobHostname = reader.Option(Hostname);
+        ctx.NodeAddress = reader.Option(NodeAddress);
         ctx.InSlurmJob = reader.Flag(Slurm);
         if (reader.Option(MaxRequeues) is { } max) ctx.MaxRequeues = int.Parse(max, CultureInfo.InvariantCulture);
         if (reader.Option(Credentials) is { } file) ctx.HandedCredentials = ReadAndDelete(file);

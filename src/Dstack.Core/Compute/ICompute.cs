@@ -47,7 +47,8 @@ public interface ICompute
 
 /// <summary>
 /// The job a runner is started for, and the store it reads it from; what the job needs (<paramref name="Resources"/>, an
-/// <paramref name="Image"/>'s Docker, <paramref name="Python"/>) chooses a host where there are several.
+/// <paramref name="Image"/>'s Docker, <paramref name="Python"/>) chooses a host where there are several. A multi-node
+/// run's jobs come in rank order, <paramref name="Nodes"/> of them, each to be placed on a host of its own.
 /// </summary>
 public sealed record RunnerTarget(string DstackHome, RepoRef Repo, string RunName, int JobIndex, JobResources? Resources = null,
-    string? Image = null, string? Python = null);
+    string? Image = null, string? Python = null, int Nodes = 1);

@@ -12,6 +12,12 @@ public interface IJobHost
     /// <summary>What a job sees as <c>HOSTNAME</c>: where its ports listen.</summary>
     string Hostname { get; }
 
+    /// <summary>
+    /// The address the other nodes of a multi-node run reach this one at (<c>DSTACK_NODES_IPS</c>, <c>MASTER_ADDR</c>):
+    /// the <see cref="Hostname"/> unless the compute knows better (an SSH host named by an alias only this machine resolves).
+    /// </summary>
+    string NodeAddress => Hostname;
+
     /// <summary>How messages name this host, e.g. "this machine".</summary>
     string Description { get; }
 

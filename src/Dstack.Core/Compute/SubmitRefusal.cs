@@ -22,6 +22,25 @@ public sealed record SubmitRefusal(string Sentence, string? Property = null)
         new($"`{target}` does not run multi-node runs yet (nodes: {nodes}): it cannot start the nodes together. " +
             "Run it on this machine, where the nodes are processes on localhost (`--compute local`), or with nodes: 1.", "nodes");
 
+    /// <summary>
+    /// A multi-node run on a target with fewer than <paramref name="nodes"/> hosts that could ever hold one node each:
+    /// <paramref name="fit"/> of them do; <paramref name="others"/> says what each other host lacks.
+    /// </summary>
+    public static SubmitRefusal TooFewHosts(string target, int fit, Models.JobResources? perNode, int nodes, IReadOnlyList<string> others) =>
+        new($"`{target}` has {fit} host{(fit == 1 ? "" : "s")} that {(fit == 1 ? "fits" : "fit")} {Describe(perNode)}; nodes: {nodes} needs {nodes}, each on a host of its own" +
+            (others.Count == 0 ? "" : $" ({string.Join("; ", others)})") +
+            ". Lower `nodes` or the per-node `resources`, or add hosts to the target.", "nodes");
+
+    /// <summary>What one node asks for, e.g. "4 CPUs, 8GiB of memory" ("a node" when it asks for nothing).</summary>
+    private static string Describe(Models.JobResources? r)
+    {
+        var parts = new List<string>();
+        if (r?.Cpu is { } cpu) parts.Add($"{cpu} CPU{(cpu == 1 ? "" : "s")}");
+        if (r?.MemoryBytes is { } mem) parts.Add($"{ResourceFit.Bytes(mem)} of memory");
+        if (r is { GpuCount: > 0 }) parts.Add(ResourceFit.Gpus(r));
+        return parts.Count == 0 ? "a node" : string.Join(", ", parts);
+    }
+
     public static SubmitRefusal NoDockerOnHosts(string target, string image) =>
         new($"No host of `{target}` has Docker: this run needs it for its image ({image}). Install Docker on one of them (e.g. `apt-get install docker.io`), or run it where Docker is (`--compute`).");
 

@@ -15,8 +15,8 @@ public sealed partial class JobRunner
     {
         var spec = job.Spec;
         int? port = spec.Index == 0 ? host.AllocatePorts(1)[0] : null;
-        if (!spec.IsMultiNode) return (NodeEnvironment.Of(spec, [host.Hostname], port!.Value), null);
-        await _runs.PutNodeAsync(job.Run.Repo, job.Run.RunName, spec.Index, new NodeAddress(host.Hostname, port), ct);
+        if (!spec.IsMultiNode) return (NodeEnvironment.Of(spec, [host.NodeAddress], port!.Value), null);
+        await _runs.PutNodeAsync(job.Run.Repo, job.Run.RunName, spec.Index, new NodeAddress(host.NodeAddress, port), ct);
         var nodes = new NodeAddress?[spec.Nodes];
         var pause = storage is LocalStorage ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromMilliseconds(250);
         while (true)

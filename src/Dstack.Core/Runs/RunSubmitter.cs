@@ -122,7 +122,7 @@ public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvide
     {
         var launches = new List<LaunchInfo>();
         foreach (var job in jobs)
-            launches.Add(await compute.StartRunnerAsync(new RunnerTarget(dstackHome, repo, runName, job.Index, job.Resources, job.Image, job.Python), ct));
+            launches.Add(await compute.StartRunnerAsync(new RunnerTarget(dstackHome, repo, runName, job.Index, job.Resources, job.Image, job.Python, job.Nodes), ct));
         Diagnostics.StageTrace.Mark("submit: runners launched");
         return launches;
     }

@@ -51,22 +51,24 @@ public sealed class SshCompute(ComputeTarget target, SshStore store, string dsta
         var hosts = await ProbedAsync(ct);
         return new ComputeCapabilities(hosts.Select(h => h.Facts.Capacity with { Description = h.Session.Host.ToString() }).ToList(),
             hosts.Any(h => h.Facts.Docker), hosts.SelectMany(h => h.Facts.Pythons).Distinct().ToList(), Ports,
-            MultiNode: false, Preemptible: false);
+            MultiNode: true, Preemptible: false);
     }
 
     public async Task<SubmitRefusal?> CheckAsync(JobSpec job, CancellationToken ct)
     {
-        if (job.IsMultiNode) return SubmitRefusal.NoMultiNodeYet(Name, job.Nodes);
         // Nothing to refuse: any host that answers takes it (with a local store, whether a host sees it must be probed).
-        if (!SubmitCheck.AsksForAnything(job) && store.LocalFolder is null) return null;
+        // A multi-node run needs as many hosts as nodes: which answer must be asked.
+        if (!SubmitCheck.AsksForAnything(job) && store.LocalFolder is null && !job.IsMultiNode) return null;
         if (store.LocalFolder is not null && !(await ProbedAsync(ct)).Any(h => h.Facts.StoreVisible == true))
             return SubmitRefusal.StoreNotOnHosts(Name);
         var hosts = (await ProbedAsync(ct)).Select(h => (h.Session.Host.ToString(), h.Facts)).ToList();
-        return SshHostChoice.WhyNone(hosts, await GetCapabilitiesAsync(ct), job, Name, store.LocalFolder is not null);
+        return SshHostChoice.WhyNone(hosts, await GetCapabilitiesAsync(ct), job, Name, store.LocalFolder is not null)
+            ?? (job.IsMultiNode ? SshHostChoice.WhyNoGang(hosts, job, Name, store.LocalFolder is not null) : null);
     }
 
     public async Task<LaunchInfo> StartRunnerAsync(RunnerTarget runner, CancellationToken ct)
     {
+        if (runner.Nodes > 1) return await StartNodeAsync(runner, ct);
         if (NeedsNoProbe(runner)) return await StartOnFirstAnsweringAsync(runner, ct);
         var candidates = SshHostChoice.Candidates(await ProbedAsync(ct), h => WithSent(h.Session, h.Facts), runner, store.LocalFolder is not null);
         if (candidates.Count == 0) throw SshException.NoHostFits(Name);
@@ -83,6 +85,41 @@ public sealed class SshCompute(ComputeTarget target, SshStore store, string dsta
             catch (SshException e) when (e.Problem == SshProblem.Unreachable) { last = e; }  // gone since the probe: the next one
         }
         throw last!;
+    }
+
+    /// <summary>The hosts of each multi-node run being started, in rank order, and the nodes started so far.</summary>
+    private readonly ConcurrentDictionary<string, (IReadOnlyList<SshSession> Hosts, List<LaunchInfo> Started)> _gangs = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A node of a multi-node run, started in rank order: rank 0 places the whole run (<see cref="SshHostChoice.Gang"/>),
+    /// N distinct hosts at once, and each rank starts on its own. Together or not at all: when a node cannot be started,
+    /// the nodes started before it are killed and the submit fails.
+    /// </summary>
+    private async Task<LaunchInfo> StartNodeAsync(RunnerTarget runner, CancellationToken ct)
+    {
+        var key = JobKey.Of(runner.Repo, runner.RunName, 0);
+        if (runner.JobIndex == 0)
+        {
+            var placed = SshHostChoice.Gang(await ProbedAsync(ct), h => WithSent(h.Session, h.Facts), runner, store.LocalFolder is not null);
+            if (placed.Count == 0) throw SshException.NoHostsForNodes(Name, runner.Nodes);
+            _gangs[key] = (placed.Select(p => p.Session).ToList(), []);
+        }
+        var (hosts, started) = _gangs[key];
+        try
+        {
+            var launch = await StartOnAsync(hosts[runner.JobIndex], runner, ct);
+            if (runner.Resources is { Cpu: not null } or { MemoryBytes: not null } or { GpuCount: > 0 })
+                _sent.AddOrUpdate(hosts[runner.JobIndex].Host.ToString(), 1, (_, n) => n + 1);
+            started.Add(launch);
+            if (runner.JobIndex == runner.Nodes - 1) _gangs.TryRemove(key, out _);
+            return launch;
+        }
+        catch (Exception e) when (e is SshException or OperationCanceledException)
+        {
+            _gangs.TryRemove(key, out _);
+            foreach (var launch in started) await KillRunnerAsync(launch, CancellationToken.None);
+            throw;
+        }
     }
 
     /// <summary>
@@ -144,17 +181,25 @@ public sealed class SshCompute(ComputeTarget target, SshStore store, string dsta
             "runner", "--repo", runner.Repo.Id, "--run", runner.RunName, "--job", runner.JobIndex.ToString(CultureInfo.InvariantCulture),
             "--hostname", session.Host.Host,
         };
+        // The address this machine reached the host at (sshd's SSH_CONNECTION), which the other hosts reach too, unless
+        // the target names it by an IP already; an alias only this machine's SSH config knows would mean nothing there.
         var script = $"set -e; b={binary}; [ -x \"$b\" ] || {{ echo {MissingBinary}; exit 0; }}\n"
+            + NodeAddressScript(session.Host.Host)
             + $"umask 077; h={HomeExpression}; mkdir -p \"$h/tmp/runners\" \"$h/tmp/creds\"\n"
             + (store.ConfigYaml is { } yaml ? $"printf '%s' {ShellQuote.Quote(yaml)} > \"$h/config.yaml\"\n" : "")
             // The credentials come over standard input only; the runner reads the file and deletes it.
             + (credentials is null ? "cat > /dev/null; c=\n" : $"c=\"$h/tmp/creds/{jobKey}.$$\"; cat > \"$c\"\n")
-            + $"cd \"$h\"; DSTACK_HOME=\"$h\"{(Diagnostics.StageTrace.Enabled ? " DSTACK_TRACE=1" : "")} setsid \"$b\" {ShellQuote.Join(args)} ${{c:+--credentials \"$c\"}}"
+            + $"cd \"$h\"; DSTACK_HOME=\"$h\"{(Diagnostics.StageTrace.Enabled ? " DSTACK_TRACE=1" : "")} setsid \"$b\" {ShellQuote.Join(args)} --node-address \"$a\" ${{c:+--credentials \"$c\"}}"
             + $" </dev/null >>\"$h/tmp/runners/{jobKey}.log\" 2>&1 &\n"
             + "p=$!; s=$(cat /proc/$p/stat); set -- ${s##*) }; echo \"$p ${20}\"\n";
         using var stdin = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(credentials ?? ""));
         return (await session.RunCheckedAsync(script, "starting the runner", stdin, ct)).Trim();
     }
+
+    /// <summary>Shell lines setting <c>a</c> to the host's address as the other hosts see it (<paramref name="host"/>: as the target names it).</summary>
+    public static string NodeAddressScript(string host) =>
+        System.Net.IPAddress.TryParse(host, out var ip) && !System.Net.IPAddress.IsLoopback(ip) ? $"a={ShellQuote.Quote(host)}\n"
+            : $"set -- ${{SSH_CONNECTION:-}}; a=${{3:-}}; case \"$a\" in ''|127.*|::1) a={ShellQuote.Quote(host)};; esac\n";
 
     public async Task<bool?> IsRunnerAliveAsync(LaunchInfo launch, CancellationToken ct) => (await CheckRunnerAsync(launch, ct)).Alive;
 

@@ -51,6 +51,9 @@ public sealed class SshException(string message, SshProblem problem = SshProblem
     public static SshException NoHostFits(string target) =>
         new($"No host of compute target `{target}` can take this job now. Check them with `dstack hosts {target}`.");
 
+    public static SshException NoHostsForNodes(string target, int nodes) =>
+        new($"Compute target `{target}` has fewer than {nodes} hosts that answer and can take a node of this run now: it runs its nodes together or not at all. Check them with `dstack hosts {target}`.");
+
     public static SshException ForwardFailed(string host, string detail) =>
         new($"Could not forward the job's ports from SSH host {host} ({Quote.Short(detail)}): they are still there on the host; re-attach to try again.");
 }

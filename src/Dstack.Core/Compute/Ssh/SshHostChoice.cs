@@ -33,6 +33,27 @@ public static class SshHostChoice
         return lacks.Any(l => l.Why is null) ? null : SubmitRefusal.NoHostHasAll(target, lacks.Select(l => $"{l.Name}: {l.Why}"));
     }
 
+    /// <summary>
+    /// Where a multi-node run's <paramref name="nodes"/> nodes go, in rank order: distinct hosts, those where a node starts
+    /// now first (<see cref="Candidates"/>); a node placed where it does not fit now waits in that host's queue, and the
+    /// others wait for it before their commands start. Empty when fewer than <paramref name="nodes"/> hosts may take one.
+    /// </summary>
+    public static IReadOnlyList<T> Gang<T>(IEnumerable<T> hosts, Func<T, HostFacts> facts, RunnerTarget job, bool localStore) =>
+        Candidates(hosts, facts, job, localStore) is { } able && able.Count >= job.Nodes ? able.Take(job.Nodes).ToList() : [];
+
+    /// <summary>
+    /// Null when the target has <see cref="JobSpec.Nodes"/> distinct hosts that could each hold one node; else the
+    /// refusal saying how many it has and what the others lack.
+    /// </summary>
+    public static SubmitRefusal? WhyNoGang(IReadOnlyList<(string Name, HostFacts Facts)> hosts, JobSpec job, string target, bool localStore)
+    {
+        var lacks = hosts.Select(h => (h.Name, Why: Lacks(h.Facts with { Capacity = h.Facts.Capacity with { Description = h.Name } },
+            job.Resources, job.Image, job.Python, localStore))).ToList();
+        var fit = lacks.Count(l => l.Why is null);
+        return fit >= job.Nodes ? null
+            : SubmitRefusal.TooFewHosts(target, fit, job.Resources, job.Nodes, lacks.Where(l => l.Why is not null).Select(l => $"{l.Name}: {l.Why}").ToList());
+    }
+
     /// <summary>What keeps <paramref name="host"/> from ever taking the job, or null.</summary>
     public static string? Lacks(HostFacts host, JobResources? request, string? image, string? python, bool localStore)
     {

@@ -133,4 +133,35 @@ public sealed class SshHostChoiceTests
         WhyNone(hosts, Spec(new JobResources { Cpu = 2 }, image: "busybox")).ShouldBeNull();
         WhyNone(hosts, Spec(new JobResources { Cpu = 4 })).ShouldBeNull();
     }
+
+    private static RunnerTarget Nodes(int nodes, JobResources? request) => new("/home", new RepoRef("ada", "repo"), "run-1", 0, request, Nodes: nodes);
+
+    [Fact]
+    public void Gang_PutsEachNodeOnAHostOfItsOwn_ThoseWhereItFitsNowFirst()
+    {
+        HostFacts[] hosts = [Host("h1", 4, load: Running(4)), Host("h2", 4), Host("h3", 2), Host("h4", 4)];
+
+        SshHostChoice.Gang(hosts, h => h, Nodes(2, new JobResources { Cpu = 4 }), false).Select(h => h.Hostname).ShouldBe(["h2", "h4"]);
+        SshHostChoice.Gang(hosts, h => h, Nodes(3, new JobResources { Cpu = 4 }), false).Select(h => h.Hostname)
+            .ShouldBe(["h2", "h4", "h1"], "h1 holds it later, in its queue; h3 never could");
+        SshHostChoice.Gang(hosts, h => h, Nodes(4, new JobResources { Cpu = 4 }), false).ShouldBeEmpty("three hosts fit 4 CPUs: all or none");
+        SshHostChoice.Gang(hosts, h => h, Nodes(4, null), false).Select(h => h.Hostname).Distinct().Count().ShouldBe(4);
+    }
+
+    [Fact]
+    public void WhyNoGang_FewerHostsFitThanNodes_SaysHowManyFitAndWhatTheOthersLack()
+    {
+        (string, HostFacts)[] hosts = [("h1", Host("h1", 8)), ("h2", Host("h2", 4)), ("h3", Host("h3", 2))];
+        JobSpec Gang(int nodes, JobResources? request) => new() { Commands = ["true"], Resources = request, Nodes = nodes };
+
+        var refusal = SshHostChoice.WhyNoGang(hosts, Gang(3, new JobResources { Cpu = 4 }), "lab", localStore: false).ShouldNotBeNull();
+
+        refusal.Property.ShouldBe("nodes");
+        refusal.Sentence.ShouldBe("`lab` has 2 hosts that fit 4 CPUs; nodes: 3 needs 3, each on a host of its own (h3: this run needs 4 CPUs; h3 has 2). "
+                                  + "Lower `nodes` or the per-node `resources`, or add hosts to the target.");
+        SshHostChoice.WhyNoGang(hosts, Gang(4, null), "lab", false).ShouldNotBeNull().Sentence
+            .ShouldStartWith("`lab` has 3 hosts that fit a node; nodes: 4 needs 4, each on a host of its own. ");
+        SshHostChoice.WhyNoGang(hosts, Gang(2, new JobResources { Cpu = 4 }), "lab", false).ShouldBeNull();
+        SshHostChoice.WhyNoGang(hosts, Gang(3, new JobResources { Cpu = 2 }), "lab", false).ShouldBeNull();
+    }
 }

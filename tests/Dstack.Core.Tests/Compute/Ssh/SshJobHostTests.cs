@@ -22,4 +22,15 @@ public sealed class SshJobHostTests
 
         inner.Released.ShouldBe(1);
     }
+
+    [Fact]
+    public void TheNodeAddress_IsTheOneGiven_ElseTheHostname()
+    {
+        Dstack.Core.Compute.IJobHost named = new SshJobHost(new FakeJobHost(), "h1");
+        Dstack.Core.Compute.IJobHost reached = new SshJobHost(new FakeJobHost(), "h1", "10.210.0.11");
+
+        named.NodeAddress.ShouldBe("h1");
+        reached.NodeAddress.ShouldBe("10.210.0.11");
+        reached.Hostname.ShouldBe("h1", "HOSTNAME stays the host's name as the target gives it");
+    }
 }
