@@ -31,7 +31,7 @@ wait_line() {
 by_hand() {
   local port; port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   local start end pid; start=$(now)
-  setsid jupyter-notebook --no-browser --ip=127.0.0.1 --port="$port" --port-retries=0 --NotebookApp.token=bench \
+  setsid jupyter-notebook $([ "$(id -u)" != 0 ] || echo --allow-root) --no-browser --ip=127.0.0.1 --port="$port" --port-retries=0 --NotebookApp.token=bench \
     --notebook-dir="$repo" >"$work/hand.log" 2>&1 & pid=$!
   end=$(( $(date +%s) + deadline ))
   until curl -s -o /dev/null "http://127.0.0.1:$port/tree?token=bench"; do
