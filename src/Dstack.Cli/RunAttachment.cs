@@ -12,7 +12,7 @@ namespace Dstack.Cli;
 public sealed class RunAttachment(CliContext ctx, RunRecord run)
 {
     private string? _announced;
-    private readonly HashSet<string> _linksShown = [];
+    private readonly HashSet<ServerLink> _linksShown = [];
     private readonly JobPortForwards _forwards = new(ctx, run);
 
     /// <summary>
@@ -23,7 +23,8 @@ public sealed class RunAttachment(CliContext ctx, RunRecord run)
     {
         foreach (var forwarded in await _forwards.UpdateAsync(view, ct)) ctx.Err.WriteLine(Output.Ansi.Grey(forwarded));
         foreach (var link in ServerLinks.Of(run, view, _forwards))
-            if (_linksShown.Add(link)) ctx.Err.WriteLine($"Open {link}");
+            if (_linksShown.Add(link))
+                foreach (var shown in link.Lines()) ctx.Err.WriteLine(shown);
         var state = view.State;
         var line = state.Status switch
         {

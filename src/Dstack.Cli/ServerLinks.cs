@@ -9,16 +9,16 @@ namespace Dstack.Cli;
 /// </summary>
 public static class ServerLinks
 {
-    /// <summary>One link per running job whose server answers, e.g. <c>http://127.0.0.1:8000/tree?token=…</c>.</summary>
-    public static IReadOnlyList<string> Of(RunRecord run, RunView view, JobPortForwards? forwards)
+    /// <summary>One link per running job whose server answers, e.g. <c>http://127.0.0.1:8000/tree?token=…</c>, with its password if it asks for one.</summary>
+    public static IReadOnlyList<ServerLink> Of(RunRecord run, RunView view, JobPortForwards? forwards)
     {
-        var links = new List<string>();
+        var links = new List<ServerLink>();
         for (var i = 0; i < view.Jobs.Count; i++)
         {
             var state = view.Jobs[i];
             if (state.Status != JobStatus.Running || state.Link is null || state.Ports.Count == 0) continue;
             var url = forwards?.LocalUrl(run.Jobs[i].Index, state.Ports[0]) ?? state.PortUrls.FirstOrDefault();
-            if (state.LinkAt(url) is { } link) links.Add(link);
+            if (state.LinkAt(url) is { } link) links.Add(new ServerLink(link, state.Password));
         }
         return links;
     }

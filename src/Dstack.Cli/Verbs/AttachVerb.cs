@@ -29,7 +29,7 @@ public static class AttachVerb
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
         await using var forwards = new JobPortForwards(ctx, run);
-        var shown = new HashSet<string>();
+        var shown = new HashSet<ServerLink>();
         var first = true;
         try
         {
@@ -46,7 +46,8 @@ public static class AttachVerb
                 first = false;
                 foreach (var line in await forwards.UpdateAsync(view, cts.Token)) ctx.Err.WriteLine(Output.Ansi.Grey(line));
                 foreach (var link in ServerLinks.Of(run, view, forwards))
-                    if (shown.Add(link)) ctx.Out.WriteLine($"Open {link}");
+                    if (shown.Add(link))
+                        foreach (var line in link.Lines()) ctx.Out.WriteLine(line);
                 // Nothing to hold open for a run on this machine: its link is all there is to say.
                 if (shown.Count > 0 && !forwards.Forwarding) return 0;
                 await Task.Delay(Poll, ctx.Time, cts.Token);

@@ -109,7 +109,8 @@ public static class PsVerb
 
     /// <summary>
     /// <c>Open:   http://127.0.0.1:8888/tree?token=…</c> for each running dev environment whose server answers: here through
-    /// a forward of this machine's CLIs when there is one, else on the job's host (and how to reach it from here).
+    /// a forward of this machine's CLIs when there is one, else on the job's host (and how to reach it from here); then
+    /// <c>Password: …</c> when its login page asks for one (code-server).
     /// </summary>
     private static async Task<string> LinksAsync(CliContext ctx, RunView view, CancellationToken ct)
     {
@@ -127,6 +128,7 @@ public static class PsVerb
             sb.Append(forwarded.Port is null && remote
                 ? $"Open:   {link} (on the host; `dstack attach {run.RunName}` forwards it here)\n"
                 : $"Open:   {link}\n");
+            if (state.Password is { } password) sb.Append($"Password: {password}\n");
         }
         return sb.ToString();
     }

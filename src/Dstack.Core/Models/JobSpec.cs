@@ -29,6 +29,12 @@ public sealed record JobSpec
     /// </summary>
     public string? ServerLink { get; init; }
 
+    /// <summary>
+    /// The link instead of <see cref="ServerLink"/> when the server's root sends a visitor to its login page
+    /// (code-server, which takes the token as its password): the user opens it and types the token, shown beside it.
+    /// </summary>
+    public string? ServerLoginLink { get; init; }
+
     /// <summary>The variable that gives a dev environment's server its token (the runner sets it, the providers' commands read it).</summary>
     public const string ServerTokenVariable = "DSTACK_SERVER_TOKEN";
 }

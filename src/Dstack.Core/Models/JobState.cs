@@ -29,6 +29,9 @@ public sealed record JobState
     /// </summary>
     public string? Link { get; init; }
 
+    /// <summary>The password the link's login page asks for (code-server's: the token), or null when the link carries the token.</summary>
+    public string? Password { get; init; }
+
     /// <summary>The link on <paramref name="portUrl"/> (where the user reaches the job's first port), or null.</summary>
     public string? LinkAt(string? portUrl) => Link is null || portUrl is null ? null : portUrl.TrimEnd('/') + Link;
 

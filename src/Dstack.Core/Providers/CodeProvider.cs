@@ -7,6 +7,7 @@ namespace Dstack.Core.Providers;
 /// <c>code</c>: VS Code in the browser. The server is <c>$DSTACK_CODE_SERVER</c> (a path, e.g. from the workflow's
 /// <c>env</c>), else <c>openvscode-server</c> or <c>code-server</c> on PATH, else openvscode-server <c>version</c>
 /// downloaded once into <c>~/.cache/dstack</c>. It runs in the job's process group, so a stop ends its helpers too.
+/// openvscode-server's link carries the token (<c>/?tkn=…</c>); code-server's is its root, and the token its password.
 /// </summary>
 public sealed class CodeProvider : IProvider
 {
@@ -18,7 +19,13 @@ public sealed class CodeProvider : IProvider
     public (WorkflowSpec Workflow, IReadOnlyList<string> Args) FromArgs(IReadOnlyList<string> args) => DevServer.FromArgs(Name, args);
 
     public IReadOnlyList<JobSpec> BuildJobs(WorkflowSpec workflow, ProviderContext context) =>
-        DevServer.Jobs(workflow, context, [Find(workflow.Version ?? DefaultVersion), Start(workflow)], "/?tkn={token}");
+        DevServer.Jobs(workflow, context, [Find(workflow.Version ?? DefaultVersion), Start(workflow)], "/?tkn={token}", LoginLink);
+
+    /// <summary>
+    /// code-server ignores VS Code's connection token: its root sends a visitor to its login page, whose password is the
+    /// token (shown beside the link). It opens the working copy, given on its command line.
+    /// </summary>
+    public const string LoginLink = "/";
 
     private static string Find(string version)
     {

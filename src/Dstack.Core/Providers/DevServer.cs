@@ -23,10 +23,10 @@ internal static class DevServer
     private const string PickHost = """case "${HOSTNAME:-127.0.0.1}" in 127.*|localhost) dstack_host=${HOSTNAME:-127.0.0.1} ;; *) dstack_host=0.0.0.0 ;; esac""";
 
     /// <summary>The job: <c>setup</c> (and the run's python and requirements) first, then <paramref name="server"/>.</summary>
-    public static IReadOnlyList<JobSpec> Jobs(WorkflowSpec workflow, ProviderContext context, IReadOnlyList<string> server, string link)
+    public static IReadOnlyList<JobSpec> Jobs(WorkflowSpec workflow, ProviderContext context, IReadOnlyList<string> server, string link, string? loginLink = null)
     {
         var job = BashProvider.NodeJobs(workflow with { Commands = [], Nodes = 1 }, context)[0];
-        return [job with { Commands = [.. job.Commands, PickHost, .. server], Ports = Math.Max(1, job.Ports), ServerLink = link }];
+        return [job with { Commands = [.. job.Commands, PickHost, .. server], Ports = Math.Max(1, job.Ports), ServerLink = link, ServerLoginLink = loginLink }];
     }
 
     /// <summary>Where the server listens: as <see cref="PickHost"/> chose, or every interface of the container.</summary>

@@ -27,6 +27,8 @@ internal sealed class JobContext(RunRecord run, JobSpec spec, LogWriter logs)
     public int Attempt { get; init; } = 1;
     /// <summary>A dev environment's link (path and query, with its token) once its server answers; in every state from then on.</summary>
     public string? Link { get; set; }
+    /// <summary>The password the link's login page asks for (the token), when the server logs in that way.</summary>
+    public string? Password { get; set; }
 
     /// <summary>The stop the runner has acted on, if any.</summary>
     public StopMode? StopMode { get { lock (_gate) return _acted ?? _requested; } }
@@ -69,6 +71,6 @@ internal sealed class JobContext(RunRecord run, JobSpec spec, LogWriter logs)
 
     public JobState Progress(JobStatus status, DateTimeOffset now) => new()
     {
-        Status = status, UpdatedAt = now, StartedAt = StartedAt, Ports = Ports, Host = Environment.MachineName, Note = Note, Attempt = Attempt, Link = Link,
+        Status = status, UpdatedAt = now, StartedAt = StartedAt, Ports = Ports, Host = Environment.MachineName, Note = Note, Attempt = Attempt, Link = Link, Password = Password,
     };
 }

@@ -17,8 +17,12 @@ public sealed partial class JobRunner
         var host = job.Spec.Image is null ? env.GetValueOrDefault("HOSTNAME", "127.0.0.1") : "127.0.0.1";
         try
         {
-            if (await new ServerProbe(time).WaitAsync(host, job.Ports[0], running.Completion, ServerDeadline, ct))
-                job.Link = job.Spec.ServerLink!.Replace("{token}", token, StringComparison.Ordinal);
+            if (await new ServerProbe(time).WaitAsync(host, job.Ports[0], running.Completion, ServerDeadline, ct) is { } answer)
+            {
+                // Set the password first: the supervising loop publishes the state when the link changes.
+                if (answer.AsksToLogIn && job.Spec.ServerLoginLink is { } login) (job.Password, job.Link) = (token, login);
+                else job.Link = job.Spec.ServerLink!.Replace("{token}", token, StringComparison.Ordinal);
+            }
             else if (!running.Completion.IsCompleted)
                 job.Logs.AppendLine($"dstack: the server did not answer on port {job.Ports[0]} within {ServerDeadline.TotalMinutes:0} minutes");
         }

@@ -72,6 +72,7 @@ public static partial class StoreJson
         if (j.Python is { } python) w.WriteString("python", python);
         if (j.Requirements is { } req) w.WriteString("requirements", req);
         if (j.ServerLink is { } link) w.WriteString("server_link", link);
+        if (j.ServerLoginLink is { } login) w.WriteString("server_login_link", login);
         w.WriteEndObject();
     }
 
@@ -120,5 +121,6 @@ public static partial class StoreJson
         Python = j.Str("python"),
         Requirements = j.Str("requirements"),
         ServerLink = j.Str("server_link"),
+        ServerLoginLink = j.Str("server_login_link"),
     };
 }

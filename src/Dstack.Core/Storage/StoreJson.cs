@@ -125,6 +125,7 @@ public static partial class StoreJson
         if (s.Note is { } note) w.WriteString("note", note);
         if (s.Attempt > 1) w.WriteNumber("attempt", s.Attempt);
         if (s.Link is { } link) w.WriteString("link", link);
+        if (s.Password is { } password) w.WriteString("password", password);
         w.WriteEndObject();
     }
 
@@ -142,6 +143,7 @@ public static partial class StoreJson
         Note = e.Str("note"),
         Attempt = e.IntOrNull("attempt") ?? 1,
         Link = e.Str("link"),
+        Password = e.Str("password"),
     };
 
     // Plain lookups rather than Enum.Parse, whose generic code is compiled at run time on every command.

@@ -42,8 +42,16 @@ public sealed class DevServerProviderTests
     }
 
     [Fact]
-    public void Code_LinksWithItsConnectionToken() =>
-        Build(new CodeProvider()).ServerLink.ShouldBe("/?tkn={token}");
+    public void Code_LinksWithItsConnectionToken_OrToItsLoginPage_WhenTheServerAsksForAPassword()
+    {
+        var job = Build(new CodeProvider());
+        job.ServerLink.ShouldBe("/?tkn={token}");
+        job.ServerLoginLink.ShouldBe("/");
+    }
+
+    [Fact]
+    public void Jupyter_HasNoLoginLink_ItsLinkCarriesTheToken() =>
+        Build(JupyterProvider.Notebook()).ServerLoginLink.ShouldBeNull();
 
     [Theory]
     [InlineData("notebook")]

@@ -62,7 +62,7 @@ public sealed class ServerProbeTests
 
         var answered = await new ServerProbe(TimeProvider.System).WaitAsync("127.0.0.1", port, Task.CompletedTask, TimeSpan.FromMinutes(5), CancellationToken.None);
 
-        answered.ShouldBeFalse();
+        answered.ShouldBeNull();
     }
 
     [Fact]
@@ -79,6 +79,41 @@ public sealed class ServerProbeTests
         using var client = await server.AcceptTcpClientAsync();
         await client.GetStream().WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.0 200 OK\r\n\r\n"));
 
-        (await probe).ShouldBeTrue();
+        (await probe).ShouldBe(new ServerAnswer(200, null));
     }
+
+    [Fact]
+    public async Task Ask_ARedirectToTheLoginPage_AsksToLogIn()
+    {
+        using var listener = Listen();
+        var serve = Task.Run(async () =>
+        {
+            using var client = await listener.AcceptTcpClientAsync();
+            await client.GetStream().WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 302 Found\r\nContent-Length: 0\r\nLocation: ./login?to=\r\n\r\n"));
+        });
+
+        var answer = await new ServerProbe(TimeProvider.System).AskAsync("127.0.0.1", PortOf(listener), CancellationToken.None);
+
+        answer.ShouldBe(new ServerAnswer(302, "./login?to="));
+        answer!.AsksToLogIn.ShouldBeTrue();
+        await serve;
+    }
+
+    [Theory]
+    [InlineData("HTTP/1.1 403 Forbidden\r\n\r\n", 403, null)] // openvscode-server without its token
+    [InlineData("HTTP/1.1 302 Found\r\nLocation: /tree?\r\n\r\n", 302, "/tree?")] // Jupyter's own redirect
+    [InlineData("HTTP/1.0 200 OK", 200, null)] // a head cut short still has its status
+    public void Parse_OtherAnswers_DoNotAskToLogIn(string head, int status, string? location)
+    {
+        var answer = ServerProbe.Parse(head);
+
+        answer.ShouldBe(new ServerAnswer(status, location));
+        answer!.AsksToLogIn.ShouldBeFalse();
+    }
+
+    [Theory]
+    [InlineData("SSH-2.0-OpenSSH_9.2\r\n")]
+    [InlineData("HTTP/")]
+    [InlineData("")]
+    public void Parse_NotHttp_IsNull(string head) => ServerProbe.Parse(head).ShouldBeNull();
 }

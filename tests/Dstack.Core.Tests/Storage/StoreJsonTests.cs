@@ -26,6 +26,7 @@ public sealed class StoreJsonTests
                 {
                     Index = 0, Commands = new List<string> { "echo hi", "python train.py" }, Env = new List<string> { "A=1", "B=$A:x" }, WorkingDir = "src",
                     Artifacts = new List<ArtifactRef> { new("out", Mount: true) }, Ports = 2, Image = "img", Python = "3.10", Requirements = "req.txt",
+                    ServerLink = "/?tkn={token}", ServerLoginLink = "/",
                     Resources = new JobResources { Cpu = 2, MemoryBytes = 16_000_000_000, GpuCount = 1, GpuName = "V100", GpuMemoryBytes = 1, ShmSizeBytes = 2, Interruptible = true },
                 },
             },
@@ -44,6 +45,7 @@ public sealed class StoreJsonTests
         {
             Status = JobStatus.Failed, Reason = TerminationReason.ExitCode, ExitCode = 3, Detail = "d", UpdatedAt = At,
             StartedAt = At, FinishedAt = At.AddSeconds(5), Ports = new List<int> { 8080, 8081 }, Host = "box",
+            Link = "/", Password = "f00d",
         };
         StoreJson.Deserialize<JobState>(StoreJson.Serialize(state)).ShouldBeEquivalentTo(state);
     }
