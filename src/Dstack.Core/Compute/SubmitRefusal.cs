@@ -32,6 +32,12 @@ public sealed record SubmitRefusal(string Sentence, string? Property = null)
     public static SubmitRefusal StoreNotOnHosts(string target) =>
         new($"The hosts of `{target}` cannot reach this machine's local-folder store: use a store they reach, e.g. `dstack config --backend s3 --bucket BUCKET …`, and add the target again with `--store-endpoint URL` if they reach it at another address.");
 
+    /// <summary>A multi-node run larger than the Slurm cluster: the nodes that fit what each node asks for.</summary>
+    public static SubmitRefusal TooFewSlurmNodes(string target, int nodes, IReadOnlyList<string> fitting) =>
+        new($"The Slurm cluster of `{target}` cannot hold this run's {nodes} nodes: " +
+            (fitting.Count == 0 ? "none of its nodes fits" : $"{fitting.Count} of its nodes fit ({string.Join(", ", fitting)})") +
+            " what each node asks for in `resources`. Lower `nodes`, or ask less per node.", "nodes");
+
     /// <summary>A <c>gpu.name</c> that is no gres type of a Slurm cluster: the types it has.</summary>
     public static SubmitRefusal NoGpuType(string target, string name, IReadOnlyList<string?> types) =>
         new($"The Slurm cluster of `{target}` has no GPU of type '{name}'; its GPU types: " +

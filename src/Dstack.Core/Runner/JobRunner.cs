@@ -77,6 +77,9 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
             // Likewise: the runner that ends the run's last job removes it from plain `ps`'s index.
             await _outage.KeepTryingAsync(() => new Runs.UnfinishedRunIndex(storage).RemoveIfFinishedAsync(job.Run, ct), giveUpAt, ct);
             Diagnostics.StageTrace.Mark("runner: indexes updated");
+            // A node of a multi-node Slurm run whose end is stored exits 0: the other nodes read it and stop gracefully,
+            // where `srun --kill-on-bad-exit` would kill them at once. Only a runner that could not say how it ended fails its step.
+            if (options.SchedulerOwnsSignals && job.Spec.IsMultiNode) return 0;
             return failed ? 1 : final.ExitCode ?? 0;
         }
         finally
