@@ -69,8 +69,8 @@ public sealed partial class SlurmNodesRunTests
         var logs = (await ada.DstackAsync("logs", run)).StdOut;
         row.Status.ShouldBe("Done", logs);
         var results = Result().Matches(logs).ToDictionary(m => m.Groups[1].Value, m => (Node: m.Groups[2].Value, Master: m.Groups[3].Value, Sum: m.Groups[4].Value));
-        results.Keys.Order().ShouldBe(["0", "1"], logs);
-        results.Values.Select(r => r.Node).Order().ShouldBe(["n1", "n2"], logs);
+        results.Keys.Order().ToList().ShouldBe(new List<string> { "0", "1" }, logs);
+        results.Values.Select(r => r.Node).Order().ToList().ShouldBe(new List<string> { "n1", "n2" }, logs);
         results.Values.ShouldAllBe(r => r.Sum == "[10.0, 12.0, 14.0, 16.0]" && r.Master == results["0"].Node);
         var ps = (await ada.DstackAsync("ps", run)).StdOut;
         NodeRow().Matches(ps).Select(m => m.Groups[1].Value + " " + m.Groups[2].Value).ShouldBe([$"0 {results["0"].Node}", $"1 {results["1"].Node}"], ps);
