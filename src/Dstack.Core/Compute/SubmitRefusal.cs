@@ -17,10 +17,6 @@ public sealed record SubmitRefusal(string Sentence, string? Property = null)
     public static SubmitRefusal NoPython(string requested, string where, string installed) =>
         new($"Python {requested} is not installed on {where}; installed: {installed}", "python");
 
-    /// <summary>A multi-node run sent to a target that would start each node on its own, not together (SSH, Slurm: not yet).</summary>
-    public static SubmitRefusal NoMultiNodeYet(string target, int nodes) =>
-        new($"`{target}` does not run multi-node runs yet (nodes: {nodes}): it cannot start the nodes together. " +
-            "Run it on this machine, where the nodes are processes on localhost (`--compute local`), or with nodes: 1.", "nodes");
 
     /// <summary>
     /// A multi-node run on a target with fewer than <paramref name="nodes"/> hosts that could ever hold one node each:
@@ -50,6 +46,12 @@ public sealed record SubmitRefusal(string Sentence, string? Property = null)
 
     public static SubmitRefusal StoreNotOnHosts(string target) =>
         new($"The hosts of `{target}` cannot reach this machine's local-folder store: use a store they reach, e.g. `dstack config --backend s3 --bucket BUCKET …`, and add the target again with `--store-endpoint URL` if they reach it at another address.");
+
+    /// <summary>A multi-node run larger than the Slurm cluster: the nodes that fit what each node asks for.</summary>
+    public static SubmitRefusal TooFewSlurmNodes(string target, int nodes, IReadOnlyList<string> fitting) =>
+        new($"The Slurm cluster of `{target}` cannot hold this run's {nodes} nodes: " +
+            (fitting.Count == 0 ? "none of its nodes fits" : $"{fitting.Count} of its nodes fit ({string.Join(", ", fitting)})") +
+            " what each node asks for in `resources`. Lower `nodes`, or ask less per node.", "nodes");
 
     /// <summary>A <c>gpu.name</c> that is no gres type of a Slurm cluster: the types it has.</summary>
     public static SubmitRefusal NoGpuType(string target, string name, IReadOnlyList<string?> types) =>

@@ -25,6 +25,9 @@ internal sealed class JobContext(RunRecord run, JobSpec spec, LogWriter logs)
     public string? Note { get; set; }
     /// <summary>Which attempt of the job this is (1, or more after a scheduler requeued it).</summary>
     public int Attempt { get; init; } = 1;
+
+    /// <summary>The host its states name: the machine's name, or the node's as the scheduler knows it (Slurm's multi-mode nodes share one machine).</summary>
+    public string Host { get; init; } = Environment.MachineName;
     /// <summary>A dev environment's link (path and query, with its token) once its server answers; in every state from then on.</summary>
     public string? Link { get; set; }
     /// <summary>The password the link's login page asks for (the token), when the server logs in that way.</summary>
@@ -71,6 +74,6 @@ internal sealed class JobContext(RunRecord run, JobSpec spec, LogWriter logs)
 
     public JobState Progress(JobStatus status, DateTimeOffset now) => new()
     {
-        Status = status, UpdatedAt = now, StartedAt = StartedAt, Ports = Ports, Host = Environment.MachineName, Note = Note, Attempt = Attempt, Link = Link, Password = Password,
+        Status = status, UpdatedAt = now, StartedAt = StartedAt, Ports = Ports, Host = Host, Note = Note, Attempt = Attempt, Link = Link, Password = Password,
     };
 }

@@ -41,7 +41,7 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
         var spool = Path.Combine(options.WorkRoot, JobKey.Of(repo, runName, jobIndex) + ".log-spool");
         using var logs = new LogWriter(storage, repo, runName, jobIndex, time, masker, spool, FirstLogSeq);
         foreach (var secret in invalid) logs.AppendLine($"dstack: {Secrets.SecretName.Ignored(secret.Name)}");
-        var job = new JobContext(run, spec, logs) { Secrets = secrets, Masker = masker, Attempt = options.Attempt };
+        var job = new JobContext(run, spec, logs) { Secrets = secrets, Masker = masker, Attempt = options.Attempt, Host = options.MachineName ?? Environment.MachineName };
         // Held until the working copy is gone: rm and gc remove working copies that no live runner holds.
         using var workingCopy = new WorkingCopies(options.WorkRoot).Claim(job.Key);
         using var stopSignal = System.Runtime.InteropServices.PosixSignalRegistration.Create(
@@ -77,6 +77,9 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
             // Likewise: the runner that ends the run's last job removes it from plain `ps`'s index.
             await _outage.KeepTryingAsync(() => new Runs.UnfinishedRunIndex(storage).RemoveIfFinishedAsync(job.Run, ct), giveUpAt, ct);
             Diagnostics.StageTrace.Mark("runner: indexes updated");
+            // A node of a multi-node Slurm run whose end is stored exits 0: the other nodes read it and stop gracefully,
+            // where `srun --kill-on-bad-exit` would kill them at once. Only a runner that could not say how it ended fails its step.
+            if (options.SchedulerOwnsSignals && job.Spec.IsMultiNode) return 0;
             return failed ? 1 : final.ExitCode ?? 0;
         }
         finally
@@ -290,7 +293,7 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
         {
             Status = status, Reason = reason, ExitCode = exitCode, Detail = detail is null ? null : job.Masker.Apply(detail),
             UpdatedAt = time.GetUtcNow(), StartedAt = job.StartedAt, FinishedAt = time.GetUtcNow(),
-            Ports = job.Ports, Host = Environment.MachineName, Note = job.Note, Attempt = job.Attempt,
+            Ports = job.Ports, Host = job.Host, Note = job.Note, Attempt = job.Attempt,
         };
 
     private async Task SetStateAsync(JobContext job, JobState state, CancellationToken ct)

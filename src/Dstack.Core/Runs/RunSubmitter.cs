@@ -120,9 +120,12 @@ public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvide
 
     private async Task<List<LaunchInfo>> LaunchAsync(RepoRef repo, string runName, IReadOnlyList<JobSpec> jobs, CancellationToken ct)
     {
+        var targets = jobs.Select(job => new RunnerTarget(dstackHome, repo, runName, job.Index, job.Resources, job.Image, job.Python, job.Nodes)).ToList();
         var launches = new List<LaunchInfo>();
-        foreach (var job in jobs)
-            launches.Add(await compute.StartRunnerAsync(new RunnerTarget(dstackHome, repo, runName, job.Index, job.Resources, job.Image, job.Python, job.Nodes), ct));
+        if (compute is IStartsNodesTogether gang && jobs.Count > 1 && jobs[0].IsMultiNode)
+            launches.AddRange(await gang.StartNodesAsync(targets, ct));
+        else
+            foreach (var target in targets) launches.Add(await compute.StartRunnerAsync(target, ct));
         Diagnostics.StageTrace.Mark("submit: runners launched");
         return launches;
     }

@@ -18,7 +18,7 @@ namespace Dstack.Core.Compute.Slurm;
 /// <param name="executable">The dstack executable as the nodes see it (the nodes share the login node's file system).</param>
 /// <param name="executableArgs">Arguments before <c>runner …</c> (tests run a shell there).</param>
 public sealed class SlurmCompute(ComputeTarget target, SshStore store, ISlurmShell shell, string executable,
-    IReadOnlyList<string> executableArgs, TimeProvider time) : ICompute, IAbortsRunners
+    IReadOnlyList<string> executableArgs, TimeProvider time) : ICompute, IAbortsRunners, IStartsNodesTogether
 {
     private readonly SlurmSettings _settings = target.Slurm ?? throw new ArgumentException("Not a Slurm target.", nameof(target));
     private Task<(IReadOnlyList<SlurmNode> Nodes, IReadOnlyList<string> Pythons)>? _cluster;
@@ -40,7 +40,7 @@ public sealed class SlurmCompute(ComputeTarget target, SshStore store, ISlurmShe
     {
         var (nodes, pythons) = await ClusterAsync(ct);
         return new ComputeCapabilities(nodes.Select(n => n.Capacity($"{Name}/{n.Name}")).ToList(), Docker: _settings.Docker || nodes.Any(n => n.HasDocker),
-            pythons, Ports, MultiNode: false, Preemptible: true);
+            pythons, Ports, MultiNode: true, Preemptible: true);
     }
 
     /// <summary>
@@ -51,59 +51,105 @@ public sealed class SlurmCompute(ComputeTarget target, SshStore store, ISlurmShe
 
     public async Task<SubmitRefusal?> CheckAsync(JobSpec job, CancellationToken ct)
     {
-        if (job.IsMultiNode) return SubmitRefusal.NoMultiNodeYet(Name, job.Nodes);
         // A job that asks for nothing fits any node: the cluster is not read for it (scontrol and the Pythons cost seconds
-        // on a busy login node); only a local store's visibility is checked.
-        if (!SubmitCheck.AsksForAnything(job))
+        // on a busy login node); only a local store's visibility is checked. A multi-node one needs the nodes counted.
+        if (!job.IsMultiNode && !SubmitCheck.AsksForAnything(job))
             return store.LocalFolder is not null && await StoreVisibleAsync(ct) == false ? SubmitRefusal.StoreNotOnNodes(Name, store.LocalFolder) : null;
         var nodes = await NodesAsync(ct);
         if (job.Resources is { GpuCount: > 0, GpuName: { } gpuName } && GresType(nodes, gpuName) is null)
             return SubmitRefusal.NoGpuType(Name, gpuName, nodes.SelectMany(n => n.Gpus).Select(g => g.Type).Distinct().ToList());
         var capabilities = await GetCapabilitiesAsync(ct);
+        var candidates = nodes;
         if (NeedsDockerFeature(job.Image))
         {
             // Only the nodes with Docker can take it: the request must fit one of them.
-            var docker = nodes.Where(n => n.HasDocker).ToList();
-            if (docker.Count == 0) return SubmitRefusal.NoDockerOnSlurm(Name, job.Image!);
-            capabilities = capabilities with { Hosts = docker.Select(n => n.Capacity($"{Name}/{n.Name}")).ToList() };
+            candidates = nodes.Where(n => n.HasDocker).ToList();
+            if (candidates.Count == 0) return SubmitRefusal.NoDockerOnSlurm(Name, job.Image!);
+            capabilities = capabilities with { Hosts = candidates.Select(n => n.Capacity($"{Name}/{n.Name}")).ToList() };
         }
         if (store.LocalFolder is not null && await StoreVisibleAsync(ct) == false) return SubmitRefusal.StoreNotOnNodes(Name, store.LocalFolder);
-        return SubmitCheck.WhyNot(job, capabilities, Name);
+        return SubmitCheck.WhyNot(job, capabilities, Name) ?? (job.IsMultiNode ? TooFewNodes(job, candidates) : null);
     }
 
-    public async Task<LaunchInfo> StartRunnerAsync(RunnerTarget runner, CancellationToken ct)
+    /// <summary>A multi-node run needs as many nodes that each fit its per-node <c>resources</c>: null when the cluster has them.</summary>
+    private SubmitRefusal? TooFewNodes(JobSpec job, IReadOnlyList<SlurmNode> candidates)
+    {
+        var fitting = candidates.Where(n => ResourceFit.WhyNever(job.Resources, n.Capacity(n.Name)) is null).Select(n => n.Name).ToList();
+        return fitting.Count >= job.Nodes ? null : SubmitRefusal.TooFewSlurmNodes(Name, job.Nodes, fitting);
+    }
+
+    public Task<LaunchInfo> StartRunnerAsync(RunnerTarget runner, CancellationToken ct) => SubmitAsync(runner, 1, ct);
+
+    /// <summary>
+    /// A multi-node run as one allocation: <c>sbatch -N N --ntasks-per-node=1</c> whose batch script runs one runner per
+    /// node with <c>srun --kill-on-bad-exit=1</c>, each for the job whose index is its <c>SLURM_NODEID</c> (read inside the
+    /// task). Every node's launch is the same Slurm job id.
+    /// </summary>
+    public async Task<IReadOnlyList<LaunchInfo>> StartNodesAsync(IReadOnlyList<RunnerTarget> nodes, CancellationToken ct)
+    {
+        var launch = await SubmitAsync(nodes[0], nodes.Count, ct);
+        return nodes.Select(_ => launch).ToList();
+    }
+
+    private async Task<LaunchInfo> SubmitAsync(RunnerTarget runner, int nodeCount, CancellationToken ct)
     {
         // The gres types are needed only for GPUs: a job without them is submitted without reading the cluster.
         IReadOnlyList<SlurmNode> nodes = runner.Resources is { GpuCount: > 0 } ? await NodesAsync(ct) : [];
+        var multi = nodeCount > 1;
         var jobKey = JobKey.Of(runner.Repo, runner.RunName, runner.JobIndex);
         var credentials = store.Credentials();
-        var credentialsFile = credentials is null ? null : $"\"$h\"/tmp/creds/{jobKey}.{Guid.NewGuid():N}";
-        var args = new List<string>(executableArgs)
-        {
-            "runner", "--repo", runner.Repo.Id, "--run", runner.RunName, "--job", runner.JobIndex.ToString(CultureInfo.InvariantCulture), "--slurm",
-        };
+        // One credentials file per node (each runner deletes its own), named after that node's job as clean-up expects.
+        var guid = Guid.NewGuid().ToString("N");
+        string CredentialsFile(int index) => $"\"$h\"/tmp/creds/{JobKey.Of(runner.Repo, runner.RunName, index)}.{guid}";
+        var credentialsFile = credentials is null ? null : CredentialsFile(runner.JobIndex);
+        var args = new List<string>(executableArgs) { "runner", "--repo", runner.Repo.Id, "--run", runner.RunName, "--slurm" };
         args.AddRange(SlurmRequeue.RunnerArgs(_settings, runner.Resources));
-        // The batch script names the credentials file, never what is in it.
-        var batch = "#!/bin/sh\n"
-            + $"h={HomeExpression}\ncd \"$h\" || exit 1\n"
-            + $"DSTACK_HOME=\"$h\" exec {ShellQuote.Quote(executable)} {ShellQuote.Join(args)}"
-            + (credentialsFile is null ? "" : $" --credentials {credentialsFile}") + "\n";
         var sbatch = new List<string> { "sbatch", "--parsable", $"--job-name={runner.RunName}", SlurmRequeue.SbatchOption(runner.Resources) };
-        sbatch.AddRange(SbatchOptions.Of(SlurmRequeue.For(_settings, runner.Resources), runner.Resources, nodes.SelectMany(n => n.Gpus).Select(g => g.Type)));
+        var options = SbatchOptions.Of(SlurmRequeue.For(_settings, runner.Resources), runner.Resources, nodes.SelectMany(n => n.Gpus).Select(g => g.Type));
+        sbatch.AddRange(options);
         if (NeedsDockerFeature(runner.Image)) sbatch.Add($"--constraint={SlurmNode.DockerFeature}");
+        // The batch script names the credentials file, never what is in it.
+        string batch;
+        if (!multi)
+        {
+            batch = "#!/bin/sh\n"
+                + $"h={HomeExpression}\ncd \"$h\" || exit 1\n"
+                + $"DSTACK_HOME=\"$h\" exec {ShellQuote.Quote(executable)} {ShellQuote.Join(args)} --job {runner.JobIndex.ToString(CultureInfo.InvariantCulture)}"
+                + (credentialsFile is null ? "" : $" --credentials {credentialsFile}") + "\n";
+        }
+        else
+        {
+            var keyPrefix = jobKey[..(jobKey.LastIndexOf('.') + 1)];
+            var node = $"\"$h\"/tmp/creds/{keyPrefix}\"$SLURM_NODEID\".{guid}";
+            var task = $"h={HomeExpression}; cd \"$h\" || exit 1; "
+                + $"DSTACK_HOME=\"$h\" exec {ShellQuote.Quote(executable)} {ShellQuote.Join(args)} --job \"$SLURM_NODEID\""
+                + (credentials is null ? "" : $" --credentials {node}");
+            sbatch.AddRange([$"--nodes={nodeCount}", "--ntasks-per-node=1"]);
+            var srun = new List<string> { "srun", "--kill-on-bad-exit=1", $"--nodes={nodeCount}", $"--ntasks={nodeCount}", "--ntasks-per-node=1" };
+            // Slurm 22.05's srun does not take --cpus-per-task from the allocation: it is said again.
+            srun.AddRange(options.Where(o => o.StartsWith("--cpus-per-task=", StringComparison.Ordinal)));
+            batch = "#!/bin/sh\n"
+                + $"h={HomeExpression}\ncd \"$h\" || exit 1\n"
+                + $"exec {ShellQuote.Join(srun)} sh -c {ShellQuote.Quote(task)}\n";
+        }
+        var copies = credentials is null || !multi ? ""
+            : string.Concat(Enumerable.Range(0, nodeCount).Where(i => i != runner.JobIndex).Select(i => $"cp {credentialsFile} {CredentialsFile(i)}\n"));
+        var removeAll = credentials is null ? "" : "rm -f " + string.Join(" ", Enumerable.Range(0, multi ? nodeCount : 1).Select(i => multi ? CredentialsFile(i) : credentialsFile)) + "; ";
         var script = "command -v sbatch >/dev/null 2>&1 || exit 127\n"
             + $"set -e; umask 077; h={HomeExpression}; mkdir -p \"$h/tmp/runners\" \"$h/tmp/creds\"\n"
             + (store.ConfigYaml is { } yaml ? $"printf '%s' {ShellQuote.Quote(yaml)} > \"$h/config.yaml\"\n" : "")
             + (credentialsFile is null ? "cat > /dev/null\n" : $"cat > {credentialsFile}\n")
+            + copies
             // A clean environment: sbatch would otherwise copy this process's (the user's secrets included) into the job.
             + $"if ! out=$(env -i PATH=\"$PATH\" HOME=\"$HOME\" USER=\"${{USER:-}}\" {ShellQuote.Join(sbatch)} \"--output=$h/tmp/runners/{jobKey}.slurm-%j.log\" <<'DSTACK_BATCH'\n"
             + batch + "DSTACK_BATCH\n"
-            + $") ; then {(credentialsFile is null ? "" : $"rm -f {credentialsFile}; ")}exit 3; fi\necho \"$out\"\n";
+            + $") ; then {removeAll}exit 3; fi\necho \"$out\"\n";
         using var stdin = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(credentials ?? ""));
         var result = await shell.RunAsync(script, stdin, ct);
         if (result.ExitCode == 127) throw SlurmException.NotInstalled(shell.Where, shell is LoginSlurmShell);
         if (result.ExitCode != 0) throw SlurmException.SubmitFailed(LastLine(result.StdErr) ?? $"exit code {result.ExitCode}");
         var id = SlurmLaunchHandle.FromSbatch(result.StdOut) ?? throw SlurmException.UnexpectedAnswer("sbatch", result.StdOut.Trim());
+        _queue.Invalidate();
         return new LaunchInfo(Name, id.ToString(CultureInfo.InvariantCulture), time.GetUtcNow());
     }
 
