@@ -85,7 +85,7 @@ public sealed class SlurmStatusTests
         await ada.WaitForStatusAsync(run, s => s == "Running", SlurmDeadline);
         var job = await ada.LaunchHandleAsync(run);
         var runnerPid = await ada.HeartbeatPidAsync(run);
-        Processes.CommandLine(runnerPid).ShouldContain($"runner --repo acme/widgets --run {run} --job 0 --slurm");
+        Processes.CommandLine(runnerPid).ShouldContain($"runner --repo acme/widgets --run {run} --slurm --job 0");
 
         Processes.Signal(runnerPid, "KILL");
         var row = await Eventually.ReturnsAsync(() => ada.RowAsync(run), r => r.IsFinished, SlurmDeadline, $"{run} to finish");
