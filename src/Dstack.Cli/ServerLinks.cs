@@ -13,13 +13,16 @@ public static class ServerLinks
     public static IReadOnlyList<ServerLink> Of(RunRecord run, RunView view, JobPortForwards? forwards)
     {
         var links = new List<ServerLink>();
-        for (var i = 0; i < view.Jobs.Count; i++)
+        foreach (var (job, state) in Serving(view))
         {
-            var state = view.Jobs[i];
-            if (state.Status != JobStatus.Running || state.Link is null || state.Ports.Count == 0) continue;
-            var url = forwards?.LocalUrl(run.Jobs[i].Index, state.Ports[0]) ?? state.PortUrls.FirstOrDefault();
+            var url = forwards?.LocalUrl(job, state.Ports[0]) ?? state.PortUrls.FirstOrDefault();
             if (state.LinkAt(url) is { } link) links.Add(new ServerLink(link, state.Password));
         }
         return links;
     }
+
+    /// <summary>The running jobs (index and state) whose dev-environment server answers on their first port.</summary>
+    public static IEnumerable<(int Job, JobState State)> Serving(RunView view) =>
+        view.Jobs.Select((state, i) => (view.Run.Jobs[i].Index, state))
+            .Where(j => j.state is { Status: JobStatus.Running, Link: not null, Ports.Count: > 0 });
 }

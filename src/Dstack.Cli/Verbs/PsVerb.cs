@@ -116,13 +116,11 @@ public static class PsVerb
     {
         var run = view.Run;
         var sb = new System.Text.StringBuilder();
-        for (var i = 0; i < run.Jobs.Count; i++)
+        foreach (var (job, state) in ServerLinks.Serving(view))
         {
-            var state = view.Jobs[i];
-            if (state.Status != JobStatus.Running || state.Link is null || state.Ports.Count == 0) continue;
-            var forwarded = ctx.PortForwards.Find(JobKey.Of(run.Repo, run.RunName, run.Jobs[i].Index))
+            var forwarded = ctx.PortForwards.Find(JobKey.Of(run.Repo, run.RunName, job))
                 .FirstOrDefault(f => f.Port.Remote == state.Ports[0]);
-            var remote = await ctx.Runs.GetLaunchAsync(run.Repo, run.RunName, run.Jobs[i].Index, ct) is { } launch
+            var remote = await ctx.Runs.GetLaunchAsync(run.Repo, run.RunName, job, ct) is { } launch
                          && ctx.Config.TargetNames.Contains(launch.Compute) && ctx.ComputeNamed(launch.Compute) is Core.Compute.IForwardsPorts;
             if (state.LinkAt(forwarded.Port?.LocalUrl ?? state.PortUrls.FirstOrDefault()) is not { } link) continue;
             sb.Append(forwarded.Port is null && remote
