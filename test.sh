@@ -28,6 +28,8 @@ scripts/slurm/slurm-up.sh
 SSH_HOSTS_N=3 scripts/ssh-hosts/up.sh
 # Dev environments: Debian's Jupyter Notebook and chromium, code-server from npm (into /opt/dstack-test). Idempotent.
 scripts/devenv-up.sh
+# A dev environment in a container: local/jupyter:1 from the packages above, docker import (no registry); built once.
+scripts/devenv-image.sh
 
 dotnet publish src/Dstack.Cli -c Release -o out/test-bin --nologo -v quiet
 export DSTACK_BIN="$PWD/out/test-bin/dstack"

@@ -30,12 +30,14 @@ public sealed class JobPortForwards(CliContext ctx, RunRecord run) : IAsyncDispo
             if (await ctx.Runs.GetLaunchAsync(run.Repo, run.RunName, index, ct) is not { } launch) continue;
             _seen.Add(index);
             if (!ctx.Config.TargetNames.Contains(launch.Compute) || ctx.ComputeNamed(launch.Compute) is not IForwardsPorts compute) continue;
+            // A host reached from here as it is (a Slurm node seen from its login node) needs no forward.
+            if (compute.PortsOf(launch, state.Host) is not { Route: PortRoute.Forwarded } onHost) continue;
             Forwarding = true;
             try
             {
-                var forward = await compute.ForwardAsync(launch, state.Ports, ct);
+                var forward = await compute.ForwardAsync(launch, state.Host, state.Ports, ct);
                 _open[index] = (forward, ctx.PortForwards.Add(JobKey.Of(run.Repo, run.RunName, index), forward.Ports));
-                lines.Add(Line(forward.Ports, compute.PortsOf(launch), view.Jobs.Count > 1 ? index : null));
+                lines.Add(Line(forward.Ports, onHost, view.Jobs.Count > 1 ? index : null));
             }
             catch (DstackException e) { lines.Add(e.Message); }
             catch (OperationCanceledException)

@@ -46,14 +46,14 @@ public sealed partial class DevEnvironmentTests
         await live.WaitForStdOutAsync("Jupyter Notebook", ServerDeadline); // the attached CLI keeps streaming the server's logs
         (await sandbox.DstackAsync("ps", run)).StdOut.ShouldContain($"Open:   {link}\n");
         File.ReadAllText(Path.Combine(sandbox.RunDir(run), "run.json")).ShouldNotContain(token, customMessage: "the token is never in the run's spec");
-        var servers = ProcessesWith(token);
+        var servers = Processes.WithCommandLine(token);
         servers.ShouldNotBeEmpty("the notebook server runs with the token");
 
         (await sandbox.DstackAsync("stop", "-y", run)).ExitCode.ShouldBe(0);
         await live.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
         foreach (var pid in servers) await Processes.WaitGoneAsync(pid, "the notebook server");
-        ProcessesWith(token).ShouldBeEmpty();
+        Processes.WithCommandLine(token).ShouldBeEmpty();
         (await sandbox.RowAsync(run)).Status.ShouldBe("Stopped");
     }
 
@@ -73,6 +73,37 @@ public sealed partial class DevEnvironmentTests
     }
 
     [Fact]
+    public async Task TheServersToken_IsMaskedInTheLogs_AsASecretIs_WhilePsShowsTheLink()
+    {
+        await using var sandbox = new Sandbox().WithWorkflows("""
+            workflows:
+              - name: ide
+                provider: notebook
+                setup:
+                  - echo "token in setup=$DSTACK_SERVER_TOKEN"
+                  - echo "as a server prints it, http://127.0.0.1:$PORT_0/?tkn=$DSTACK_SERVER_TOKEN"
+            """).Commit();
+        var run = await sandbox.RunDetachedAsync("ide");
+        try
+        {
+            var ps = await Eventually.ReturnsAsync(async () => (await sandbox.DstackAsync("ps", run)).StdOut, o => o.Contains("Open:"), ServerDeadline,
+                "the link in ps");
+            var token = Regex.Match(ps, @"Open:   http://127\.0\.0\.1:\d+/tree\?token=([0-9a-f]+)\n").Groups[1].Value;
+            token.ShouldNotBeEmpty(ps);
+            // Jupyter Notebook 6 prints its URL as `?token=...` for a token it was given (openvscode-server prints it
+            // whole): wait for its start-up lines, then look at everything the job printed.
+            var logs = await Eventually.ReturnsAsync(async () => (await sandbox.DstackAsync("logs", run)).StdOut,
+                o => o.Contains("?token=", StringComparison.Ordinal), ServerDeadline, "the server's start-up lines with its URL");
+
+            logs.ShouldContain("token in setup=***\n");
+            logs.ShouldContain("/?tkn=***\n");
+            logs.ShouldNotContain(token);
+            (await sandbox.DstackAsync("ps", run)).StdOut.ShouldContain(token, customMessage: "whoever reads the run's state sees the link");
+        }
+        finally { await sandbox.DstackAsync("stop", "-x", "-y", run); }
+    }
+
+    [Fact]
     public async Task Lab_WithoutJupyterLab_AndNothingToInstallFrom_FailsWithTheErrorNamingTheFix()
     {
         await using var sandbox = new Sandbox().WithWorkflows("""
@@ -88,22 +119,6 @@ public sealed partial class DevEnvironmentTests
         result.ExitCode.ShouldNotBe(0, result.ToString());
         result.StdOut.ShouldContain("dstack: JupyterLab is not installed for this job's python3, and 'pip install jupyterlab' failed (is PyPI reachable?). " +
                                     "Install it on the host (Debian: apt-get install jupyter-notebook; else pip install jupyterlab), list it in 'requirements', or use an 'image' that has it.\n");
-    }
-
-    /// <summary>Processes whose command line holds <paramref name="text"/> (the server's token is on its command line).</summary>
-    private static List<int> ProcessesWith(string text)
-    {
-        var found = new List<int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == Environment.ProcessId) continue;
-            try
-            {
-                if (File.ReadAllText(Path.Combine(dir, "cmdline")).Contains(text, StringComparison.Ordinal)) found.Add(pid);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // gone meanwhile
-        }
-        return found;
     }
 
     [GeneratedRegex(@"(?m)^Open ((http://127\.0\.0\.1:\d+)/tree\?token=([0-9a-f]+))$")]

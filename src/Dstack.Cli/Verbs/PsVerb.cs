@@ -121,7 +121,8 @@ public static class PsVerb
             var forwarded = ctx.PortForwards.Find(JobKey.Of(run.Repo, run.RunName, job))
                 .FirstOrDefault(f => f.Port.Remote == state.Ports[0]);
             var remote = await ctx.Runs.GetLaunchAsync(run.Repo, run.RunName, job, ct) is { } launch
-                         && ctx.Config.TargetNames.Contains(launch.Compute) && ctx.ComputeNamed(launch.Compute) is Core.Compute.IForwardsPorts;
+                         && ctx.Config.TargetNames.Contains(launch.Compute) && ctx.ComputeNamed(launch.Compute) is Core.Compute.IForwardsPorts forwarding
+                         && forwarding.PortsOf(launch, state.Host) is { Route: Core.Compute.PortRoute.Forwarded };
             if (state.LinkAt(forwarded.Port?.LocalUrl ?? state.PortUrls.FirstOrDefault()) is not { } link) continue;
             sb.Append(forwarded.Port is null && remote
                 ? $"Open:   {link} (on the host; `dstack attach {run.RunName}` forwards it here)\n"

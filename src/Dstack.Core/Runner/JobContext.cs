@@ -28,6 +28,8 @@ internal sealed class JobContext(RunRecord run, JobSpec spec, LogWriter logs)
 
     /// <summary>The host its states name: the machine's name, or the node's as the scheduler knows it (Slurm's multi-mode nodes share one machine).</summary>
     public string Host { get; init; } = Environment.MachineName;
+    /// <summary>A dev environment's token (<c>DSTACK_SERVER_TOKEN</c>), masked in its logs like a secret; null for other jobs.</summary>
+    public string? ServerToken { get; init; }
     /// <summary>A dev environment's link (path and query, with its token) once its server answers; in every state from then on.</summary>
     public string? Link { get; set; }
     /// <summary>The password the link's login page asks for (the token), when the server logs in that way.</summary>

@@ -36,12 +36,19 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
 
         var secrets = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var secret in await listing) secrets.TryAdd(secret.Name, secret.Value);
-        var masker = new SecretMasker(secrets.Values.Concat(invalid.Select(s => s.Value)).Concat(options.CredentialValues));
+        // A dev environment's token is made here, never stored in the spec: only readers of the job's state see it. Its
+        // server prints its link with the token (jupyter, code-server): the logs mask it as they mask the secrets.
+        var serverToken = spec.ServerLink is null ? null : Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        var masker = new SecretMasker(secrets.Values.Concat(invalid.Select(s => s.Value)).Concat(options.CredentialValues)
+            .Concat(serverToken is null ? [] : [serverToken]));
         // Output the store cannot take yet waits in a spool file beside the working copy, not in memory.
         var spool = Path.Combine(options.WorkRoot, JobKey.Of(repo, runName, jobIndex) + ".log-spool");
         using var logs = new LogWriter(storage, repo, runName, jobIndex, time, masker, spool, FirstLogSeq);
         foreach (var secret in invalid) logs.AppendLine($"dstack: {Secrets.SecretName.Ignored(secret.Name)}");
-        var job = new JobContext(run, spec, logs) { Secrets = secrets, Masker = masker, Attempt = options.Attempt, Host = options.MachineName ?? Environment.MachineName };
+        var job = new JobContext(run, spec, logs)
+        {
+            Secrets = secrets, Masker = masker, Attempt = options.Attempt, Host = options.MachineName ?? Environment.MachineName, ServerToken = serverToken,
+        };
         // Held until the working copy is gone: rm and gc remove working copies that no live runner holds.
         using var workingCopy = new WorkingCopies(options.WorkRoot).Claim(job.Key);
         using var stopSignal = System.Runtime.InteropServices.PosixSignalRegistration.Create(
@@ -143,8 +150,7 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
         // GPUs are assigned exclusively: a job sees the ones it was given, and none when it asked for none.
         if (resources.VisibleGpus is { } gpus) env["CUDA_VISIBLE_DEVICES"] = string.Join(',', gpus);
         env["DSTACK_ATTEMPT"] = job.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        // A dev environment's token is made here, never stored in the spec: only readers of the job's state see it.
-        var serverToken = job.Spec.ServerLink is null ? null : Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        var serverToken = job.ServerToken;
         if (serverToken is not null) env[JobSpec.ServerTokenVariable] = serverToken;
         if (plan.NeedsHostPython && await PreparePythonAsync(job, root, workingDir, env, ct) is { } setupFailed) return setupFailed;
 

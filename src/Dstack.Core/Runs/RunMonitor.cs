@@ -36,7 +36,7 @@ public sealed class RunMonitor(RunStore runs, ComputeRegistry computes, TimeProv
                         ?? new JobState { Status = JobStatus.Submitted, UpdatedAt = run.SubmittedAt };
             if (!state.Status.IsFinished())
             {
-                var (lost, silent, why, quietSince, ports, check, requeued) = await CheckRunnerAsync(run, index, ct);
+                var (lost, silent, why, quietSince, ports, check, requeued) = await CheckRunnerAsync(run, index, state.Host, ct);
                 if (lost) state = await MarkLostAsync(run, index, silent, why, check.End, ct) ?? state;
                 else if (quietSince is not null) state = state with { StoreUnreachableSince = quietSince };
                 // Queued by a scheduler before the runner starts: pending, with the scheduler's reason (never stored); queued
@@ -56,7 +56,7 @@ public sealed class RunMonitor(RunStore runs, ComputeRegistry computes, TimeProv
     /// the job keeps its status until the heartbeat is stale. A live runner is never declared lost for being quiet: a
     /// store outage silences it, and it delivers afterwards.
     /// </summary>
-    private async Task<(bool Lost, bool Silent, string? Why, DateTimeOffset? QuietSince, PortAccess? Ports, RunnerCheck Check, bool Requeued)> CheckRunnerAsync(RunRecord run, int job, CancellationToken ct)
+    private async Task<(bool Lost, bool Silent, string? Why, DateTimeOffset? QuietSince, PortAccess? Ports, RunnerCheck Check, bool Requeued)> CheckRunnerAsync(RunRecord run, int job, string? jobHost, CancellationToken ct)
     {
         // Read together: a reader that follows logs polls this, and a bucket answers each read in a round trip.
         var beatRead = runs.GetHeartbeatAsync(run.Repo, run.RunName, job, ct);
@@ -64,8 +64,8 @@ public sealed class RunMonitor(RunStore runs, ComputeRegistry computes, TimeProv
         var beat = await beatRead;
         if (launch is null) return (time.GetUtcNow() - run.SubmittedAt > LaunchTimeout, false, null, null, null, default, false);
         var compute = computes.Of(launch);
-        // A forwarding compute knows the host of this very launch; the others' ports are where they say.
-        var ports = compute is IForwardsPorts forwarding ? forwarding.PortsOf(launch) ?? compute.Ports : compute?.Ports;
+        // A forwarding compute knows the host of this very launch (a scheduler's, by the host its runner reports); the others' ports are where they say.
+        var ports = compute is IForwardsPorts forwarding ? forwarding.PortsOf(launch, jobHost) ?? compute.Ports : compute?.Ports;
         var check = compute is null ? new RunnerCheck(null) : await compute.CheckRunnerAsync(launch, ct);
         if (check.Alive == false) return (true, false, null, null, ports, check, false);
         var last = beat?.At ?? launch.LaunchedAt;

@@ -20,11 +20,11 @@ public sealed class DevServerProviderTests
         var job = Build(JupyterProvider.Notebook());
 
         job.Commands[0].ShouldBe("echo setup");
-        job.Commands[^1].ShouldBe("exec \"${dstack_jupyter[@]}\" --no-browser --ip=\"$dstack_host\" --port=\"$PORT_0\" --port-retries=0 " +
+        job.Commands[^1].ShouldBe("exec $dstack_jupyter --no-browser --ip=\"$dstack_host\" --port=\"$PORT_0\" --port-retries=0 " +
                                   "--NotebookApp.token=\"$DSTACK_SERVER_TOKEN\" --notebook-dir=\"$PWD\"");
         job.Commands[1].ShouldStartWith("case \"${HOSTNAME:-127.0.0.1}\" in 127.*|localhost)");
         job.Commands[2].ShouldContain("command -v jupyter-notebook");
-        job.Commands[2].ShouldContain("[ \"$(id -u)\" != 0 ] || dstack_jupyter+=(--allow-root)");
+        job.Commands[2].ShouldContain("[ \"$(id -u)\" != 0 ] || dstack_jupyter=\"$dstack_jupyter --allow-root\"");
         job.Ports.ShouldBe(1);
         job.ServerLink.ShouldBe("/tree?token={token}");
     }
@@ -34,7 +34,7 @@ public sealed class DevServerProviderTests
     {
         var job = Build(JupyterProvider.Lab(), image: "python:3.11", version: "4.0.1", ports: 3);
 
-        job.Commands[^1].ShouldBe("exec \"${dstack_jupyter[@]}\" --no-browser --ip=0.0.0.0 --port=\"$PORT_0\" --port-retries=0 " +
+        job.Commands[^1].ShouldBe("exec $dstack_jupyter --no-browser --ip=0.0.0.0 --port=\"$PORT_0\" --port-retries=0 " +
                                   "--ServerApp.token=\"$DSTACK_SERVER_TOKEN\" --notebook-dir=\"$PWD\"");
         job.Commands[2].ShouldContain("python3 -m pip install --disable-pip-version-check --no-input --retries 1 --timeout 15 jupyterlab==4.0.1 ||");
         job.Ports.ShouldBe(3);

@@ -16,12 +16,12 @@ public sealed class DevServerScriptTests : IDisposable
     public void Dispose() => Directory.Delete(_home, recursive: true);
 
     /// <summary>Runs the job's commands, the server's start replaced by printing what would start; returns exit code and output.</summary>
-    private async Task<(int ExitCode, string Output)> RunUpToTheServerAsync(IProvider provider, string path, string? version = null)
+    private async Task<(int ExitCode, string Output)> RunUpToTheServerAsync(IProvider provider, string path, string? version = null, string shell = "/bin/bash")
     {
         var job = provider.BuildJobs(new WorkflowSpec { Name = "ide", Provider = provider.Name, Version = version, Location = new SourceLocation("f", 1, 1) },
             new ProviderContext("r", [], new Dictionary<string, string>())).Single();
-        var script = "exec 2>&1\nset -e\n" + string.Join("\n", job.Commands.SkipLast(1)) + "\necho \"found: ${dstack_jupyter[*]:-$dstack_code}\"\n";
-        var psi = new ProcessStartInfo("/bin/bash") { RedirectStandardOutput = true, WorkingDirectory = _home };
+        var script = "exec 2>&1\nset -e\n" + string.Join("\n", job.Commands.SkipLast(1)) + "\necho \"found: ${dstack_jupyter:-$dstack_code}\"\n";
+        var psi = new ProcessStartInfo(shell) { RedirectStandardOutput = true, WorkingDirectory = _home };
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add(script);
         psi.Environment.Clear();
@@ -71,5 +71,19 @@ public sealed class DevServerScriptTests : IDisposable
 
         exitCode.ShouldBe(0, output);
         output.ShouldBe($"found: {server}\n");
+    }
+
+    [Theory]
+    [InlineData("/bin/bash")]
+    [InlineData("/bin/dash")]
+    public async Task Notebook_FindsDebiansJupyterNotebook_InBashAndInAPosixSh_AsAContainersShellRunsIt(string shell)
+    {
+        File.Exists("/usr/bin/jupyter-notebook").ShouldBeTrue("Jupyter Notebook is installed (scripts/devenv-up.sh)");
+
+        var (exitCode, output) = await RunUpToTheServerAsync(JupyterProvider.Notebook(), "/usr/bin:/bin", shell: shell);
+
+        exitCode.ShouldBe(0, output);
+        // As root (this machine's tests, a container's user) it is allowed to run.
+        output.ShouldBe(Environment.UserName == "root" ? "found: jupyter-notebook --allow-root\n" : "found: jupyter-notebook\n");
     }
 }

@@ -17,7 +17,7 @@ namespace Dstack.Core.Compute.Slurm;
 /// </summary>
 /// <param name="executable">The dstack executable as the nodes see it (the nodes share the login node's file system).</param>
 /// <param name="executableArgs">Arguments before <c>runner …</c> (tests run a shell there).</param>
-public sealed class SlurmCompute(ComputeTarget target, SshStore store, ISlurmShell shell, string executable,
+public sealed partial class SlurmCompute(ComputeTarget target, SshStore store, ISlurmShell shell, string executable,
     IReadOnlyList<string> executableArgs, TimeProvider time) : ICompute, IAbortsRunners, IStartsNodesTogether
 {
     private readonly SlurmSettings _settings = target.Slurm ?? throw new ArgumentException("Not a Slurm target.", nameof(target));
@@ -29,9 +29,6 @@ public sealed class SlurmCompute(ComputeTarget target, SshStore store, ISlurmShe
     public SlurmQueue Queue => _queue;
 
     public string Name => target.Name;
-
-    /// <summary>Where the job's ports are reached is not settled for Slurm yet: the login host (or this machine), directly.</summary>
-    public PortAccess Ports => new(_settings.Login ?? "localhost", PortRoute.Direct);
 
     /// <summary>The nodes of the target's partition (all of them without one), as <c>scontrol</c> describes them.</summary>
     public async Task<IReadOnlyList<SlurmNode>> NodesAsync(CancellationToken ct) => (await ClusterAsync(ct)).Nodes;

@@ -25,4 +25,12 @@ public sealed class SlurmException(string message) : DstackException(message)
 
     public static SlurmException UnexpectedAnswer(string what, string answer) =>
         new($"Slurm gave an unexpected answer to {what}: '{Quote.Short(answer)}'");
+
+    public static SlurmException ForwardFailed(string node, string login, string detail) =>
+        new($"Could not forward the job's ports from Slurm node {node} through {login}: {detail} " +
+            "The job goes on; `dstack attach RUN` tries again (the login host must reach the node's ports).");
+
+    /// <summary>A caller bug rather than the user's: a launch whose node is not known yet, or a target reached directly.</summary>
+    public static SlurmException NothingToForward(string target, string handle) =>
+        new($"Slurm target `{target}` has nothing to forward for job {handle}: its node is reached directly, or not known yet.");
 }

@@ -39,9 +39,9 @@ public sealed class SshCompute(ComputeTarget target, SshStore store, string dsta
     public PortAccess Ports => new(target.Hosts[0].Host, PortRoute.Forwarded);
 
     /// <summary>On the host the launch names, by the address the target gives it (also the job's <c>HOSTNAME</c>).</summary>
-    public PortAccess? PortsOf(LaunchInfo launch) => Find(launch) is var (session, _) ? new(session.Host.Host, PortRoute.Forwarded) : null;
+    public PortAccess? PortsOf(LaunchInfo launch, string? jobHost) => Find(launch) is var (session, _) ? new(session.Host.Host, PortRoute.Forwarded) : null;
 
-    public async Task<IPortForward> ForwardAsync(LaunchInfo launch, IReadOnlyList<int> ports, CancellationToken ct) =>
+    public async Task<IPortForward> ForwardAsync(LaunchInfo launch, string? jobHost, IReadOnlyList<int> ports, CancellationToken ct) =>
         Find(launch) is var (session, _)
             ? await SshPortForward.OpenAsync(new SshSession(session.Host, _options), ports, time, ct)
             : throw SshException.ForwardFailed(launch.Handle, "not a launch of this target");

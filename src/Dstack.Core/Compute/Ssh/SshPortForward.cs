@@ -35,13 +35,20 @@ public sealed class SshPortForward : IPortForward
     public int ProcessId { get; }
 
     /// <summary>Opens the forwards once the listeners are up; throws <see cref="SshException"/> naming the host otherwise.</summary>
-    public static async Task<SshPortForward> OpenAsync(SshSession session, IReadOnlyList<int> ports, TimeProvider time, CancellationToken ct)
+    public static Task<SshPortForward> OpenAsync(SshSession session, IReadOnlyList<int> ports, TimeProvider time, CancellationToken ct) =>
+        OpenAsync(session, Loopback, ports, time, ct);
+
+    /// <summary>
+    /// The same to <paramref name="destination"/>'s ports as the SSH host reaches them: a Slurm node's, through the
+    /// cluster's login host.
+    /// </summary>
+    public static async Task<SshPortForward> OpenAsync(SshSession session, string destination, IReadOnlyList<int> ports, TimeProvider time, CancellationToken ct)
     {
         // A port seen free may be taken before ssh binds it: once more, with fresh choices.
         for (var attempt = 1; ; attempt++)
         {
             var chosen = LocalPortChoice.Choose(ports, LocalPortChoice.IsFree, LocalPortChoice.AnyFree);
-            var (forward, error) = await TryOpenAsync(session, chosen, time, ct);
+            var (forward, error) = await TryOpenAsync(session, destination, chosen, time, ct);
             if (forward is not null) return forward;
             if (attempt == 2 || !error.Contains("cannot listen", StringComparison.Ordinal) && !error.Contains("Address already in use", StringComparison.Ordinal))
                 throw SshException.ForwardFailed(session.Host.ToString(),
@@ -50,23 +57,28 @@ public sealed class SshPortForward : IPortForward
     }
 
     /// <summary>The ssh arguments: no multiplexing, and ssh ends rather than run without a listener it could not open.</summary>
-    public static IReadOnlyList<string> Arguments(SshSession session, IReadOnlyList<ForwardedPort> ports)
+    public static IReadOnlyList<string> Arguments(SshSession session, IReadOnlyList<ForwardedPort> ports, string destination = Loopback)
     {
         var options = new List<string> { "-o", "ExitOnForwardFailure=yes", "-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=4" };
         foreach (var port in ports)
-            options.AddRange(["-L", string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port.Local}:127.0.0.1:{port.Remote}")]);
+            options.AddRange(["-L", string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port.Local}:{Bracketed(destination)}:{port.Remote}")]);
         return new SshSession(session.Host, session.Options with { ControlDirectory = null })
             .Arguments($"echo {ReadyLine}; exec cat >/dev/null", options);
     }
 
-    private static async Task<(SshPortForward? Forward, string Error)> TryOpenAsync(SshSession session, IReadOnlyList<ForwardedPort> ports,
+    private const string Loopback = "127.0.0.1";
+
+    /// <summary>An IPv6 address in <c>-L</c> is written in brackets; a name or an IPv4 address as it is.</summary>
+    private static string Bracketed(string host) => host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
+
+    private static async Task<(SshPortForward? Forward, string Error)> TryOpenAsync(SshSession session, string destination, IReadOnlyList<ForwardedPort> ports,
         TimeProvider time, CancellationToken ct)
     {
         var psi = new ProcessStartInfo("ssh")
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
-        foreach (var arg in Arguments(session, ports)) psi.ArgumentList.Add(arg);
+        foreach (var arg in Arguments(session, ports, destination)) psi.ArgumentList.Add(arg);
         Process process;
         try { process = Process.Start(psi) ?? throw SshException.NoSshClient(); }
         catch (Win32Exception) { throw SshException.NoSshClient(); }
