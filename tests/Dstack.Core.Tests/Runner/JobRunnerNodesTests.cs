@@ -57,6 +57,35 @@ public sealed class JobRunnerNodesTests : IDisposable
     }
 
     [Fact]
+    public async Task AttemptTwo_OfARunRequeuedAsAWhole_WaitsForTheMastersNewPlace_NotAttemptOnesLeftInTheStore()
+    {
+        // What attempt 1 left: node 1 running, every node's address, the master's port.
+        await _h.SubmitAsync(Job);
+        await Runs.PutStateAsync(_h.Repo, _h.RunName, 1, new JobState { Status = JobStatus.Running, UpdatedAt = _h.Clock.GetUtcNow() }, default);
+        await Runs.PutNodeAsync(_h.Repo, _h.RunName, 0, new NodeAddress("10.0.0.9", 29400), default);
+        await Runs.PutNodeAsync(_h.Repo, _h.RunName, 1, new NodeAddress("10.0.0.8"), default);
+        _h.Attempt = 2;
+        _h.MaxRequeues = 3;
+        _h.Start();
+
+        await _h.DriveUntilAsync(async () => await Runs.GetNodeAsync(_h.Repo, _h.RunName, 1, default) is { Attempt: 2 }, "node 1 to publish attempt 2's address");
+        (await Runs.GetNodeAsync(_h.Repo, _h.RunName, 1, default)).ShouldBe(new NodeAddress("10.0.0.2", null, 2));
+        await _h.DriveForAsync(TimeSpan.FromSeconds(2));
+        _h.Executor.Job.ShouldBeNull(); // attempt 1's master is stale: attempt 2's has not said where it is
+        await Runs.PutNodeAsync(_h.Repo, _h.RunName, 0, new NodeAddress("10.0.0.1", 29501, 2), default);
+        await _h.DriveUntilAsync(() => _h.Executor.Job is not null, "the job to be launched");
+
+        var env = _h.Executor.Launches.Single().Environment;
+        env["MASTER_ADDR"].ShouldBe("10.0.0.1");
+        env["MASTER_PORT"].ShouldBe("29501");
+        env["DSTACK_NODES_IPS"].ShouldBe("10.0.0.1\n10.0.0.2");
+        env["DSTACK_ATTEMPT"].ShouldBe("2");
+        _h.Executor.Job!.MarkStarted();
+        _h.Executor.Job.Exit(0);
+        (await _h.FinishAsync()).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task OtherNode_Failing_StopsThisOne_GracefullyThenKilled_NamingTheNode()
     {
         var job = await StartedAsync();
