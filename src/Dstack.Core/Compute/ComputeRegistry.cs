@@ -15,4 +15,11 @@ public sealed class ComputeRegistry
 
     /// <summary>The compute that made <paramref name="launch"/>; null when none here has its name.</summary>
     public ICompute? Of(Models.LaunchInfo launch) => _byName.GetValueOrDefault(launch.Compute);
+
+    /// <summary>Before runs are read: every compute that answers checks from one shared answer starts asking for it.</summary>
+    public void PrefetchChecks()
+    {
+        foreach (var compute in _byName.Values)
+            if (compute is IPrefetchesChecks prefetching) prefetching.PrefetchChecks();
+    }
 }

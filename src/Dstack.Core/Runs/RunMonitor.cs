@@ -26,6 +26,9 @@ public sealed class RunMonitor(RunStore runs, ComputeRegistry computes, TimeProv
     /// <summary>How readers say that a live runner cannot reach the store.</summary>
     public static string StoreUnreachable(DateTimeOffset since) => $"store unreachable since {since.ToLocalTime():HH:mm:ss}";
 
+    /// <summary>A listing is about to read unfinished runs: computes that check them from one shared answer ask for it now.</summary>
+    public void PrefetchChecks() => computes.PrefetchChecks();
+
     public async Task<RunView> ViewAsync(RunRecord run, CancellationToken ct)
     {
         var states = new JobState[run.Jobs.Count];
