@@ -1,3 +1,4 @@
+using Dstack.Core.Artifacts;
 using Dstack.Core.Models;
 using Dstack.Core.Storage;
 using Dstack.Core.Tests.Support;
@@ -83,6 +84,33 @@ public sealed class JobRunnerNodesTests : IDisposable
         _h.Executor.Job!.MarkStarted();
         _h.Executor.Job.Exit(0);
         (await _h.FinishAsync()).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task AttemptTwo_OfNodeOne_RestoresTheCheckpointItSavedUnderRankOne()
+    {
+        var job = Job with { Artifacts = [new ArtifactRef("checkpoints", Mount: true)], Resources = new JobResources { GpuCount = 0, Interruptible = true } };
+        await _h.SubmitAsync(job);
+        await Runs.PutStateAsync(_h.Repo, _h.RunName, 1, new JobState { Status = JobStatus.Running, UpdatedAt = _h.Clock.GetUtcNow() }, default);
+        var folder = Directory.CreateTempSubdirectory("dstack-ckpt-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, "progress"), "step 2\n");
+            // Where node 1's attempt 1 saved it (docs/NODES.md: the nodes past rank 0 under rank-K/).
+            await new ArtifactStore(_h.Store).SaveAsync(_h.Repo, _h.RunName, 1, "rank-1/checkpoints", folder, _h.Clock.GetUtcNow(), default);
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+        _h.Attempt = 2;
+        _h.MaxRequeues = 3;
+        _h.Start();
+        await Runs.PutNodeAsync(_h.Repo, _h.RunName, 0, new NodeAddress("10.0.0.1", 29501, 2), default);
+        await _h.DriveUntilAsync(() => _h.Executor.Job is not null, "the job to be launched");
+
+        File.ReadAllText(Path.Combine(_h.Executor.Launches.Single().OutputFolders[0], "progress")).ShouldBe("step 2\n");
+        _h.Executor.Job!.MarkStarted();
+        _h.Executor.Job.Exit(0);
+        (await _h.FinishAsync()).ShouldBe(0);
+        (await _h.LogLinesAsync()).ShouldContain("dstack: attempt 2 after requeue (restored checkpoints: 1 file)");
     }
 
     [Fact]
