@@ -6,11 +6,14 @@
 #        bench/slurm.sh ps      `ps -a` with BENCH_RUNS (1,000) running Slurm runs against as many running local runs in
 #                               the same kind of store, and the number of `squeue` calls of one `ps -a` (must be 1)
 #                               (bench/results/slurm-ps.md)
+#        bench/slurm.sh nodes   issue 13: a 2-node torchrun all-reduce (Debian's torch, gloo) `dstack run allreduce
+#                               --compute cluster` attached, against the same script by hand: `srun -N2 … torchrun …`
+#                               (bench/results/slurm-nodes.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 need_hyperfine
-mode=${1:?usage: bench/slurm.sh hello|ps}
+mode=${1:?usage: bench/slurm.sh hello|ps|nodes}
 root=$PWD
 # Started only when it does not answer: slurm-up.sh rewrites /etc/hosts, which races with other scripts that do.
 scontrol ping >/dev/null 2>&1 || scripts/slurm/slurm-up.sh >/dev/null
@@ -30,7 +33,24 @@ workflows:
     provider: bash
     commands:
       - sleep 900
+  - name: allreduce
+    provider: torchrun
+    nodes: 2
+    script: allreduce.py
 YAML
+# Rank r contributes [10r, 10r+1, 10r+2, 10r+3]; each rank exits 1 unless the sum is [10, 12, 14, 16] (both took part).
+cat > allreduce.py <<'PY'
+import os, sys
+import torch
+import torch.distributed as dist
+dist.init_process_group("gloo", init_method="env://")
+rank, world = dist.get_rank(), dist.get_world_size()
+t = torch.arange(4, dtype=torch.float64) + 10 * rank
+dist.all_reduce(t, op=dist.ReduceOp.SUM)
+os.write(1, f"RESULT rank={rank}/{world} sum={t.tolist()}\n".encode())
+dist.destroy_process_group()
+sys.exit(0 if t.tolist() == [10.0, 12.0, 14.0, 16.0] else 1)
+PY
 git add -A && git commit -qm init
 "$bin/dstack" config compute add cluster --slurm >/dev/null 2>&1
 
@@ -89,5 +109,27 @@ PY
     -n "dstack ps -a ($runs running Slurm runs)" "env DSTACK_HOME=$work/home-slurm $bin/dstack ps -a" >/dev/null
   python3 "$root/bench/table.py" "$root/bench/results/slurm-ps.md" "local-folder store; squeue calls per ps -a: $calls" "$json.local" "$json.slurm"
   ;;
-*) echo "usage: bench/slurm.sh hello|ps" >&2; exit 2 ;;
+nodes)
+  # By hand: one srun of 2 nodes, one torchrun agent per node, as ../shared/infra/torch does (master: the first node,
+  # a port from the job id; Debian's torch 1.13 needs --redirects/--tee). dstack adds its runners, the store and the
+  # rendezvous through it. Each command fails unless both ranks printed the full sum.
+  cat > "$work/by-hand.sh" <<SH
+#!/bin/sh
+cd $repo && srun -N2 --ntasks-per-node=1 --kill-on-bad-exit=1 sh -c 'exec /usr/bin/python3 -m torch.distributed.run --nnodes 2 \
+  --node_rank \$SLURM_NODEID --nproc_per_node 1 --master_addr \$(scontrol show hostnames \$SLURM_JOB_NODELIST | head -n1) \
+  --master_port \$((20000 + SLURM_JOB_ID % 10000)) --redirects 2 --tee 2 --monitor_interval 0.5 allreduce.py' \
+  > $work/by-hand.out 2>&1; [ "\$(grep -c 'sum=\[10.0, 12.0, 14.0, 16.0\]' $work/by-hand.out)" -ge 2 ]
+SH
+  cat > "$work/dstack.sh" <<SH
+#!/bin/sh
+cd $repo && $bin/dstack run allreduce --compute cluster > $work/dstack.out 2>&1; [ "\$(grep -c 'sum=\[10.0, 12.0, 14.0, 16.0\]' $work/dstack.out)" -ge 2 ]
+SH
+  chmod +x "$work/by-hand.sh" "$work/dstack.sh"
+  # hyperfine stops at a command that fails: a wrong or one-rank sum is never timed.
+  hyperfine -N --warmup 1 --min-runs "${BENCH_RUNS:-5}" --export-json "$json" \
+    -n "srun -N2 … torchrun … allreduce.py (by hand)" "$work/by-hand.sh" \
+    -n "dstack run allreduce --compute cluster (nodes: 2, provider: torchrun)" "$work/dstack.sh" >/dev/null
+  python3 "$root/bench/table.py" "$root/bench/results/slurm-nodes.md" "Slurm 22.05 test cluster (multi mode), local-folder store, Debian torch 1.13 (gloo)" "$json"
+  ;;
+*) echo "usage: bench/slurm.sh hello|ps|nodes" >&2; exit 2 ;;
 esac

@@ -15,4 +15,19 @@ public sealed class ComputeRegistry
 
     /// <summary>The compute that made <paramref name="launch"/>; null when none here has its name.</summary>
     public ICompute? Of(Models.LaunchInfo launch) => _byName.GetValueOrDefault(launch.Compute);
+
+    /// <summary>
+    /// For a listing's pass over its runs: every compute that answers checks from one shared answer asks for it now and
+    /// serves it until the returned hold is disposed (<see cref="IHoldsChecks"/>).
+    /// </summary>
+    public IDisposable HoldChecks()
+    {
+        var holds = _byName.Values.OfType<IHoldsChecks>().Select(c => c.HoldChecks()).ToList();
+        return new Holds(holds);
+    }
+
+    private sealed class Holds(List<IDisposable> holds) : IDisposable
+    {
+        public void Dispose() => holds.ForEach(h => h.Dispose());
+    }
 }

@@ -17,6 +17,8 @@ public sealed record LaunchInfo(string Compute, string Handle, DateTimeOffset La
 
 /// <summary>
 /// Written once by each node's runner of a multi-node run before its commands start: the address the other nodes reach
-/// it on, and on rank 0 the master port it found free. The runners wait for every node's before they start.
+/// it on, and on rank 0 the master port it found free. The runners wait for every node's before they start. Each
+/// attempt of a requeued run writes its own (<paramref name="Attempt"/>): a later attempt never meets an earlier one's
+/// addresses and port, which the requeue left in the store.
 /// </summary>
-public sealed record NodeAddress(string Address, int? MasterPort = null);
+public sealed record NodeAddress(string Address, int? MasterPort = null, int Attempt = 1);

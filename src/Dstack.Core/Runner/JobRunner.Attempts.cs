@@ -49,7 +49,8 @@ public sealed partial class JobRunner
         var files = 0;
         foreach (var output in outputs.Where(o => o.Artifact.Mount))
         {
-            var key = StoreKeys.Artifact(job.Run.Repo, job.Run.RunName, job.Spec.Index, output.Artifact.Path);
+            // Where the earlier attempt saved it: a multi-node run's nodes past rank 0 save under rank-K/.
+            var key = StoreKeys.Artifact(job.Run.Repo, job.Run.RunName, job.Spec.Index, ArtifactPaths.Stored(job.Spec, output.Artifact.Path));
             if (await storage.GetRecordAsync<ArtifactVersion>(key, ct) is not { } version) continue;
             ArtifactPaths.DeleteEntry(output.Folder);
             await artifacts.MaterializeAsync(version, output.Folder, $"run {job.Run.RunName}", ct);

@@ -9,20 +9,22 @@ public sealed partial class JobRunner
     /// <summary>
     /// Every node's address and the master port, agreed before the commands start: each node publishes where it is
     /// reached (rank 0 also a port free on its host), then waits for all the others. Returns the environment that tells
-    /// the job, or the job's end when it is stopped or another node ends first.
+    /// the job, or the job's end when it is stopped or another node ends first. Only this attempt's addresses count: a run
+    /// requeued as a whole (Slurm) starts every node again, and the earlier attempt's are stale (other hosts, another port).
     /// </summary>
     private async Task<(Dictionary<string, string>? Env, JobState? Ended)> MeetNodesAsync(JobContext job, CancellationToken ct)
     {
         var spec = job.Spec;
         int? port = spec.Index == 0 ? host.AllocatePorts(1)[0] : null;
         if (!spec.IsMultiNode) return (NodeEnvironment.Of(spec, [host.NodeAddress], port!.Value), null);
-        await _runs.PutNodeAsync(job.Run.Repo, job.Run.RunName, spec.Index, new NodeAddress(host.NodeAddress, port), ct);
+        await _runs.PutNodeAsync(job.Run.Repo, job.Run.RunName, spec.Index, new NodeAddress(host.NodeAddress, port, job.Attempt), ct);
         var nodes = new NodeAddress?[spec.Nodes];
         var pause = storage is LocalStorage ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromMilliseconds(250);
         while (true)
         {
             for (var rank = 0; rank < nodes.Length; rank++)
-                nodes[rank] ??= await _runs.GetNodeAsync(job.Run.Repo, job.Run.RunName, rank, ct);
+                if (nodes[rank] is null && await _runs.GetNodeAsync(job.Run.Repo, job.Run.RunName, rank, ct) is { } node && node.Attempt == job.Attempt)
+                    nodes[rank] = node;
             if (nodes.All(n => n is not null) && nodes[0]!.MasterPort is { } master)
             {
                 job.Logs.AppendLine($"dstack: node {spec.Index} of {spec.Nodes}; master {nodes[0]!.Address}:{master}");

@@ -129,6 +129,10 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
     private async Task<RunSummary?[]> ReadManyAsync(RepoRef repo, IReadOnlyList<string> names, CancellationToken ct)
     {
         var read = new RunSummary?[names.Count];
+        // Runs not cached as finished may be unfinished: a scheduler's shared answer (one squeue) is asked for now, while
+        // they are read, rather than by the first check, which would hold every reader until it came; and it serves the
+        // whole pass, however long a busy machine makes it.
+        using var held = names.Count > 0 ? monitor.HoldChecks() : null;
         await Parallel.ForEachAsync(Enumerable.Range(0, names.Count), new ParallelOptions { MaxDegreeOfParallelism = ReadParallelism, CancellationToken = ct },
             async (i, token) => read[i] = await ReadAsync(repo, names[i], token));
         return read;

@@ -26,6 +26,9 @@ public sealed class RunMonitor(RunStore runs, ComputeRegistry computes, TimeProv
     /// <summary>How readers say that a live runner cannot reach the store.</summary>
     public static string StoreUnreachable(DateTimeOffset since) => $"store unreachable since {since.ToLocalTime():HH:mm:ss}";
 
+    /// <summary>A listing's pass over runs that may be unfinished: computes that check them from one shared answer ask for it now and hold it.</summary>
+    public IDisposable HoldChecks() => computes.HoldChecks();
+
     public async Task<RunView> ViewAsync(RunRecord run, CancellationToken ct)
     {
         var states = new JobState[run.Jobs.Count];

@@ -63,7 +63,7 @@ public static partial class StoreJson
             var t when t == typeof(JobState) => ReadState(e),
             var t when t == typeof(StopRequest) => new StopRequest(e.Bool("abort"), e.Time("requested_at")),
             var t when t == typeof(Heartbeat) => new Heartbeat(e.Time("at"), e.Int("pid"), e.Str("host") ?? "", e.IntOrNull("job_pid"), e.LongOrNull("job_start_ticks")),
-            var t when t == typeof(NodeAddress) => new NodeAddress(e.Str("address") ?? "", e.IntOrNull("master_port")),
+            var t when t == typeof(NodeAddress) => new NodeAddress(e.Str("address") ?? "", e.IntOrNull("master_port"), e.IntOrNull("attempt") ?? 1),
             var t when t == typeof(LaunchInfo) => new LaunchInfo(e.Str("compute") ?? "", e.Str("handle") ?? "", e.Time("launched_at")),
             var t when t == typeof(SnapshotManifest) => ReadManifest(e),
             var t when t == typeof(ArtifactVersion) => ReadArtifact(e),
@@ -79,6 +79,7 @@ public static partial class StoreJson
         w.WriteStartObject();
         w.WriteString("address", n.Address);
         if (n.MasterPort is { } port) w.WriteNumber("master_port", port);
+        w.WriteNumber("attempt", n.Attempt);
         w.WriteEndObject();
     }
 

@@ -18,7 +18,7 @@ namespace Dstack.Core.Compute.Slurm;
 /// <param name="executable">The dstack executable as the nodes see it (the nodes share the login node's file system).</param>
 /// <param name="executableArgs">Arguments before <c>runner …</c> (tests run a shell there).</param>
 public sealed partial class SlurmCompute(ComputeTarget target, SshStore store, ISlurmShell shell, string executable,
-    IReadOnlyList<string> executableArgs, TimeProvider time) : ICompute, IAbortsRunners, IStartsNodesTogether
+    IReadOnlyList<string> executableArgs, TimeProvider time) : ICompute, IAbortsRunners, IStartsNodesTogether, IHoldsChecks
 {
     private readonly SlurmSettings _settings = target.Slurm ?? throw new ArgumentException("Not a Slurm target.", nameof(target));
     private Task<(IReadOnlyList<SlurmNode> Nodes, IReadOnlyList<string> Pythons)>? _cluster;
@@ -149,6 +149,9 @@ public sealed partial class SlurmCompute(ComputeTarget target, SshStore store, I
         _queue.Invalidate();
         return new LaunchInfo(Name, id.ToString(CultureInfo.InvariantCulture), time.GetUtcNow());
     }
+
+    /// <summary>The one <c>squeue</c> of a listing: asked for before its runs are read, and serving them all however long it takes.</summary>
+    public IDisposable HoldChecks() => _queue.Hold();
 
     public async Task<bool?> IsRunnerAliveAsync(LaunchInfo launch, CancellationToken ct) => (await CheckRunnerAsync(launch, ct)).Alive;
 

@@ -22,6 +22,7 @@ public sealed class SlurmQueue(ISlurmShell shell, TimeProvider time)
     private Task<IReadOnlyDictionary<long, SlurmQueueEntry>?>? _answer;
     private DateTimeOffset _askedAt;
     private DateTimeOffset _answeredAt;
+    private int _holds;
 
     /// <summary>How many times Slurm was asked (tests and the benchmark count them).</summary>
     public int Calls { get; private set; }
@@ -32,10 +33,31 @@ public sealed class SlurmQueue(ISlurmShell shell, TimeProvider time)
         lock (_lock)
         {
             var now = time.GetUtcNow();
-            if (_answer is not null && _askedAt >= notBefore && (!_answer.IsCompleted || now - _answeredAt < Fresh)) return _answer;
+            if (_answer is not null && _askedAt >= notBefore && (!_answer.IsCompleted || _holds > 0 || now - _answeredAt < Fresh)) return _answer;
             _askedAt = now;
             Calls++;
             return _answer = AskAsync(ct);
+        }
+    }
+
+    /// <summary>
+    /// For a listing's pass: asks now (unless an answer is fresh or coming) and, until disposed, serves that answer however
+    /// old it gets, to every question about a job launched before it was asked (a newer job still asks again).
+    /// </summary>
+    public IDisposable Hold()
+    {
+        lock (_lock) _holds++;
+        _ = ReadAsync(time.GetUtcNow() - Fresh, CancellationToken.None);
+        return new Release(this);
+    }
+
+    private sealed class Release(SlurmQueue queue) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) lock (queue._lock) queue._holds--;
         }
     }
 

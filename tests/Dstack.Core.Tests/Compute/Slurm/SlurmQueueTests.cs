@@ -74,6 +74,28 @@ public sealed class SlurmQueueTests
     }
 
     [Fact]
+    public async Task AHeldAnswer_ServesAListingLongerThanItsFreshness_ThenAgesAsUsual()
+    {
+        var shell = new CountingShell();
+        shell.Gate.SetResult();
+        var queue = new SlurmQueue(shell, _clock);
+        var launched = _clock.GetUtcNow() - TimeSpan.FromMinutes(5);
+        var hold = queue.Hold();
+        queue.Calls.ShouldBe(1, "a hold asks at once, before any question");
+
+        _clock.Advance(SlurmQueue.Fresh * 5); // a pass over 1,000 runs on a loaded machine
+        await queue.ReadAsync(launched, default);
+        queue.Calls.ShouldBe(1, "the pass is answered by the one squeue it held");
+        await queue.ReadAsync(_clock.GetUtcNow(), default);
+        queue.Calls.ShouldBe(2, "a job launched after the held answer was asked for still gets a new one");
+
+        hold.Dispose();
+        _clock.Advance(SlurmQueue.Fresh * 2);
+        await queue.ReadAsync(launched, default);
+        queue.Calls.ShouldBe(3, "released, an old answer is stale again for readers that poll");
+    }
+
+    [Fact]
     public async Task JobLaunchedAfterTheAnswerWasAskedFor_GetsANewAnswer()
     {
         var shell = new CountingShell();
