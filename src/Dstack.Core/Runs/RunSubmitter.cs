@@ -68,6 +68,7 @@ public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvide
                 JobTemplates = RunNameTemplate.IsUsedBy(templates) ? templates : null,
             };
             await preparing;
+            Diagnostics.StageTrace.Mark("submit: states stored");
             await marking;
             await _runs.CreateRecordAsync(run, ct);
             Diagnostics.StageTrace.Mark("submit: record stored");

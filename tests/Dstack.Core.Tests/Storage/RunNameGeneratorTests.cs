@@ -26,12 +26,14 @@ public sealed class RunNameGeneratorTests : IDisposable
     }
 
     [Fact]
-    public async Task Next_AFreeStem_IsClaimedAsOne_WithoutWaitingForTheListing()
+    public async Task Next_AFreeStem_IsClaimedAsOne_WhileItsNamesAreListed()
     {
+        var claimed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var storage = new CountingStorage(new LocalStorage(_root))
         {
-            // A listing that never answers: the claim of N=1 alone must name the run.
-            BeforeList = (_, ct) => Task.Delay(Timeout.Infinite, ct),
+            // The listing answers only once the claim is made: one after the other, they would never get there.
+            BeforePut = _ => { claimed.TrySetResult(); return Task.CompletedTask; },
+            BeforeList = (_, ct) => claimed.Task.WaitAsync(TimeSpan.FromSeconds(30), ct),
         };
 
         var name = await new RunNameGenerator(storage, new Random(7)).NextAsync(default);
