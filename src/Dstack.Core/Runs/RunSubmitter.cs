@@ -6,7 +6,7 @@ using Dstack.Core.Storage;
 namespace Dstack.Core.Runs;
 
 /// <summary>
-/// Submits runs: stores the code snapshot, names the run, writes its record, and starts a runner per job.
+/// Submits runs: stores the code snapshot while it names the run and starts a runner per job, then writes its record.
 /// Nothing is written under the run's name until the jobs have been built without error.
 /// </summary>
 public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvider time, string dstackHome, ISubmitFeedback? feedback = null)
@@ -15,10 +15,30 @@ public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvide
 
     public async Task<RunRecord> SubmitAsync(SubmitRequest request, CancellationToken ct)
     {
-        var runName = await new RunNameGenerator(storage).NextAsync(ct);
-        Diagnostics.StageTrace.Mark("submit: named");
-        var jobs = request.BuildJobs(runName);
-        var templates = request.BuildJobs(RunNameTemplate.Placeholder);
+        // The code is stored from the start: it needs no name, and on a bucket its round trips overlap the naming's,
+        // the runners' start and the index writes. The snapshot's content is referenced only once the run record is written.
+        SaveLease? lease = null;
+        async Task<RepoSnapshotInfo> SaveCodeAsync()
+        {
+            lease = await SaveLease.TakeAsync(storage, ct);
+            return await CodeAsync(request, lease, ct);
+        }
+        var saving = SaveCodeAsync();
+        string runName;
+        IReadOnlyList<JobSpec> jobs, templates;
+        try
+        {
+            runName = await new RunNameGenerator(storage).NextAsync(ct);
+            Diagnostics.StageTrace.Mark("submit: named");
+            jobs = request.BuildJobs(runName);
+            templates = request.BuildJobs(RunNameTemplate.Placeholder);
+        }
+        catch
+        {
+            await Observed(saving);
+            if (lease is not null) await lease.DisposeAsync();
+            throw;
+        }
         // Until the record is stored, the runners wait for it as long as this marker moves, however long the code takes.
         // It is written while the runners start: one that looks before it is there waits for it (SubmitWatch.FirstSign).
         var marking = SubmitMarker.BeginAsync(storage, request.Repo.Repo, runName, time, ct);
@@ -30,27 +50,37 @@ public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvide
         // record, which needs all three, and on a bucket each write is a round trip. Neither is seen before the record is
         // (a reader drops a marker without a record once no submit of it is in progress).
         var preparing = PrepareAsync(request.Repo.Repo, runName, jobs, submittedAt, ct);
-        SaveLease? lease = null;
         try
         {
-            // The snapshot's content is referenced only once the run record is written.
-            lease = await SaveLease.TakeAsync(storage, ct);
-            var run = (await RecordAsync(request, runName, jobs, submittedAt, lease, ct)) with
+            var run = new RunRecord
             {
+                RunName = runName,
+                Repo = request.Repo.Repo,
+                WorkflowName = request.WorkflowName,
+                ProviderName = request.ProviderName,
+                SubmittedAt = submittedAt,
+                Args = request.Args,
+                Jobs = jobs,
+                User = request.Repo.UserName,
+                Deps = request.Deps,
+                TagOnDone = request.TagOnDone,
+                Code = await saving,
                 JobTemplates = RunNameTemplate.IsUsedBy(templates) ? templates : null,
             };
             await preparing;
+            Diagnostics.StageTrace.Mark("submit: states stored");
             await marking;
             await _runs.CreateRecordAsync(run, ct);
             Diagnostics.StageTrace.Mark("submit: record stored");
             // The code is referenced now: the lease goes while the launches are stored.
-            var releasing = lease.DisposeAsync().AsTask();
+            var releasing = lease!.DisposeAsync().AsTask();
             lease = null;
             await Task.WhenAll(releasing, StoreLaunchesAsync(run, await launching, ct));
             return run;
         }
         catch
         {
+            await Observed(saving);
             if (lease is not null) await lease.DisposeAsync();
             await Observed(preparing);
             // A runner whose run is never stored has nothing to run: those that started are ended.
@@ -79,33 +109,27 @@ public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvide
         catch (Exception e) when (e is not OutOfMemoryException) { return null; }
     }
 
-    private async Task<RunRecord> RecordAsync(SubmitRequest request, string runName, IReadOnlyList<JobSpec> jobs, DateTimeOffset submittedAt, SaveLease lease, CancellationToken ct)
+    /// <summary>Stores the code (the snapshot of the files, and the diff) under <paramref name="lease"/>; says where it went.</summary>
+    private async Task<RepoSnapshotInfo> CodeAsync(SubmitRequest request, SaveLease lease, CancellationToken ct)
     {
         var snapshots = new SnapshotStore(storage);
         feedback?.CodeStarted(request.Repo.Files.Count);
         var snapshotTask = snapshots.SaveTreeAsync(request.Repo.Root, request.Repo.Files, ct, saved: feedback is null ? null : feedback.CodeFileStored, lease: lease);
-        var diff = request.Repo.Diff.Length == 0 ? null : await snapshots.Blobs.PutAsync(Encoding.UTF8.GetBytes(request.Repo.Diff), ct);
-        var run = new RunRecord
+        string? diff;
+        try { diff = request.Repo.Diff.Length == 0 ? null : await snapshots.Blobs.PutAsync(Encoding.UTF8.GetBytes(request.Repo.Diff), ct); }
+        catch
         {
-            RunName = runName,
-            Repo = request.Repo.Repo,
-            WorkflowName = request.WorkflowName,
-            ProviderName = request.ProviderName,
-            SubmittedAt = submittedAt,
-            Args = request.Args,
-            Jobs = jobs,
-            User = request.Repo.UserName,
-            Deps = request.Deps,
-            TagOnDone = request.TagOnDone,
-            Code = new RepoSnapshotInfo
-            {
-                Branch = request.Repo.Branch, Commit = request.Repo.Commit, DiffBlob = diff,
-                UntrackedFiles = request.Repo.UntrackedFiles, SnapshotId = (await snapshotTask).Id, IsGit = request.Repo.IsGit,
-            },
-        };
-        feedback?.CodeStored((await snapshotTask).Manifest);
+            await Observed(snapshotTask);
+            throw;
+        }
+        var (id, manifest) = await snapshotTask;
+        feedback?.CodeStored(manifest);
         Diagnostics.StageTrace.Mark("submit: snapshot stored");
-        return run;
+        return new RepoSnapshotInfo
+        {
+            Branch = request.Repo.Branch, Commit = request.Repo.Commit, DiffBlob = diff,
+            UntrackedFiles = request.Repo.UntrackedFiles, SnapshotId = id, IsGit = request.Repo.IsGit,
+        };
     }
 
     /// <summary>Runs the same spec and snapshot again under a new name (which <c>${{ run.name }}</c> becomes).</summary>

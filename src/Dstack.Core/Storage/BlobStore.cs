@@ -45,7 +45,23 @@ public sealed class BlobStore(IStorage storage, BlobCache? cache = null)
     }
 
     /// <summary>
-    /// Like <see cref="PutFileAsync"/> for a file its owner is done with (a finished job's output): in a local store
+    /// Like <see cref="PutFileAsync"/> for a save whose lease names <paramref name="named"/> while no collection runs
+    /// (<see cref="SaveLease.ProtectAsync"/>): content of those hashes found already there is kept by that list, not touched.
+    /// </summary>
+    public async Task<string> PutFileAsync(string path, IReadOnlySet<string> named, CancellationToken ct)
+    {
+        var hash = await FileHashCache.HashAsync(path, ct);
+        if (!named.Contains(hash)) return await PutFileAsync(path, ct);
+        var key = StoreKeys.Blob(hash);
+        if (new FileInfo(path).Length <= SmallFile)
+            await storage.PutIfAbsentAsync(key, await File.ReadAllBytesAsync(path, ct), ct);
+        else if (!await storage.ExistsAsync(key, ct))
+            await storage.PutFileAsync(key, path, ct);
+        return hash;
+    }
+
+    /// <summary>
+    /// Like <see cref="PutFileAsync(string, CancellationToken)"/> for a file its owner is done with (a finished job's output): in a local store
     /// the file is moved in rather than copied, when nothing can change it afterwards (see <see cref="QuietFile"/>).
     /// The caller must not expect the file at <paramref name="path"/> afterwards.
     /// </summary>

@@ -45,10 +45,18 @@ public sealed class CollectionMarker : IAsyncDisposable
     /// Whether a collection may be deleting now: one listing (empty, normally). <paramref name="now"/> is by the store's
     /// clock (an object's modified time); markers older than <see cref="Expiry"/> then are ignored.
     /// </summary>
-    public static async Task<bool> AnyLiveAsync(IStorage storage, DateTimeOffset now, CancellationToken ct)
+    public static Task<bool> AnyLiveAsync(IStorage storage, DateTimeOffset now, CancellationToken ct) =>
+        AnyLiveAsync(storage, _ => Task.FromResult(now), ct);
+
+    /// <summary>
+    /// Like <see cref="AnyLiveAsync(IStorage, DateTimeOffset, CancellationToken)"/>, the store's clock read by
+    /// <paramref name="now"/> only when a marker is there (normally none: the listing is then the only round trip).
+    /// </summary>
+    public static async Task<bool> AnyLiveAsync(IStorage storage, Func<CancellationToken, Task<DateTimeOffset>> now, CancellationToken ct)
     {
+        DateTimeOffset? at = null;
         await foreach (var key in storage.ListAsync(StoreKeys.CollectionsPrefix, ct))
-            if (await storage.GetModifiedAsync(key, ct) is { } modified && modified > now - Expiry) return true;
+            if (await storage.GetModifiedAsync(key, ct) is { } modified && modified > (at ??= await now(ct)) - Expiry) return true;
         return false;
     }
 

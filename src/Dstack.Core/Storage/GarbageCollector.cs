@@ -24,6 +24,7 @@ public sealed class GarbageCollector(IStorage storage, TimeProvider time)
         var (cutoff, reused) = await LiveSavesAsync(time.GetUtcNow() - grace, ct);
         var (manifests, blobs) = await ReferencedAsync(ct);
         blobs.UnionWith(reused);
+        manifests.UnionWith(reused); // a save names the manifest it finds already there (SaveLease.ProtectAsync)
         int deletedManifests = 0, deletedBlobs = 0;
         long bytes = 0;
         await foreach (var key in storage.ListAsync(StoreKeys.SnapshotsPrefix, ct))
@@ -90,6 +91,7 @@ public sealed class GarbageCollector(IStorage storage, TimeProvider time)
                     if (entry.Blob is { } blob) candidateBlobs[blob] = entry.Size;
         var (manifests, blobs) = await ReferencedAsync(ct);
         blobs.UnionWith(reused);
+        manifests.UnionWith(reused); // a save names the manifest it finds already there (SaveLease.ProtectAsync)
         int deletedManifests = 0, deletedBlobs = 0;
         long bytes = 0;
         foreach (var id in candidateManifests.Where(id => !manifests.Contains(id)))

@@ -32,7 +32,19 @@ public sealed class RunNameGenerator(IStorage storage, Random? random = null)
     {
         var rng = random ?? Random.Shared;
         var stem = $"{Adjectives[rng.Next(Adjectives.Length)]}-{Animals[rng.Next(Animals.Length)]}-";
-        var n = await HighestTakenAsync(stem, ct) + 1;
+        // Names of a stem are taken 1, 2, 3… and never given back: when N=1 is free, no other is taken, and the claim
+        // names the run. The listing, for when it is not, runs alongside: on a bucket, one round trip for both.
+        var listing = HighestTakenAsync(stem, ct);
+        bool first;
+        try { first = await storage.PutIfAbsentAsync(StoreKeys.RunName(stem + 1), ReadOnlyMemory<byte>.Empty, ct); }
+        catch
+        {
+            try { await listing; }
+            catch (Exception e) when (e is not OutOfMemoryException) { /* the claim's error is the one to report */ }
+            throw;
+        }
+        var n = Math.Max(await listing, 1) + 1;
+        if (first) return stem + 1;
         while (!await storage.PutIfAbsentAsync(StoreKeys.RunName(stem + n), ReadOnlyMemory<byte>.Empty, ct))
             n++;
         return stem + n;

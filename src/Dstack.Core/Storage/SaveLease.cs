@@ -30,24 +30,26 @@ public sealed class SaveLease : IAsyncDisposable
     }
 
     /// <summary>
-    /// Names content the save will reference without touching it (found in a listing): a collection that starts after
-    /// this returns keeps it. One write however many hashes, instead of one touch each; a collection already running is
-    /// the caller's to detect (<see cref="CollectionMarker.AnyLiveAsync"/>), after this call. Returns when the list was
-    /// written, by the store's clock.
+    /// Names content (blobs, and manifests by their id) the save will reference without touching it: a collection that
+    /// starts after this returns keeps it. One write however many hashes, instead of one touch each; a collection already
+    /// running is the caller's to detect (<see cref="CollectionMarker.AnyLiveAsync(IStorage, Func{CancellationToken, Task{DateTimeOffset}}, CancellationToken)"/>,
+    /// its clock from <see cref="ProtectedAtAsync"/>), after this call.
     /// </summary>
-    public async Task<DateTimeOffset> ProtectAsync(IEnumerable<string> blobs, CancellationToken ct)
+    public async Task ProtectAsync(IEnumerable<string> hashes, CancellationToken ct)
     {
         var text = new StringBuilder();
         lock (_protected)
         {
-            _protected.UnionWith(blobs);
+            _protected.UnionWith(hashes);
             foreach (var hash in _protected) text.Append(hash).Append('\n');
         }
-        var key = _key + StoreKeys.ReuseSuffix;
-        await _storage.PutAsync(key, Encoding.ASCII.GetBytes(text.ToString()), ct);
-        // Gone already (it cannot be, short of someone deleting it): every collection marker then counts as live.
-        return await _storage.GetModifiedAsync(key, ct) ?? DateTimeOffset.MaxValue;
+        await _storage.PutAsync(_key + StoreKeys.ReuseSuffix, Encoding.ASCII.GetBytes(text.ToString()), ct);
     }
+
+    /// <summary>When the list of <see cref="ProtectAsync"/> was last written, by the store's clock.</summary>
+    public async Task<DateTimeOffset> ProtectedAtAsync(CancellationToken ct) =>
+        // Gone already (it cannot be, short of someone deleting it): every collection marker then counts as live.
+        await _storage.GetModifiedAsync(_key + StoreKeys.ReuseSuffix, ct) ?? DateTimeOffset.MaxValue;
 
     /// <summary>The hashes a live lease's reuse list names (<see cref="ProtectAsync"/>).</summary>
     public static IEnumerable<string> ReadProtected(byte[] data) =>

@@ -25,8 +25,8 @@ public sealed partial class SnapshotStore
         var byHash = entries.Values.Where(e => e.Blob is not null).GroupBy(e => e.Blob!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(e => e.Path).ToList(), StringComparer.Ordinal);
 
-        var listedAt = await lease.ProtectAsync(byHash.Keys, ct);
-        var stored = await CollectionMarker.AnyLiveAsync(storage, listedAt, ct) ? [] : await StoredBlobs.FindAsync(storage, byHash.Keys, ct);
+        await lease.ProtectAsync(byHash.Keys, ct);
+        var stored = await CollectionMarker.AnyLiveAsync(storage, lease.ProtectedAtAsync, ct) ? [] : await StoredBlobs.FindAsync(storage, byHash.Keys, ct);
         var skipped = byHash.Where(b => stored.Contains(b.Key)).Sum(b => b.Value.Count) + (entries.Count - byHash.Values.Sum(p => p.Count));
         for (var i = 0; i < skipped; i++) saved?.Invoke();
 

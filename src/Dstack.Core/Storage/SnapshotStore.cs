@@ -28,14 +28,16 @@ public sealed partial class SnapshotStore(IStorage storage, BlobCache? cache = n
     /// <param name="takeFiles">the files' owner is done with them: they may be moved into the store instead of copied.</param>
     /// <param name="saved">called after each path is stored (from several threads at once).</param>
     /// <param name="lease">
-    /// the caller's lease, held until what it saves is referenced: with it, a large tree in a remote store is checked
-    /// against listings of the blobs instead of a request per file (<see cref="SaveListedAsync"/>).
+    /// the caller's lease, held until what it saves is referenced: with it, a tree in a remote store names its content in the
+    /// lease instead of touching what is there already, and a large one is checked against listings of the blobs instead of
+    /// a request per file (<see cref="SaveNamedAsync"/>, <see cref="SaveListedAsync"/>).
     /// </param>
     public async Task<(string Id, SnapshotManifest Manifest)> SaveTreeAsync(
         string root, IEnumerable<string> relativePaths, CancellationToken ct, bool takeFiles = false, Action? saved = null, SaveLease? lease = null)
     {
         var paths = relativePaths as IReadOnlyCollection<string> ?? relativePaths.ToList();
-        if (lease is not null && storage is not LocalStorage && paths.Count >= ListFrom) return await SaveListedAsync(root, paths, lease, saved, ct);
+        if (lease is not null && storage is not LocalStorage)
+            return paths.Count >= ListFrom ? await SaveListedAsync(root, paths, lease, saved, ct) : await SaveNamedAsync(root, paths, lease, saved, ct);
         var entries = new ConcurrentBag<SnapshotEntry>();
         async ValueTask SaveOneAsync(string rel, CancellationToken token)
         {

@@ -72,6 +72,41 @@ public sealed class RunSubmitterTests : IDisposable
             .ShouldBeGreaterThan(writes.FindLastIndex(k => k.StartsWith(StoreKeys.SnapshotsPrefix, StringComparison.Ordinal)), "the record follows its code");
     }
 
+    /// <summary>The code needs no name: on a bucket its round trips overlap the claim of the name.</summary>
+    [Fact]
+    public async Task Submit_StoresTheCode_WhileItNamesTheRun()
+    {
+        var storage = new CountingStorage(new LocalStorage(Path.Combine(_home, "store")));
+        var codeStored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        storage.BeforePut = async key =>
+        {
+            if (key.StartsWith(StoreKeys.SnapshotsPrefix, StringComparison.Ordinal)) codeStored.TrySetResult();
+            else if (key.StartsWith(StoreKeys.RunNamesPrefix, StringComparison.Ordinal)) await codeStored.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        };
+
+        var run = await new RunSubmitter(storage, new FakeCompute(TimeProvider.System), TimeProvider.System, _home).SubmitAsync(Request(), default);
+
+        (await new RunStore(storage).GetAsync(run.Repo, run.RunName, default)).ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task Submit_ThatFailsToNameTheRun_ReleasesTheLeaseOfTheCodeItStored()
+    {
+        var local = new LocalStorage(Path.Combine(_home, "store"));
+        var storage = new CountingStorage(local)
+        {
+            BeforePut = key => key.StartsWith(StoreKeys.RunNamesPrefix, StringComparison.Ordinal) ? Task.FromException(new IOException("the store is full")) : Task.CompletedTask,
+        };
+        var started = 0;
+        var compute = new FakeCompute(TimeProvider.System) { Starting = _ => { Interlocked.Increment(ref started); return Task.CompletedTask; } };
+
+        await Should.ThrowAsync<IOException>(() => new RunSubmitter(storage, compute, TimeProvider.System, _home).SubmitAsync(Request(), default));
+
+        storage.Writes.ShouldContain(k => k.StartsWith(StoreKeys.WritersPrefix, StringComparison.Ordinal), "the code was being stored");
+        (await local.ListAsync(StoreKeys.WritersPrefix, default).ToListAsync()).ShouldBeEmpty("the lease is released");
+        started.ShouldBe(0, "no runner starts for a run without a name");
+    }
+
     [Fact]
     public async Task Submit_ThatFailsToStoreTheRun_EndsTheRunnerItStarted()
     {

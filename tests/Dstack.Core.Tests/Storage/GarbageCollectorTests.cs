@@ -123,6 +123,22 @@ public sealed class GarbageCollectorTests : IDisposable
     }
 
     [Fact]
+    public async Task CollectAndReclaim_AManifestALiveLeaseNamesAsReused_IsKept_ThoughOldAndUnreferenced()
+    {
+        var id = await new SnapshotStore(_storage).PutManifestAsync(new SnapshotManifest([]), default);
+        Age(StoreKeys.Snapshot(id), TimeSpan.FromMinutes(5));
+        await using var lease = await SaveLease.TakeAsync(_storage, default);
+        await lease.ProtectAsync([id], default);
+
+        (await new GarbageCollector(_storage, new AnHourLater()).CollectAsync(TimeSpan.Zero, default)).Manifests.ShouldBe(0);
+        (await new GarbageCollector(_storage, new AnHourLater()).ReclaimAsync([id], [], DateTimeOffset.UtcNow.AddMinutes(1), default)).Manifests.ShouldBe(0);
+
+        (await _storage.ExistsAsync(StoreKeys.Snapshot(id), default)).ShouldBeTrue();
+        await lease.DisposeAsync();
+        (await new GarbageCollector(_storage, new AnHourLater()).CollectAsync(TimeSpan.Zero, default)).Manifests.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Collect_AnnouncesItselfWhileItRuns_AndRemovesMarkersOfCollectionsThatDied()
     {
         var counted = new Support.CountingStorage(_storage);

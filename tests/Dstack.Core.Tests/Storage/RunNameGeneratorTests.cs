@@ -1,4 +1,5 @@
 using Dstack.Core.Storage;
+using Dstack.Core.Tests.Support;
 
 namespace Dstack.Core.Tests.Storage;
 
@@ -22,6 +23,36 @@ public sealed class RunNameGeneratorTests : IDisposable
             Task.Run(() => new RunNameGenerator(storage, new Random(7)).NextAsync(default))));
         names.Distinct().Count().ShouldBe(12);
         names.Select(n => n[..n.LastIndexOf('-')]).Distinct().Count().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Next_AFreeStem_IsClaimedAsOne_WhileItsNamesAreListed()
+    {
+        var claimed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var storage = new CountingStorage(new LocalStorage(_root))
+        {
+            // The listing answers only once the claim is made: one after the other, they would never get there.
+            BeforePut = _ => { claimed.TrySetResult(); return Task.CompletedTask; },
+            BeforeList = (_, ct) => claimed.Task.WaitAsync(TimeSpan.FromSeconds(30), ct),
+        };
+
+        var name = await new RunNameGenerator(storage, new Random(7)).NextAsync(default);
+
+        name.ShouldEndWith("-1");
+        storage.Writes.ShouldBe([StoreKeys.RunName(name)]);
+    }
+
+    [Fact]
+    public async Task Next_AStemTakenUpToThree_GivesFour()
+    {
+        var storage = new LocalStorage(_root);
+        var first = await new RunNameGenerator(storage, new Random(7)).NextAsync(default);
+        var stem = first[..^1];
+        foreach (var n in new[] { 2, 3 }) await storage.PutAsync(StoreKeys.RunName(stem + n), ReadOnlyMemory<byte>.Empty, default);
+
+        var name = await new RunNameGenerator(storage, new Random(7)).NextAsync(default);
+
+        name.ShouldBe(stem + 4);
     }
 
     public void Dispose()

@@ -26,6 +26,7 @@ public sealed class CountingStorage(IStorage inner) : IStorage
         _listings.Clear();
         _writes.Clear();
         _opens.Clear();
+        _touches.Clear();
     }
 
     /// <summary>How long each get takes, as a bucket's round trip would (zero: as fast as the inner store).</summary>
@@ -51,7 +52,16 @@ public sealed class CountingStorage(IStorage inner) : IStorage
     public Task<bool> ExistsAsync(string key, CancellationToken ct) { _reads.Enqueue(key); return inner.ExistsAsync(key, ct); }
     public Task<Stream?> OpenReadAsync(string key, CancellationToken ct) { _reads.Enqueue(key); _opens.Enqueue(key); return inner.OpenReadAsync(key, ct); }
     public Task<DateTimeOffset?> GetModifiedAsync(string key, CancellationToken ct) { _reads.Enqueue(key); return inner.GetModifiedAsync(key, ct); }
-    public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken ct) { _listings.Enqueue(prefix); return inner.ListAsync(prefix, ct); }
+    public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken ct) { _listings.Enqueue(prefix); return ListingAsync(prefix, ct); }
+
+    /// <summary>Awaited before each listing (e.g. to hold it until it is cancelled); none by default.</summary>
+    public Func<string, CancellationToken, Task>? BeforeList { get; set; }
+
+    private async IAsyncEnumerable<string> ListingAsync(string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        if (BeforeList is { } before) await before(prefix, ct);
+        await foreach (var key in inner.ListAsync(prefix, ct)) yield return key;
+    }
     public IAsyncEnumerable<string> ListChildrenAsync(string prefix, CancellationToken ct) { _listings.Enqueue(prefix); return inner.ListChildrenAsync(prefix, ct); }
     /// <summary>Awaited before each put of a key (e.g. to hold one write until another has been made); none by default.</summary>
     public Func<string, Task>? BeforePut { get; set; }
@@ -69,6 +79,10 @@ public sealed class CountingStorage(IStorage inner) : IStorage
         return await inner.PutIfAbsentAsync(key, data, ct);
     }
     public Task DeleteAsync(string key, CancellationToken ct) => inner.DeleteAsync(key, ct);
-    public Task<bool> TouchAsync(string key, CancellationToken ct) { _writes.Enqueue(key); return inner.TouchAsync(key, ct); }
+    public Task<bool> TouchAsync(string key, CancellationToken ct) { _writes.Enqueue(key); _touches.Enqueue(key); return inner.TouchAsync(key, ct); }
+
+    private readonly ConcurrentQueue<string> _touches = new();
+    /// <summary>Touches (<see cref="IStorage.TouchAsync"/>), also counted as writes: in S3 each costs a HEAD and a copy.</summary>
+    public IReadOnlyCollection<string> Touches => _touches;
     public Task PutFileAsync(string key, string localPath, CancellationToken ct) { _writes.Enqueue(key); return inner.PutFileAsync(key, localPath, ct); }
 }
