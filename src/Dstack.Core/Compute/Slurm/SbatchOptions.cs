@@ -6,7 +6,8 @@ namespace Dstack.Core.Compute.Slurm;
 
 /// <summary>
 /// The target's settings and a job's <c>resources</c> as Slurm options: <c>cpu</c> → <c>--cpus-per-task</c>, <c>memory</c> →
-/// <c>--mem</c> (MiB, rounded up), <c>gpu</c> → <c>--gres=gpu[:TYPE]:N</c> with the cluster's gres type for <c>gpu.name</c>.
+/// <c>--mem</c> (MiB, rounded up), <c>gpu</c> → <c>--gres=gpu[:TYPE]:N</c> with the cluster's gres type for <c>gpu.name</c>
+/// and, for <c>gpu.memory</c>, the smallest type that has it (<see cref="GresGpuMemory"/>).
 /// Only options Slurm 20.11 has.
 /// </summary>
 public static class SbatchOptions
@@ -26,6 +27,11 @@ public static class SbatchOptions
             var type = resources.GpuName is { } name
                 ? types.FirstOrDefault(t => string.Equals(t, name, StringComparison.OrdinalIgnoreCase)) ?? types.FirstOrDefault(t => t.Contains(name, StringComparison.OrdinalIgnoreCase))
                 : null;
+            // gpu.memory: only a type that has it (Slurm cannot ask "any type with ≥ M"), the smallest that does.
+            if (resources.GpuMemoryBytes is { } gpuMemory && (type is null || GresGpuMemory.Of(type) < gpuMemory))
+                type = types.Where(t => GresGpuMemory.Of(t) >= gpuMemory
+                                        && (resources.GpuName is null || t.Contains(resources.GpuName, StringComparison.OrdinalIgnoreCase)))
+                    .OrderBy(GresGpuMemory.Of).FirstOrDefault() ?? type;
             options.Add(string.Create(CultureInfo.InvariantCulture, $"--gres=gpu:{(type is null ? "" : type + ":")}{resources.GpuCount}"));
         }
         return options;

@@ -24,6 +24,7 @@ public sealed partial class SlurmCompute(ComputeTarget target, SshStore store, I
     private Task<(IReadOnlyList<SlurmNode> Nodes, IReadOnlyList<string> Pythons)>? _cluster;
     private Task<bool?>? _storeVisible;
     private readonly SlurmQueue _queue = new(shell, time);
+    private readonly SlurmAccounts _accounts = new(shell);
 
     /// <summary>The user's jobs as Slurm lists them, asked once for every run a command looks at.</summary>
     public SlurmQueue Queue => _queue;
@@ -175,16 +176,10 @@ public sealed partial class SlurmCompute(ComputeTarget target, SshStore store, I
     }
 
     /// <summary>A job squeue no longer lists: sacct's state, when Slurm keeps accounts; else forgotten, so gone.</summary>
-    private async Task<RunnerCheck> AccountedAsync(long id, CancellationToken ct)
-    {
-        ShellResult result;
-        try { result = await shell.RunAsync($"command -v sacct >/dev/null 2>&1 || exit 127; sacct -n -P -X -j {id} -o State", null, ct); }
-        catch (SlurmException) { return new RunnerCheck(null); }
-        var state = result.ExitCode == 0 ? LastLine(result.StdOut) : null;
-        return state is null
-            ? RunnerCheck.Ended(new RunnerEnd(TerminationReason.RunnerLost, $"Slurm no longer knows job {id}"))
-            : SlurmJobStates.Check(id, state, null);
-    }
+    private async Task<RunnerCheck> AccountedAsync(long id, CancellationToken ct) =>
+        await _accounts.StateAsync(id, ct) is { } state
+            ? SlurmJobStates.Check(id, state, null)
+            : RunnerCheck.Ended(new RunnerEnd(TerminationReason.RunnerLost, $"Slurm no longer knows job {id}"));
 
     /// <summary>"the runner could not start on node n2: …": the last line of Slurm's output file for job <paramref name="id"/>.</summary>
     private async Task<string?> StartOutputAsync(long id, string? node, CancellationToken ct)

@@ -16,9 +16,9 @@ public sealed partial record SlurmNode(string Name, int Cpus, long MemoryMb, IRe
 
     public bool HasDocker => Features.Contains(DockerFeature, StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Its GPUs, one each, named by their gres type ("gpu" when untyped); Slurm does not say their memory.</summary>
+    /// <summary>Its GPUs, one each, named by their gres type ("gpu" when untyped), with the memory their type implies (<see cref="GresGpuMemory"/>).</summary>
     public ComputeCapacity Capacity(string description) => new(Cpus, MemoryMb * (1L << 20),
-        Gpus.SelectMany(g => Enumerable.Repeat(g.Type ?? "gpu", g.Count)).Select((name, i) => new GpuInfo(i, name, 0)).ToList(), description);
+        Gpus.SelectMany(g => Enumerable.Repeat(g.Type, g.Count)).Select((type, i) => new GpuInfo(i, type ?? "gpu", GresGpuMemory.Of(type))).ToList(), description);
 
     /// <summary>Every node line of <c>scontrol show node -o</c>; lines without a name are skipped.</summary>
     public static IReadOnlyList<SlurmNode> ParseAll(string output) =>
