@@ -83,7 +83,11 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
     public async Task<IReadOnlyList<RunSummary>> ListUnfinishedOrLatestAsync(RepoRef repo, CancellationToken ct)
     {
         var index = new UnfinishedRunIndex(storage);
-        var markers = (await index.UnfinishedAsync(repo, ct)).DistinctBy(m => m.Run).ToList();
+        // Both listings at once: on a bucket each is a round trip, and the recent markers are needed whenever none is unfinished.
+        var unfinishedListing = index.UnfinishedAsync(repo, ct);
+        var recentListing = index.RecentAsync(repo, ct);
+        await Task.WhenAll(unfinishedListing, recentListing);
+        var markers = (await unfinishedListing).DistinctBy(m => m.Run).ToList();
         var read = await ReadManyAsync(repo, markers.Select(m => m.Run).ToList(), ct);
         var unfinished = new List<RunSummary>();
         for (var i = 0; i < markers.Count; i++)
@@ -93,7 +97,7 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
             else unfinished.Add(summary);
         }
         if (unfinished.Count > 0) return unfinished.OrderByDescending(s => s.SubmittedAt).ToList();
-        foreach (var marker in await index.RecentAsync(repo, ct))
+        foreach (var marker in await recentListing)
         {
             if (await ReadAsync(repo, marker.Run, ct) is { } latest) return [latest];
             await index.DropAsync(repo, marker, unlessSubmitting: true, ct);
@@ -144,13 +148,28 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
     {
         try
         {
-            return await _runs.GetAsync(repo, name, ct) is { } run ? RunSummary.Of(await monitor.ViewAsync(run, ct)) : null;
+            // The first job's state is read with the record (nearly every run has one job, of index 0): one round trip, not two.
+            var first = _runs.GetStateAsync(repo, name, 0, ct);
+            var run = await _runs.GetAsync(repo, name, ct);
+            if (run is null || run.Jobs.Count == 0 || run.Jobs[0].Index != 0)
+            {
+                await Observed(first);
+                return run is null ? null : RunSummary.Of(await monitor.ViewAsync(run, ct));
+            }
+            return RunSummary.Of(await monitor.ViewAsync(run, first, ct));
         }
         catch (UnreadableRecordException e) when (unreadable is not null)
         {
             unreadable(e); // its run.json, or a job's state, heartbeat or launch record
             return null;
         }
+    }
+
+    /// <summary>Waits for a read made ahead that turned out not to be needed: its failure is not this listing's.</summary>
+    private static async Task Observed(Task task)
+    {
+        try { await task; }
+        catch (Exception e) when (e is not OutOfMemoryException) { }
     }
 
     /// <summary>

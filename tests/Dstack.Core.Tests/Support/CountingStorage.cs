@@ -36,9 +36,16 @@ public sealed class CountingStorage(IStorage inner) : IStorage
 
     private int _inFlight, _maxInFlight;
 
+    /// <summary>Awaited before each get of a key (e.g. to hold one read until another has been asked); none by default.</summary>
+    public Func<string, Task>? BeforeGet { get; set; }
+
+    /// <summary>Awaited before a listing's first key is given (e.g. to hold it until another listing has been asked); none by default.</summary>
+    public Func<string, Task>? BeforeList { get; set; }
+
     public async Task<byte[]?> GetAsync(string key, CancellationToken ct)
     {
         _reads.Enqueue(key);
+        if (BeforeGet is { } before) await before(key);
         var now = Interlocked.Increment(ref _inFlight);
         for (var seen = _maxInFlight; now > seen; seen = _maxInFlight) Interlocked.CompareExchange(ref _maxInFlight, now, seen);
         try
@@ -51,8 +58,14 @@ public sealed class CountingStorage(IStorage inner) : IStorage
     public Task<bool> ExistsAsync(string key, CancellationToken ct) { _reads.Enqueue(key); return inner.ExistsAsync(key, ct); }
     public Task<Stream?> OpenReadAsync(string key, CancellationToken ct) { _reads.Enqueue(key); _opens.Enqueue(key); return inner.OpenReadAsync(key, ct); }
     public Task<DateTimeOffset?> GetModifiedAsync(string key, CancellationToken ct) { _reads.Enqueue(key); return inner.GetModifiedAsync(key, ct); }
-    public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken ct) { _listings.Enqueue(prefix); return inner.ListAsync(prefix, ct); }
-    public IAsyncEnumerable<string> ListChildrenAsync(string prefix, CancellationToken ct) { _listings.Enqueue(prefix); return inner.ListChildrenAsync(prefix, ct); }
+    public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken ct) { _listings.Enqueue(prefix); return Held(prefix, inner.ListAsync(prefix, ct), ct); }
+    public IAsyncEnumerable<string> ListChildrenAsync(string prefix, CancellationToken ct) { _listings.Enqueue(prefix); return Held(prefix, inner.ListChildrenAsync(prefix, ct), ct); }
+
+    private async IAsyncEnumerable<string> Held(string prefix, IAsyncEnumerable<string> keys, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        if (BeforeList is { } before) await before(prefix);
+        await foreach (var key in keys.WithCancellation(ct)) yield return key;
+    }
     /// <summary>Awaited before each put of a key (e.g. to hold one write until another has been made); none by default.</summary>
     public Func<string, Task>? BeforePut { get; set; }
 
