@@ -4,74 +4,115 @@ using Dstack.Core.Storage;
 namespace Dstack.Core.Runs;
 
 /// <summary>
-/// Lists a repo's runs for <c>ps</c>. A settled run never changes, so its summary is kept in a cache file
-/// on this machine: a listing then costs one listing of the store plus reads of the runs that are new or
-/// still going, whatever the store's latency. Removed runs drop out because the listing no longer has them.
+/// Lists a repo's runs for <c>ps</c>. A settled run never changes, so its summary is kept in a cache file on this machine,
+/// with the names of the runs not settled and when they were listed (<see cref="RunCache"/>). The next <c>ps -a</c> lists
+/// only what changed since: the runs submitted since (<see cref="RunLog"/>), the unfinished ones
+/// (<see cref="UnfinishedRunIndex"/>) and the removed ones (<see cref="RemovedRuns"/>), three short listings at once, whatever
+/// the number of runs; it reads the runs that are new or not settled. Without such a view (a first look, a view older than
+/// the removals <c>gc</c> has forgotten), every run is listed once.
 /// A run whose records cannot be read is left out and handed to <paramref name="unreadable"/> (without it, it throws).
 /// </summary>
-public sealed class RunLister(IStorage storage, RunMonitor monitor, string cacheFile, Action<UnreadableRecordException>? unreadable = null)
+public sealed class RunLister(IStorage storage, RunMonitor monitor, string cacheFile, Action<UnreadableRecordException>? unreadable = null, TimeProvider? time = null)
 {
     private readonly RunStore _runs = new(storage);
     private readonly RunCheckpoints _checkpoints = new(storage);
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     /// <summary>
     /// Newest first. Without a cache on this machine, the store's newest checkpoint (<see cref="RunCheckpoints"/>) stands in
-    /// for it; once this machine knows of <see cref="RunCheckpoints.Threshold"/> finished runs that no checkpoint holds, it
-    /// writes one, so that the next machine without a cache reads one object instead of them.
+    /// for it; once this machine knows of <see cref="RunCheckpoints.Threshold"/> runs submitted since the checkpoint it knows
+    /// was listed, it writes one, so that the next machine without a cache reads one object instead of them.
     /// </summary>
     public async Task<IReadOnlyList<RunSummary>> ListAsync(RepoRef repo, CancellationToken ct)
+    {
+        var listedAt = _time.GetUtcNow().UtcTicks;
+        var removedListing = new RemovedRuns(storage).ListAsync(repo, ct);
+        var unfinishedListing = new UnfinishedRunIndex(storage).UnfinishedAsync(repo, ct);
+        var known = RunCacheFormat.ReadView(cacheFile);
+        var newerListing = known is null ? null : new RunLog(storage).SinceAsync(repo, known.ListedAt, ct);
+        var checkpointRead = false;
+        if (known is null && await _checkpoints.ReadNewestWithNewerAsync(repo, ct) is { } newest)
+        {
+            (known, newerListing, checkpointRead) = (newest.Cache, Task.FromResult(newest.Newer), true);
+        }
+        var (removed, compactedBefore) = await removedListing;
+        var unfinished = await unfinishedListing;
+        var cached = known?.Runs ?? new Dictionary<string, RunSummary>(StringComparer.Ordinal);
+        IEnumerable<string> names;
+        // A view listed before gc dropped old tombstones may hold a run removed since: every run is listed once.
+        if (known is null || newerListing is null || known.ListedAt == 0 || known.ListedAt - RunLog.Overlap.Ticks < compactedBefore)
+        {
+            if (newerListing is not null) await Observed(newerListing);
+            names = await ListAllNamesAsync(repo, ct);
+            known = null;
+        }
+        else
+        {
+            var all = new HashSet<string>(cached.Keys, StringComparer.Ordinal);
+            all.UnionWith(await newerListing);
+            all.UnionWith(unfinished.Select(m => m.Run));
+            names = all;
+        }
+        // A task only for what is not settled in the view: 10,000 cached runs cost 10,000 lookups, not 10,000 tasks.
+        var listed = new List<RunSummary>(cached.Count + 16);
+        var unsettled = new List<string>();
+        foreach (var name in names)
+        {
+            if (removed.Contains(name)) continue;
+            if (cached.TryGetValue(name, out var hit) && hit.IsSettled) listed.Add(hit);
+            else unsettled.Add(name);
+        }
+        foreach (var read in await ReadManyAsync(repo, unsettled, ct))
+            if (read is not null) listed.Add(read);
+        listed.Sort((a, b) => b.SubmittedAt.CompareTo(a.SubmittedAt));
+        // Saved when the view changed, and at least every Overlap, so that the next look lists a short stretch of the log.
+        var changed = known is null || listed.Count != cached.Count
+                      || listed.Any(s => !cached.TryGetValue(s.RunName, out var c) || c.IsSettled != s.IsSettled)
+                      || listedAt - known.ListedAt > RunLog.Overlap.Ticks || !File.Exists(NamesFile);
+        if (changed) Save(listed, listedAt);
+        var since = checkpointRead ? known!.ListedAt : LoadCheckpointed();
+        if (listed.Count(s => s.SubmittedAt.UtcTicks > since) < RunCheckpoints.Threshold)
+        {
+            if (checkpointRead) Write(CheckpointedFile, Ticks(since));
+            return listed;
+        }
+        since = await CheckpointAsync(repo, listed, listedAt, since, ct);
+        Write(CheckpointedFile, Ticks(since));
+        return listed;
+    }
+
+    private static byte[] Ticks(long ticks) => System.Text.Encoding.UTF8.GetBytes(ticks.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>Every run of the repo by name: one listing of the runs folder (on a bucket, a page per 1,000 runs).</summary>
+    private async Task<List<string>> ListAllNamesAsync(RepoRef repo, CancellationToken ct)
     {
         var names = new List<string>();
         await foreach (var child in storage.ListChildrenAsync(StoreKeys.RunsPrefix(repo), ct))
             if (child.EndsWith('/')) names.Add(child.TrimEnd('/'));
-        var cached = RunCacheFormat.Read(cacheFile);
-        Dictionary<string, RunSummary>? checkpoint = null;
-        if (cached is null && await _checkpoints.ReadNewestAsync(repo, ct) is { } newest) cached = checkpoint = newest.Runs;
-        cached ??= new Dictionary<string, RunSummary>(StringComparer.Ordinal);
-        // A task only for what is not cached: 10,000 cached runs cost 10,000 lookups, not 10,000 tasks.
-        var listed = new List<RunSummary>(names.Count);
-        var uncached = new List<string>();
-        foreach (var name in names)
-        {
-            if (cached.TryGetValue(name, out var hit)) listed.Add(hit);
-            else uncached.Add(name);
-        }
-        foreach (var read in await ReadManyAsync(repo, uncached, ct))
-            if (read is not null) listed.Add(read);
-        listed.Sort((a, b) => b.SubmittedAt.CompareTo(a.SubmittedAt));
-        var finished = listed.Where(s => s.IsSettled).ToList();
-        // A removed run's summary (in the cache or a checkpoint) is never shown: only listed runs are.
-        var saved = finished.Count != cached.Count || finished.Any(s => !cached.ContainsKey(s.RunName)) || !File.Exists(NamesFile);
-        if (saved) Save(finished);
-        var since = checkpoint is null ? LoadCheckpointed() : Newest(checkpoint.Values);
-        var uncovered = checkpoint is null ? finished.Count(s => s.SubmittedAt.UtcTicks > since) : finished.Count(s => !checkpoint.ContainsKey(s.RunName));
-        if (uncovered >= RunCheckpoints.Threshold) since = await CheckpointAsync(repo, finished, checkpoint is not null, ct);
-        else if (!saved && checkpoint is null) return listed;
-        Write(CheckpointedFile, System.Text.Encoding.UTF8.GetBytes(since.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        return listed;
+        return names;
     }
 
     /// <summary>
-    /// Writes a checkpoint of the finished runs unless the store's newest (another machine's, written meanwhile) holds all
-    /// but a few; the newest submit time (UTC ticks) of the checkpoint that holds them, or 0 when none could be written.
+    /// Writes a checkpoint of the runs unless the store's newest (another machine's, written meanwhile) was listed after all
+    /// but a few of them were submitted; when the runs of the checkpoint that holds them were listed (UTC ticks), or
+    /// <paramref name="since"/> when none could be written.
     /// </summary>
-    private async Task<long> CheckpointAsync(RepoRef repo, List<RunSummary> finished, bool newestRead, CancellationToken ct)
+    private async Task<long> CheckpointAsync(RepoRef repo, List<RunSummary> runs, long listedAt, long since, CancellationToken ct)
     {
         try
         {
-            if (!newestRead && await _checkpoints.ReadNewestAsync(repo, ct) is { } newest
-                && finished.Count(s => !newest.Runs.ContainsKey(s.RunName)) < RunCheckpoints.Threshold)
-                return Newest(newest.Runs.Values);
-            await _checkpoints.WriteAsync(repo, finished, ct);
-            return Newest(finished);
+            if ((await _checkpoints.ListAsync(repo, ct)).FirstOrDefault() is { } newest
+                && RunCheckpoints.ListedAtOf(newest) is var theirs && theirs > since
+                && runs.Count(s => s.SubmittedAt.UtcTicks > theirs) < RunCheckpoints.Threshold)
+                return theirs;
+            await _checkpoints.WriteAsync(repo, runs, listedAt, ct);
+            return listedAt;
         }
         catch (Exception e) when (e is Errors.DstackException or IOException or UnauthorizedAccessException)
         {
-            return 0; // a store that refuses the checkpoint only costs the next machine without a cache its speed
+            return since; // a store that refuses the checkpoint only costs the next machine without a cache its speed
         }
     }
-
-    private static long Newest(IEnumerable<RunSummary> runs) => runs.Select(s => s.SubmittedAt.UtcTicks).DefaultIfEmpty(0).Max();
 
     /// <summary>
     /// What plain <c>ps</c> shows: the unfinished runs, newest first, or else the latest run. It costs what the unfinished
@@ -173,8 +214,8 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
     }
 
     /// <summary>
-    /// The newest submit time (UTC ticks) of the store's checkpoint as this machine last found it (0: unknown): the finished
-    /// runs submitted since are the ones no checkpoint holds.
+    /// When the runs of the store's checkpoint this machine last found were listed (UTC ticks; 0: unknown): the runs submitted
+    /// since are the ones no checkpoint holds.
     /// </summary>
     private long LoadCheckpointed()
     {
@@ -204,11 +245,11 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
     }
 
-    private void Save(List<RunSummary> finished)
+    private void Save(List<RunSummary> runs, long listedAt)
     {
         // The names first: a names file ahead of its summaries only costs a full listing, never a wrong one.
-        Write(NamesFile, System.Text.Encoding.UTF8.GetBytes(string.Concat(finished.Select(s => $"{s.SubmittedAt.UtcTicks} {s.RunName}\n"))));
-        Write(cacheFile, RunCacheFormat.Write(finished));
+        Write(NamesFile, System.Text.Encoding.UTF8.GetBytes(string.Concat(runs.Where(s => s.IsSettled).Select(s => $"{s.SubmittedAt.UtcTicks} {s.RunName}\n"))));
+        Write(cacheFile, RunCacheFormat.Write(runs, listedAt));
     }
 
     private static void Write(string file, byte[] data)

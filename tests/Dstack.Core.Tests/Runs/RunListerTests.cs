@@ -27,6 +27,7 @@ public sealed class RunListerTests : IDisposable
             RunName = name, Repo = Repo, WorkflowName = "train", ProviderName = "bash", SubmittedAt = at,
             Code = new RepoSnapshotInfo { SnapshotId = "s" }, Jobs = [new JobSpec { Commands = ["true"] }],
         };
+        await new RunLog(storage).AddAsync(Repo, name, at, default); // as a submit does
         await new RunStore(storage).CreateAsync(run, at, default);
         await new RunStore(storage).PutStateAsync(Repo, name, 0, new JobState { Status = status, UpdatedAt = at }, default);
     }

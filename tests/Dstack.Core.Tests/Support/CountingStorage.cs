@@ -59,6 +59,7 @@ public sealed class CountingStorage(IStorage inner) : IStorage
     public Task<Stream?> OpenReadAsync(string key, CancellationToken ct) { _reads.Enqueue(key); _opens.Enqueue(key); return inner.OpenReadAsync(key, ct); }
     public Task<DateTimeOffset?> GetModifiedAsync(string key, CancellationToken ct) { _reads.Enqueue(key); return inner.GetModifiedAsync(key, ct); }
     public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken ct) { _listings.Enqueue(prefix); return Held(prefix, inner.ListAsync(prefix, ct), ct); }
+    public IAsyncEnumerable<string> ListAfterAsync(string prefix, string startAfter, CancellationToken ct) { _listings.Enqueue(prefix); return Held(prefix, inner.ListAfterAsync(prefix, startAfter, ct), ct); }
     public IAsyncEnumerable<string> ListChildrenAsync(string prefix, CancellationToken ct) { _listings.Enqueue(prefix); return Held(prefix, inner.ListChildrenAsync(prefix, ct), ct); }
 
     private async IAsyncEnumerable<string> Held(string prefix, IAsyncEnumerable<string> keys, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
