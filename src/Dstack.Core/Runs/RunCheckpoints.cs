@@ -44,11 +44,13 @@ public sealed class RunCheckpoints(IStorage storage)
             ? DateTimeOffset.MaxValue.UtcTicks - inverted : 0;
     }
 
-    /// <summary>All checkpoint keys of the repo, newest first.</summary>
+    /// <summary>All checkpoint keys of the repo, newest first (those of an older format, named by their newest run, left out).</summary>
     public async Task<List<string>> ListAsync(RepoRef repo, CancellationToken ct)
     {
         var keys = new List<string>();
-        await foreach (var key in storage.ListAsync(StoreKeys.RunSummariesOf(repo), ct)) keys.Add(key);
+        var prefix = StoreKeys.RunSummariesOf(repo);
+        await foreach (var key in storage.ListAsync(prefix, ct))
+            if (string.CompareOrdinal(key, prefix.Length + 19, StoreKeys.RunSummariesListed, 0, 1) == 0) keys.Add(key);
         keys.Sort(StringComparer.Ordinal);
         return keys;
     }

@@ -45,6 +45,7 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
             if (newerListing is not null) await Observed(newerListing);
             names = await ListAllNamesAsync(repo, ct);
             known = null;
+            checkpointRead = false;
         }
         else
         {
@@ -70,7 +71,8 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
                       || listed.Any(s => !cached.TryGetValue(s.RunName, out var c) || c.IsSettled != s.IsSettled)
                       || listedAt - known.ListedAt > RunLog.Overlap.Ticks || !File.Exists(NamesFile);
         if (changed) Save(listed, listedAt);
-        var since = checkpointRead ? known!.ListedAt : LoadCheckpointed();
+        // After a full listing, every run counts: the checkpoint this machine knew of (if any) did not spare it one.
+        var since = known is null ? 0 : checkpointRead ? known.ListedAt : LoadCheckpointed();
         if (listed.Count(s => s.SubmittedAt.UtcTicks > since) < RunCheckpoints.Threshold)
         {
             if (checkpointRead) Write(CheckpointedFile, Ticks(since));
@@ -223,7 +225,7 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return 0; }
     }
 
-    private string CheckpointedFile => cacheFile + ".checkpointed";
+    private string CheckpointedFile => cacheFile + ".checkpoint-listed";
 
     private string NamesFile => cacheFile + ".names";
 

@@ -78,7 +78,9 @@ public static class StoreKeys
     public const string RunSummariesPrefix = "run-summaries/";
     public static string RunSummariesOf(RepoRef repo) => $"{RunSummariesPrefix}{repo.Owner}/{repo.Name}/";
     public static string RunSummaries(RepoRef repo, DateTimeOffset listedAt, string sha256) =>
-        $"{RunSummariesOf(repo)}{DateTimeOffset.MaxValue.UtcTicks - listedAt.UtcTicks:D19}.{sha256}";
+        $"{RunSummariesOf(repo)}{DateTimeOffset.MaxValue.UtcTicks - listedAt.UtcTicks:D19}{RunSummariesListed}.{sha256}";
+    /// <summary>After the ticks of a checkpoint named by its listing time (one named by its newest run, of an older format, has none).</summary>
+    public const string RunSummariesListed = "l";
 
     /// <summary>
     /// Create-only markers of every run of a repo, written at submit with the unfinished marker, named by the submit time
