@@ -10,12 +10,15 @@ namespace Dstack.Core.Runs;
 /// the run's state as <c>ps</c> shows it: status and reason by name, exit code, detail), so that 10,000 runs read in a few
 /// milliseconds, without a JSON document or a record per job in memory. A finished run shows its first job's state
 /// (<see cref="RunView.Aggregate"/>), so that is the one kept. A run not settled is kept as submitted, a name to read again.
-/// The first line says when the listing began (<see cref="RunCache.ListedAt"/>); any other first line (an older format)
-/// reads as no cache.
+/// The first line says when the listing began (<see cref="RunCache.ListedAt"/>). The previous format (no listing time, only
+/// finished runs) reads as a view listed at an unknown time (0): its runs are listed again, but not read again.
 /// </summary>
 public static class RunCacheFormat
 {
     private const string Header = "dstack ps cache 3\t";
+
+    /// <summary>The previous format's first line: a cache or checkpoint written by an older dstack.</summary>
+    private const string PreviousHeader = "dstack ps cache 2";
 
     /// <summary>What a run not settled is kept as: a name whose records are read again.</summary>
     private static readonly JobState Unsettled = new() { Status = JobStatus.Submitted };
@@ -91,8 +94,10 @@ public static class RunCacheFormat
     private static RunCache? Parse(ReadOnlySpan<char> text, int lines)
     {
         var newline = text.IndexOf('\n');
-        if (!text[..newline].StartsWith(Header)
-            || !long.TryParse(text[Header.Length..newline], NumberStyles.None, CultureInfo.InvariantCulture, out var listedAt)) return null;
+        long listedAt = 0;
+        if (!text[..newline].SequenceEqual(PreviousHeader)
+            && (!text[..newline].StartsWith(Header)
+                || !long.TryParse(text[Header.Length..newline], NumberStyles.None, CultureInfo.InvariantCulture, out listedAt))) return null;
         text = text[(newline + 1)..];
         var runs = new Dictionary<string, RunSummary>(lines, StringComparer.Ordinal);
         var strings = new Dictionary<string, string>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();

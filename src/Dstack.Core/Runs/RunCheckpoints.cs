@@ -21,18 +21,23 @@ public sealed class RunCheckpoints(IStorage storage)
 
     /// <summary>
     /// The newest checkpoint that checks out, and the runs logged since it was listed (<see cref="RunLog.SinceAsync"/>), both
-    /// read at once: on a bucket, one round trip after the listing of checkpoints. Null when there is none.
+    /// read at once: on a bucket, one round trip after the listing of checkpoints. Without one, the newest of an older format
+    /// (named by its newest run) stands in as a view listed at an unknown time (0): every run is listed again, but its runs
+    /// are not read again, and that listing writes a checkpoint of this format. Null when there is none.
     /// </summary>
     public async Task<(RunCache Cache, List<string> Newer)?> ReadNewestWithNewerAsync(RepoRef repo, CancellationToken ct)
     {
         var log = new RunLog(storage);
-        foreach (var key in (await ListAsync(repo, ct)).Take(Tried))
+        var keys = await ListEveryFormatAsync(repo, ct);
+        foreach (var key in keys.Where(IsListed).Take(Tried))
         {
             var newer = log.SinceAsync(repo, ListedAtOf(key), ct);
             if (await ReadViewAsync(key, ct) is { } cache) return (cache, await newer);
             try { await newer; }
             catch (Exception e) when (e is not OutOfMemoryException) { } // this checkpoint's failure is the one that counts
         }
+        foreach (var key in keys.Where(k => !IsListed(k)).Take(Tried))
+            if (await ReadCheckedAsync(key, ct) is { } older) return (new RunCache(older.Runs, 0), []);
         return null;
     }
 
@@ -45,25 +50,37 @@ public sealed class RunCheckpoints(IStorage storage)
     }
 
     /// <summary>All checkpoint keys of the repo, newest first (those of an older format, named by their newest run, left out).</summary>
-    public async Task<List<string>> ListAsync(RepoRef repo, CancellationToken ct)
+    public async Task<List<string>> ListAsync(RepoRef repo, CancellationToken ct) => (await ListEveryFormatAsync(repo, ct)).Where(IsListed).ToList();
+
+    /// <summary>Every checkpoint key of the repo, of this format or an older one, newest first within each.</summary>
+    private async Task<List<string>> ListEveryFormatAsync(RepoRef repo, CancellationToken ct)
     {
         var keys = new List<string>();
-        var prefix = StoreKeys.RunSummariesOf(repo);
-        await foreach (var key in storage.ListAsync(prefix, ct))
-            if (string.CompareOrdinal(key, prefix.Length + 19, StoreKeys.RunSummariesListed, 0, 1) == 0) keys.Add(key);
+        await foreach (var key in storage.ListAsync(StoreKeys.RunSummariesOf(repo), ct)) keys.Add(key);
         keys.Sort(StringComparer.Ordinal);
         return keys;
+    }
+
+    /// <summary>Whether the checkpoint at <paramref name="key"/> is named by its listing time (this format), not by its newest run.</summary>
+    private static bool IsListed(string key)
+    {
+        var name = key.AsSpan(key.LastIndexOf('/') + 1);
+        return name.Length > 20 && name[19..].StartsWith(StoreKeys.RunSummariesListed + ".", StringComparison.Ordinal);
     }
 
     /// <summary>The runs of one checkpoint; null when it is gone, or its content does not match the hash in its name.</summary>
     public async Task<Dictionary<string, RunSummary>?> ReadAsync(string key, CancellationToken ct) => (await ReadViewAsync(key, ct))?.Runs;
 
     /// <summary>As <see cref="ReadAsync"/>, with when its runs were listed.</summary>
-    public async Task<RunCache?> ReadViewAsync(string key, CancellationToken ct)
+    public async Task<RunCache?> ReadViewAsync(string key, CancellationToken ct) =>
+        await ReadCheckedAsync(key, ct) is { } cache && cache.ListedAt == ListedAtOf(key) ? cache : null;
+
+    /// <summary>The checkpoint at <paramref name="key"/> whatever its format; null when gone, damaged or not matching its hash.</summary>
+    private async Task<RunCache?> ReadCheckedAsync(string key, CancellationToken ct)
     {
         var dot = key.LastIndexOf('.');
         if (dot < 0 || await storage.GetAsync(key, ct) is not { } data) return null;
-        return BlobStore.Hash(data) == key[(dot + 1)..] && RunCacheFormat.ParseView(data) is { } cache && cache.ListedAt == ListedAtOf(key) ? cache : null;
+        return BlobStore.Hash(data) == key[(dot + 1)..] ? RunCacheFormat.ParseView(data) : null;
     }
 
     /// <summary>Writes a checkpoint of these runs, listed at <paramref name="listedAt"/> (UTC ticks; none: nothing is written); returns its key.</summary>

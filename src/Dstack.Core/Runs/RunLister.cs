@@ -10,9 +10,12 @@ namespace Dstack.Core.Runs;
 /// (<see cref="UnfinishedRunIndex"/>) and the removed ones (<see cref="RemovedRuns"/>), three short listings at once, whatever
 /// the number of runs; it reads the runs that are new or not settled. Without such a view (a first look, a view older than
 /// the removals <c>gc</c> has forgotten), every run is listed once.
-/// A run whose records cannot be read is left out and handed to <paramref name="unreadable"/> (without it, it throws).
+/// A run whose records cannot be read is left out and handed to <paramref name="unreadable"/> (without it, it throws). A store
+/// error while writing a checkpoint does not fail the listing: it goes to <paramref name="checkpointFailed"/> (<c>--debug</c>)
+/// and to the stage trace (<c>DSTACK_TRACE=1</c>).
 /// </summary>
-public sealed class RunLister(IStorage storage, RunMonitor monitor, string cacheFile, Action<UnreadableRecordException>? unreadable = null, TimeProvider? time = null)
+public sealed class RunLister(IStorage storage, RunMonitor monitor, string cacheFile, Action<UnreadableRecordException>? unreadable = null, TimeProvider? time = null,
+    Action<Exception>? checkpointFailed = null)
 {
     private readonly RunStore _runs = new(storage);
     private readonly RunCheckpoints _checkpoints = new(storage);
@@ -112,9 +115,16 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
         }
         catch (Exception e) when (e is Errors.DstackException or IOException or UnauthorizedAccessException)
         {
-            return since; // a store that refuses the checkpoint only costs the next machine without a cache its speed
+            // A store that refuses the checkpoint only costs the next machine without a cache its speed: said, not thrown,
+            // and tried again at the next listing (nothing is recorded as checkpointed).
+            checkpointFailed?.Invoke(e);
+            Diagnostics.StageTrace.Mark($"{CheckpointNotWritten}: {e.Message}");
+            return since;
         }
     }
+
+    /// <summary>What <c>--debug</c> and the stage trace say of a checkpoint the store refused.</summary>
+    public const string CheckpointNotWritten = "ps -a: the store's checkpoint of the runs was not written (the next look without a cache reads every run)";
 
     /// <summary>
     /// What plain <c>ps</c> shows: the unfinished runs, newest first, or else the latest run. It costs what the unfinished

@@ -147,6 +147,55 @@ public sealed class RunListerSinceTests : IDisposable
     }
 
     /// <summary>
+    /// A bucket whose only checkpoint an older dstack wrote (named by its newest run, the previous format): a machine without a
+    /// cache lists the runs but reads none it holds, and leaves a checkpoint of this format, which the next such machine reads.
+    /// </summary>
+    [Fact]
+    public async Task Cold_WithOnlyAnOlderFormatsCheckpoint_ReadsNoRunItHolds_AndLeavesOneOfThisFormat()
+    {
+        for (var i = 0; i < RunCheckpoints.Threshold + 1; i++) await AddRunAsync($"old-fox-{i}");
+        await OlderFormatCheckpoint.WriteAsync(_storage, Repo, await Machine("a").ListAsync(Repo, default));
+        _counted.Reset();
+
+        var runs = await Machine("b").ListAsync(Repo, default);
+
+        runs.Count.ShouldBe(RunCheckpoints.Threshold + 1);
+        _counted.RunRecordReads.ShouldBe(0);
+        (await new RunCheckpoints(_storage).ListAsync(Repo, default)).Count.ShouldBe(1);
+        _counted.Reset();
+        (await Machine("c").ListAsync(Repo, default)).Count.ShouldBe(RunCheckpoints.Threshold + 1);
+        _counted.Listings.ShouldNotContain(StoreKeys.RunsPrefix(Repo));
+        _counted.RunRecordReads.ShouldBe(0);
+    }
+
+    /// <summary>A store that refuses the checkpoint: the listing is whole, the error is told (once), and the next look tries again.</summary>
+    [Fact]
+    public async Task AStoreThatRefusesTheCheckpoint_IsTold_AndTheNextLookTriesAgain()
+    {
+        for (var i = 0; i < RunCheckpoints.Threshold + 1; i++) await AddRunAsync($"old-fox-{i}");
+        var refusals = 0;
+        _counted.BeforePut = key =>
+        {
+            if (!key.StartsWith(StoreKeys.RunSummariesOf(Repo), StringComparison.Ordinal)) return Task.CompletedTask;
+            refusals++;
+            throw new IOException("refused");
+        };
+        var told = new List<Exception>();
+        var monitor = new RunMonitor(new RunStore(_counted), new ComputeRegistry(new LocalCompute(["true"], _clock)), _clock);
+        RunLister Lister() => new(_counted, monitor, Path.Combine(_root, "a", "runs"), time: _clock, checkpointFailed: told.Add);
+
+        (await Lister().ListAsync(Repo, default)).Count.ShouldBe(RunCheckpoints.Threshold + 1);
+        told.Count.ShouldBe(1);
+        told[0].Message.ShouldBe("refused");
+        _counted.BeforePut = null;
+        await Lister().ListAsync(Repo, default);
+
+        refusals.ShouldBe(1);
+        told.Count.ShouldBe(1);
+        (await new RunCheckpoints(_storage).ListAsync(Repo, default)).Count.ShouldBe(1);
+    }
+
+    /// <summary>
     /// gc drops tombstones older than <see cref="RemovedRuns.Kept"/> and says when: a view listed before that (which may still
     /// hold a run removed then) is not trusted, and every run is listed once; a newer view goes on listing only what changed.
     /// </summary>
