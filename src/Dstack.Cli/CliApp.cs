@@ -15,6 +15,7 @@ public static class CliApp
         var debug = Environment.GetEnvironmentVariable("DSTACK_DEBUG") is "1" or "true";
         var rest = args.ToList();
         while (rest.Count > 0 && Commands.Debug.Names.Contains(rest[0])) { debug = true; rest.RemoveAt(0); }
+        ctx.Debug = debug;
 
         if (rest.Count == 0)
         {

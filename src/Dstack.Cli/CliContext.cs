@@ -42,6 +42,16 @@ public sealed partial class CliContext
 
     private readonly HashSet<string> _skipped = new(StringComparer.Ordinal);
 
+    /// <summary>Whether <c>--debug</c> (or <c>DSTACK_DEBUG</c>) was given.</summary>
+    public bool Debug { get; set; }
+
+    /// <summary>With <c>--debug</c>, tells of a store error a command went on without (it costs speed, not the result).</summary>
+    public void Recovered(string what, Exception e)
+    {
+        if (!Debug) return;
+        lock (_skipped) Err.WriteLine($"{what}: {e}");
+    }
+
     public (string Root, RepoRef Repo, bool IsGit) Repo => _repo ??= RepoLocator.Locate(Cwd);
 
     /// <summary>The run with exactly this name in the current repo (never a prefix match).</summary>

@@ -78,9 +78,11 @@ public sealed partial class S3Storage(IAmazonS3 client, S3Options options) : ISt
 
     public Task DeleteAsync(string key, CancellationToken ct) => CallAsync(token => client.DeleteObjectAsync(Bucket, key, token), ct);
 
-    public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken ct)
+    public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken ct) => ListAfterAsync(prefix, null, ct);
+
+    public async IAsyncEnumerable<string> ListAfterAsync(string prefix, string? startAfter, [EnumeratorCancellation] CancellationToken ct)
     {
-        var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = prefix };
+        var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = prefix, StartAfter = startAfter };
         do
         {
             var page = await CallAsync(token => client.ListObjectsV2Async(request, token), ct);

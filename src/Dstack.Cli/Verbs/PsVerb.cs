@@ -31,7 +31,8 @@ public static class PsVerb
             ctx.Out.Write(await LinksAsync(ctx, view, ct));
             return 0;
         }
-        var lister = new RunLister(ctx.Storage, monitor, ctx.RunCacheFile(ctx.Repo.Repo), ctx.Skipped);
+        var lister = new RunLister(ctx.Storage, monitor, ctx.RunCacheFile(ctx.Repo.Repo), ctx.Skipped, ctx.Time,
+            e => ctx.Recovered(RunLister.CheckpointNotWritten, e));
         var runs = all ? await lister.ListAsync(ctx.Repo.Repo, ct) : await lister.ListUnfinishedOrLatestAsync(ctx.Repo.Repo, ct);
         ctx.Out.Write(Render(runs, ctx.Time.GetUtcNow()));
         return 0;

@@ -52,6 +52,8 @@ public static class RunVerb
         var (workflow, provider, workflowArgs) = Resolve(workflows, providers, name, runArgs);
         workflow = options.Overrides.ApplyTo(workflow);
         CheckRequirements(workflow, root);
+        // The deps are resolved while the jobs are built and the repo captured: on a bucket a dep is a few round trips.
+        var resolving = new DepResolver(ctx.Storage).ResolveAsync(ctx.Repo.Repo, workflow.Deps, ct);
         var callerEnv = Core.Runner.JobEnvironment.Current();
         IReadOnlyList<JobSpec> Build(string runName) => provider.BuildJobs(workflow, new ProviderContext(runName, workflowArgs, callerEnv));
         // The repo is captured (several git calls) while the jobs are checked (which may ask docker or nvidia-smi).
@@ -71,7 +73,7 @@ public static class RunVerb
         StageTrace.Mark("run: jobs built");
         var repo = await capture;
         StageTrace.Mark("run: repo captured");
-        var deps = await new DepResolver(ctx.Storage).ResolveAsync(repo.Repo, workflow.Deps, ct);
+        var deps = await resolving;
         if (!repo.IsGit) ctx.Err.WriteLine(Ansi.Grey($"Note: {repo.Root} is not a git repository; running the folder as it is."));
         var submitter = new RunSubmitter(ctx.Storage, compute, ctx.Time, ctx.Home.Root, new CodeFeedback(ctx.Err, ctx.Time));
         var run = await submitter.SubmitAsync(

@@ -39,9 +39,16 @@ public sealed class DoneRunIndex(IStorage storage)
         {
             var name = key[(key.LastIndexOf('/') + 1)..];
             if (name.Length <= TicksDigits + 1) continue; // not a marker
+            // The first job's state with the record: on a bucket one round trip, not two (nearly every run has one job, 0).
+            var first = _runs.GetStateAsync(repo, name[(TicksDigits + 1)..], 0, ct);
             var run = await _runs.GetAsync(repo, name[(TicksDigits + 1)..], ct);
-            if (run is null) await storage.DeleteAsync(key, ct); // removed: its name is never reused for another run
-            else if (run.WorkflowName == workflow && await IsDoneAsync(run, ct)) return run;
+            if (run is null)
+            {
+                await Observed(first);
+                await storage.DeleteAsync(key, ct); // removed: its name is never reused for another run
+            }
+            else if (run.WorkflowName == workflow && await IsDoneAsync(run, first, ct)) return run;
+            else await Observed(first);
         }
         foreach (var run in await _runs.ListAsync(repo, ct)) // newest first
         {
@@ -64,10 +71,23 @@ public sealed class DoneRunIndex(IStorage storage)
             if (string.CompareOrdinal(key, marker) > 0) await storage.DeleteAsync(key, ct);
     }
 
-    private async Task<bool> IsDoneAsync(RunRecord run, CancellationToken ct)
+    private Task<bool> IsDoneAsync(RunRecord run, CancellationToken ct) => IsDoneAsync(run, null, ct);
+
+    /// <summary>Every job done; <paramref name="first"/>, when given, is job 0's state read already.</summary>
+    private async Task<bool> IsDoneAsync(RunRecord run, Task<JobState?>? first, CancellationToken ct)
     {
         foreach (var job in run.Jobs)
-            if ((await _runs.GetStateAsync(run.Repo, run.RunName, job.Index, ct))?.Status != JobStatus.Done) return false;
+        {
+            var state = job.Index == 0 && first is not null ? await first : await _runs.GetStateAsync(run.Repo, run.RunName, job.Index, ct);
+            if (state?.Status != JobStatus.Done) return false;
+        }
         return true;
+    }
+
+    /// <summary>Waits for a read made ahead that was not needed: its failure is not this lookup's.</summary>
+    private static async Task Observed(Task task)
+    {
+        try { await task; }
+        catch (Exception e) when (e is not OutOfMemoryException) { }
     }
 }

@@ -9,18 +9,26 @@ namespace Dstack.Core.Runs;
 /// <c>ps</c>'s cache of finished runs: one tab-separated line per run (submit ticks, name, workflow, provider, user, and
 /// the run's state as <c>ps</c> shows it: status and reason by name, exit code, detail), so that 10,000 runs read in a few
 /// milliseconds, without a JSON document or a record per job in memory. A finished run shows its first job's state
-/// (<see cref="RunView.Aggregate"/>), so that is the one kept. Any other first line (an older format) reads as no cache.
+/// (<see cref="RunView.Aggregate"/>), so that is the one kept. A run not settled is kept as submitted, a name to read again.
+/// The first line says when the listing began (<see cref="RunCache.ListedAt"/>). The previous format (no listing time, only
+/// finished runs) reads as a view listed at an unknown time (0): its runs are listed again, but not read again.
 /// </summary>
 public static class RunCacheFormat
 {
-    private const string Header = "dstack ps cache 2";
+    private const string Header = "dstack ps cache 3\t";
 
-    public static byte[] Write(IEnumerable<RunSummary> finished)
+    /// <summary>The previous format's first line: a cache or checkpoint written by an older dstack.</summary>
+    private const string PreviousHeader = "dstack ps cache 2";
+
+    /// <summary>What a run not settled is kept as: a name whose records are read again.</summary>
+    private static readonly JobState Unsettled = new() { Status = JobStatus.Submitted };
+
+    public static byte[] Write(IEnumerable<RunSummary> runs, long listedAt = 0)
     {
-        var sb = new StringBuilder(Header).Append('\n');
-        foreach (var run in finished)
+        var sb = new StringBuilder(Header).Append(listedAt.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        foreach (var run in runs)
         {
-            var state = run.State;
+            var state = run.IsSettled ? run.State : Unsettled;
             sb.Append(run.SubmittedAt.UtcTicks.ToString(CultureInfo.InvariantCulture)).Append('\t');
             Field(sb, run.RunName).Append('\t');
             Field(sb, run.WorkflowName).Append('\t');
@@ -35,7 +43,10 @@ public static class RunCacheFormat
     }
 
     /// <summary>The runs by name; null when there is no such cache or it is damaged (then every run is read again).</summary>
-    public static Dictionary<string, RunSummary>? Read(string file)
+    public static Dictionary<string, RunSummary>? Read(string file) => ReadView(file)?.Runs;
+
+    /// <summary>The runs by name and when they were listed; null when there is no such cache or it is damaged.</summary>
+    public static RunCache? ReadView(string file)
     {
         byte[]? data = null;
         try
@@ -47,7 +58,7 @@ public static class RunCacheFormat
             data = ArrayPool<byte>.Shared.Rent((int)length);
             var read = 0;
             while (read < length && RandomAccess.Read(handle, data.AsSpan(read, (int)length - read), read) is var n and > 0) read += n;
-            return Parse(data.AsSpan(0, read));
+            return ParseView(data.AsSpan(0, read));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
         finally
@@ -61,7 +72,10 @@ public static class RunCacheFormat
     /// <c>ps -a</c> of 10,000 runs reads them all: fields are parsed in place, and what repeats (workflow, provider, user, the
     /// state) is one object shared by the runs that have it, so that a run costs its name and its summary.
     /// </summary>
-    public static Dictionary<string, RunSummary>? Parse(ReadOnlySpan<byte> data)
+    public static Dictionary<string, RunSummary>? Parse(ReadOnlySpan<byte> data) => ParseView(data)?.Runs;
+
+    /// <summary>As <see cref="Parse"/>, with when the runs were listed.</summary>
+    public static RunCache? ParseView(ReadOnlySpan<byte> data)
     {
         if (data.IsEmpty || data[^1] != (byte)'\n') return null; // every line ends with a newline: else cut off (a partial write)
         var chars = ArrayPool<char>.Shared.Rent(data.Length);
@@ -77,10 +91,13 @@ public static class RunCacheFormat
 
     private static readonly UTF8Encoding Strict = new(false, throwOnInvalidBytes: true);
 
-    private static Dictionary<string, RunSummary>? Parse(ReadOnlySpan<char> text, int lines)
+    private static RunCache? Parse(ReadOnlySpan<char> text, int lines)
     {
         var newline = text.IndexOf('\n');
-        if (!text[..newline].SequenceEqual(Header)) return null;
+        long listedAt = 0;
+        if (!text[..newline].SequenceEqual(PreviousHeader)
+            && (!text[..newline].StartsWith(Header)
+                || !long.TryParse(text[Header.Length..newline], NumberStyles.None, CultureInfo.InvariantCulture, out listedAt))) return null;
         text = text[(newline + 1)..];
         var runs = new Dictionary<string, RunSummary>(lines, StringComparer.Ordinal);
         var strings = new Dictionary<string, string>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
@@ -102,7 +119,7 @@ public static class RunCacheFormat
             runs[name] = new RunSummary(name, Shared(strings, line[f[2]]), Shared(strings, line[f[3]]) ?? "",
                 new DateTimeOffset(ticks, TimeSpan.Zero), Shared(strings, line[f[4]]), state);
         }
-        return runs;
+        return new RunCache(runs, listedAt);
     }
 
     private static readonly Dictionary<string, JobStatus>.AlternateLookup<ReadOnlySpan<char>> Statuses =

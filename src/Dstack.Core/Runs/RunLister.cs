@@ -4,74 +4,127 @@ using Dstack.Core.Storage;
 namespace Dstack.Core.Runs;
 
 /// <summary>
-/// Lists a repo's runs for <c>ps</c>. A settled run never changes, so its summary is kept in a cache file
-/// on this machine: a listing then costs one listing of the store plus reads of the runs that are new or
-/// still going, whatever the store's latency. Removed runs drop out because the listing no longer has them.
-/// A run whose records cannot be read is left out and handed to <paramref name="unreadable"/> (without it, it throws).
+/// Lists a repo's runs for <c>ps</c>. A settled run never changes, so its summary is kept in a cache file on this machine,
+/// with the names of the runs not settled and when they were listed (<see cref="RunCache"/>). The next <c>ps -a</c> lists
+/// only what changed since: the runs submitted since (<see cref="RunLog"/>), the unfinished ones
+/// (<see cref="UnfinishedRunIndex"/>) and the removed ones (<see cref="RemovedRuns"/>), three short listings at once, whatever
+/// the number of runs; it reads the runs that are new or not settled. Without such a view (a first look, a view older than
+/// the removals <c>gc</c> has forgotten), every run is listed once.
+/// A run whose records cannot be read is left out and handed to <paramref name="unreadable"/> (without it, it throws). A store
+/// error while writing a checkpoint does not fail the listing: it goes to <paramref name="checkpointFailed"/> (<c>--debug</c>)
+/// and to the stage trace (<c>DSTACK_TRACE=1</c>).
 /// </summary>
-public sealed class RunLister(IStorage storage, RunMonitor monitor, string cacheFile, Action<UnreadableRecordException>? unreadable = null)
+public sealed class RunLister(IStorage storage, RunMonitor monitor, string cacheFile, Action<UnreadableRecordException>? unreadable = null, TimeProvider? time = null,
+    Action<Exception>? checkpointFailed = null)
 {
     private readonly RunStore _runs = new(storage);
     private readonly RunCheckpoints _checkpoints = new(storage);
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     /// <summary>
     /// Newest first. Without a cache on this machine, the store's newest checkpoint (<see cref="RunCheckpoints"/>) stands in
-    /// for it; once this machine knows of <see cref="RunCheckpoints.Threshold"/> finished runs that no checkpoint holds, it
-    /// writes one, so that the next machine without a cache reads one object instead of them.
+    /// for it; once this machine knows of <see cref="RunCheckpoints.Threshold"/> runs submitted since the checkpoint it knows
+    /// was listed, it writes one, so that the next machine without a cache reads one object instead of them.
     /// </summary>
     public async Task<IReadOnlyList<RunSummary>> ListAsync(RepoRef repo, CancellationToken ct)
+    {
+        var listedAt = _time.GetUtcNow().UtcTicks;
+        var removedListing = new RemovedRuns(storage).ListAsync(repo, ct);
+        var unfinishedListing = new UnfinishedRunIndex(storage).UnfinishedAsync(repo, ct);
+        var known = RunCacheFormat.ReadView(cacheFile);
+        var newerListing = known is null ? null : new RunLog(storage).SinceAsync(repo, known.ListedAt, ct);
+        var checkpointRead = false;
+        if (known is null && await _checkpoints.ReadNewestWithNewerAsync(repo, ct) is { } newest)
+        {
+            (known, newerListing, checkpointRead) = (newest.Cache, Task.FromResult(newest.Newer), true);
+        }
+        var (removed, compactedBefore) = await removedListing;
+        var unfinished = await unfinishedListing;
+        var cached = known?.Runs ?? new Dictionary<string, RunSummary>(StringComparer.Ordinal);
+        IEnumerable<string> names;
+        // A view listed before gc dropped old tombstones may hold a run removed since: every run is listed once.
+        if (known is null || newerListing is null || known.ListedAt == 0 || known.ListedAt - RunLog.Overlap.Ticks < compactedBefore)
+        {
+            if (newerListing is not null) await Observed(newerListing);
+            names = await ListAllNamesAsync(repo, ct);
+            known = null;
+            checkpointRead = false;
+        }
+        else
+        {
+            var all = new HashSet<string>(cached.Keys, StringComparer.Ordinal);
+            all.UnionWith(await newerListing);
+            all.UnionWith(unfinished.Select(m => m.Run));
+            names = all;
+        }
+        // A task only for what is not settled in the view: 10,000 cached runs cost 10,000 lookups, not 10,000 tasks.
+        var listed = new List<RunSummary>(cached.Count + 16);
+        var unsettled = new List<string>();
+        foreach (var name in names)
+        {
+            if (removed.Contains(name)) continue;
+            if (cached.TryGetValue(name, out var hit) && hit.IsSettled) listed.Add(hit);
+            else unsettled.Add(name);
+        }
+        foreach (var read in await ReadManyAsync(repo, unsettled, ct))
+            if (read is not null) listed.Add(read);
+        listed.Sort((a, b) => b.SubmittedAt.CompareTo(a.SubmittedAt));
+        // Saved when the view changed, and at least every Overlap, so that the next look lists a short stretch of the log.
+        var changed = known is null || listed.Count != cached.Count
+                      || listed.Any(s => !cached.TryGetValue(s.RunName, out var c) || c.IsSettled != s.IsSettled)
+                      || listedAt - known.ListedAt > RunLog.Overlap.Ticks || !File.Exists(NamesFile);
+        if (changed) Save(listed, listedAt);
+        // After a full listing, every run counts: the checkpoint this machine knew of (if any) did not spare it one.
+        var since = known is null ? 0 : checkpointRead ? known.ListedAt : LoadCheckpointed();
+        if (listed.Count(s => s.SubmittedAt.UtcTicks > since) < RunCheckpoints.Threshold)
+        {
+            if (checkpointRead) Write(CheckpointedFile, Ticks(since));
+            return listed;
+        }
+        since = await CheckpointAsync(repo, listed, listedAt, since, ct);
+        Write(CheckpointedFile, Ticks(since));
+        return listed;
+    }
+
+    private static byte[] Ticks(long ticks) => System.Text.Encoding.UTF8.GetBytes(ticks.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>Every run of the repo by name: one listing of the runs folder (on a bucket, a page per 1,000 runs).</summary>
+    private async Task<List<string>> ListAllNamesAsync(RepoRef repo, CancellationToken ct)
     {
         var names = new List<string>();
         await foreach (var child in storage.ListChildrenAsync(StoreKeys.RunsPrefix(repo), ct))
             if (child.EndsWith('/')) names.Add(child.TrimEnd('/'));
-        var cached = RunCacheFormat.Read(cacheFile);
-        Dictionary<string, RunSummary>? checkpoint = null;
-        if (cached is null && await _checkpoints.ReadNewestAsync(repo, ct) is { } newest) cached = checkpoint = newest.Runs;
-        cached ??= new Dictionary<string, RunSummary>(StringComparer.Ordinal);
-        // A task only for what is not cached: 10,000 cached runs cost 10,000 lookups, not 10,000 tasks.
-        var listed = new List<RunSummary>(names.Count);
-        var uncached = new List<string>();
-        foreach (var name in names)
-        {
-            if (cached.TryGetValue(name, out var hit)) listed.Add(hit);
-            else uncached.Add(name);
-        }
-        foreach (var read in await ReadManyAsync(repo, uncached, ct))
-            if (read is not null) listed.Add(read);
-        listed.Sort((a, b) => b.SubmittedAt.CompareTo(a.SubmittedAt));
-        var finished = listed.Where(s => s.IsSettled).ToList();
-        // A removed run's summary (in the cache or a checkpoint) is never shown: only listed runs are.
-        var saved = finished.Count != cached.Count || finished.Any(s => !cached.ContainsKey(s.RunName)) || !File.Exists(NamesFile);
-        if (saved) Save(finished);
-        var since = checkpoint is null ? LoadCheckpointed() : Newest(checkpoint.Values);
-        var uncovered = checkpoint is null ? finished.Count(s => s.SubmittedAt.UtcTicks > since) : finished.Count(s => !checkpoint.ContainsKey(s.RunName));
-        if (uncovered >= RunCheckpoints.Threshold) since = await CheckpointAsync(repo, finished, checkpoint is not null, ct);
-        else if (!saved && checkpoint is null) return listed;
-        Write(CheckpointedFile, System.Text.Encoding.UTF8.GetBytes(since.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        return listed;
+        return names;
     }
 
     /// <summary>
-    /// Writes a checkpoint of the finished runs unless the store's newest (another machine's, written meanwhile) holds all
-    /// but a few; the newest submit time (UTC ticks) of the checkpoint that holds them, or 0 when none could be written.
+    /// Writes a checkpoint of the runs unless the store's newest (another machine's, written meanwhile) was listed after all
+    /// but a few of them were submitted; when the runs of the checkpoint that holds them were listed (UTC ticks), or
+    /// <paramref name="since"/> when none could be written.
     /// </summary>
-    private async Task<long> CheckpointAsync(RepoRef repo, List<RunSummary> finished, bool newestRead, CancellationToken ct)
+    private async Task<long> CheckpointAsync(RepoRef repo, List<RunSummary> runs, long listedAt, long since, CancellationToken ct)
     {
         try
         {
-            if (!newestRead && await _checkpoints.ReadNewestAsync(repo, ct) is { } newest
-                && finished.Count(s => !newest.Runs.ContainsKey(s.RunName)) < RunCheckpoints.Threshold)
-                return Newest(newest.Runs.Values);
-            await _checkpoints.WriteAsync(repo, finished, ct);
-            return Newest(finished);
+            if ((await _checkpoints.ListAsync(repo, ct)).FirstOrDefault() is { } newest
+                && RunCheckpoints.ListedAtOf(newest) is var theirs && theirs > since
+                && runs.Count(s => s.SubmittedAt.UtcTicks > theirs) < RunCheckpoints.Threshold)
+                return theirs;
+            await _checkpoints.WriteAsync(repo, runs, listedAt, ct);
+            return listedAt;
         }
         catch (Exception e) when (e is Errors.DstackException or IOException or UnauthorizedAccessException)
         {
-            return 0; // a store that refuses the checkpoint only costs the next machine without a cache its speed
+            // A store that refuses the checkpoint only costs the next machine without a cache its speed: said, not thrown,
+            // and tried again at the next listing (nothing is recorded as checkpointed).
+            checkpointFailed?.Invoke(e);
+            Diagnostics.StageTrace.Mark($"{CheckpointNotWritten}: {e.Message}");
+            return since;
         }
     }
 
-    private static long Newest(IEnumerable<RunSummary> runs) => runs.Select(s => s.SubmittedAt.UtcTicks).DefaultIfEmpty(0).Max();
+    /// <summary>What <c>--debug</c> and the stage trace say of a checkpoint the store refused.</summary>
+    public const string CheckpointNotWritten = "ps -a: the store's checkpoint of the runs was not written (the next look without a cache reads every run)";
 
     /// <summary>
     /// What plain <c>ps</c> shows: the unfinished runs, newest first, or else the latest run. It costs what the unfinished
@@ -83,7 +136,11 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
     public async Task<IReadOnlyList<RunSummary>> ListUnfinishedOrLatestAsync(RepoRef repo, CancellationToken ct)
     {
         var index = new UnfinishedRunIndex(storage);
-        var markers = (await index.UnfinishedAsync(repo, ct)).DistinctBy(m => m.Run).ToList();
+        // Both listings at once: on a bucket each is a round trip, and the recent markers are needed whenever none is unfinished.
+        var unfinishedListing = index.UnfinishedAsync(repo, ct);
+        var recentListing = index.RecentAsync(repo, ct);
+        await Task.WhenAll(unfinishedListing, recentListing);
+        var markers = (await unfinishedListing).DistinctBy(m => m.Run).ToList();
         var read = await ReadManyAsync(repo, markers.Select(m => m.Run).ToList(), ct);
         var unfinished = new List<RunSummary>();
         for (var i = 0; i < markers.Count; i++)
@@ -93,7 +150,7 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
             else unfinished.Add(summary);
         }
         if (unfinished.Count > 0) return unfinished.OrderByDescending(s => s.SubmittedAt).ToList();
-        foreach (var marker in await index.RecentAsync(repo, ct))
+        foreach (var marker in await recentListing)
         {
             if (await ReadAsync(repo, marker.Run, ct) is { } latest) return [latest];
             await index.DropAsync(repo, marker, unlessSubmitting: true, ct);
@@ -148,7 +205,15 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
     {
         try
         {
-            return await _runs.GetAsync(repo, name, ct) is { } run ? RunSummary.Of(await monitor.ViewAsync(run, ct)) : null;
+            // The first job's state is read with the record (nearly every run has one job, of index 0): one round trip, not two.
+            var first = _runs.GetStateAsync(repo, name, 0, ct);
+            var run = await _runs.GetAsync(repo, name, ct);
+            if (run is null || run.Jobs.Count == 0 || run.Jobs[0].Index != 0)
+            {
+                await Observed(first);
+                return run is null ? null : RunSummary.Of(await monitor.ViewAsync(run, ct));
+            }
+            return RunSummary.Of(await monitor.ViewAsync(run, first, ct));
         }
         catch (UnreadableRecordException e) when (unreadable is not null)
         {
@@ -157,9 +222,16 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
         }
     }
 
+    /// <summary>Waits for a read made ahead that turned out not to be needed: its failure is not this listing's.</summary>
+    private static async Task Observed(Task task)
+    {
+        try { await task; }
+        catch (Exception e) when (e is not OutOfMemoryException) { }
+    }
+
     /// <summary>
-    /// The newest submit time (UTC ticks) of the store's checkpoint as this machine last found it (0: unknown): the finished
-    /// runs submitted since are the ones no checkpoint holds.
+    /// When the runs of the store's checkpoint this machine last found were listed (UTC ticks; 0: unknown): the runs submitted
+    /// since are the ones no checkpoint holds.
     /// </summary>
     private long LoadCheckpointed()
     {
@@ -167,7 +239,7 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return 0; }
     }
 
-    private string CheckpointedFile => cacheFile + ".checkpointed";
+    private string CheckpointedFile => cacheFile + ".checkpoint-listed";
 
     private string NamesFile => cacheFile + ".names";
 
@@ -189,11 +261,11 @@ public sealed class RunLister(IStorage storage, RunMonitor monitor, string cache
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
     }
 
-    private void Save(List<RunSummary> finished)
+    private void Save(List<RunSummary> runs, long listedAt)
     {
         // The names first: a names file ahead of its summaries only costs a full listing, never a wrong one.
-        Write(NamesFile, System.Text.Encoding.UTF8.GetBytes(string.Concat(finished.Select(s => $"{s.SubmittedAt.UtcTicks} {s.RunName}\n"))));
-        Write(cacheFile, RunCacheFormat.Write(finished));
+        Write(NamesFile, System.Text.Encoding.UTF8.GetBytes(string.Concat(runs.Where(s => s.IsSettled).Select(s => $"{s.SubmittedAt.UtcTicks} {s.RunName}\n"))));
+        Write(cacheFile, RunCacheFormat.Write(runs, listedAt));
     }
 
     private static void Write(string file, byte[] data)

@@ -165,10 +165,11 @@ public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvide
         await StoreLaunchesAsync(run, launches, ct);
     }
 
-    /// <summary>What must be stored before the record: the index markers and each job's submitted state, at once.</summary>
+    /// <summary>What must be stored before the record: the index markers, the run log's, and each job's submitted state, at once.</summary>
     private Task PrepareAsync(RepoRef repo, string runName, IReadOnlyList<JobSpec> jobs, DateTimeOffset submittedAt, CancellationToken ct) =>
         Task.WhenAll(jobs.Select(j => _runs.PutSubmittedStateAsync(repo, runName, j.Index, submittedAt, ct))
-            .Append(new UnfinishedRunIndex(storage).AddAsync(repo, runName, submittedAt, ct)));
+            .Append(new UnfinishedRunIndex(storage).AddAsync(repo, runName, submittedAt, ct))
+            .Append(new RunLog(storage).AddAsync(repo, runName, submittedAt, ct)));
 
     /// <summary>How each runner was launched, written at once: from here on the run is watched.</summary>
     private async Task StoreLaunchesAsync(RunRecord run, List<LaunchInfo> launches, CancellationToken ct)

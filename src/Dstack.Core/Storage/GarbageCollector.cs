@@ -44,6 +44,7 @@ public sealed class GarbageCollector(IStorage storage, TimeProvider time)
             await marker.RenewAsync(ct);
         }
         await DropSupersededRunSummariesAsync(cutoff, ct);
+        await new RemovedRuns(storage).CompactAsync(time.GetUtcNow() - RemovedRuns.Kept, ct);
         if (storage is LocalStorage local) local.DeleteStaleTemps(cutoff);
         return new Result(deletedManifests, deletedBlobs, bytes);
     }

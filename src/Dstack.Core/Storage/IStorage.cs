@@ -26,6 +26,16 @@ public interface IStorage
     Task<DateTimeOffset?> GetModifiedAsync(string key, CancellationToken ct);
     IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken ct);
 
+    /// <summary>
+    /// The keys under <paramref name="prefix"/> that sort after <paramref name="startAfter"/>, in ordinal order: on a bucket
+    /// the listing starts there (S3's <c>start-after</c>), so a time-ordered folder costs what is newer, not all of it.
+    /// </summary>
+    async IAsyncEnumerable<string> ListAfterAsync(string prefix, string startAfter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var key in ListAsync(prefix, ct))
+            if (string.CompareOrdinal(key, startAfter) > 0) yield return key;
+    }
+
     /// <summary>Immediate children of <paramref name="prefix"/> (which ends with <c>/</c>): names only, folders end with <c>/</c>.</summary>
     IAsyncEnumerable<string> ListChildrenAsync(string prefix, CancellationToken ct);
 

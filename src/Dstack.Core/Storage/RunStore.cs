@@ -80,9 +80,13 @@ public sealed class RunStore(IStorage storage, Action<UnreadableRecordException>
     public Task<NodeAddress?> GetNodeAsync(RepoRef repo, string run, int job, CancellationToken ct) =>
         storage.GetRecordAsync<NodeAddress>(StoreKeys.Node(repo, run, job), ct);
 
-    /// <summary>Removes everything stored under the run, the record first so a half-removed run is never listed.</summary>
+    /// <summary>
+    /// Removes everything stored under the run, the record first so a half-removed run is never listed. A tombstone
+    /// (<see cref="StoreKeys.RemovedRun"/>) goes before it: a <c>ps -a</c> elsewhere that lists only newer runs learns of it there.
+    /// </summary>
     public async Task DeleteAsync(RepoRef repo, string run, CancellationToken ct)
     {
+        await storage.PutIfAbsentAsync(StoreKeys.RemovedRun(repo, run), ReadOnlyMemory<byte>.Empty, ct);
         await storage.DeleteAsync(StoreKeys.Run(repo, run), ct);
         var keys = new List<string>();
         await foreach (var key in storage.ListAsync(StoreKeys.RunPrefix(repo, run), ct)) keys.Add(key);

@@ -72,13 +72,38 @@ public static class StoreKeys
 
     /// <summary>
     /// Create-only checkpoints of a repo's finished runs as <c>ps</c> shows them (<c>RunCheckpoints</c>), so that <c>ps -a</c> on
-    /// a machine without its cache reads one object instead of every run. Named by the newest run held (inverted ticks, newest
-    /// first, as <see cref="DoneRun"/>) and the SHA-256 of the content, which a reader checks: a damaged one is ignored.
+    /// a machine without its cache reads one object instead of every run. Named by when its runs were listed (inverted ticks,
+    /// newest first, as <see cref="DoneRun"/>) and the SHA-256 of the content, which a reader checks: a damaged one is ignored.
     /// </summary>
     public const string RunSummariesPrefix = "run-summaries/";
     public static string RunSummariesOf(RepoRef repo) => $"{RunSummariesPrefix}{repo.Owner}/{repo.Name}/";
-    public static string RunSummaries(RepoRef repo, DateTimeOffset newest, string sha256) =>
-        $"{RunSummariesOf(repo)}{DateTimeOffset.MaxValue.UtcTicks - newest.UtcTicks:D19}.{sha256}";
+    public static string RunSummaries(RepoRef repo, DateTimeOffset listedAt, string sha256) =>
+        $"{RunSummariesOf(repo)}{DateTimeOffset.MaxValue.UtcTicks - listedAt.UtcTicks:D19}{RunSummariesListed}.{sha256}";
+    /// <summary>After the ticks of a checkpoint named by its listing time (one named by its newest run, of an older format, has none).</summary>
+    public const string RunSummariesListed = "l";
+
+    /// <summary>
+    /// Create-only markers of every run of a repo, written at submit with the unfinished marker, named by the submit time
+    /// (<b>not</b> inverted: oldest first), so that <c>ps -a</c> lists only the runs submitted since it last looked
+    /// (<see cref="IStorage.ListAfterAsync"/>) instead of every run.
+    /// </summary>
+    public const string RunLogPrefix = "run-log/";
+    public static string RunLogOf(RepoRef repo) => $"{RunLogPrefix}{repo.Owner}/{repo.Name}/";
+    public static string RunLog(RepoRef repo, DateTimeOffset submittedAt, string run) => $"{RunLogOf(repo)}{submittedAt.UtcTicks:D19}.{run}";
+    /// <summary>Where a listing of <see cref="RunLogOf"/> starts (after) to give the runs submitted at or after <paramref name="ticks"/>.</summary>
+    public static string RunLogBefore(RepoRef repo, long ticks) => $"{RunLogOf(repo)}{Math.Max(0, ticks - 1):D19}/";
+
+    /// <summary>
+    /// Create-only tombstones of removed runs (one key a run, written before its records go), so that a <c>ps -a</c> that no
+    /// longer lists every run learns of removals made elsewhere. <c>gc</c> drops old ones and leaves
+    /// <see cref="RunsRemovedCompacted"/>: a reader whose view is older than that lists every run once.
+    /// </summary>
+    public const string RemovedRunsPrefix = "removed-runs/";
+    public static string RemovedRunsOf(RepoRef repo) => $"{RemovedRunsPrefix}{repo.Owner}/{repo.Name}/";
+    public static string RemovedRun(RepoRef repo, string run) => $"{RemovedRunsOf(repo)}{run}";
+    /// <summary>Tombstones removed before <paramref name="before"/> are gone (no run name holds a <c>~</c>).</summary>
+    public static string RunsRemovedCompacted(RepoRef repo, DateTimeOffset before) => $"{RemovedRunsOf(repo)}{CompactedStem}{before.UtcTicks:D19}";
+    public const string CompactedStem = "~compacted.";
 
     /// <summary>The run a marker (<see cref="DoneRun"/>, <see cref="UnfinishedRun"/>, <see cref="RecentRun"/>) names; null for another key.</summary>
     public static string? RunOfMarker(string key)

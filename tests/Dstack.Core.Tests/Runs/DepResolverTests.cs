@@ -67,6 +67,38 @@ public sealed class DepResolverTests : IDisposable
         _counted.Reads.Count.ShouldBeLessThanOrEqualTo(3); // its record and its job's state; the artifacts are a listing
     }
 
+    /// <summary>
+    /// On a bucket each read is a round trip: the newest marker's run record and its job's state are asked at once (the
+    /// record's read is held until the state's has been asked; asked one after the other, the deadline fails the test).
+    /// </summary>
+    [Fact]
+    public async Task Resolve_ReadsTheRunsRecordAndItsStateAtOnce()
+    {
+        for (var i = 0; i < 3; i++) await AddRunAsync($"run-{i}", i);
+        var stateAsked = new TaskCompletionSource();
+        _counted.BeforeGet = key =>
+        {
+            if (key == StoreKeys.JobState(Repo, "run-2", 0)) stateAsked.TrySetResult();
+            return key == StoreKeys.Run(Repo, "run-2") ? stateAsked.Task.WaitAsync(TimeSpan.FromSeconds(10)) : Task.CompletedTask;
+        };
+
+        (await ResolveAsync()).ShouldBe("run-2");
+        _counted.RunRecordReads.ShouldBe(1);
+    }
+
+    /// <summary>A tagged run stays the dep's run; once removed (its tombstone written, its records gone), the previous one is.</summary>
+    [Fact]
+    public async Task Resolve_TaggedThenRemoved_NewestDoneRun_ResolvesItThenThePreviousOne()
+    {
+        for (var i = 0; i < 3; i++) await AddRunAsync($"run-{i}", i);
+        await new Dstack.Core.Tags.TagStore(_store).PutAsync(Repo, new TagRecord { Name = "best", RunName = "run-2", WorkflowName = "train", Artifacts = [], CreatedAt = Start }, default);
+        (await ResolveAsync()).ShouldBe("run-2");
+
+        await new RunStore(_store).DeleteAsync(Repo, "run-2", default);
+
+        (await ResolveAsync()).ShouldBe("run-1");
+    }
+
     [Fact]
     public async Task Resolve_NewestDoneRunRemoved_ResolvesThePreviousOne()
     {

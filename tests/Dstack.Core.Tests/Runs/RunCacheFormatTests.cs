@@ -61,5 +61,18 @@ public sealed class RunCacheFormatTests : IDisposable
         RunCacheFormat.Read(_file).ShouldBeNull();
     }
 
+    /// <summary>A cache or checkpoint an older dstack wrote: its runs are not read again, but listed again (when is unknown).</summary>
+    [Fact]
+    public void ThePreviousFormat_ReadsAsAViewListedAtAnUnknownTime()
+    {
+        File.WriteAllText(_file, "dstack ps cache 2\n639317966642580954\told-fox-1\ttrain\tbash\tAda\tFailed\tExitCode\t3\t\n");
+
+        var view = RunCacheFormat.ReadView(_file)!;
+
+        view.ListedAt.ShouldBe(0);
+        view.Runs["old-fox-1"].State.ReasonText.ShouldBe("exit code 3");
+        view.Runs["old-fox-1"].IsSettled.ShouldBeTrue();
+    }
+
     public void Dispose() => File.Delete(_file);
 }

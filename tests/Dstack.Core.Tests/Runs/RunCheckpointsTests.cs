@@ -4,6 +4,7 @@ using Dstack.Core.Models;
 using Dstack.Core.Runs;
 using Dstack.Core.Storage;
 using Dstack.Core.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Dstack.Core.Tests.Runs;
 
@@ -15,6 +16,8 @@ public sealed class RunCheckpointsTests : IDisposable
     private readonly string _root = Path.Combine(Path.GetTempPath(), "dstack-checkpoints-" + Guid.NewGuid().ToString("N"));
     private readonly LocalStorage _storage;
     private readonly CountingStorage _counted;
+    /// <summary>Each machine's clock: a run is submitted at its time, and listed after.</summary>
+    private readonly FakeTimeProvider _clock = new(Start);
 
     public RunCheckpointsTests()
     {
@@ -26,7 +29,7 @@ public sealed class RunCheckpointsTests : IDisposable
     private RunLister Machine(string cache)
     {
         var monitor = new RunMonitor(new RunStore(_counted), new ComputeRegistry(new LocalCompute(["true"], TimeProvider.System)), TimeProvider.System);
-        return new RunLister(_counted, monitor, Path.Combine(_root, cache, "runs"));
+        return new RunLister(_counted, monitor, Path.Combine(_root, cache, "runs"), time: _clock);
     }
 
     private async Task AddRunsAsync(int from, int count, JobStatus status = JobStatus.Done)
@@ -40,6 +43,8 @@ public sealed class RunCheckpointsTests : IDisposable
                 RunName = name, Repo = Repo, WorkflowName = "train", ProviderName = "bash", SubmittedAt = at, User = "ada",
                 Code = new RepoSnapshotInfo { SnapshotId = "s" }, Jobs = [new JobSpec { Commands = ["true"] }],
             };
+            _clock.SetUtcNow(at);
+            await new RunLog(_storage).AddAsync(Repo, name, at, default); // as a submit does
             await new RunStore(_storage).CreateAsync(run, at, default);
             await new RunStore(_storage).PutStateAsync(Repo, name, 0, new JobState { Status = status, Reason = TerminationReason.ExitCode, ExitCode = i % 3, UpdatedAt = at }, default);
         }
@@ -188,7 +193,7 @@ public sealed class RunCheckpointsTests : IDisposable
         var damaged = (await CheckpointKeysAsync())[0];
         await _storage.PutAsync(damaged, "dstack ps cache 2\n"u8.ToArray(), default);
         var other = await new RunCheckpoints(_storage).WriteAsync(new RepoRef("acme", "gadgets"),
-            [new RunSummary("cat-1", "w", "bash", Start, null, [new JobState { Status = JobStatus.Done }])], default);
+            [new RunSummary("cat-1", "w", "bash", Start, null, [new JobState { Status = JobStatus.Done }])], Start.UtcTicks, default);
 
         await new GarbageCollector(_storage, TimeProvider.System).CollectAsync(TimeSpan.FromHours(1), default);
         (await CheckpointKeysAsync()).Count.ShouldBe(3); // all younger than the grace period

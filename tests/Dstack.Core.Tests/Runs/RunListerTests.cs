@@ -27,6 +27,7 @@ public sealed class RunListerTests : IDisposable
             RunName = name, Repo = Repo, WorkflowName = "train", ProviderName = "bash", SubmittedAt = at,
             Code = new RepoSnapshotInfo { SnapshotId = "s" }, Jobs = [new JobSpec { Commands = ["true"] }],
         };
+        await new RunLog(storage).AddAsync(Repo, name, at, default); // as a submit does
         await new RunStore(storage).CreateAsync(run, at, default);
         await new RunStore(storage).PutStateAsync(Repo, name, 0, new JobState { Status = status, UpdatedAt = at }, default);
     }
@@ -149,6 +150,35 @@ public sealed class RunListerTests : IDisposable
 
         (await lister.ListUnfinishedOrLatestAsync(Repo, default)).Select(r => r.RunName).ShouldBe(["old-fox-48"]);
         counted.RunRecordReads.ShouldBe(1);
+    }
+
+    /// <summary>
+    /// On a bucket each request is a round trip: plain <c>ps</c> with nothing unfinished asks for both index listings at once, then
+    /// for the latest run's record and its job's state at once. Each first request is held until its partner has been asked
+    /// (asked one after the other, the first would wait for ever: the deadline fails the test).
+    /// </summary>
+    [Fact]
+    public async Task ListUnfinished_NoneUnfinished_AsksItsQuestionsTwoAtATime()
+    {
+        var (storage, counted, lister) = MakeCounted();
+        for (var i = 0; i < 3; i++) await AddRunAsync(storage, $"old-fox-{i}", JobStatus.Done, 10 - i);
+        await new UnfinishedRunIndex(storage).MarkRecentAsync(Repo, "old-fox-2", DateTimeOffset.UtcNow.AddMinutes(-8), default);
+        var recentAsked = new TaskCompletionSource();
+        var stateAsked = new TaskCompletionSource();
+        counted.BeforeList = (prefix, _) =>
+        {
+            if (prefix == StoreKeys.RecentRunsOf(Repo)) recentAsked.TrySetResult();
+            return prefix == StoreKeys.UnfinishedRunsOf(Repo) ? recentAsked.Task.WaitAsync(TimeSpan.FromSeconds(10)) : Task.CompletedTask;
+        };
+        counted.BeforeGet = key =>
+        {
+            if (key == StoreKeys.JobState(Repo, "old-fox-2", 0)) stateAsked.TrySetResult();
+            return key == StoreKeys.Run(Repo, "old-fox-2") ? stateAsked.Task.WaitAsync(TimeSpan.FromSeconds(10)) : Task.CompletedTask;
+        };
+
+        (await lister.ListUnfinishedOrLatestAsync(Repo, default)).Select(r => (r.RunName, r.State.Status)).ShouldBe([("old-fox-2", JobStatus.Done)]);
+        counted.Listings.Count.ShouldBe(2);
+        counted.Reads.Count.ShouldBe(2); // the record and the state, nothing more
     }
 
     [Fact]

@@ -84,6 +84,22 @@ public abstract class StorageConformanceTests
         keys.ShouldBe(keys.OrderBy(k => k, StringComparer.Ordinal).ToList());
     }
 
+    /// <summary>A time-ordered folder (the run log) is listed from a point on: only what sorts after it, past a page of 1,000.</summary>
+    [Fact]
+    public async Task ListAfter_GivesOnlyTheKeysAfterTheStart_InOrdinalOrder()
+    {
+        for (var i = 0; i < 1100; i++) await Storage.PutAsync($"log/{i:D5}.run", Bytes("x"), default);
+        await Storage.PutAsync("logother/00002.run", Bytes("x"), default);
+        var keys = new List<string>();
+        await foreach (var key in Storage.ListAfterAsync("log/", "log/00002/", default)) keys.Add(key);
+        keys.Count.ShouldBe(1100 - 3); // 00000 to 00002: "." sorts before "/"
+        keys[0].ShouldBe("log/00003.run");
+        keys.ShouldBe(keys.OrderBy(k => k, StringComparer.Ordinal).ToList());
+        var none = new List<string>();
+        await foreach (var key in Storage.ListAfterAsync("log/", "log/99999", default)) none.Add(key);
+        none.ShouldBeEmpty();
+    }
+
     [Fact]
     public async Task List_ByPartialName_MatchesOnlyThatPrefix()
     {

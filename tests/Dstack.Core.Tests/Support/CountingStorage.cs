@@ -37,9 +37,16 @@ public sealed class CountingStorage(IStorage inner) : IStorage
 
     private int _inFlight, _maxInFlight;
 
+    /// <summary>Awaited before each get of a key (e.g. to hold one read until another has been asked); none by default.</summary>
+    public Func<string, Task>? BeforeGet { get; set; }
+
+    /// <summary>Awaited before a listing's first key is given (e.g. to hold it until another listing has been asked); none by default.</summary>
+    public Func<string, CancellationToken, Task>? BeforeList { get; set; }
+
     public async Task<byte[]?> GetAsync(string key, CancellationToken ct)
     {
         _reads.Enqueue(key);
+        if (BeforeGet is { } before) await before(key);
         var now = Interlocked.Increment(ref _inFlight);
         for (var seen = _maxInFlight; now > seen; seen = _maxInFlight) Interlocked.CompareExchange(ref _maxInFlight, now, seen);
         try
@@ -52,17 +59,15 @@ public sealed class CountingStorage(IStorage inner) : IStorage
     public Task<bool> ExistsAsync(string key, CancellationToken ct) { _reads.Enqueue(key); return inner.ExistsAsync(key, ct); }
     public Task<Stream?> OpenReadAsync(string key, CancellationToken ct) { _reads.Enqueue(key); _opens.Enqueue(key); return inner.OpenReadAsync(key, ct); }
     public Task<DateTimeOffset?> GetModifiedAsync(string key, CancellationToken ct) { _reads.Enqueue(key); return inner.GetModifiedAsync(key, ct); }
-    public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken ct) { _listings.Enqueue(prefix); return ListingAsync(prefix, ct); }
+    public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken ct) { _listings.Enqueue(prefix); return Held(prefix, inner.ListAsync(prefix, ct), ct); }
+    public IAsyncEnumerable<string> ListAfterAsync(string prefix, string startAfter, CancellationToken ct) { _listings.Enqueue(prefix); return Held(prefix, inner.ListAfterAsync(prefix, startAfter, ct), ct); }
+    public IAsyncEnumerable<string> ListChildrenAsync(string prefix, CancellationToken ct) { _listings.Enqueue(prefix); return Held(prefix, inner.ListChildrenAsync(prefix, ct), ct); }
 
-    /// <summary>Awaited before each listing (e.g. to hold it until it is cancelled); none by default.</summary>
-    public Func<string, CancellationToken, Task>? BeforeList { get; set; }
-
-    private async IAsyncEnumerable<string> ListingAsync(string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    private async IAsyncEnumerable<string> Held(string prefix, IAsyncEnumerable<string> keys, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         if (BeforeList is { } before) await before(prefix, ct);
-        await foreach (var key in inner.ListAsync(prefix, ct)) yield return key;
+        await foreach (var key in keys.WithCancellation(ct)) yield return key;
     }
-    public IAsyncEnumerable<string> ListChildrenAsync(string prefix, CancellationToken ct) { _listings.Enqueue(prefix); return inner.ListChildrenAsync(prefix, ct); }
     /// <summary>Awaited before each put of a key (e.g. to hold one write until another has been made); none by default.</summary>
     public Func<string, Task>? BeforePut { get; set; }
 
