@@ -79,6 +79,20 @@ public sealed partial class NodesTests
             artifacts: [out]
             commands:
               - mkdir -p out && echo "from rank $DSTACK_NODE_RANK" > out/result.txt
+          # Each node in its own container: rank 1 sends a line to rank 0 at MASTER_ADDR:MASTER_PORT.
+          - name: in-containers
+            provider: bash
+            image: local/busybox:1
+            nodes: 2
+            commands:
+              - |
+                echo "rank $DSTACK_NODE_RANK of $DSTACK_NODES_NUM in $(hostname)"
+                if [ "$DSTACK_NODE_RANK" = 0 ]; then
+                  nc -l -p "$MASTER_PORT"
+                else
+                  until echo "hello from rank 1" | nc "$MASTER_ADDR" "$MASTER_PORT"; do sleep 0.1; done
+                  echo "rank 1 sent"
+                fi
           - name: both-wait
             provider: bash
             nodes: 2
@@ -143,6 +157,25 @@ public sealed partial class NodesTests
         var logs = (await sandbox.DstackAsync("logs", run)).StdOut;
         logs.ShouldContain("[node 0] rank 0 got TERM");
         logs.ShouldContain("[node 1] rank 1 fails");
+    }
+
+    [Fact]
+    public async Task InContainers_TheNodesMeetAtMasterAddrAndPort_AndNoContainerRemains()
+    {
+        await using var sandbox = NewSandbox();
+
+        var result = await sandbox.DstackAsync("run", "in-containers");
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        var run = result.SubmittedRun;
+        var logs = (await sandbox.DstackAsync("logs", run)).StdOut;
+        logs.ShouldContain("[node 0] rank 0 of 2 in ", Case.Sensitive, logs);
+        logs.ShouldContain("[node 1] rank 1 of 2 in ", Case.Sensitive, logs);
+        logs.ShouldContain("[node 0] hello from rank 1", Case.Sensitive, logs);
+        logs.ShouldContain("[node 1] rank 1 sent", Case.Sensitive, logs);
+        var ps = (await sandbox.DstackAsync("ps", run)).StdOut;
+        NodeRow().Matches(ps).Select(m => m.Groups[1].Value).ShouldBe(["0", "1"], ps);
+        await Eventually.TrueAsync(() => DockerImage.Containers(run).Count == 0, TimeSpan.FromSeconds(30), "both containers to be removed");
     }
 
     [Fact]
