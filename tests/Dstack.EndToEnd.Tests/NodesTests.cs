@@ -90,9 +90,22 @@ public sealed partial class NodesTests
                 if [ "$DSTACK_NODE_RANK" = 0 ]; then
                   nc -l -p "$MASTER_PORT"
                 else
-                  until echo "hello from rank 1" | nc "$MASTER_ADDR" "$MASTER_PORT"; do sleep 0.1; done
+                  tries=0
+                  until echo "hello from rank 1" | nc "$MASTER_ADDR" "$MASTER_PORT"; do
+                    tries=$((tries + 1)); [ "$tries" -lt 600 ] || { echo "rank 0 not reached"; exit 1; }
+                    sleep 0.1
+                  done
                   echo "rank 1 sent"
                 fi
+          - name: both-wait-in-containers
+            provider: bash
+            image: local/busybox:1
+            nodes: 2
+            commands:
+              - |
+                trap 'echo "rank $DSTACK_NODE_RANK got TERM"; exit 0' TERM
+                touch /workflow/started
+                while true; do sleep 0.1; done
           - name: both-wait
             provider: bash
             nodes: 2
@@ -175,6 +188,27 @@ public sealed partial class NodesTests
         logs.ShouldContain("[node 1] rank 1 sent", Case.Sensitive, logs);
         var ps = (await sandbox.DstackAsync("ps", run)).StdOut;
         NodeRow().Matches(ps).Select(m => m.Groups[1].Value).ShouldBe(["0", "1"], ps);
+        await Eventually.TrueAsync(() => DockerImage.Containers(run).Count == 0, TimeSpan.FromSeconds(30), "both containers to be removed");
+    }
+
+    [Fact]
+    public async Task InContainers_StopReachesEveryContainer_AndRemovesThem()
+    {
+        await using var sandbox = NewSandbox();
+        var run = await sandbox.RunDetachedAsync("both-wait-in-containers");
+        foreach (var rank in new[] { 0, 1 })
+        {
+            var started = Path.Combine(DockerImage.WorkingCopy(sandbox, run, rank), "started");
+            await Eventually.TrueAsync(() => File.Exists(started), TimeSpan.FromSeconds(60), $"node {rank} to start");
+        }
+
+        var stop = await sandbox.DstackAsync("stop", "-y", run);
+
+        stop.ExitCode.ShouldBe(0, stop.ToString());
+        (await sandbox.RowAsync(run)).Status.ShouldBe("Stopped");
+        var logs = (await sandbox.DstackAsync("logs", run)).StdOut;
+        logs.ShouldContain("[node 0] rank 0 got TERM", Case.Sensitive, logs);
+        logs.ShouldContain("[node 1] rank 1 got TERM", Case.Sensitive, logs);
         await Eventually.TrueAsync(() => DockerImage.Containers(run).Count == 0, TimeSpan.FromSeconds(30), "both containers to be removed");
     }
 
