@@ -97,6 +97,20 @@ public sealed partial class NodesTests
                   done
                   echo "rank 1 sent"
                 fi
+          # Rank 1 fails once it has reached rank 0 (so rank 0 is running): rank 0's container is stopped.
+          - name: one-fails-in-containers
+            provider: bash
+            image: local/busybox:1
+            nodes: 2
+            commands:
+              - |
+                if [ "$DSTACK_NODE_RANK" = 1 ]; then
+                  until echo up | nc "$MASTER_ADDR" "$MASTER_PORT"; do sleep 0.1; done
+                  echo "rank 1 fails"; exit 1
+                fi
+                trap 'echo "rank 0 got TERM"; exit 0' TERM
+                nc -l -p "$MASTER_PORT"
+                while true; do sleep 0.1; done
           - name: both-wait-in-containers
             provider: bash
             image: local/busybox:1
@@ -188,6 +202,24 @@ public sealed partial class NodesTests
         logs.ShouldContain("[node 1] rank 1 sent", Case.Sensitive, logs);
         var ps = (await sandbox.DstackAsync("ps", run)).StdOut;
         NodeRow().Matches(ps).Select(m => m.Groups[1].Value).ShouldBe(["0", "1"], ps);
+        await Eventually.TrueAsync(() => DockerImage.Containers(run).Count == 0, TimeSpan.FromSeconds(30), "both containers to be removed");
+    }
+
+    [Fact]
+    public async Task InContainers_OneNodeExitingOne_FailsTheRun_AndStopsTheOthersContainer()
+    {
+        await using var sandbox = NewSandbox();
+
+        var run = await sandbox.RunDetachedAsync("one-fails-in-containers");
+        var row = await sandbox.WaitFinishedAsync(run);
+        await Eventually.ReturnsAsync(async () => (await sandbox.DstackAsync("ps", run)).StdOut,
+            ps => !ps.Contains("Running") && !ps.Contains("Stopping"), Sandbox.FinishDeadline, "both nodes to end");
+
+        row.Status.ShouldBe("Failed", row.ToString());
+        row.Reason.ShouldBe($"node 1 ({Environment.MachineName}): exit code 1");
+        var logs = (await sandbox.DstackAsync("logs", run)).StdOut;
+        logs.ShouldContain("[node 0] rank 0 got TERM", Case.Sensitive, logs);
+        logs.ShouldContain("[node 1] rank 1 fails", Case.Sensitive, logs);
         await Eventually.TrueAsync(() => DockerImage.Containers(run).Count == 0, TimeSpan.FromSeconds(30), "both containers to be removed");
     }
 
