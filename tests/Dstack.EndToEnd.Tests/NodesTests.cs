@@ -79,6 +79,47 @@ public sealed partial class NodesTests
             artifacts: [out]
             commands:
               - mkdir -p out && echo "from rank $DSTACK_NODE_RANK" > out/result.txt
+          # Each node in its own container: rank 1 sends a line to rank 0 at MASTER_ADDR:MASTER_PORT.
+          - name: in-containers
+            provider: bash
+            image: local/busybox:1
+            nodes: 2
+            commands:
+              - |
+                echo "rank $DSTACK_NODE_RANK of $DSTACK_NODES_NUM in $(hostname)"
+                if [ "$DSTACK_NODE_RANK" = 0 ]; then
+                  nc -l -p "$MASTER_PORT"
+                else
+                  tries=0
+                  until echo "hello from rank 1" | nc "$MASTER_ADDR" "$MASTER_PORT"; do
+                    tries=$((tries + 1)); [ "$tries" -lt 600 ] || { echo "rank 0 not reached"; exit 1; }
+                    sleep 0.1
+                  done
+                  echo "rank 1 sent"
+                fi
+          # Rank 1 fails once it has reached rank 0 (so rank 0 is running): rank 0's container is stopped.
+          - name: one-fails-in-containers
+            provider: bash
+            image: local/busybox:1
+            nodes: 2
+            commands:
+              - |
+                if [ "$DSTACK_NODE_RANK" = 1 ]; then
+                  until echo up | nc "$MASTER_ADDR" "$MASTER_PORT"; do sleep 0.1; done
+                  echo "rank 1 fails"; exit 1
+                fi
+                trap 'echo "rank 0 got TERM"; exit 0' TERM
+                nc -l -p "$MASTER_PORT"
+                while true; do sleep 0.1; done
+          - name: both-wait-in-containers
+            provider: bash
+            image: local/busybox:1
+            nodes: 2
+            commands:
+              - |
+                trap 'echo "rank $DSTACK_NODE_RANK got TERM"; exit 0' TERM
+                touch /workflow/started
+                while true; do sleep 0.1; done
           - name: both-wait
             provider: bash
             nodes: 2
@@ -143,6 +184,64 @@ public sealed partial class NodesTests
         var logs = (await sandbox.DstackAsync("logs", run)).StdOut;
         logs.ShouldContain("[node 0] rank 0 got TERM");
         logs.ShouldContain("[node 1] rank 1 fails");
+    }
+
+    [Fact]
+    public async Task InContainers_TheNodesMeetAtMasterAddrAndPort_AndNoContainerRemains()
+    {
+        await using var sandbox = NewSandbox();
+
+        var result = await sandbox.DstackAsync("run", "in-containers");
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        var run = result.SubmittedRun;
+        var logs = (await sandbox.DstackAsync("logs", run)).StdOut;
+        logs.ShouldContain("[node 0] rank 0 of 2 in ", Case.Sensitive, logs);
+        logs.ShouldContain("[node 1] rank 1 of 2 in ", Case.Sensitive, logs);
+        logs.ShouldContain("[node 0] hello from rank 1", Case.Sensitive, logs);
+        logs.ShouldContain("[node 1] rank 1 sent", Case.Sensitive, logs);
+        var ps = (await sandbox.DstackAsync("ps", run)).StdOut;
+        NodeRow().Matches(ps).Select(m => m.Groups[1].Value).ShouldBe(["0", "1"], ps);
+        await Eventually.TrueAsync(() => DockerImage.Containers(run).Count == 0, TimeSpan.FromSeconds(30), "both containers to be removed");
+    }
+
+    [Fact]
+    public async Task InContainers_OneNodeExitingOne_FailsTheRun_AndStopsTheOthersContainer()
+    {
+        await using var sandbox = NewSandbox();
+
+        var run = await sandbox.RunDetachedAsync("one-fails-in-containers");
+        var row = await sandbox.WaitFinishedAsync(run);
+        await Eventually.ReturnsAsync(async () => (await sandbox.DstackAsync("ps", run)).StdOut,
+            ps => !ps.Contains("Running") && !ps.Contains("Stopping"), Sandbox.FinishDeadline, "both nodes to end");
+
+        row.Status.ShouldBe("Failed", row.ToString());
+        row.Reason.ShouldBe($"node 1 ({Environment.MachineName}): exit code 1");
+        var logs = (await sandbox.DstackAsync("logs", run)).StdOut;
+        logs.ShouldContain("[node 0] rank 0 got TERM", Case.Sensitive, logs);
+        logs.ShouldContain("[node 1] rank 1 fails", Case.Sensitive, logs);
+        await Eventually.TrueAsync(() => DockerImage.Containers(run).Count == 0, TimeSpan.FromSeconds(30), "both containers to be removed");
+    }
+
+    [Fact]
+    public async Task InContainers_StopReachesEveryContainer_AndRemovesThem()
+    {
+        await using var sandbox = NewSandbox();
+        var run = await sandbox.RunDetachedAsync("both-wait-in-containers");
+        foreach (var rank in new[] { 0, 1 })
+        {
+            var started = Path.Combine(DockerImage.WorkingCopy(sandbox, run, rank), "started");
+            await Eventually.TrueAsync(() => File.Exists(started), TimeSpan.FromSeconds(60), $"node {rank} to start");
+        }
+
+        var stop = await sandbox.DstackAsync("stop", "-y", run);
+
+        stop.ExitCode.ShouldBe(0, stop.ToString());
+        (await sandbox.RowAsync(run)).Status.ShouldBe("Stopped");
+        var logs = (await sandbox.DstackAsync("logs", run)).StdOut;
+        logs.ShouldContain("[node 0] rank 0 got TERM", Case.Sensitive, logs);
+        logs.ShouldContain("[node 1] rank 1 got TERM", Case.Sensitive, logs);
+        await Eventually.TrueAsync(() => DockerImage.Containers(run).Count == 0, TimeSpan.FromSeconds(30), "both containers to be removed");
     }
 
     [Fact]

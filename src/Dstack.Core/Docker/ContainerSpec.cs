@@ -18,6 +18,11 @@ public sealed record ContainerSpec
     public long? MemoryBytes { get; init; }
     public long? ShmSizeBytes { get; init; }
     public IReadOnlyList<int>? Gpus { get; init; }
-    /// <summary>Published on 127.0.0.1 with the same number inside and outside.</summary>
+    /// <summary>Published on 127.0.0.1 with the same number inside and outside (on the host's network: nothing to publish).</summary>
     public IReadOnlyList<int> Ports { get; init; } = [];
+    /// <summary>
+    /// On the host's network (<c>--network host</c>): a multi-node job's, so the addresses and master port the nodes agreed
+    /// on (the host's: <c>127.0.0.1</c> here, the host's IP on an SSH host) are the container's own, as for a host job.
+    /// </summary>
+    public bool HostNetwork { get; init; }
 }

@@ -49,6 +49,8 @@ public sealed partial class DockerExecutor
             ShmSizeBytes = spec.Resources?.ShmSizeBytes,
             Gpus = spec.Resources is { GpuCount: > 0 } ? launch.Gpus : null,
             Ports = launch.Ports,
+            // A node's rendezvous address and port are its host's (docs/NODES.md): a bridge network's loopback is not.
+            HostNetwork = spec.IsMultiNode,
         };
     }
 }

@@ -45,7 +45,8 @@ public sealed partial class DockerExecutor(TimeProvider time) : IJobExecutor
         args.AddRange(envFile is null ? ["-i"] : ["--env-file", envFile]);
         foreach (var (key, value) in spec.Labels) args.AddRange(["--label", $"{key}={value}"]);
         foreach (var (host, container) in spec.Mounts) args.AddRange(["-v", $"{host}:{container}"]);
-        foreach (var port in spec.Ports) args.AddRange(["-p", $"127.0.0.1:{port}:{port}"]);
+        if (spec.HostNetwork) args.AddRange(["--network", "host"]);
+        else foreach (var port in spec.Ports) args.AddRange(["-p", $"127.0.0.1:{port}:{port}"]);
         if (spec.Cpus is { } cpus) args.AddRange(["--cpus", cpus.ToString(CultureInfo.InvariantCulture)]);
         if (spec.CpuSet is { } cpuSet) args.AddRange(["--cpuset-cpus", cpuSet]);
         if (spec.MemoryBytes is { } memory) args.AddRange(["--memory", memory.ToString(CultureInfo.InvariantCulture)]);

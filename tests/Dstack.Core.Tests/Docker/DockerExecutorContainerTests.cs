@@ -47,4 +47,19 @@ public sealed class DockerExecutorContainerTests
         DockerExecutor.RunArgs(container, null)[DockerExecutor.RunArgs(container, null).IndexOf("--cpuset-cpus") + 1].ShouldBe("1,3");
         DockerExecutor.RunArgs(DockerExecutor.ContainerOf(Launch(new JobSpec { Commands = ["nproc"], Image = "busybox" })), null).ShouldNotContain("--cpuset-cpus");
     }
+
+    [Fact]
+    public void ContainerOf_AMultiNodeJob_IsOnTheHostsNetwork_SoTheAgreedAddressesAreItsOwn()
+    {
+        var node = DockerExecutor.ContainerOf(Launch(new JobSpec { Commands = ["nc"], Image = "busybox", Nodes = 2, Index = 1 }));
+        var single = DockerExecutor.ContainerOf(Launch(new JobSpec { Commands = ["nc"], Image = "busybox" }));
+
+        node.HostNetwork.ShouldBeTrue();
+        var args = DockerExecutor.RunArgs(node, null);
+        args[args.IndexOf("--network") + 1].ShouldBe("host");
+        args.ShouldNotContain("-p", "on the host's network a port needs no publishing (Docker would ignore it)");
+        single.HostNetwork.ShouldBeFalse();
+        DockerExecutor.RunArgs(single, null).ShouldNotContain("--network");
+        DockerExecutor.RunArgs(single, null).ShouldContain("127.0.0.1:8080:8080");
+    }
 }

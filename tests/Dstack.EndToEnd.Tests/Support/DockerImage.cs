@@ -9,8 +9,8 @@ public static class DockerImage
     public const string Busybox = "local/busybox:1";
 
     /// <summary>Where a job's working copy (<c>/workflow</c> in its container) is on the host.</summary>
-    public static string WorkingCopy(Sandbox sandbox, string run) =>
-        Path.Combine(sandbox.Home, "tmp", "work", $"{Sandbox.Owner}.{Sandbox.RepoName}.{run}.0");
+    public static string WorkingCopy(Sandbox sandbox, string run, int job = 0) =>
+        Path.Combine(sandbox.Home, "tmp", "work", $"{Sandbox.Owner}.{Sandbox.RepoName}.{run}.{job}");
 
     public static string ContainerName(string run) => $"dstack-{Sandbox.Owner}.{Sandbox.RepoName}.{run}.0";
 
