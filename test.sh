@@ -26,6 +26,8 @@ scripts/slurm/slurm-up.sh
 # h3 is the one tests break (sshd stopped, network cut) and restore. Idempotent, and installs openssh-server when it is
 # missing; writes /tmp/ssh-hosts/hosts.json.
 SSH_HOSTS_N=3 scripts/ssh-hosts/up.sh
+# h2 as a login node of the Slurm cluster: the controller reached from its namespace, its ~/.dstack seen by the nodes.
+scripts/ssh-hosts/slurm-login.sh
 # Dev environments: Debian's Jupyter Notebook and chromium, code-server from npm (into /opt/dstack-test). Idempotent.
 scripts/devenv-up.sh
 # A dev environment in a container: local/jupyter:1 from the packages above, docker import (no registry); built once.

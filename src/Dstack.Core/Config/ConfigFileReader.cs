@@ -58,7 +58,13 @@ public static class ConfigFileReader
                     settings.GetValueOrDefault("qos"), slurm == DstackConfig.SlurmLocal ? null : slurm,
                     settings.GetValueOrDefault("preemptible_partition"), settings.GetValueOrDefault("preemptible_qos"),
                     SlurmSettings.ParseMaxRequeues(settings.GetValueOrDefault("max_requeues")), settings.GetValueOrDefault("docker") == "true")))
-                    with { StoreEndpoint = settings.GetValueOrDefault("store_endpoint") };
+                    with
+                    {
+                        // A login host's SSH settings, as for an SSH target.
+                        SshConfig = settings.GetValueOrDefault("ssh_config"),
+                        Identity = settings.GetValueOrDefault("identity"),
+                        StoreEndpoint = settings.GetValueOrDefault("store_endpoint"),
+                    };
             var ssh = settings.GetValueOrDefault("ssh") ?? throw ComputeConfigException.NeedsHosts(name);
             return new ComputeTarget(name, SshHostAddress.ParseList(ssh))
             {

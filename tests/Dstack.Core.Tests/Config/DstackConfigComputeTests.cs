@@ -59,6 +59,17 @@ public sealed class DstackConfigComputeTests : IDisposable
     }
 
     [Fact]
+    public void ASlurmLoginHostsSshSettings_SaveAndLoad()
+    {
+        new DstackConfig().WithTarget(ComputeTarget.SlurmCluster("remote", new SlurmSettings(Login: "h2"))
+            with { SshConfig = "/tmp/ssh-hosts/ssh_config", Identity = "/keys/id_ed25519" }).Save(_home);
+
+        var remote = DstackConfig.Load(_home).FindTarget("remote")!;
+
+        (remote.Slurm!.Login, remote.SshConfig, remote.Identity).ShouldBe(("h2", "/tmp/ssh-hosts/ssh_config", "/keys/id_ed25519"));
+    }
+
+    [Fact]
     public void ASlurmTargetsRequeueSettings_SaveAndLoad()
     {
         var settings = new SlurmSettings(Partition: "gpu", PreemptibleQos: "scavenger", MaxRequeues: 5);

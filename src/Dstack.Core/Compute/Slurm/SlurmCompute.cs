@@ -15,7 +15,8 @@ namespace Dstack.Core.Compute.Slurm;
 /// reads the batch script from a heredoc, with a clean environment. The launch handle is the job id; alive is
 /// <c>squeue -j</c>, kill and clean-up are <c>scancel</c>.
 /// </summary>
-/// <param name="executable">The dstack executable as the nodes see it (the nodes share the login node's file system).</param>
+/// <param name="executable">This machine's dstack executable: the nodes start it by this path without a login host, or
+/// its copy on the login host with one (<see cref="RunnerExecutableAsync"/>).</param>
 /// <param name="executableArgs">Arguments before <c>runner …</c> (tests run a shell there).</param>
 public sealed partial class SlurmCompute(ComputeTarget target, SshStore store, ISlurmShell shell, string executable,
     IReadOnlyList<string> executableArgs, TimeProvider time) : ICompute, IAbortsRunners, IStartsNodesTogether, IHoldsChecks
@@ -25,6 +26,7 @@ public sealed partial class SlurmCompute(ComputeTarget target, SshStore store, I
     private Task<bool?>? _storeVisible;
     private readonly SlurmQueue _queue = new(shell, time);
     private readonly SlurmAccounts _accounts = new(shell);
+    private Task<ShipResult>? _shipped;
 
     /// <summary>The user's jobs as Slurm lists them, asked once for every run a command looks at.</summary>
     public SlurmQueue Queue => _queue;
@@ -100,6 +102,7 @@ public sealed partial class SlurmCompute(ComputeTarget target, SshStore store, I
         var guid = Guid.NewGuid().ToString("N");
         string CredentialsFile(int index) => $"\"$h\"/tmp/creds/{JobKey.Of(runner.Repo, runner.RunName, index)}.{guid}";
         var credentialsFile = credentials is null ? null : CredentialsFile(runner.JobIndex);
+        var runnerExecutable = await RunnerExecutableAsync(ct);
         var args = new List<string>(executableArgs) { "runner", "--repo", runner.Repo.Id, "--run", runner.RunName, "--slurm" };
         args.AddRange(SlurmRequeue.RunnerArgs(_settings, runner.Resources));
         var sbatch = new List<string> { "sbatch", "--parsable", $"--job-name={runner.RunName}", SlurmRequeue.SbatchOption(runner.Resources) };
@@ -112,7 +115,7 @@ public sealed partial class SlurmCompute(ComputeTarget target, SshStore store, I
         {
             batch = "#!/bin/sh\n"
                 + $"h={HomeExpression}\ncd \"$h\" || exit 1\n"
-                + $"DSTACK_HOME=\"$h\" exec {ShellQuote.Quote(executable)} {ShellQuote.Join(args)} --job {runner.JobIndex.ToString(CultureInfo.InvariantCulture)}"
+                + $"DSTACK_HOME=\"$h\" exec {ShellQuote.Quote(runnerExecutable)} {ShellQuote.Join(args)} --job {runner.JobIndex.ToString(CultureInfo.InvariantCulture)}"
                 + (credentialsFile is null ? "" : $" --credentials {credentialsFile}") + "\n";
         }
         else
@@ -120,7 +123,7 @@ public sealed partial class SlurmCompute(ComputeTarget target, SshStore store, I
             var keyPrefix = jobKey[..(jobKey.LastIndexOf('.') + 1)];
             var node = $"\"$h\"/tmp/creds/{keyPrefix}\"$SLURM_NODEID\".{guid}";
             var task = $"h={HomeExpression}; cd \"$h\" || exit 1; "
-                + $"DSTACK_HOME=\"$h\" exec {ShellQuote.Quote(executable)} {ShellQuote.Join(args)} --job \"$SLURM_NODEID\""
+                + $"DSTACK_HOME=\"$h\" exec {ShellQuote.Quote(runnerExecutable)} {ShellQuote.Join(args)} --job \"$SLURM_NODEID\""
                 + (credentials is null ? "" : $" --credentials {node}");
             sbatch.AddRange([$"--nodes={nodeCount}", "--ntasks-per-node=1"]);
             var srun = new List<string> { "srun", "--kill-on-bad-exit=1", $"--nodes={nodeCount}", $"--ntasks={nodeCount}", "--ntasks-per-node=1" };
@@ -149,6 +152,18 @@ public sealed partial class SlurmCompute(ComputeTarget target, SshStore store, I
         var id = SlurmLaunchHandle.FromSbatch(result.StdOut) ?? throw SlurmException.UnexpectedAnswer("sbatch", result.StdOut.Trim());
         _queue.Invalidate();
         return new LaunchInfo(Name, id.ToString(CultureInfo.InvariantCulture), time.GetUtcNow());
+    }
+
+    /// <summary>
+    /// The executable the batch script starts. With a login host, this one is copied there once per version
+    /// (<see cref="BinaryShipper"/>: <c>~/.dstack/bin/&lt;sha256&gt;/dstack</c>, checked by hash), which the nodes see
+    /// through the cluster's shared home; without one (or a test's wrapped command), the nodes share this machine's path.
+    /// </summary>
+    private async Task<string> RunnerExecutableAsync(CancellationToken ct)
+    {
+        if (shell is not LoginSlurmShell login || executableArgs.Count > 0 || !Path.IsPathRooted(executable) || !File.Exists(executable)) return executable;
+        // A failed copy (SSH down, another architecture) is SshException's own one line.
+        return (await (_shipped ??= BinaryShipper.ShipAsync(login.Session, executable, ct))).RemotePath;
     }
 
     /// <summary>The one <c>squeue</c> of a listing: asked for before its runs are read, and serving them all however long it takes.</summary>
