@@ -65,15 +65,18 @@ public sealed class DashboardTests
     }
 
     [Fact]
-    public async Task StopFromTheBrowser_AfterConfirming_StopsTheRun_AsTheCliSeesIt()
+    public async Task ARunStartedAfterThePageOpened_AppearsLive_AndStopFromTheBrowser_StopsIt_AsTheCliSeesIt()
     {
         await using var sandbox = Following();
-        var run = await sandbox.RunDetachedAsync("follow");
-        await sandbox.WaitForStatusAsync(run, s => s == "Running");
         await using var dashboard = await LiveDashboard.StartAsync(sandbox);
         await using var browser = await Browser.LaunchAsync();
         var page = await browser.OpenAsync(dashboard.Url);
-        await page.GotoAsync($"{dashboard.Origin}/runs/{Sandbox.Owner}/{Sandbox.RepoName}/{run}");
+        await page.Locator("#runs").WaitForAsync();
+
+        // Started after the page opened: the Runs page shows it without a reload.
+        var run = await sandbox.RunDetachedAsync("follow");
+        await page.Locator($"#runs tr[data-run='{run}']").GetByRole(AriaRole.Link, new() { Name = run }).ClickAsync();
+        await page.Locator("#log").GetByText("first line").WaitForAsync();
         string? asked = null;
         page.Dialog += (_, dialog) => { asked = dialog.Message; _ = dialog.AcceptAsync(); };
 
