@@ -1,4 +1,4 @@
-using Dstack.Dashboard;
+using Dstack.Cli.Dashboard;
 
 namespace Dstack.Cli.Tests.Dashboard;
 
