@@ -61,7 +61,7 @@ public sealed partial class DashboardPagesBrowserTests
     [Fact]
     public async Task TheSecretsPage_ListsNamesButNeverValues_AndASecretAddedThereIsTheClis()
     {
-        await using var sandbox = new Sandbox().Commit();
+        await using var sandbox = new Sandbox().WriteFile("README.md", "hi").Commit();
         (await sandbox.DstackAsync("secrets", "add", "WANDB_KEY", Planted)).ExitCode.ShouldBe(0);
         var (live, url) = await StartDashboardAsync(sandbox);
         await using var _ = live;
