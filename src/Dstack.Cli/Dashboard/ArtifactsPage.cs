@@ -90,7 +90,8 @@ public static class ArtifactsPage
     {
         if (PagesRoutes.RepoOf(http) is not { } repo || !TagName.IsValid(PagesRoutes.Value(http, "tag")))
         {
-            await DashboardHttp.ErrorAsync(http, StatusCodes.Status404NotFound, "No such tag.");
+            await DashboardHttp.ErrorAsync(http, StatusCodes.Status404NotFound,
+                DashboardPagesException.NoSuchTag($"{PagesRoutes.Value(http, "owner")}/{PagesRoutes.Value(http, "repo")}", PagesRoutes.Value(http, "tag")).Message);
             return null;
         }
         return await ReadAsync(s, http, () => ArtifactSource.OfTagAsync(s.Ctx, repo, PagesRoutes.Value(http, "tag"), http.RequestAborted));

@@ -14,6 +14,9 @@ public sealed class DashboardPagesException(string message) : DstackException(me
     public static DashboardPagesException NoArtifactFolder(string path, string owner) =>
         new($"No folder '{path}' in the artifacts of {owner}: the artifacts page lists what there is.");
 
+    public static DashboardPagesException NoSuchTag(string repo, string tag) =>
+        new($"No tag '{tag}' in {repo}: the Tags page lists them.");
+
     public static DashboardPagesException BadRepo(string owner, string repo) =>
         new($"Invalid repo '{owner}/{repo}': give OWNER/NAME as the Runs page shows it.");
 
