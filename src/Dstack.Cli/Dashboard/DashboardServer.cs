@@ -29,6 +29,10 @@ public static class DashboardServer
         RunPage.Map(app, services);
         LogApi.Map(app, services);
         ActionsApi.Map(app, services);
+        ArtifactsPage.Map(app, services);
+        TagsPage.Map(app, services);
+        SecretsPage.Map(app, services);
+        ComputePage.Map(app, services);
         return app;
     }
 

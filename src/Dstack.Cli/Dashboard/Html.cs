@@ -10,7 +10,7 @@ public static class Html
 {
     public static string E(string? value) => WebUtility.HtmlEncode(value ?? "");
 
-    public static readonly IReadOnlyList<(string Title, string Href)> Nav = [("Runs", "/")];
+    public static readonly IReadOnlyList<(string Title, string Href)> Nav = [("Runs", "/"), ("Tags", "/tags"), ("Secrets", "/secrets"), ("Compute", "/compute")];
 
     public static string Page(string title, string csrf, string body, string script = "") => $$"""
         <!doctype html>

@@ -73,6 +73,7 @@ public static class RunPage
                         $"{Html.E(string.Join(", ", dep.Artifacts.Select(a => a.Path)))}</dd>");
         }
         if (run.TagOnDone is { } tag) Item("Tag when done", tag);
+        html.Append($"<dt>Artifacts</dt><dd><a id=\"artifacts\" href=\"{Html.E(ArtifactsPage.RunHref(row.Repo, row.Run))}\">browse and download</a></dd>");
         foreach (var (job, state) in ServerLinks.Serving(view))
             if (state.LinkAt(state.PortUrls.FirstOrDefault()) is { } link)
                 html.Append($"<dt>Open</dt><dd><a href=\"{Html.E(link)}\">{Html.E(link)}</a>{(view.Jobs.Count > 1 ? $" (job {job})" : "")}</dd>");
