@@ -1,4 +1,4 @@
-using Dstack.Cli.Dashboard;
+using Dstack.Dashboard;
 
 namespace Dstack.Cli.Tests.Dashboard;
 

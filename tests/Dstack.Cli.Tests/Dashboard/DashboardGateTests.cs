@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
-using Dstack.Cli.Dashboard;
+using Dstack.Dashboard;
 using Dstack.Cli.Output;
 using Microsoft.AspNetCore.Builder;
 

@@ -1,4 +1,4 @@
-using Dstack.Cli.Dashboard;
+using Dstack.Dashboard;
 using Dstack.Core.Models;
 using Dstack.Core.Runs;
 using Microsoft.AspNetCore.Http;

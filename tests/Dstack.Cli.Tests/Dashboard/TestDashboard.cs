@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
-using Dstack.Cli.Dashboard;
+using Dstack.Dashboard;
 using Dstack.Cli.Output;
 using Dstack.Core.Models;
 using Microsoft.AspNetCore.Builder;

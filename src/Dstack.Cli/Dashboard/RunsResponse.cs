@@ -1,4 +1,0 @@
-namespace Dstack.Cli.Dashboard;
-
-/// <summary>A page of runs, newest first, after the filters; <see cref="Page"/> counts from 1.</summary>
-public sealed record RunsResponse(IReadOnlyList<RunRow> Runs, int Page, int Pages, int Total);

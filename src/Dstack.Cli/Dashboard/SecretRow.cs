@@ -1,4 +1,0 @@
-namespace Dstack.Cli.Dashboard;
-
-/// <summary>A secret's name and dates, never its value.</summary>
-public sealed record SecretRow(string Repo, string Name, DateTimeOffset Created, DateTimeOffset Updated);
