@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Dstack.EndToEnd.Tests.Support;
 using Microsoft.Playwright;
 
@@ -10,19 +8,9 @@ namespace Dstack.EndToEnd.Tests;
 /// an artifact downloaded from the page has the bytes <c>dstack artifacts download</c> writes; the Secrets page lists
 /// a secret's name and never its value, and a secret added from the page is the one the CLI lists.
 /// </summary>
-public sealed partial class DashboardPagesBrowserTests
+public sealed class DashboardPagesBrowserTests
 {
     private const string Planted = "pl4nted-e2e-S3CRET-91d3";
-
-    /// <summary><c>dstack dashboard --no-browser</c> on a free loopback port, and the URL it printed.</summary>
-    private static async Task<(LiveDstack Live, string Url)> StartDashboardAsync(Sandbox sandbox)
-    {
-        var live = sandbox.StartLive("dashboard", "--no-browser", "--port", LoopbackPorts.Closed().ToString(CultureInfo.InvariantCulture));
-        var printed = await Eventually.ReturnsAsync(() => Task.FromResult(UrlLine().Match(live.StdOut)), m => m.Success || live.HasExited,
-            TimeSpan.FromSeconds(60), "the dashboard's URL on stdout");
-        printed.Success.ShouldBeTrue($"stdout: {live.StdOut}\nstderr: {live.StdErr}");
-        return (live, printed.Groups[1].Value);
-    }
 
     [Fact]
     public async Task AnArtifactDownloadedFromTheRunsArtifactsPage_HasTheBytesTheCliDownloads()
@@ -39,12 +27,11 @@ public sealed partial class DashboardPagesBrowserTests
         var run = await sandbox.RunDoneAsync("build");
         var (cli, dir) = await sandbox.DownloadAsync(run);
         cli.ExitCode.ShouldBe(0, cli.ToString());
-        var (live, url) = await StartDashboardAsync(sandbox);
-        await using var _ = live;
+        await using var dashboard = await LiveDashboard.StartAsync(sandbox);
         await using var browser = await Browser.LaunchAsync();
 
-        var page = await browser.OpenAsync(url);
-        await page.GotoAsync($"{new Uri(url).GetLeftPart(UriPartial.Authority)}/runs/acme/widgets/{run}");
+        var page = await browser.OpenAsync(dashboard.Url);
+        await page.GotoAsync($"{dashboard.Origin}/runs/acme/widgets/{run}");
         await page.Locator("#artifacts").ClickAsync();
         var row = page.Locator("tr[data-path='out/weights/model.bin']");
         (await row.InnerTextAsync()).ShouldContain("683.6KiB");
@@ -54,8 +41,8 @@ public sealed partial class DashboardPagesBrowserTests
         await download.SaveAsAsync(saved);
 
         (await File.ReadAllBytesAsync(saved)).ShouldBe(await File.ReadAllBytesAsync(Path.Combine(dir, "out", "weights", "model.bin")));
-        live.Interrupt();
-        await live.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        dashboard.Process.Interrupt();
+        (await dashboard.Process.WaitForExitAsync(TimeSpan.FromSeconds(30))).ExitCode.ShouldBe(0);
     }
 
     [Fact]
@@ -63,11 +50,10 @@ public sealed partial class DashboardPagesBrowserTests
     {
         await using var sandbox = new Sandbox().WriteFile("README.md", "hi").Commit();
         (await sandbox.DstackAsync("secrets", "add", "WANDB_KEY", Planted)).ExitCode.ShouldBe(0);
-        var (live, url) = await StartDashboardAsync(sandbox);
-        await using var _ = live;
+        await using var dashboard = await LiveDashboard.StartAsync(sandbox);
         await using var browser = await Browser.LaunchAsync();
 
-        var page = await browser.OpenAsync(url);
+        var page = await browser.OpenAsync(dashboard.Url);
         await page.GetByRole(AriaRole.Link, new() { Name = "Secrets" }).ClickAsync();
         await page.Locator("tr[data-secret='WANDB_KEY']").WaitForAsync();
         (await page.ContentAsync()).ShouldNotContain(Planted);
@@ -85,10 +71,7 @@ public sealed partial class DashboardPagesBrowserTests
         (await page.ContentAsync()).ShouldNotContain(Planted);
         (await sandbox.SecretNamesAsync()).ShouldBe(["HF_TOKEN", "WANDB_KEY"]);
         File.ReadAllText(sandbox.SecretFile("HF_TOKEN")).ShouldContain(Planted + "-2");
-        live.Interrupt();
-        await live.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        dashboard.Process.Interrupt();
+        (await dashboard.Process.WaitForExitAsync(TimeSpan.FromSeconds(30))).ExitCode.ShouldBe(0);
     }
-
-    [GeneratedRegex(@"^Dashboard: (http://\S+\?token=[0-9a-f]+)$", RegexOptions.Multiline)]
-    private static partial Regex UrlLine();
 }
