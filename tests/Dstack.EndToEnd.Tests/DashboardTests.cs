@@ -71,7 +71,7 @@ public sealed class DashboardTests
         await using var dashboard = await LiveDashboard.StartAsync(sandbox);
         await using var browser = await Browser.LaunchAsync();
         var page = await browser.OpenAsync(dashboard.Url);
-        await page.Locator("#runs").WaitForAsync();
+        await page.Locator("#runs").WaitForAsync(new() { State = WaitForSelectorState.Attached }); // empty: no run yet
 
         // Started after the page opened: the Runs page shows it without a reload.
         var run = await sandbox.RunDetachedAsync("follow");
