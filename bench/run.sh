@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Whole-process benchmarks of the dstack CLI against a raw shell floor, measured in the same run.
 # Usage: bench/run.sh            (writes bench/results/latest.md and prints it)
-#   BENCH_BASELINE=/path/to/an/older/dstack also measures that build's --help and run hello, in alternating rounds
+#   BENCH_BASELINE=/path/to/an/older/dstack also measures that build's --help, ps -a and run hello, in alternating rounds
 #   (BENCH_ROUNDS, default 4) so that both see the same load; BENCH_BIN measures a built folder instead of publishing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +30,8 @@ mkdir -p "$OLDPWD/bench/results"
 json=$work/result.json
 cmds=(-n floor "bash -c 'echo hi > out.txt'" -n ".NET hello world" "$hello"
       -n "dstack --help" "$bin/dstack --help" -n "dstack ps -a ($runs runs)" "$bin/dstack ps -a" -n "dstack run hello" "$bin/dstack run hello")
-[ -n "${BENCH_BASELINE:-}" ] && cmds+=(-n "before: dstack --help" "$BENCH_BASELINE --help" -n "before: dstack run hello" "$BENCH_BASELINE run hello")
+[ -n "${BENCH_BASELINE:-}" ] && cmds+=(-n "before: dstack --help" "$BENCH_BASELINE --help" -n "before: dstack ps -a ($runs runs)" "$BENCH_BASELINE ps -a"
+                                     -n "before: dstack run hello" "$BENCH_BASELINE run hello")
 rounds=${BENCH_ROUNDS:-$([ -n "${BENCH_BASELINE:-}" ] && echo 4 || echo 1)}
 for r in $(seq 1 "$rounds"); do
   hyperfine -N --warmup 3 --min-runs $((20 / rounds + 1)) --export-json "$work/round$r.json" "${cmds[@]}" >/dev/null

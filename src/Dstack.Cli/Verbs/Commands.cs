@@ -8,6 +8,7 @@ public static class Commands
     [
         RunVerb.Verb, PsVerb.Verb, LogsVerb.Verb, AttachVerb.Verb, StopVerb.Verb, RmVerb.Verb, RestartVerb.Verb,
         ArtifactsVerb.Verb, TagsVerb.Verb, SecretsVerb.Verb, GcVerb.Verb, ConfigVerb.Verb, HostsVerb.Verb, InitVerb.Verb, SchemaVerb.Verb, RunnerVerb.Verb,
+        DashboardVerb.Verb,
     ];
 
     /// <summary>Other names a verb answers to: <c>delete</c> was the original's name of <c>rm</c> (0.0.7–0.0.9).</summary>

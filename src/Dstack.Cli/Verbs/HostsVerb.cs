@@ -26,6 +26,18 @@ public static class HostsVerb
     private static async Task<int> Run(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct)
     {
         var only = new ArgReader(Verb, args).Positionals(1).FirstOrDefault();
+        var lines = await LinesAsync(ctx, only, ct);
+        var table = new Table("TARGET", "HOST", "STATUS", "CPUS", "MEMORY", "GPUS", "PLATFORM");
+        foreach (var line in lines) table.Add(line.Target, line.Host, line.Status, line.Cpus, line.Memory, line.Gpus, line.Platform);
+        ctx.Out.Write(table.ToString());
+        foreach (var line in lines.Where(l => l.Problem is not null))
+            ctx.Err.WriteLine(Ansi.Yellow($"{line.Target}/{line.Host}: {line.Problem}"));
+        return 0;
+    }
+
+    /// <summary>Every host of every target (or of <paramref name="only"/>), probed now, all at once.</summary>
+    public static async Task<IReadOnlyList<HostLine>> LinesAsync(CliContext ctx, string? only, CancellationToken ct)
+    {
         var config = ctx.Config;
         if (only is not null && only != ComputeTarget.Local && config.FindTarget(only) is null)
             throw ComputeConfigException.NotFound(only, config.TargetNames);
@@ -44,21 +56,16 @@ public static class HostsVerb
             rows.AddRange(target.Hosts.Select(async host => (IReadOnlyList<Row>)[await ProbeAsync(target.Name, new SshSession(host, options), ct)]));
         }
 
-        var table = new Table("TARGET", "HOST", "STATUS", "CPUS", "MEMORY", "GPUS", "PLATFORM");
-        var done = (await Task.WhenAll(rows)).SelectMany(r => r).ToList();
-        foreach (var row in done)
+        return (await Task.WhenAll(rows)).SelectMany(r => r).Select(row =>
         {
             var capacity = row.Facts?.Capacity ?? row.Capacity;
-            table.Add(row.Target, row.Host, row.Status ?? Status(row.Error),
+            return new HostLine(row.Target, row.Host, row.Status ?? Status(row.Error),
                 capacity is null ? "-" : HostDescription.Cpus(capacity),
                 capacity is null ? "-" : HostDescription.Memory(capacity),
                 capacity is null ? "-" : HostDescription.Gpus(capacity),
-                row.Facts is { } f ? $"{f.Arch} {f.Os}" : row.Status is not null ? "slurm" : row.Capacity is not null ? $"{BinaryShipper.LocalArch()} {(OperatingSystem.IsLinux() ? "Linux" : Environment.OSVersion.Platform.ToString())}" : "-");
-        }
-        ctx.Out.Write(table.ToString());
-        foreach (var row in done.Where(r => r.Error is not null))
-            ctx.Err.WriteLine(Ansi.Yellow($"{row.Target}/{row.Host}: {row.Error!.Message}"));
-        return 0;
+                row.Facts is { } f ? $"{f.Arch} {f.Os}" : row.Status is not null ? "slurm" : row.Capacity is not null ? $"{BinaryShipper.LocalArch()} {(OperatingSystem.IsLinux() ? "Linux" : Environment.OSVersion.Platform.ToString())}" : "-",
+                row.Error?.Message);
+        }).ToList();
     }
 
     private static async Task<Row> ProbeAsync(string target, SshSession session, CancellationToken ct)

@@ -145,7 +145,7 @@ public static class PsVerb
         return $"Ports:  {string.Join(" ", local)} (forwarded by dstack pid {string.Join(",", forwarded.Select(f => f.Pid).Distinct())})";
     }
 
-    private static string Reason(Core.Models.JobState state)
+    public static string Reason(Core.Models.JobState state)
     {
         var parts = new List<string>();
         if (state.Status == Core.Models.JobStatus.Pending && state.Detail is { } waiting) parts.Add(waiting);

@@ -79,9 +79,15 @@ public static class RmVerb
     /// Deletes the runs (and broken runs, by name) with their working copies on this machine, then reclaims at once what
     /// they used unless a tag, another run or a dep still uses it.
     /// </summary>
-    private static async Task RemoveAsync(CliContext ctx, IReadOnlyList<RunRecord> runs, IReadOnlyList<string> brokenNames, DateTimeOffset lastUsed, CancellationToken ct)
+    private static Task RemoveAsync(CliContext ctx, IReadOnlyList<RunRecord> runs, IReadOnlyList<string> brokenNames, DateTimeOffset lastUsed, CancellationToken ct) =>
+        RemoveAsync(ctx, ctx.Repo.Repo, runs, brokenNames, lastUsed, ct);
+
+    /// <summary>What <c>dstack rm RUN</c> does once asked, for a finished run of any repo (the dashboard's rm).</summary>
+    public static Task RemoveFinishedAsync(CliContext ctx, RunView view, CancellationToken ct) =>
+        view.IsFinished ? RemoveAsync(ctx, view.Run.Repo, [view.Run], [], LastUsed(view), ct) : throw RunException.NotFinished(view.Run.RunName);
+
+    private static async Task RemoveAsync(CliContext ctx, RepoRef repo, IReadOnlyList<RunRecord> runs, IReadOnlyList<string> brokenNames, DateTimeOffset lastUsed, CancellationToken ct)
     {
-        var repo = ctx.Repo.Repo;
         var manifests = new List<string>();
         var blobs = new List<string>();
         var artifacts = new ArtifactStore(ctx.Storage);

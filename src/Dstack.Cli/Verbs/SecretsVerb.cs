@@ -53,10 +53,16 @@ public static class SecretsVerb
             throw SecretException.NotFoundToUpdate(name, repo);
         if (!update && existing is not null && !yes && !Prompt.Confirm(ctx, $"The secret '{name}' already exists. Override it?")) return 1;
         var value = ReadValue(ctx, positionals.Count == 2 ? positionals[1] : null);
-        var now = ctx.Time.GetUtcNow();
-        await store.PutAsync(repo, new SecretRecord(name, value, existing?.CreatedAt ?? now, now), ct);
+        await PutAsync(store, repo, name, value, existing, ctx.Time, ct);
         ctx.Err.WriteLine("OK");
         return 0;
+    }
+
+    /// <summary>Stores the value, keeping when <paramref name="existing"/> was created (the dashboard's add/update too).</summary>
+    public static Task PutAsync(SecretStore store, RepoRef repo, string name, string value, SecretRecord? existing, TimeProvider time, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        return store.PutAsync(repo, new SecretRecord(name, value, existing?.CreatedAt ?? now, now), ct);
     }
 
     /// <summary>The value given, or from standard input for <c>-</c> (or when none is given and input is not a terminal), or typed without echo.</summary>

@@ -56,20 +56,26 @@ public static class TagsVerb
 
         // Uploaded folders are referenced only once the tag is written.
         await using var lease = await SaveLease.TakeAsync(ctx.Storage, ct);
-        var tag = folders.Count > 0 ? await UploadAsync(ctx, name, folders, lease, ct) : await FromRunAsync(ctx, name, positionals[1], ct);
-        if (exists) await tags.PutAsync(repo, tag, ct);
-        else if (!await tags.CreateAsync(repo, tag, ct))
-            throw TagException.CreatedMeanwhile(name);
+        var tag = folders.Count > 0 ? await UploadAsync(ctx, name, folders, lease, ct) : await FromRunAsync(ctx, name, await ctx.FindRunAsync(positionals[1], ct), ct);
+        await SaveAsync(tags, repo, tag, exists, ct);
         ctx.Err.WriteLine("OK");
         return 0;
     }
 
-    private static async Task<TagRecord> FromRunAsync(CliContext ctx, string name, string runName, CancellationToken ct)
+    /// <summary>Writes the tag: over the old one when <paramref name="overriding"/>, else only if no one made it meanwhile.</summary>
+    public static async Task SaveAsync(TagStore tags, RepoRef repo, TagRecord tag, bool overriding, CancellationToken ct)
     {
-        var run = await ctx.FindRunAsync(runName, ct);
+        if (overriding) await tags.PutAsync(repo, tag, ct);
+        else if (!await tags.CreateAsync(repo, tag, ct))
+            throw TagException.CreatedMeanwhile(tag.Name);
+    }
+
+    /// <summary>The tag <paramref name="name"/> of a finished run's current artifacts (the dashboard's too).</summary>
+    public static async Task<TagRecord> FromRunAsync(CliContext ctx, string name, RunRecord run, CancellationToken ct)
+    {
         var view = await ctx.Monitor.ViewAsync(run, ct);
         if (!view.IsFinished)
-            throw TagException.RunNotFinished(runName, name);
+            throw TagException.RunNotFinished(run.RunName, name);
         return new TagRecord
         {
             Name = name, RunName = run.RunName, WorkflowName = run.WorkflowName, User = run.User,

@@ -124,6 +124,16 @@ public sealed class BlobStore(IStorage storage, BlobCache? cache = null)
         }
     }
 
+    /// <summary>
+    /// The content named <paramref name="hash"/> as a stream for a reader that sends it on (the dashboard's downloads):
+    /// it is checked against the hash as it passes, and reading past content that does not match throws.
+    /// </summary>
+    public async Task<Stream> OpenVerifiedAsync(string hash, long? size, string owner, CancellationToken ct)
+    {
+        if (!IsHash(hash)) throw StoreContentException.NotAHash(hash, owner);
+        return new HashVerifyingStream(await OpenAsync(hash, size, owner, ct), hash, owner);
+    }
+
     /// <summary>Keeps the cache under its size when this store wrote into it since the last call.</summary>
     public void TrimCache()
     {

@@ -1,0 +1,67 @@
+using Dstack.Cli;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using System.Text.RegularExpressions;
+using Dstack.Core.Errors;
+using Dstack.Core.Models;
+using Microsoft.AspNetCore.Http;
+
+namespace Dstack.Dashboard;
+
+/// <summary>Route values of the Artifacts, Tags and Secrets pages, checked before they become store keys.</summary>
+public static partial class PagesRoutes
+{
+    /// <summary>The route's <c>{owner}/{repo}</c>, or null when either part could name something outside the repo's keys.</summary>
+    public static RepoRef? RepoOf(HttpContext http)
+    {
+        var owner = (string)http.Request.RouteValues["owner"]!;
+        var repo = (string)http.Request.RouteValues["repo"]!;
+        return IsPart(owner) && IsPart(repo) ? new RepoRef(owner, repo) : null;
+    }
+
+    public static string Value(HttpContext http, string name) => (string)http.Request.RouteValues[name]!;
+
+    /// <summary><c>/owner/repo</c> with each part escaped, for links and API addresses.</summary>
+    public static string RepoPath(string repo) => "/" + string.Join('/', repo.Split('/').Select(Uri.EscapeDataString));
+
+    /// <summary>
+    /// Runs an action of these pages: its sentence as JSON, or the refusal's (a bad repo or body 400, a
+    /// <see cref="DstackException"/> 409, as <see cref="ActionsApi"/> answers); <paramref name="what"/> says what the body holds. The action finishes even if the page goes away.
+    /// </summary>
+    public static async Task ActAsync<T>(HttpContext http, JsonTypeInfo<T> bodyType, string what, Func<RepoRef, T, CancellationToken, Task<ActionResponse>> act)
+    {
+        T? body;
+        try { body = await JsonSerializer.DeserializeAsync(http.Request.Body, bodyType, http.RequestAborted); }
+        catch (JsonException) { body = default; }
+        if (body is null)
+        {
+            await DashboardHttp.ErrorAsync(http, StatusCodes.Status400BadRequest, DashboardPagesException.BadBody(what).Message);
+            return;
+        }
+        await ActAsync(http, (repo, ct) => act(repo, body, ct));
+    }
+
+    /// <summary>Like the other, for an action that takes no body.</summary>
+    public static async Task ActAsync(HttpContext http, Func<RepoRef, CancellationToken, Task<ActionResponse>> act)
+    {
+        if (RepoOf(http) is not { } repo)
+        {
+            await DashboardHttp.ErrorAsync(http, StatusCodes.Status400BadRequest,
+                DashboardPagesException.BadRepo(Value(http, "owner"), Value(http, "repo")).Message);
+            return;
+        }
+        ActionResponse done;
+        try { done = await act(repo, CancellationToken.None); }
+        catch (DstackException e)
+        {
+            await DashboardHttp.ErrorAsync(http, StatusCodes.Status409Conflict, e.Message);
+            return;
+        }
+        await DashboardHttp.JsonAsync(http, done, DashboardJson.Default.ActionResponse);
+    }
+
+    private static bool IsPart(string part) => Part().IsMatch(part) && part is not ("." or "..");
+
+    [GeneratedRegex("^[A-Za-z0-9_.-]{1,200}$")]
+    private static partial Regex Part();
+}
