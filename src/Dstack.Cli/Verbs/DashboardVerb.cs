@@ -14,7 +14,7 @@ public static class DashboardVerb
 
     public const string Executable = "dstack-dashboard";
 
-    public static readonly Verb Verb = new("dashboard", "Serve the store's runs and live logs to a browser", Run)
+    public static readonly Verb Verb = new("dashboard", "Serve the store to a browser: runs, live logs, artifacts, tags, secrets, compute", Run)
     {
         Usage = ["dashboard [--port PORT] [--host HOST] [--no-browser]"],
         About = "Prints a URL with an access token; only a browser that opened it sees anything. Stop it with Ctrl+C.",
