@@ -11,10 +11,16 @@ publish_dstack() {
   [ -n "${BENCH_BIN:-}" ] || dotnet publish src/Dstack.Cli -c Release -o "$bin" --nologo -v quiet
 }
 
+# Runs a command at exit, before those registered earlier (a script's own clean-up, then its folder's removal).
+at_exit() {
+  _at_exit="$1; ${_at_exit:-:}"
+  trap "$_at_exit" EXIT
+}
+
 # A throw-away $work folder (removed on exit) with its own DSTACK_HOME, and a fresh git repo at $repo, the current folder.
 bench_repo() {
   work=$(mktemp -d)
-  trap 'rm -rf "$work"' EXIT
+  at_exit 'rm -rf "$work"'
   export DSTACK_HOME=$work/home NO_COLOR=1
   repo=$work/repo
   mkdir -p "$repo/.dstack" && cd "$repo"

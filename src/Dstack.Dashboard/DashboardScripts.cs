@@ -44,13 +44,14 @@ public static class DashboardScripts
 
     /// <summary>
     /// The Run page: its status every second from the run's API; its log opened at the end (<c>/log</c>), then followed
-    /// (<c>?after=</c>, every 250 ms, at once while <c>more</c>), older lines paged in on demand (<c>?before=</c>).
+    /// (<c>?after=</c>, every 250 ms, at once while <c>more</c>), older lines paged in on demand (<c>?before=</c>); a position is
+    /// a chunk and an entry in it (<see cref="LogWindowResponse"/>).
     /// </summary>
     public const string Run = """
         const api = document.getElementById('run').dataset.api;
         const log = document.getElementById('log');
         const older = document.getElementById('older');
-        let job = log.dataset.job, first = -1, last = -1, open = null, finished = false, generation = 0;
+        let job = log.dataset.job, first = -1, firstEntry = 0, last = -1, lastEntry = -1, open = null, finished = false, generation = 0;
         function pieces(list) {
           const frag = document.createDocumentFragment(); let line = null;
           for (const p of list) { if (!line) { line = document.createElement('div'); frag.appendChild(line); } line.insertAdjacentHTML('beforeend', p.html); if (p.endsLine) line = null; }
@@ -69,30 +70,30 @@ public static class DashboardScripts
           return r.ok ? r.json() : null;
         }
         async function openLog() {
-          const mine = ++generation; log.textContent = ''; open = null; first = last = -1;
+          const mine = ++generation; log.textContent = ''; open = null; first = last = lastEntry = -1; firstEntry = 0;
           const w = await loadLog('');
-          if (w && mine === generation) { appendPieces(w.pieces); first = w.first; last = w.last; older.hidden = !w.older; log.scrollTop = log.scrollHeight; }
+          if (w && mine === generation) { appendPieces(w.pieces); first = w.first; firstEntry = w.firstEntry; last = w.last; lastEntry = w.lastEntry; older.hidden = !w.older; log.scrollTop = log.scrollHeight; }
           follow(mine);
         }
         async function follow(mine) {
           let wait = 250;
           try {
             const wasFinished = finished;
-            const w = await loadLog('&after=' + last);
+            const w = await loadLog('&after=' + last + (lastEntry >= 0 ? '&entry=' + lastEntry : ''));
             if (mine !== generation) return;
-            if (w) { appendPieces(w.pieces); if (w.last >= 0) { last = w.last; if (first < 0) { first = w.first; older.hidden = !w.older; } } if (w.more) wait = 0; else if (wasFinished) return; }
+            if (w) { appendPieces(w.pieces); if (w.last >= 0) { last = w.last; lastEntry = w.lastEntry; if (first < 0) { first = w.first; firstEntry = w.firstEntry; older.hidden = !w.older; } } if (w.more) wait = 0; else if (wasFinished) return; }
           } catch (e) { }
           if (mine === generation) setTimeout(() => follow(mine), wait);
         }
         older.onclick = async () => {
-          const w = await loadLog('&before=' + first);
+          const w = await loadLog('&before=' + first + '&entry=' + firstEntry);
           if (!w) return;
           const height = log.scrollHeight;
           const built = pieces(w.pieces);
           if (built.open && log.firstChild) { built.open.insertAdjacentHTML('beforeend', log.firstChild.innerHTML); log.firstChild.remove(); }
           log.insertBefore(built.frag, log.firstChild);
           log.scrollTop += log.scrollHeight - height;
-          if (w.first >= 0) first = w.first; older.hidden = !w.older;
+          if (w.first >= 0) { first = w.first; firstEntry = w.firstEntry; } older.hidden = !w.older;
         };
         async function status() {
           try {

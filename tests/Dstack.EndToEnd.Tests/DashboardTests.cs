@@ -145,6 +145,45 @@ public sealed class DashboardTests
     }
 
     [Fact]
+    public async Task ALogPrintedFast_OpensAtItsLastLines_PagesBackAndFollowsWithoutAGap()
+    {
+        // seq prints faster than the runner flushes: its lines land in chunks of up to a megabyte, many thousand lines each.
+        await using var sandbox = new Sandbox().WithWorkflows($"""
+            workflows:
+              - name: fast
+                provider: bash
+                commands:
+                  - seq 1 200000
+                  - {Sandbox.AwaitSignal("more")}
+                  - seq 200001 205000
+                  - {Sandbox.AwaitSignal("end")}
+            """).Commit();
+        var run = await sandbox.RunDetachedAsync("fast");
+        await Eventually.ReturnsAsync(() => sandbox.DstackAsync("logs", "--tail", "1", run), r => r.StdOut.Contains("200000"),
+            TimeSpan.FromSeconds(60), "the first lines in the store");
+        await using var dashboard = await LiveDashboard.StartAsync(sandbox);
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.OpenAsync(dashboard.Url);
+        await page.GotoAsync($"{dashboard.Origin}/runs/{Sandbox.Owner}/{Sandbox.RepoName}/{run}");
+        var lines = page.Locator("#log > div");
+        async Task<(string First, string Last, int Count)> Shown() =>
+            (await lines.First.InnerTextAsync(), await lines.Last.InnerTextAsync(), await lines.CountAsync());
+
+        await lines.Last.GetByText("200000", new() { Exact = true }).WaitForAsync();
+        (await Shown()).ShouldBe(("199001", "200000", 1000), "the end of the log, not its whole last chunk");
+
+        await page.Locator("#older").ClickAsync();
+        await lines.First.GetByText("198001", new() { Exact = true }).WaitForAsync();
+        (await Shown()).ShouldBe(("198001", "200000", 2000), "the window above, from inside the same chunk");
+
+        sandbox.Raise("more");
+        await lines.Last.GetByText("205000", new() { Exact = true }).WaitForAsync(new() { Timeout = 60_000 });
+        var shown = await page.EvaluateAsync<int[]>("() => [...document.querySelectorAll('#log > div')].map(d => Number(d.textContent))");
+        shown.ShouldBe(Enumerable.Range(198001, 7000).ToArray(), "5,000 new lines followed a window at a time, none lost or repeated");
+        sandbox.Raise("end");
+    }
+
+    [Fact]
     public async Task OnTheS3Store_TheRunsPageListsACliRun_AndItsLogOpens()
     {
         await using var bucket = await S3Bucket.NewAsync();
