@@ -66,8 +66,12 @@ hyperfine -N --warmup 3 --min-runs 20 --export-json "$json" \
   -n "dstack ps -a ($runs runs, warm)" "$bin/dstack ps -a" \
   -n "Run page ($log_lines-line log)" "$curl_get $base/runs/$big" \
   -n "log API, the end of $log_lines lines" "$curl_get $base$log_api" >/dev/null
+out=$root/bench/results/dashboard$([ "$store" = s3 ] && echo -s3 || :).md
+mkdir -p "$root/bench/results"
+python3 "$root/bench/table.py" "$out" "store: $store" "$json"
 
 # Ten real runs printing lines, followed by ten clients.
+at_exit '"$bin/dstack" ps -a | awk "/ticker/ {print \$1}" | xargs -r -n1 "$bin/dstack" stop -x -y >/dev/null 2>&1 || true'
 for _ in $(seq 10); do "$bin/dstack" run -d ticker >/dev/null; done
 deadline=$((SECONDS + 120))
 until [ "$(curl -sf -H "Cookie: $cookie" "$base/api/runs?workflow=ticker&status=Running" | python3 -c 'import json, sys; print(json.load(sys.stdin)["total"])')" = 10 ]; do
@@ -75,15 +79,10 @@ until [ "$(curl -sf -H "Cookie: $cookie" "$base/api/runs?workflow=ticker&status=
   sleep 0.5
 done
 mapfile -t follow_apis < <(curl -sf -H "Cookie: $cookie" "$base/api/runs?workflow=ticker&status=Running" \
-  | python3 -c 'import json, sys; [print(f"/api/runs/{r["repo"]}/{r["run"]}/log") for r in json.load(sys.stdin)["runs"]]')
+  | python3 -c 'import json, sys; [print("/api/runs/" + r["repo"] + "/" + r["run"] + "/log") for r in json.load(sys.stdin)["runs"]]')
+[ ${#follow_apis[@]} = 10 ] || { echo "not 10 logs to follow: ${follow_apis[*]}" >&2; exit 1; }
 memory=$(python3 "$root/bench/dashboard-follow.py" "$dashboard" "$base" "$cookie" "$follow_s" "${follow_apis[@]}")
-for api in "${follow_apis[@]}"; do
-  run=${api%/log}; "$bin/dstack" stop -x -y "${run##*/}" >/dev/null 2>&1 || true
-done
 
-out=$root/bench/results/dashboard$([ "$store" = s3 ] && echo -s3).md
-mkdir -p "$root/bench/results"
-python3 "$root/bench/table.py" "$out" "store: $store" "$json" >/dev/null
 {
   echo
   echo "- A fresh dashboard's first Runs page: $(awk '{printf "%.1f ms to the first byte, %.1f ms whole", $1 * 1000, $2 * 1000}' <<<"$first")"
