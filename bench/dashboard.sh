@@ -54,8 +54,11 @@ ttfb() {
 }
 big=$(curl -sf -H "Cookie: $cookie" "$base/api/runs?workflow=biglog" | python3 -c 'import json, sys; r = json.load(sys.stdin)["runs"][0]; print(r["repo"] + "/" + r["run"])')
 log_api="/api/runs/$big/log?job=0"
-[ "$(curl -sf -H "Cookie: $cookie" "$base$log_api" | python3 -c 'import json, sys; print(json.load(sys.stdin)["pieces"][-1]["html"])')" = "$log_lines" ] \
-  || { echo "the log's end is not its last line" >&2; exit 1; }
+tail_window=$(curl -sf -H "Cookie: $cookie" "$base$log_api" | python3 -c '
+import json, sys
+body = sys.stdin.buffer.read(); w = json.loads(body)
+print(w["pieces"][-1]["html"], len(w["pieces"]), len(body))')
+[ "${tail_window%% *}" = "$log_lines" ] || { echo "the log's end is not its last line: $tail_window" >&2; exit 1; }
 
 json=$work/result.json
 curl_get="curl -sf -H 'Cookie: $cookie' -o /dev/null"
@@ -87,7 +90,7 @@ memory=$(python3 "$root/bench/dashboard-follow.py" "$dashboard" "$base" "$cookie
   echo
   echo "- A fresh dashboard's first Runs page: $(awk '{printf "%.1f ms to the first byte, %.1f ms whole", $1 * 1000, $2 * 1000}' <<<"$first")"
   echo "- Runs page, median of 20: $(ttfb "$base/")"
-  echo "- The log's end ($log_lines lines), median of 20: $(ttfb "$base$log_api")"
+  echo "- The log's end ($log_lines lines), median of 20: $(ttfb "$base$log_api"); its window: $(cut -d' ' -f2 <<<"$tail_window") entries, $(cut -d' ' -f3 <<<"$tail_window") bytes"
   echo "- Following 10 live logs for ${follow_s} s: $memory"
   echo "- load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >>"$out"
