@@ -7,7 +7,7 @@ namespace Dstack.EndToEnd.Tests;
 /// <summary>
 /// <c>nodes: 2</c> on the real test cluster (multi mode: n1 and n2 are two slurmds on this machine, both 127.0.0.1 in
 /// /etc/hosts) with Debian's real PyTorch: one <c>sbatch -N 2</c>, one runner per node through <c>srun</c>, and torchrun's
-/// ranks meeting at rank 0's node name. The sandbox's local-folder store is seen by the nodes (one file system).
+/// ranks meeting at rank 0's address (its node name resolved). The sandbox's local-folder store is seen by the nodes (one file system).
 /// </summary>
 [Collection("slurm cluster")]
 public sealed partial class SlurmNodesRunTests
@@ -71,7 +71,8 @@ public sealed partial class SlurmNodesRunTests
         var results = Result().Matches(logs).ToDictionary(m => m.Groups[1].Value, m => (Node: m.Groups[2].Value, Master: m.Groups[3].Value, Sum: m.Groups[4].Value));
         results.Keys.Order().ToList().ShouldBe(new List<string> { "0", "1" }, logs);
         results.Values.Select(r => r.Node).Order().ToList().ShouldBe(new List<string> { "n1", "n2" }, logs);
-        results.Values.ShouldAllBe(r => r.Sum == "[10.0, 12.0, 14.0, 16.0]" && r.Master == results["0"].Node);
+        // MASTER_ADDR is rank 0's address: its node name resolved (/etc/hosts has n1 and n2 at 127.0.0.1 in multi mode).
+        results.Values.ShouldAllBe(r => r.Sum == "[10.0, 12.0, 14.0, 16.0]" && r.Master == "127.0.0.1");
         var ps = (await ada.DstackAsync("ps", run)).StdOut;
         NodeRow().Matches(ps).Select(m => m.Groups[1].Value + " " + m.Groups[2].Value).ShouldBe([$"0 {results["0"].Node}", $"1 {results["1"].Node}"], ps);
         // One Slurm job of two nodes: both jobs' launches are its id.
