@@ -67,8 +67,8 @@ public sealed partial class SlurmNetnsNodesTests
         var results = Result().Matches(logs).ToDictionary(m => int.Parse(m.Groups["rank"].Value),
             m => (Node: m.Groups["node"].Value, Own: m.Groups["own"].Value, Master: m.Groups["master"].Value,
                 MasterIp: m.Groups["masterip"].Value, Ips: m.Groups["ips"].Value, Sum: m.Groups["sum"].Value));
-        results.Keys.Order().ShouldBe([0, 1], logs);
-        results.Values.Select(r => r.Node).Order().ShouldBe(["m1", "m2"], logs);
+        results.Keys.Order().ToList().ShouldBe(new List<int> { 0, 1 }, logs);
+        results.Values.Select(r => r.Node).Order().ToList().ShouldBe(new List<string> { "m1", "m2" }, logs);
         results.Values.ShouldAllBe(r => r.Sum == "[10.0, 12.0, 14.0, 16.0]", logs);
         // Each node's own address, in rank order, as every node was told; the master is rank 0's.
         var ips = $"{results[0].Own},{results[1].Own}";
