@@ -22,6 +22,9 @@ scripts/s3-up.sh
 scripts/docker-up.sh
 # A real Slurm 22.05 cluster (nodes n1, n2 with fake GPUs) for the Slurm target's tests; idempotent, installs its packages.
 scripts/slurm/slurm-up.sh
+# A second, small cluster beside it in netns mode (nodes m1, m2 each in its own network namespace, 10.201.0.11-12; its own
+# controller on port 6827, config in /etc/slurm-netns) for the multi-node test at the nodes' own addresses. Idempotent.
+scripts/slurm/slurm-netns.sh up
 # Throw-away sshd hosts h1, h2, h3 (network namespaces; they reach S3 at the bridge's address) for the SSH tests;
 # h3 is the one tests break (sshd stopped, network cut) and restore. Idempotent, and installs openssh-server when it is
 # missing; writes /tmp/ssh-hosts/hosts.json.

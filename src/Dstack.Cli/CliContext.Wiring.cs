@@ -64,11 +64,12 @@ public sealed partial class CliContext
         return new Core.Compute.Ssh.SshCompute(target, store, Home.Root, executable, [], Time);
     }
 
-    /// <summary>Where a Slurm target's commands run: this machine, or its login host over SSH.</summary>
+    /// <summary>Where a Slurm target's commands run: this machine, or its login host over SSH; with its <c>slurm_conf</c>.</summary>
     public Core.Compute.Slurm.ISlurmShell SlurmShell(ComputeTarget target) =>
         target.Slurm?.Login is { } login
-            ? new Core.Compute.Slurm.LoginSlurmShell(new Core.Compute.Ssh.SshSession(Core.Compute.Ssh.SshHostAddress.Parse(login), target.SshOptions(Home.Root)))
-            : new Core.Compute.Slurm.LocalSlurmShell();
+            ? new Core.Compute.Slurm.LoginSlurmShell(new Core.Compute.Ssh.SshSession(Core.Compute.Ssh.SshHostAddress.Parse(login), target.SshOptions(Home.Root)),
+                target.Slurm.SlurmConf)
+            : new Core.Compute.Slurm.LocalSlurmShell(target.Slurm?.SlurmConf);
 
     /// <summary>The providers this build offers, each registered by one explicit call.</summary>
     public static ProviderRegistry Providers() => new ProviderRegistry().Add(new BashProvider()).Add(new DockerProvider()).Add(new TorchrunProvider())
@@ -96,7 +97,8 @@ public sealed partial class CliContext
         {
             var node = Environment.GetEnvironmentVariable("SLURMD_NODENAME") ?? Environment.MachineName;
             host = new Core.Compute.Slurm.SlurmJobHost(host, node, Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES"),
-                Environment.GetEnvironmentVariable("SLURM_JOB_GPUS"), SlurmAllowedCpus());
+                Environment.GetEnvironmentVariable("SLURM_JOB_GPUS"), SlurmAllowedCpus(),
+                Core.Compute.Slurm.SlurmJobHost.AddressOf(node, Environment.MachineName, System.Net.Dns.GetHostAddresses));
             options = options with
             {
                 MachineName = node, SchedulerOwnsSignals = true, MaxRequeues = MaxRequeues,

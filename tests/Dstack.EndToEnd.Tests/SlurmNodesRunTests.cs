@@ -7,24 +7,11 @@ namespace Dstack.EndToEnd.Tests;
 /// <summary>
 /// <c>nodes: 2</c> on the real test cluster (multi mode: n1 and n2 are two slurmds on this machine, both 127.0.0.1 in
 /// /etc/hosts) with Debian's real PyTorch: one <c>sbatch -N 2</c>, one runner per node through <c>srun</c>, and torchrun's
-/// ranks meeting at rank 0's node name. The sandbox's local-folder store is seen by the nodes (one file system).
+/// ranks meeting at rank 0's address (its node name resolved). The sandbox's local-folder store is seen by the nodes (one file system).
 /// </summary>
 [Collection("slurm cluster")]
 public sealed partial class SlurmNodesRunTests
 {
-    /// <summary>Rank r contributes [10r, 10r+1, 10r+2, 10r+3]: with both ranks the sum is [10, 12, 14, 16].</summary>
-    private const string AllReduce = """
-        import os
-        import torch
-        import torch.distributed as dist
-        dist.init_process_group("gloo", init_method="env://")
-        rank, world = dist.get_rank(), dist.get_world_size()
-        t = torch.arange(4, dtype=torch.float64) + 10 * rank
-        dist.all_reduce(t, op=dist.ReduceOp.SUM)
-        os.write(1, f"RESULT rank={rank}/{world} node={os.environ['SLURMD_NODENAME']} master={os.environ['MASTER_ADDR']} sum={t.tolist()}\n".encode())
-        dist.destroy_process_group()
-        """;
-
     private const string Workflows = """
         workflows:
           - name: allreduce
@@ -54,7 +41,7 @@ public sealed partial class SlurmNodesRunTests
         var ada = new Sandbox();
         var add = await ada.DstackAsync("config", "compute", "add", "cluster", "--slurm");
         add.ExitCode.ShouldBe(0, add.ToString());
-        ada.WithWorkflows(Workflows).WriteFile("allreduce.py", AllReduce).Commit();
+        ada.WithWorkflows(Workflows).WriteFile("allreduce.py", SlurmAllReduce.Script).Commit();
         return ada;
     }
 
@@ -68,12 +55,13 @@ public sealed partial class SlurmNodesRunTests
 
         var logs = (await ada.DstackAsync("logs", run)).StdOut;
         row.Status.ShouldBe("Done", logs);
-        var results = Result().Matches(logs).ToDictionary(m => m.Groups[1].Value, m => (Node: m.Groups[2].Value, Master: m.Groups[3].Value, Sum: m.Groups[4].Value));
-        results.Keys.Order().ToList().ShouldBe(new List<string> { "0", "1" }, logs);
+        var results = SlurmAllReduce.Results(logs);
+        results.Keys.Order().ToList().ShouldBe(new List<int> { 0, 1 }, logs);
         results.Values.Select(r => r.Node).Order().ToList().ShouldBe(new List<string> { "n1", "n2" }, logs);
-        results.Values.ShouldAllBe(r => r.Sum == "[10.0, 12.0, 14.0, 16.0]" && r.Master == results["0"].Node);
+        // MASTER_ADDR is rank 0's address: its node name resolved (/etc/hosts has n1 and n2 at 127.0.0.1 in multi mode).
+        results.Values.ShouldAllBe(r => r.Sum == SlurmAllReduce.BothRanks && r.Master == "127.0.0.1" && r.Ips == "127.0.0.1,127.0.0.1", logs);
         var ps = (await ada.DstackAsync("ps", run)).StdOut;
-        NodeRow().Matches(ps).Select(m => m.Groups[1].Value + " " + m.Groups[2].Value).ShouldBe([$"0 {results["0"].Node}", $"1 {results["1"].Node}"], ps);
+        NodeRow().Matches(ps).Select(m => m.Groups[1].Value + " " + m.Groups[2].Value).ShouldBe([$"0 {results[0].Node}", $"1 {results[1].Node}"], ps);
         // One Slurm job of two nodes: both jobs' launches are its id.
         var job = await ada.LaunchHandleAsync(run);
         (await SlurmTestCluster.RunAsync($"squeue -h -t all -j {job} -o %D")).Trim().ShouldBe("2");
@@ -95,9 +83,6 @@ public sealed partial class SlurmNodesRunTests
         logs.ShouldContain("[node 0] rank 0 got TERM");
         logs.ShouldContain("[node 1] rank 1 fails");
     }
-
-    [GeneratedRegex(@"RESULT rank=(\d)/2 node=(n[12]) master=(\S+) sum=(\[[^\]]*\])")]
-    private static partial Regex Result();
 
     [GeneratedRegex(@"^(\d+) +\S*?(n[12])\S* +\S+", RegexOptions.Multiline)]
     private static partial Regex NodeRow();

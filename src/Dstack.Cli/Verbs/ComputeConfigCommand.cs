@@ -20,6 +20,7 @@ public static class ComputeConfigCommand
     private static readonly VerbOption PreemptibleQos = new(["--preemptible-qos"], "Q2", "The Slurm QOS of interruptible jobs (instead of --preemptible-partition)");
     private static readonly VerbOption MaxRequeues = new(["--max-requeues"], "N", "How many times an interruptible job may be requeued before it fails (default 3)");
     private static readonly VerbOption Login = new(["--login"], "HOST", "A login node to run Slurm's commands on over SSH (default: this machine)");
+    private static readonly VerbOption SlurmConf = new(["--slurm-conf"], "FILE", "The cluster's slurm.conf when not the login node's default (passed to Slurm's commands as SLURM_CONF)");
     private static readonly VerbOption SlurmDocker = new(["--docker"], null, "Every node of the Slurm cluster has Docker (default: only nodes with the Slurm feature docker)");
     private static readonly VerbOption StoreEndpoint = new(["--store-endpoint"], "URL", "Where the hosts reach the S3 store, when not where this machine does");
 
@@ -27,13 +28,13 @@ public static class ComputeConfigCommand
     public static readonly IReadOnlyList<string> Usage =
     [
         "config compute add NAME --ssh HOST[,HOST…] [--ssh-config FILE] [--identity FILE] [--store-endpoint URL]",
-        "config compute add NAME --slurm [--partition P] [--account A] [--qos Q] [--preemptible-partition P2 | --preemptible-qos Q2] [--max-requeues N] [--login HOST] [--docker]",
+        "config compute add NAME --slurm [--partition P] [--account A] [--qos Q] [--preemptible-partition P2 | --preemptible-qos Q2] [--max-requeues N] [--login HOST] [--docker] [--slurm-conf FILE]",
         "config compute list          the targets: local (this machine, always there) and yours",
         "config compute rm NAME",
         "config compute default NAME  where runs go without --compute (local unless set)",
     ];
 
-    public static readonly OptionGroup Options = new("Compute target options (config compute add)", [Ssh, SshConfig, Identity, StoreEndpoint, Slurm, Partition, Account, Qos, PreemptiblePartition, PreemptibleQos, MaxRequeues, Login, SlurmDocker]);
+    public static readonly OptionGroup Options = new("Compute target options (config compute add)", [Ssh, SshConfig, Identity, StoreEndpoint, Slurm, Partition, Account, Qos, PreemptiblePartition, PreemptibleQos, MaxRequeues, Login, SlurmDocker, SlurmConf]);
 
     public static Task<int> RunAsync(CliContext ctx, IReadOnlyList<string> args, CancellationToken ct) =>
         args.Count == 0 ? throw ComputeConfigException.Usage() : args[0] switch
@@ -54,7 +55,8 @@ public static class ComputeConfigCommand
         var endpoint = reader.Option(StoreEndpoint);
         var slurm = reader.Flag(Slurm);
         var slurmSettings = new SlurmSettings(reader.Option(Partition), reader.Option(Account), reader.Option(Qos), reader.Option(Login),
-            reader.Option(PreemptiblePartition), reader.Option(PreemptibleQos), SlurmSettings.ParseMaxRequeues(reader.Option(MaxRequeues)), reader.Flag(SlurmDocker));
+            reader.Option(PreemptiblePartition), reader.Option(PreemptibleQos), SlurmSettings.ParseMaxRequeues(reader.Option(MaxRequeues)), reader.Flag(SlurmDocker),
+            SlurmSettings.ParseSlurmConf(reader.Option(SlurmConf)));
         var positionals = reader.Positionals(1);
         if (positionals.Count == 0) throw ComputeConfigException.Usage();
         var name = ComputeTarget.ValidateName(positionals[0]);
@@ -67,7 +69,7 @@ public static class ComputeConfigCommand
                 ("--partition", slurmSettings.Partition), ("--account", slurmSettings.Account), ("--qos", slurmSettings.Qos), ("--login", slurmSettings.Login),
                 ("--preemptible-partition", slurmSettings.PreemptiblePartition), ("--preemptible-qos", slurmSettings.PreemptibleQos),
                 ("--max-requeues", slurmSettings.MaxRequeues?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                ("--docker", slurmSettings.Docker ? "" : null),
+                ("--docker", slurmSettings.Docker ? "" : null), ("--slurm-conf", slurmSettings.SlurmConf),
             }.First(o => o.Item2 is not null).Item1);
         if (ssh is null) throw ComputeConfigException.NeedsHosts(name);
         if (endpoint is not null && !(Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
@@ -126,7 +128,8 @@ public static class ComputeConfigCommand
             ctx.Err.WriteLine($"{name}/{node.Name}: {HostDescription.Line(node.Capacity(node.Name))}, {node.State.ToLowerInvariant()}");
         config.Save(ctx.Home.Root);
         ctx.Err.WriteLine($"OK: compute target '{name}' added: Slurm cluster" + (settings.Login is { } login ? $" via {login}" : " (this machine's sbatch)")
-                          + (settings.Partition is { } p ? $", partition {p}" : "") + (settings.Docker ? ", Docker on every node" : ""));
+                          + (settings.Partition is { } p ? $", partition {p}" : "") + (settings.Docker ? ", Docker on every node" : "")
+                          + (settings.SlurmConf is { } conf ? $", {conf}" : ""));
         return 0;
     }
 
@@ -152,6 +155,7 @@ public static class ComputeConfigCommand
                 if (slurm.PreemptiblePartition is not null) settings.Add($"preemptible-partition {slurm.PreemptiblePartition}");
                 if (slurm.PreemptibleQos is not null) settings.Add($"preemptible-qos {slurm.PreemptibleQos}");
                 if (slurm.MaxRequeues is { } max) settings.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"max-requeues {max}"));
+                if (slurm.SlurmConf is not null) settings.Add($"slurm-conf {slurm.SlurmConf}");
             }
             table.Add(Mark(t.Name), t.Kind, t.Slurm is { } s ? s.Login ?? "this machine (sbatch)" : string.Join(",", t.Hosts), string.Join(", ", settings));
         }

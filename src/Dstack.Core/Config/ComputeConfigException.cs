@@ -32,6 +32,9 @@ public sealed class ComputeConfigException(string message) : DstackException(mes
     public static ComputeConfigException BadMaxRequeues(string value, int limit) =>
         new($"Invalid --max-requeues '{Quote.Short(value)}': give how many times an interruptible job may be requeued, 0 to {limit} (default 3).");
 
+    public static ComputeConfigException RelativeSlurmConf(string value) =>
+        new($"Invalid --slurm-conf '{Quote.Short(value)}': give the absolute path of the cluster's slurm.conf, as the login host and the nodes see it (like /etc/slurm-b/slurm.conf).");
+
     public static ComputeConfigException BadEndpoint(string value) =>
         new($"Invalid --store-endpoint '{Quote.Short(value)}': give the S3 endpoint as the hosts reach it, like http://10.0.0.1:7480.");
 

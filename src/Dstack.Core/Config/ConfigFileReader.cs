@@ -57,7 +57,8 @@ public static class ConfigFileReader
                 return ComputeTarget.SlurmCluster(name, SlurmSettings.Validated(new SlurmSettings(settings.GetValueOrDefault("partition"), settings.GetValueOrDefault("account"),
                     settings.GetValueOrDefault("qos"), slurm == DstackConfig.SlurmLocal ? null : slurm,
                     settings.GetValueOrDefault("preemptible_partition"), settings.GetValueOrDefault("preemptible_qos"),
-                    SlurmSettings.ParseMaxRequeues(settings.GetValueOrDefault("max_requeues")), settings.GetValueOrDefault("docker") == "true")))
+                    SlurmSettings.ParseMaxRequeues(settings.GetValueOrDefault("max_requeues")), settings.GetValueOrDefault("docker") == "true",
+                    SlurmSettings.ParseSlurmConf(settings.GetValueOrDefault("slurm_conf")))))
                     with
                     {
                         // A login host's SSH settings, as for an SSH target.

@@ -60,6 +60,7 @@ public sealed partial record DstackConfig
                 if (slurm.PreemptiblePartition is { } pp) sb.Append($"    preemptible_partition: {pp}\n");
                 if (slurm.PreemptibleQos is { } pq) sb.Append($"    preemptible_qos: {pq}\n");
                 if (slurm.MaxRequeues is { } max) sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"    max_requeues: {max}\n");
+                if (slurm.SlurmConf is { } conf) sb.Append($"    slurm_conf: {conf}\n");
             }
             else sb.Append($"    ssh: {string.Join(", ", target.Hosts)}\n");
             if (target.SshConfig is { } config) sb.Append($"    ssh_config: {config}\n");

@@ -7,9 +7,11 @@ namespace Dstack.Core.Config;
 /// <see cref="Docker"/>: every node has Docker (<c>--docker</c> at add); else only nodes with the Slurm feature <c>docker</c>.
 /// Interruptible jobs go to <see cref="PreemptiblePartition"/> or with <see cref="PreemptibleQos"/> (one of them at most)
 /// when set, and may be requeued <see cref="MaxRequeues"/> times (null: <see cref="DefaultMaxRequeues"/>).
+/// <see cref="SlurmConf"/>: the cluster's <c>slurm.conf</c> when it is not the default one of the login node (a second
+/// cluster beside it): every Slurm command of the target, and the job's own <c>srun</c>, get it as <c>SLURM_CONF</c>.
 /// </summary>
 public sealed record SlurmSettings(string? Partition = null, string? Account = null, string? Qos = null, string? Login = null,
-    string? PreemptiblePartition = null, string? PreemptibleQos = null, int? MaxRequeues = null, bool Docker = false)
+    string? PreemptiblePartition = null, string? PreemptibleQos = null, int? MaxRequeues = null, bool Docker = false, string? SlurmConf = null)
 {
     public const int DefaultMaxRequeues = 3;
 
@@ -22,6 +24,10 @@ public sealed record SlurmSettings(string? Partition = null, string? Account = n
     /// <summary>The settings, when they make sense together: a preemptible partition or a preemptible QOS, not both.</summary>
     public static SlurmSettings Validated(SlurmSettings settings) =>
         settings is { PreemptiblePartition: not null, PreemptibleQos: not null } ? throw ComputeConfigException.BothPreemptible() : settings;
+
+    /// <summary><c>--slurm-conf FILE</c> (<c>slurm_conf: FILE</c>): an absolute path (it is read on the login host and the nodes); null when not given.</summary>
+    public static string? ParseSlurmConf(string? value) =>
+        value is null || value.StartsWith('/') ? value : throw ComputeConfigException.RelativeSlurmConf(value);
 
     /// <summary><c>--max-requeues N</c> (<c>max_requeues: N</c>): 0 to <see cref="MaxRequeuesLimit"/>; null when not given.</summary>
     public static int? ParseMaxRequeues(string? value) =>

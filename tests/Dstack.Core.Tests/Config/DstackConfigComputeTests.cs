@@ -84,8 +84,19 @@ public sealed class DstackConfigComputeTests : IDisposable
         DstackConfig.Load(_home).FindTarget("cluster")!.Slurm.ShouldBe(settings);
     }
 
+    [Fact]
+    public void ASlurmTargetsSlurmConf_SavesAndLoads()
+    {
+        var settings = new SlurmSettings(SlurmConf: "/etc/slurm-b/slurm.conf");
+        new DstackConfig().WithTarget(ComputeTarget.SlurmCluster("b", settings)).Save(_home);
+
+        File.ReadAllText(Path.Combine(_home, "config.yaml")).ShouldEndWith("    slurm: local\n    slurm_conf: /etc/slurm-b/slurm.conf\n");
+        DstackConfig.Load(_home).FindTarget("b")!.Slurm.ShouldBe(settings);
+    }
+
     [Theory]
     [InlineData("    max_requeues: many\n", "Invalid --max-requeues 'many'")]
+    [InlineData("    slurm_conf: slurm.conf\n", "Invalid --slurm-conf 'slurm.conf': give the absolute path")]
     [InlineData("    preemptible_partition: spot\n    preemptible_qos: low\n", "not both")]
     public void ASlurmTargetsBadRequeueSettings_AreRefusedWithTheFileAndLine(string lines, string problem)
     {

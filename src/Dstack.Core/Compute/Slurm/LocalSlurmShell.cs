@@ -2,8 +2,8 @@ using System.Diagnostics;
 
 namespace Dstack.Core.Compute.Slurm;
 
-/// <summary>Slurm's commands on this machine: <c>/bin/sh -c SCRIPT</c>.</summary>
-public sealed class LocalSlurmShell : ISlurmShell
+/// <summary>Slurm's commands on this machine: <c>/bin/sh -c SCRIPT</c> (with the target's <c>SLURM_CONF</c>, <paramref name="slurmConf"/>).</summary>
+public sealed class LocalSlurmShell(string? slurmConf = null) : ISlurmShell
 {
     public string Where => "this machine";
 
@@ -17,7 +17,7 @@ public sealed class LocalSlurmShell : ISlurmShell
             UseShellExecute = false,
         };
         psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add(script);
+        psi.ArgumentList.Add(SlurmConfScript.Prefixed(slurmConf, script));
         using var process = Process.Start(psi) ?? throw SlurmException.Unreachable(Where, "/bin/sh did not start");
         using var kill = ct.Register(() => { try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } });
         var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);

@@ -142,7 +142,7 @@ public sealed partial class SlurmCompute(ComputeTarget target, SshStore store, I
             + (credentialsFile is null ? "cat > /dev/null\n" : $"cat > {credentialsFile}\n")
             + copies
             // A clean environment: sbatch would otherwise copy this process's (the user's secrets included) into the job.
-            + $"if ! out=$(env -i PATH=\"$PATH\" HOME=\"$HOME\" USER=\"${{USER:-}}\" {ShellQuote.Join(sbatch)} \"--output=$h/tmp/runners/{jobKey}.slurm-%j.log\" <<'DSTACK_BATCH'\n"
+            + $"if ! out=$(env -i PATH=\"$PATH\" HOME=\"$HOME\" USER=\"${{USER:-}}\" {SlurmConfScript.KeptByEnv} {ShellQuote.Join(sbatch)} \"--output=$h/tmp/runners/{jobKey}.slurm-%j.log\" <<'DSTACK_BATCH'\n"
             + batch + "DSTACK_BATCH\n"
             + $") ; then {removeAll}exit 3; fi\necho \"$out\"\n";
         using var stdin = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(credentials ?? ""));
@@ -262,13 +262,13 @@ public sealed partial class SlurmCompute(ComputeTarget target, SshStore store, I
     private Task<bool?> StoreVisibleAsync(CancellationToken ct) => _storeVisible ??= SeenOrProbeAsync(store.LocalFolder!, ct);
 
     /// <summary>
-    /// A probe's "seen" is kept for <see cref="StoreSeenLife"/> in the store folder (per cluster: login host and partition),
+    /// A probe's "seen" is kept for <see cref="StoreSeenLife"/> in the store folder (per cluster: login host, partition, slurm.conf),
     /// so a run does not wait for a whole extra Slurm job each time; "unseen" is never kept (a fix is seen at once).
     /// </summary>
     private async Task<bool?> SeenOrProbeAsync(string folder, CancellationToken ct)
     {
         var key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
-            System.Text.Encoding.UTF8.GetBytes($"{_settings.Login}\n{_settings.Partition}")))[..16];
+            System.Text.Encoding.UTF8.GetBytes($"{_settings.Login}\n{_settings.Partition}" + (_settings.SlurmConf is { } conf ? $"\n{conf}" : ""))))[..16];
         var seen = Path.Combine(folder, "tmp", "slurm-store-seen", key);
         if (File.Exists(seen) && time.GetUtcNow().UtcDateTime - File.GetLastWriteTimeUtc(seen) < StoreSeenLife) return true;
         var visible = await ProbeStoreAsync(folder, ct);
@@ -300,7 +300,7 @@ public sealed partial class SlurmCompute(ComputeTarget target, SshStore store, I
             var srun = new List<string> { "srun", "-N1", "-n1", "--immediate=30", "--quiet", $"--job-name=dstack-probe" };
             srun.AddRange(SbatchOptions.Of(_settings, null, []));
             srun.AddRange(["sh", "-c", $"test -e {ShellQuote.Quote(marker)} && echo seen || echo unseen"]);
-            var result = await shell.RunAsync($"env -i PATH=\"$PATH\" HOME=\"$HOME\" {ShellQuote.Join(srun)}", null, ct);
+            var result = await shell.RunAsync($"env -i PATH=\"$PATH\" HOME=\"$HOME\" {SlurmConfScript.KeptByEnv} {ShellQuote.Join(srun)}", null, ct);
             return result.StdOut.Trim() switch { "seen" => true, "unseen" => false, _ => null };
         }
         finally { File.Delete(marker); }

@@ -47,6 +47,25 @@ public sealed class SlurmJobHostTests
         SlurmJobHost.AllowedCpus("Name:\tdstack\n").ShouldBeNull();
     }
 
+    [Fact]
+    public void TheNodeAddress_IsItsNameResolved_ANonLoopbackFirst_ALoopbackOnlyForAnotherNodeOfThisMachine()
+    {
+        System.Net.IPAddress[] Resolve(string name) => name switch
+        {
+            "m1" => [System.Net.IPAddress.Parse("fe80::1"), System.Net.IPAddress.Parse("10.201.0.11")],
+            "n1" => [System.Net.IPAddress.Loopback],
+            "vm" => [System.Net.IPAddress.Parse("127.0.1.1")],
+            _ => throw new System.Net.Sockets.SocketException(11001),
+        };
+
+        SlurmJobHost.AddressOf("m1", "vm", Resolve).ShouldBe("10.201.0.11");
+        SlurmJobHost.AddressOf("n1", "vm", Resolve).ShouldBe("127.0.0.1", "several slurmds on one machine share its loopback");
+        SlurmJobHost.AddressOf("vm", "vm", Resolve).ShouldBeNull("the machine's own name on loopback means nothing to the other nodes");
+        SlurmJobHost.AddressOf("gone", "vm", Resolve).ShouldBeNull();
+        new SlurmJobHost(new NoHost(), "n2", null).NodeAddress.ShouldBe("n2");
+        new SlurmJobHost(new NoHost(), "m2", null, address: "10.201.0.12").NodeAddress.ShouldBe("10.201.0.12");
+    }
+
     private sealed class NoHost : IJobHost
     {
         public string Hostname => "inner";
