@@ -16,7 +16,7 @@ public sealed class RunSubmitterTests : IDisposable
         Directory.CreateDirectory(root);
         File.WriteAllText(Path.Combine(root, "a.txt"), "a");
         var repo = new CapturedRepo { Root = root, Repo = new RepoRef("owner", "repo"), Files = ["a.txt"] };
-        return new SubmitRequest(repo, "hello", "bash", [], _ => [new JobSpec { Commands = ["true"] }], [], null);
+        return new SubmitRequest(repo, "hello", "bash", [], _ => [new JobSpec { Commands = ["true"] }], Task.FromResult<IReadOnlyList<ResolvedDep>>([]), null);
     }
 
     /// <summary>A start on an SSH host is a round trip: the code is stored meanwhile, not after it.</summary>
