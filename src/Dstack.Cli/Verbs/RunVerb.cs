@@ -52,7 +52,8 @@ public static class RunVerb
         var (workflow, provider, workflowArgs) = Resolve(workflows, providers, name, runArgs);
         workflow = options.Overrides.ApplyTo(workflow);
         CheckRequirements(workflow, root);
-        // The deps are resolved while the jobs are built and the repo captured: on a bucket a dep is a few round trips.
+        // The deps are resolved while the jobs are built, the repo captured and the run named: on a bucket a dep is a
+        // listing and a round trip. The submit awaits them before it stores anything under the run's name.
         var resolving = new DepResolver(ctx.Storage).ResolveAsync(ctx.Repo.Repo, workflow.Deps, ct);
         var callerEnv = Core.Runner.JobEnvironment.Current();
         IReadOnlyList<JobSpec> Build(string runName) => provider.BuildJobs(workflow, new ProviderContext(runName, workflowArgs, callerEnv));
@@ -73,11 +74,10 @@ public static class RunVerb
         StageTrace.Mark("run: jobs built");
         var repo = await capture;
         StageTrace.Mark("run: repo captured");
-        var deps = await resolving;
         if (!repo.IsGit) ctx.Err.WriteLine(Ansi.Grey($"Note: {repo.Root} is not a git repository; running the folder as it is."));
         var submitter = new RunSubmitter(ctx.Storage, compute, ctx.Time, ctx.Home.Root, new CodeFeedback(ctx.Err, ctx.Time));
         var run = await submitter.SubmitAsync(
-            new SubmitRequest(repo, workflows.Find(name) is null ? null : name, provider.Name, workflowArgs, Build, deps, options.Tag), ct);
+            new SubmitRequest(repo, workflows.Find(name) is null ? null : name, provider.Name, workflowArgs, Build, resolving, options.Tag), ct);
         StageTrace.Mark("run: submitted");
         return await AttachOrDetachAsync(ctx, run, options.Detach, ct);
     }

@@ -12,23 +12,35 @@ public sealed partial class JobRunner
 
     private sealed record Output(ArtifactRef Artifact, string Folder);
 
+    /// <summary>Each dep artifact's manifest, in the order <see cref="PlaceDepsAsync"/> places them, fetched at once.</summary>
+    private List<Task<SnapshotManifest>> FetchDepManifests(JobContext job, CancellationToken ct)
+    {
+        var artifacts = new ArtifactStore(storage, options.BlobCache);
+        return job.Run.Deps.SelectMany(dep => dep.Artifacts.Select(version => artifacts.GetManifestAsync(version, DepOwner(dep), ct))).ToList();
+    }
+
+    private static string DepOwner(ResolvedDep dep) => dep.RunName is { } run ? $"run {run}" : $"tag {dep.Name}";
+
     /// <summary>
     /// Puts each dep's artifacts at their paths, as fresh copies: the job may change them freely. A dep is placed only
     /// inside the working copy, replacing only what the working copy had there (never through a symlink leading out of
-    /// it); a dep saved at an absolute path is refused, since placing it would write outside.
+    /// it); a dep saved at an absolute path is refused, since placing it would write outside. <paramref name="manifests"/>
+    /// are their manifests (<see cref="FetchDepManifests"/>).
     /// </summary>
-    private async Task PlaceDepsAsync(JobContext job, string root, string workingDir, CancellationToken ct)
+    private async Task PlaceDepsAsync(JobContext job, string root, string workingDir, List<Task<SnapshotManifest>> manifests, CancellationToken ct)
     {
         var artifacts = new ArtifactStore(storage, options.BlobCache);
+        var next = 0;
         foreach (var dep in job.Run.Deps)
             foreach (var version in dep.Artifacts)
             {
-                var owner = dep.RunName is { } run ? $"run {run}" : $"tag {dep.Name}";
+                var manifest = manifests[next++];
+                var owner = DepOwner(dep);
                 if (Path.IsPathRooted(version.Path)) throw PathEscapeException.AbsoluteDep(version.Path, owner);
                 var dest = ArtifactPaths.Inside(root, workingDir, version.Path);
                 if (dest is null || dest == root) throw PathEscapeException.Dep(version.Path, owner);
                 ArtifactPaths.DeleteEntry(dest);
-                await artifacts.MaterializeAsync(version, dest, owner, ct);
+                await artifacts.Trees.MaterializeAsync(await manifest, dest, owner, ct);
             }
     }
 

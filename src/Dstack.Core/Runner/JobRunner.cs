@@ -79,10 +79,13 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
             await _outage.KeepTryingAsync(() => SetStateAsync(job, final, ct), giveUpAt, ct);
             Diagnostics.StageTrace.Mark("runner: final state stored");
             // After the state, so that the last job of a run to end done sees every job done: workflow deps find it.
-            if (final.Status == JobStatus.Done)
-                await _outage.KeepTryingAsync(() => new Runs.DoneRunIndex(storage).MarkIfDoneAsync(job.Run, ct), giveUpAt, ct);
-            // Likewise: the runner that ends the run's last job removes it from plain `ps`'s index.
-            await _outage.KeepTryingAsync(() => new Runs.UnfinishedRunIndex(storage).RemoveIfFinishedAsync(job.Run, ct), giveUpAt, ct);
+            // Likewise the runner that ends the run's last job removes it from plain `ps`'s index; both at once (on a
+            // bucket, the marker also lists the run's artifacts).
+            await Task.WhenAll(
+                final.Status == JobStatus.Done
+                    ? _outage.KeepTryingAsync(() => new Runs.DoneRunIndex(storage).MarkIfDoneAsync(job.Run, ct), giveUpAt, ct)
+                    : Task.CompletedTask,
+                _outage.KeepTryingAsync(() => new Runs.UnfinishedRunIndex(storage).RemoveIfFinishedAsync(job.Run, ct), giveUpAt, ct));
             Diagnostics.StageTrace.Mark("runner: indexes updated");
             // A node of a multi-node Slurm run whose end is stored exits 0: the other nodes read it and stop gracefully,
             // where `srun --kill-on-bad-exit` would kill them at once. Only a runner that could not say how it ended fails its step.
@@ -111,6 +114,8 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
         var root = StorePaths.Resolve(job.WorkDir(options), ".")!;
         TryDelete(root);
         Diagnostics.StageTrace.Mark("runner: downloading");
+        // The deps' manifests are fetched while the code is (on a bucket, a round trip each): they are placed after it.
+        var depManifests = FetchDepManifests(job, ct);
         string workingDir;
         List<Output> outputs;
         try
@@ -124,7 +129,8 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
                 return FailToStart(job, $"working_dir '{job.Spec.WorkingDir}' does not exist in the repository");
             if (job.Spec.Requirements is { } requirements && ArtifactPaths.Inside(root, workingDir, requirements) is null)
                 throw PathEscapeException.Requirements(requirements);
-            await PlaceDepsAsync(job, root, workingDir, ct);
+            await PlaceDepsAsync(job, root, workingDir, depManifests, ct);
+            if (depManifests.Count > 0) Diagnostics.StageTrace.Mark("runner: deps placed");
             outputs = PrepareOutputs(job, root, workingDir);
             await RestoreCheckpointsAsync(job, outputs, ct);
         }
@@ -132,6 +138,10 @@ public sealed partial class JobRunner(IStorage storage, IJobExecutor executor, C
         {
             // What the store holds is not what dstack wrote there, or leads outside: the job never starts.
             return FailToStart(job, e.Message);
+        }
+        finally
+        {
+            foreach (var manifest in depManifests) await Observed(manifest); // placed, or not needed after a failure
         }
         // The executor says how it runs the job (host or container: the runner never asks which).
         var plan = await executor.PlanAsync(job.Spec, ct);

@@ -1,4 +1,3 @@
-using Dstack.Core.Artifacts;
 using Dstack.Core.Models;
 using Dstack.Core.Storage;
 using Dstack.Core.Tags;
@@ -15,14 +14,11 @@ public sealed class DepResolver(IStorage storage)
 {
     private readonly DoneRunIndex _done = new(storage);
     private readonly TagStore _tags = new(storage);
-    private readonly ArtifactStore _artifacts = new(storage);
 
     public async Task<IReadOnlyList<ResolvedDep>> ResolveAsync(RepoRef current, IEnumerable<DepSpec> deps, CancellationToken ct)
     {
-        var resolved = new List<ResolvedDep>();
-        foreach (var dep in deps)
-            resolved.Add(dep.Kind == DepKind.Tag ? await ResolveTagAsync(current, dep.Name, ct) : await ResolveWorkflowAsync(current, dep.Name, ct));
-        return resolved;
+        // At once: on a bucket each dep is a listing and a round trip. The first failing dep, in their order, is reported.
+        return await Task.WhenAll(deps.Select(dep => dep.Kind == DepKind.Tag ? ResolveTagAsync(current, dep.Name, ct) : ResolveWorkflowAsync(current, dep.Name, ct)));
     }
 
     private async Task<ResolvedDep> ResolveTagAsync(RepoRef current, string name, CancellationToken ct)
@@ -36,12 +32,8 @@ public sealed class DepResolver(IStorage storage)
     private async Task<ResolvedDep> ResolveWorkflowAsync(RepoRef current, string name, CancellationToken ct)
     {
         var (repo, workflow) = Split(current, name);
-        if (await _done.LatestAsync(repo, workflow, ct) is { } run)
-            return new ResolvedDep
-            {
-                Kind = DepSource.Workflow, Name = name, Repo = repo, RunName = run.RunName,
-                Artifacts = await _artifacts.ListAsync(run, ct),
-            };
+        if (await _done.LatestAsync(repo, workflow, ct) is { } done)
+            return new ResolvedDep { Kind = DepSource.Workflow, Name = name, Repo = repo, RunName = done.Run.RunName, Artifacts = done.Artifacts };
         throw DepException.NoDoneRun(name, repo, repo == current, workflow);
     }
 

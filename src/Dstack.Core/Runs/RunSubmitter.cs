@@ -18,23 +18,29 @@ public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvide
         // The code is stored from the start: it needs no name, and on a bucket its round trips overlap the naming's,
         // the runners' start and the index writes. The snapshot's content is referenced only once the run record is written.
         SaveLease? lease = null;
+        // A run that cannot be submitted (its name or a dep failed) stops storing its code.
+        using var saveCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         async Task<RepoSnapshotInfo> SaveCodeAsync()
         {
-            lease = await SaveLease.TakeAsync(storage, ct);
-            return await CodeAsync(request, lease, ct);
+            lease = await SaveLease.TakeAsync(storage, saveCts.Token);
+            return await CodeAsync(request, lease, saveCts.Token);
         }
         var saving = SaveCodeAsync();
         string runName;
         IReadOnlyList<JobSpec> jobs, templates;
+        IReadOnlyList<ResolvedDep> deps;
         try
         {
             runName = await new RunNameGenerator(storage).NextAsync(ct);
             Diagnostics.StageTrace.Mark("submit: named");
+            // Resolved while the run was named: a dep that fails leaves nothing under the name but its claim.
+            deps = await request.Deps;
             jobs = request.BuildJobs(runName);
             templates = request.BuildJobs(RunNameTemplate.Placeholder);
         }
         catch
         {
+            await saveCts.CancelAsync();
             await Observed(saving);
             if (lease is not null) await lease.DisposeAsync();
             throw;
@@ -62,7 +68,7 @@ public sealed class RunSubmitter(IStorage storage, ICompute compute, TimeProvide
                 Args = request.Args,
                 Jobs = jobs,
                 User = request.Repo.UserName,
-                Deps = request.Deps,
+                Deps = deps,
                 TagOnDone = request.TagOnDone,
                 Code = await saving,
                 JobTemplates = RunNameTemplate.IsUsedBy(templates) ? templates : null,

@@ -108,9 +108,12 @@ public sealed partial class SnapshotStore(IStorage storage, BlobCache? cache = n
     /// Writes the snapshot's tree into <paramref name="dest"/>, a folder that does not exist yet (or is empty). The manifest is checked first, and every file against its hash as it streams: nothing is ever
     /// written outside <paramref name="dest"/>, or through a symlink the tree itself has.
     /// </summary>
-    public async Task MaterializeAsync(string id, string dest, string owner, CancellationToken ct)
+    public async Task MaterializeAsync(string id, string dest, string owner, CancellationToken ct) =>
+        await MaterializeAsync(await GetManifestAsync(id, owner, ct), dest, owner, ct);
+
+    /// <summary>As <see cref="MaterializeAsync(string, string, string, CancellationToken)"/>, from its manifest read already (<see cref="GetManifestAsync"/>).</summary>
+    public async Task MaterializeAsync(SnapshotManifest manifest, string dest, string owner, CancellationToken ct)
     {
-        var manifest = await GetManifestAsync(id, owner, ct);
         Directory.CreateDirectory(dest);
         // Every folder first, once: the copies that follow then run without directory checks.
         var folders = manifest.Entries.Where(e => e.IsDir).Select(e => e.Path)

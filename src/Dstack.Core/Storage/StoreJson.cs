@@ -26,6 +26,11 @@ public static partial class StoreJson
                 case SnapshotManifest m: WriteManifest(w, m); break;
                 case ArtifactVersion a: WriteArtifact(w, a); break;
                 case TagRecord t: WriteTag(w, t); break;
+                case DoneRunMarker d:
+                    w.WriteStartObject();
+                    WriteArtifacts(w, "artifacts", d.Artifacts);
+                    w.WriteEndObject();
+                    break;
                 case SecretRecord s:
                     w.WriteStartObject();
                     w.WriteString("name", s.Name);
@@ -68,6 +73,7 @@ public static partial class StoreJson
             var t when t == typeof(SnapshotManifest) => ReadManifest(e),
             var t when t == typeof(ArtifactVersion) => ReadArtifact(e),
             var t when t == typeof(TagRecord) => ReadTag(e),
+            var t when t == typeof(DoneRunMarker) => new DoneRunMarker(ReadArtifacts(e, "artifacts")),
             var t when t == typeof(SecretRecord) => new SecretRecord(e.Str("name") ?? "", e.Str("value") ?? "", e.Time("created_at"), e.Time("updated_at")),
             _ => throw new NotSupportedException($"No stored form for {typeof(T).Name}."),
         };

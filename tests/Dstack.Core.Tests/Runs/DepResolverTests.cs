@@ -1,3 +1,4 @@
+using Dstack.Core.Artifacts;
 using Dstack.Core.Errors;
 using Dstack.Core.Models;
 using Dstack.Core.Runs;
@@ -28,14 +29,23 @@ public sealed class DepResolverTests : IDisposable
         catch (DirectoryNotFoundException) { }
     }
 
-    /// <summary>A run of <paramref name="workflow"/>, its jobs ended with <paramref name="statuses"/>; a done one is marked as its runner would.</summary>
-    private async Task<RunRecord> AddRunAsync(string name, int minute, string workflow = "train", bool marked = true, params JobStatus[] statuses)
+    /// <summary>
+    /// A run of <paramref name="workflow"/> in <paramref name="repo"/>, its jobs ended with <paramref name="statuses"/>, each
+    /// job with an artifact <c>model</c> (see <see cref="ModelOf"/>); a done one is marked as its runner would.
+    /// </summary>
+    private Task<RunRecord> AddRunAsync(string name, int minute, string workflow = "train", bool marked = true, params JobStatus[] statuses) =>
+        AddRunAsync(Repo, name, minute, workflow, marked, statuses);
+
+    /// <summary>The artifact version each job of a run made by <see cref="AddRunAsync(string, int, string, bool, JobStatus[])"/> saved.</summary>
+    private static ArtifactVersion ModelOf(string run, int minute) => new("model", $"manifest-of-{run}", 1, 7, Start.AddMinutes(minute));
+
+    private async Task<RunRecord> AddRunAsync(RepoRef repo, string name, int minute, string workflow = "train", bool marked = true, params JobStatus[] statuses)
     {
         if (statuses.Length == 0) statuses = [JobStatus.Done];
         var at = Start.AddMinutes(minute);
         var run = new RunRecord
         {
-            RunName = name, Repo = Repo, WorkflowName = workflow, ProviderName = "bash", SubmittedAt = at,
+            RunName = name, Repo = repo, WorkflowName = workflow, ProviderName = "bash", SubmittedAt = at,
             Code = new RepoSnapshotInfo { SnapshotId = "s" },
             Jobs = statuses.Select((_, i) => new JobSpec { Index = i, Commands = ["true"] }).ToList(),
         };
@@ -43,14 +53,17 @@ public sealed class DepResolverTests : IDisposable
         await runs.CreateAsync(run, at, default);
         for (var i = 0; i < statuses.Length; i++)
         {
-            await runs.PutStateAsync(Repo, name, i, new JobState { Status = statuses[i], UpdatedAt = at }, default);
+            await new ArtifactStore(_store).PublishAsync(repo, name, i, ModelOf(name, minute), default); // before the job's final state
+            await runs.PutStateAsync(repo, name, i, new JobState { Status = statuses[i], UpdatedAt = at }, default);
             if (marked) await new DoneRunIndex(_store).MarkIfDoneAsync(run, default); // each job's runner, after its state
         }
         return run;
     }
 
-    private async Task<string?> ResolveAsync(string dep = "train") =>
-        (await new DepResolver(_counted).ResolveAsync(Repo, [new DepSpec(DepKind.Workflow, dep)], default))[0].RunName;
+    private async Task<string?> ResolveAsync(string dep = "train") => (await ResolveDepAsync(dep)).RunName;
+
+    private async Task<ResolvedDep> ResolveDepAsync(string dep = "train", RepoRef? repo = null) =>
+        (await new DepResolver(_counted).ResolveAsync(repo ?? Repo, [new DepSpec(DepKind.Workflow, dep)], default))[0];
 
     [Theory]
     [InlineData(10)]
@@ -205,5 +218,117 @@ public sealed class DepResolverTests : IDisposable
         var keys = new List<string>();
         await foreach (var key in _store.ListAsync(StoreKeys.DoneRunsPrefix, default)) keys.Add(key);
         keys.ShouldHaveSingleItem().ShouldStartWith($"{StoreKeys.DoneRunsPrefix}acme/widgets/");
+    }
+
+    /// <summary>
+    /// The marker holds the run's artifacts: they are read with the run's record and state, all three asked at once (the
+    /// record's read is held until the other two have been asked), and the run's artifacts are never listed.
+    /// </summary>
+    [Fact]
+    public async Task Resolve_ReadsTheArtifactsFromTheMarker_WithTheRecordAndState()
+    {
+        for (var i = 0; i < 3; i++) await AddRunAsync($"run-{i}", i);
+        var markerAsked = new TaskCompletionSource();
+        var stateAsked = new TaskCompletionSource();
+        _counted.BeforeGet = key =>
+        {
+            if (key.StartsWith(StoreKeys.DoneRunsPrefix, StringComparison.Ordinal)) markerAsked.TrySetResult();
+            if (key == StoreKeys.JobState(Repo, "run-2", 0)) stateAsked.TrySetResult();
+            return key == StoreKeys.Run(Repo, "run-2")
+                ? Task.WhenAll(markerAsked.Task, stateAsked.Task).WaitAsync(TimeSpan.FromSeconds(10))
+                : Task.CompletedTask;
+        };
+
+        var dep = await ResolveDepAsync();
+
+        dep.RunName.ShouldBe("run-2");
+        dep.Artifacts.ShouldBe([ModelOf("run-2", 2)]);
+        _counted.Listings.ShouldBe([StoreKeys.DoneRunsOf(Repo, "train")]); // the markers only: no listing of the artifacts
+        _counted.Reads.Count.ShouldBe(3);
+    }
+
+    /// <summary>A marker an older dstack wrote (empty), or one whose content is damaged: the run's artifacts are listed instead.</summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData("{\"artifacts\": [")]
+    public async Task Resolve_MarkerWithoutReadableArtifacts_ListsTheRunsArtifacts(string content)
+    {
+        var run = await AddRunAsync("old-1", 1, marked: false);
+        await _store.PutIfAbsentAsync(StoreKeys.DoneRun(Repo, "train", run.SubmittedAt, "old-1"), System.Text.Encoding.UTF8.GetBytes(content), default);
+
+        var dep = await ResolveDepAsync();
+
+        dep.RunName.ShouldBe("old-1");
+        dep.Artifacts.ShouldBe([ModelOf("old-1", 1)]);
+        _counted.Listings.ShouldContain(StoreKeys.ArtifactsPrefix(Repo, "old-1", 0));
+    }
+
+    /// <summary>A run of several jobs: the marker holds every job's artifacts, in job order, as a listing would give them.</summary>
+    [Fact]
+    public async Task Resolve_RunOfSeveralJobs_HasEveryJobsArtifacts()
+    {
+        await AddRunAsync("pair-1", 1, statuses: [JobStatus.Done, JobStatus.Done]);
+
+        var dep = await ResolveDepAsync();
+
+        dep.Artifacts.ShouldBe([ModelOf("pair-1", 1), ModelOf("pair-1", 1)]);
+        _counted.Listings.ShouldBe([StoreKeys.DoneRunsOf(Repo, "train")]);
+    }
+
+    /// <summary>The newest done run removed: the previous one's artifacts, not the removed one's, come with it.</summary>
+    [Fact]
+    public async Task Resolve_NewestDoneRunRemoved_HasThePreviousRunsArtifacts()
+    {
+        for (var i = 0; i < 3; i++) await AddRunAsync($"run-{i}", i);
+        await new RunStore(_store).DeleteAsync(Repo, "run-2", default);
+
+        (await ResolveDepAsync()).Artifacts.ShouldBe([ModelOf("run-1", 1)]);
+    }
+
+    /// <summary>Two repos of one store with a workflow of the same name: each repo's dep is its own run; <c>owner/repo/NAME</c> the other's.</summary>
+    [Fact]
+    public async Task Resolve_SeveralRepos_EachRepoFindsItsOwnRun()
+    {
+        var other = new RepoRef("acme", "gadgets");
+        await AddRunAsync("mine-1", 1);
+        await AddRunAsync(other, "theirs-1", 2); // newer, same workflow name
+
+        (await ResolveDepAsync()).RunName.ShouldBe("mine-1");
+        (await ResolveDepAsync(repo: other)).RunName.ShouldBe("theirs-1");
+        var cross = await ResolveDepAsync("acme/gadgets/train");
+        cross.RunName.ShouldBe("theirs-1");
+        cross.Repo.ShouldBe(other);
+        cross.Artifacts.ShouldBe([ModelOf("theirs-1", 2)]);
+    }
+
+    /// <summary>Runs ending at the same moment (their runners marking at once), a newer one failed: the newest done one is resolved.</summary>
+    [Fact]
+    public async Task Resolve_RunsEndingAtOnce_TheNewestDoneOneIsResolved()
+    {
+        var runs = new List<RunRecord>();
+        for (var i = 0; i < 8; i++) runs.Add(await AddRunAsync($"run-{i}", i, marked: false));
+        await AddRunAsync("failed-1", 20, statuses: JobStatus.Failed);
+
+        await Task.WhenAll(runs.Select(run => Task.Run(() => new DoneRunIndex(_store).MarkIfDoneAsync(run, default))));
+
+        var dep = await ResolveDepAsync();
+        dep.RunName.ShouldBe("run-7");
+        dep.Artifacts.ShouldBe([ModelOf("run-7", 7)]);
+    }
+
+    /// <summary>Several deps are resolved at once, given in their order; the first that fails, in their order, is the error.</summary>
+    [Fact]
+    public async Task Resolve_SeveralDeps_InTheirOrder_FirstFailureReported()
+    {
+        await AddRunAsync("train-1", 1);
+        await AddRunAsync("eval-1", 2, workflow: "eval");
+        var resolver = new DepResolver(_counted);
+
+        var deps = await resolver.ResolveAsync(Repo, [new DepSpec(DepKind.Workflow, "eval"), new DepSpec(DepKind.Workflow, "train")], default);
+        deps.Select(d => d.RunName).ShouldBe(["eval-1", "train-1"]);
+
+        var error = await Should.ThrowAsync<DstackException>(() => resolver.ResolveAsync(Repo,
+            [new DepSpec(DepKind.Workflow, "train"), new DepSpec(DepKind.Workflow, "never"), new DepSpec(DepKind.Tag, "nope")], default));
+        error.Message.ShouldContain("'never'");
     }
 }

@@ -10,13 +10,13 @@ public sealed class RunSubmitterTests : IDisposable
 {
     private readonly string _home = Directory.CreateTempSubdirectory("dstack-submit-").FullName;
 
-    private SubmitRequest Request()
+    private SubmitRequest Request(Task<IReadOnlyList<ResolvedDep>>? deps = null)
     {
         var root = Path.Combine(_home, "repo");
         Directory.CreateDirectory(root);
         File.WriteAllText(Path.Combine(root, "a.txt"), "a");
         var repo = new CapturedRepo { Root = root, Repo = new RepoRef("owner", "repo"), Files = ["a.txt"] };
-        return new SubmitRequest(repo, "hello", "bash", [], _ => [new JobSpec { Commands = ["true"] }], [], null);
+        return new SubmitRequest(repo, "hello", "bash", [], _ => [new JobSpec { Commands = ["true"] }], deps ?? Task.FromResult<IReadOnlyList<ResolvedDep>>([]), null);
     }
 
     /// <summary>A start on an SSH host is a round trip: the code is stored meanwhile, not after it.</summary>
@@ -118,6 +118,54 @@ public sealed class RunSubmitterTests : IDisposable
 
         var first = new LaunchInfo("fake", "1", DateTimeOffset.UtcNow);  // the fake's first handle
         (await compute.IsRunnerAliveAsync(first, default)).ShouldBe(false, "the runner launched for a run never stored is killed");
+    }
+
+    private static readonly ResolvedDep Dep = new()
+    {
+        Kind = DepSource.Workflow, Name = "prepare", Repo = new RepoRef("owner", "repo"), RunName = "prepare-1",
+        Artifacts = [new ArtifactVersion("data", "manifest", 1, 1, DateTimeOffset.UnixEpoch)],
+    };
+
+    /// <summary>On a bucket a dep is a few round trips: they overlap the claim of the name (the deps are held until it is made).</summary>
+    [Fact]
+    public async Task Submit_AwaitsTheDeps_OnceItHasNamedTheRun()
+    {
+        var storage = new CountingStorage(new LocalStorage(Path.Combine(_home, "store")));
+        var named = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        storage.BeforePut = key =>
+        {
+            if (key.StartsWith(StoreKeys.RunNamesPrefix, StringComparison.Ordinal)) named.TrySetResult();
+            return Task.CompletedTask;
+        };
+        async Task<IReadOnlyList<ResolvedDep>> ResolvingAsync()
+        {
+            await named.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            return [Dep];
+        }
+
+        var run = await new RunSubmitter(storage, new FakeCompute(TimeProvider.System), TimeProvider.System, _home).SubmitAsync(Request(ResolvingAsync()), default);
+
+        var dep = (await new RunStore(storage).GetAsync(run.Repo, run.RunName, default)).ShouldNotBeNull().Deps.ShouldHaveSingleItem();
+        dep.RunName.ShouldBe(Dep.RunName);
+        dep.Artifacts.ShouldBe(Dep.Artifacts);
+    }
+
+    /// <summary>A dep that fails (no done run) fails the submit with its own error: no runner, no record, no state, no lease left.</summary>
+    [Fact]
+    public async Task Submit_WhoseDepFails_StoresNothingUnderTheName()
+    {
+        var local = new LocalStorage(Path.Combine(_home, "store"));
+        var storage = new CountingStorage(local);
+        var started = 0;
+        var compute = new FakeCompute(TimeProvider.System) { Starting = _ => { Interlocked.Increment(ref started); return Task.CompletedTask; } };
+        var failing = Task.FromException<IReadOnlyList<ResolvedDep>>(DepException.NoDoneRun("prepare", new RepoRef("owner", "repo"), true, "prepare"));
+
+        var error = await Should.ThrowAsync<DepException>(() => new RunSubmitter(storage, compute, TimeProvider.System, _home).SubmitAsync(Request(failing), default));
+
+        error.Message.ShouldContain("'prepare' has no done run");
+        started.ShouldBe(0);
+        storage.Writes.ShouldAllBe(k => !k.StartsWith(StoreKeys.ReposPrefix, StringComparison.Ordinal) && !k.StartsWith(StoreKeys.UnfinishedRunsPrefix, StringComparison.Ordinal));
+        (await local.ListAsync(StoreKeys.WritersPrefix, default).ToListAsync()).ShouldBeEmpty("the lease is released");
     }
 
     public void Dispose()

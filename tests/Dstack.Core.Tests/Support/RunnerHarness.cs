@@ -37,6 +37,8 @@ public sealed class RunnerHarness : IDisposable
     public RepoRef Repo { get; } = new("owner", "repo");
     public string RunName { get; } = "fake-run-1";
     public string? WorkflowName { get; init; }
+    /// <summary>The run's resolved deps, placed in its working copy.</summary>
+    public IReadOnlyList<ResolvedDep> Deps { get; set; } = [];
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>The host the runner runs on; by default this machine (its real scheduler, in the temp folder).</summary>
     public Core.Compute.IJobHost? Host { get; init; }
@@ -57,7 +59,7 @@ public sealed class RunnerHarness : IDisposable
         var run = new RunRecord
         {
             RunName = RunName, Repo = Repo, WorkflowName = WorkflowName, ProviderName = "bash", SubmittedAt = Clock.GetUtcNow(),
-            Code = new RepoSnapshotInfo { SnapshotId = snapshot, IsGit = false }, Jobs = [.. Enumerable.Range(0, job.Nodes).Select(rank => job with { Index = rank })],
+            Code = new RepoSnapshotInfo { SnapshotId = snapshot, IsGit = false }, Deps = Deps, Jobs = [.. Enumerable.Range(0, job.Nodes).Select(rank => job with { Index = rank })],
         };
         await new Core.Runs.UnfinishedRunIndex(Store).AddAsync(run, default);
         (await new RunStore(Store).CreateAsync(run, Clock.GetUtcNow(), default)).ShouldBeTrue();
