@@ -4,8 +4,8 @@
 # Usage: bench/scale.sh            local store (writes bench/results/scale.md and prints it)
 #        BENCH_STORE=s3 bench/scale.sh   S3 (Ceph RGW on loopback, scripts/s3-up.sh; bench/results/scale-s3.md)
 #        BENCH_RUNS=N to change the count
-#        BENCH_BASELINE=DIR also measures `ps -a` (warm and cold), `run plain` and `run use` of the dstack in DIR (e.g. the
-#        main branch's build)
+#        BENCH_BASELINE=DIR also measures plain `ps`, `ps -a` (warm and cold), `run plain` and `run use` of the dstack in
+#        DIR (e.g. the main branch's build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -23,6 +23,7 @@ hyperfine -N --warmup 3 --min-runs 15 --export-json "$json" \
   -n "dstack ps -a ($runs runs, warm)" "$bin/dstack ps -a" \
   -n "dstack run plain" "$bin/dstack run plain" \
   -n "dstack run use (workflow dep)" "$bin/dstack run use" \
+  ${BENCH_BASELINE:+-n "baseline: dstack ps ($runs runs)" "$BENCH_BASELINE/dstack ps"} \
   ${BENCH_BASELINE:+-n "baseline: dstack ps -a ($runs runs, warm)" "$BENCH_BASELINE/dstack ps -a"} \
   ${BENCH_BASELINE:+-n "baseline: dstack run plain" "$BENCH_BASELINE/dstack run plain"} \
   ${BENCH_BASELINE:+-n "baseline: dstack run use (workflow dep)" "$BENCH_BASELINE/dstack run use"} >/dev/null

@@ -149,7 +149,7 @@ public sealed partial class CliContext
     private static IStorage S3Store(DstackConfig config, string? handed)
     {
         var options = S3StoreOptions.From(config, handed);
-        return new S3Storage(S3ClientFactory.Create(options).Client, options);
+        return new S3Storage(options);
     }
 
     /// <summary>

@@ -57,6 +57,28 @@ public static class S3ClientFactory
         }
     }
 
+    /// <summary>
+    /// The credentials of plain requests (<see cref="S3Requests"/>), the same as <see cref="Create"/>'s: the ones handed over, or the
+    /// key pair of the environment variables, read directly (the SDK's chain is not built for them); else the SDK's provider,
+    /// asked at each request, so that temporary credentials are renewed as the SDK's client renews them.
+    /// </summary>
+    internal static Func<S3StaticCredentials> CredentialsFor(S3Options options)
+    {
+        if (options.Credentials is { } given) return () => given;
+        if (options.Profile is null && Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") is { Length: > 0 } key
+            && Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY") is { Length: > 0 } secret)
+        {
+            var fromEnvironment = new S3StaticCredentials(key, secret, Environment.GetEnvironmentVariable("AWS_SESSION_TOKEN"));
+            return () => fromEnvironment;
+        }
+        var provider = new Lazy<AWSCredentials>(() => Credentials(options.Profile).Credentials);
+        return () =>
+        {
+            var current = provider.Value.GetCredentials();
+            return new S3StaticCredentials(current.AccessKey, current.SecretKey, current.Token);
+        };
+    }
+
     /// <summary>Where <see cref="Create"/> takes the credentials from, in words, without resolving them.</summary>
     public static string CredentialSource(string? profile)
     {

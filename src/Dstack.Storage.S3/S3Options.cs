@@ -15,6 +15,11 @@ public sealed record S3Options
     public string? KmsKeyId { get; init; }
     /// <summary>Credentials given to this process (a runner on an SSH host); null: the AWS chain or <see cref="Profile"/>.</summary>
     public S3StaticCredentials? Credentials { get; init; }
+    /// <summary>
+    /// With an <see cref="EndpointUrl"/>, the small calls (one object's GET, PUT, HEAD, DELETE; listings) go as plain signed
+    /// HTTP requests (<see cref="S3Requests"/>) instead of through the SDK, whose start costs a short command most of its CPU.
+    /// </summary>
+    public bool DirectRequests { get; init; } = true;
     /// <summary>Objects at least this large go up in parallel parts and come down in parallel ranges.</summary>
     public long MultipartThreshold { get; init; } = 32L << 20;
     public long PartSize { get; init; } = 16L << 20;

@@ -61,7 +61,7 @@ public sealed partial class S3Storage
     public async Task<Stream?> OpenReadAsync(string key, CancellationToken ct)
     {
         if (await HeadAsync(key, ct) is not { } head) return null;
-        var size = head.ContentLength;
+        var size = head.Length;
         var ahead = size < options.MultipartThreshold ? 1 : options.Parallelism;
         return new S3RangeStream(size, options.PartSize, ahead, (start, end, token) => GetRangeAsync(key, start, end, token));
     }

@@ -3,7 +3,7 @@ using Dstack.Core.Tests.Storage;
 
 namespace Dstack.Storage.S3.Tests;
 
-public sealed class S3StorageConformanceTests : StorageConformanceTests, IAsyncLifetime
+public class S3StorageConformanceTests : StorageConformanceTests, IAsyncLifetime
 {
     private S3Storage? _storage;
     private Amazon.S3.IAmazonS3? _client;
@@ -11,7 +11,10 @@ public sealed class S3StorageConformanceTests : StorageConformanceTests, IAsyncL
 
     protected override IStorage Storage => _storage ?? throw new InvalidOperationException("not initialised");
 
-    public async Task InitializeAsync() => (_storage, _client, _bucket) = await S3Server.NewBucketAsync();
+    /// <summary>The store's settings (the bucket is each test's own); null: the defaults.</summary>
+    protected virtual S3Options? Tuning => null;
+
+    public async Task InitializeAsync() => (_storage, _client, _bucket) = await S3Server.NewBucketAsync(Tuning);
 
     public async Task DisposeAsync()
     {
