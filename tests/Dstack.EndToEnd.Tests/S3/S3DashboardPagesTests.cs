@@ -182,10 +182,10 @@ public sealed class S3DashboardPagesTests
         await form.Locator("input[name=repo]").FillAsync("acme/widgets");
         await form.Locator("input[name=name]").FillAsync(name);
         await form.Locator("input[name=value]").FillAsync(value);
-        IResponse? post = null;
-        await page.RunAndWaitForNavigationAsync(async () =>
-            post = await page.RunAndWaitForResponseAsync(() => form.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync(), r => r.Request.Method == "POST"));
-        post!.Status.ShouldBe(200);
+        var reload = page.WaitForResponseAsync(r => r.Request.IsNavigationRequest);
+        var post = await page.RunAndWaitForResponseAsync(() => form.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync(), r => r.Request.Method == "POST");
+        post.Status.ShouldBe(200, await post.TextAsync());
+        await reload;
         return await post.TextAsync();
     }
 
