@@ -102,6 +102,8 @@ public sealed class S3DashboardPagesTests
             .ShouldBe(await File.ReadAllBytesAsync(Path.Combine(dir, "out", "weights", "model.bin")));
 
         // Tagging again under a taken name is refused unless Override is ticked.
+        await form.Locator("input[name=repo]").FillAsync("acme/widgets");
+        await form.Locator("input[name=run]").FillAsync(run);
         await form.Locator("input[name=name]").FillAsync("from-cli");
         await form.GetByRole(AriaRole.Button, new() { Name = "Tag" }).ClickAsync();
         await pageA.Locator("#message").GetByText("from-cli").WaitForAsync();
@@ -175,18 +177,28 @@ public sealed class S3DashboardPagesTests
         return page;
     }
 
-    /// <summary>Saves a secret with the page's form; returns the POST's answer, once the page has reloaded after it.</summary>
+    /// <summary>
+    /// Saves a secret with the page's form; returns the POST's answer (read on its way to the page, which reloads at
+    /// once), once the page has reloaded.
+    /// </summary>
     private static async Task<string> SetSecretAsync(IPage page, string name, string value)
     {
+        const string Actions = "**/api/secrets/**";
+        string? answer = null;
+        await page.RouteAsync(Actions, async route =>
+        {
+            var response = await route.FetchAsync();
+            answer = await response.TextAsync();
+            response.Status.ShouldBe(200, answer);
+            await route.FulfillAsync(new() { Response = response });
+        });
         var form = page.Locator("#add");
         await form.Locator("input[name=repo]").FillAsync("acme/widgets");
         await form.Locator("input[name=name]").FillAsync(name);
         await form.Locator("input[name=value]").FillAsync(value);
-        var reload = page.WaitForResponseAsync(r => r.Request.IsNavigationRequest);
-        var post = await page.RunAndWaitForResponseAsync(() => form.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync(), r => r.Request.Method == "POST");
-        post.Status.ShouldBe(200, await post.TextAsync());
-        await reload;
-        return await post.TextAsync();
+        await page.RunAndWaitForResponseAsync(() => form.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync(), r => r.Request.IsNavigationRequest);
+        await page.UnrouteAsync(Actions);
+        return answer.ShouldNotBeNull();
     }
 
     private static ZipArchive Zip(byte[] bytes) => new(new MemoryStream(bytes));
