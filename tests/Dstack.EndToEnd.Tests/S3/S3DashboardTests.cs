@@ -47,8 +47,9 @@ public sealed class S3DashboardTests
         var again = Uri.UnescapeDataString(new Uri(page.Url).Segments[^1]);
         again.ShouldNotBe(run);
         (await page.Locator("#run").InnerTextAsync()).ShouldBe(again);
-        await page.Locator("#status").GetByText("Done").WaitForAsync(new() { Timeout = (float)Sandbox.FinishDeadline.TotalMilliseconds });
-        (await ada.StatusAsync(again)).ShouldBe("Done");
+        var ended = await ada.WaitForStatusAsync(again, s => s is "Done" or "Failed" or "Stopped" or "Aborted");
+        ended.ShouldBe("Done", (await ada.DstackAsync("logs", again)).ToString());
+        await page.Locator("#status").GetByText("Done").WaitForAsync();
 
         await page.Locator("#rm").ClickAsync();
         await page.WaitForURLAsync(dashboard.Origin + "/");
