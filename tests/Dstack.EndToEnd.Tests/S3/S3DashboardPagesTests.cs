@@ -11,35 +11,21 @@ namespace Dstack.EndToEnd.Tests.S3;
 /// </summary>
 public sealed class S3DashboardPagesTests
 {
-    private const string Build = """
-        workflows:
-          - name: build
-            provider: bash
-            commands:
-              - mkdir -p out/weights && head -c 700001 /dev/urandom > out/weights/model.bin && echo hi > out/readme.txt
-            artifacts:
-              - out
-        """;
-
     [Fact]
     public async Task ArtifactsPage_FileAndFolderZips_HaveTheClisBytes_AndPathsOutsideTheTreeAreRefused()
     {
         await using var bucket = await S3Bucket.NewAsync();
         await using var ada = await bucket.NewUserAsync();
-        ada.WithWorkflows(Build).Commit();
+        ada.WithWorkflows(DashboardPagesBrowserTests.BuildWorkflows).Commit();
         var run = await ada.RunDoneAsync("build");
         var (cli, dir) = await ada.DownloadAsync(run);
         cli.ExitCode.ShouldBe(0, cli.ToString());
         var model = await File.ReadAllBytesAsync(Path.Combine(dir, "out", "weights", "model.bin"));
         await using var dashboard = await LiveDashboard.StartAsync(ada);
         await using var browser = await Browser.LaunchAsync();
-        var page = await browser.OpenAsync(dashboard.Url);
-        await page.GotoAsync($"{dashboard.Origin}/runs/acme/widgets/{run}");
-
-        await page.Locator("#artifacts").ClickAsync();
+        var page = await DashboardPagesBrowserTests.OpenArtifactsAsync(browser, dashboard, run);
 
         var file = page.Locator("tr[data-path='out/weights/model.bin']");
-        (await file.InnerTextAsync()).ShouldContain("683.6KiB");
         (await LiveDashboard.DownloadAsync(page, file.GetByText("download"))).ShouldBe(model);
         using (var folder = Zip(await LiveDashboard.DownloadAsync(page, page.Locator("tr[data-path='out/weights']").GetByText("zip"))))
             Files(folder).ShouldBe(new Dictionary<string, string> { ["weights/model.bin"] = Sandbox.Sha256(model) });
@@ -71,7 +57,7 @@ public sealed class S3DashboardPagesTests
     {
         await using var bucket = await S3Bucket.NewAsync();
         await using var ada = await bucket.NewUserAsync();
-        ada.WithWorkflows(Build).Commit();
+        ada.WithWorkflows(DashboardPagesBrowserTests.BuildWorkflows).Commit();
         var run = await ada.RunDoneAsync("build");
         await using var bea = await bucket.NewTeammateAsync(ada);
         await using var adas = await LiveDashboard.StartAsync(ada);
