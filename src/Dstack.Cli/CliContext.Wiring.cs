@@ -145,13 +145,13 @@ public sealed partial class CliContext
     /// This build's dstack: the running executable, or, in <c>dstack-dashboard</c> (which restarts runs), the
     /// <c>dstack</c> published beside it: the dashboard's own executable has no runner.
     /// </summary>
-    public static string DstackExecutable()
-    {
-        var process = Environment.ProcessPath ?? throw RunException.ExecutableUnknown();
-        return Path.GetFileNameWithoutExtension(process) == Verbs.DashboardVerb.Executable
+    public static string DstackExecutable() => DstackExecutable(Environment.ProcessPath ?? throw RunException.ExecutableUnknown());
+
+    /// <summary>The dstack of the build whose executable <paramref name="process"/> is (see the other).</summary>
+    public static string DstackExecutable(string process) =>
+        Path.GetFileNameWithoutExtension(process) == Verbs.DashboardVerb.Executable
             ? Path.Combine(Path.GetDirectoryName(process)!, "dstack" + Path.GetExtension(process))
             : process;
-    }
 
     // Its own method, so that a JIT build loads the S3 SDK only with an S3 config.
     [MethodImpl(MethodImplOptions.NoInlining)]
