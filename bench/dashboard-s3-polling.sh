@@ -25,7 +25,7 @@ dashboard=$!
 browser=
 cleanup() {
   [ -n "$browser" ] && kill "$browser" 2>/dev/null || true
-  kill -INT "$dashboard" 2>/dev/null || true
+  kill -TERM "$dashboard" 2>/dev/null || true  # a background job of a script ignores SIGINT
   "$bin/dstack" stop -a -x -y >/dev/null 2>&1 || true
   aws --endpoint-url http://127.0.0.1:7480 s3 rb --force "s3://$bucket" >/dev/null 2>&1 || true
   rm -rf "$work"
