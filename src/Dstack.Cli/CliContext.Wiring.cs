@@ -60,8 +60,7 @@ public sealed partial class CliContext
         // The nodes share this machine's file system (for now: docs/SLURM.md): they start this very executable.
         if (target.Slurm is not null && RunnerCommand() is { Count: > 0 } command)
             return new Core.Compute.Slurm.SlurmCompute(target, store, SlurmShell(target), command[0], command.Skip(1).ToList(), Time);
-        var executable = Environment.ProcessPath ?? throw RunException.ExecutableUnknown();
-        return new Core.Compute.Ssh.SshCompute(target, store, Home.Root, executable, [], Time);
+        return new Core.Compute.Ssh.SshCompute(target, store, Home.Root, DstackExecutable(), [], Time);
     }
 
     /// <summary>Where a Slurm target's commands run: this machine, or its login host over SSH; with its <c>slurm_conf</c>.</summary>
@@ -135,14 +134,26 @@ public sealed partial class CliContext
             : options;
     }
 
-    /// <summary>How to start this same binary as a runner: the apphost itself, or <c>dotnet dstack.dll</c>.</summary>
+    /// <summary>How to start this build's dstack as a runner: the apphost itself, or <c>dotnet dstack.dll</c>.</summary>
     public static IReadOnlyList<string> RunnerCommand()
     {
-        var process = Environment.ProcessPath ?? throw RunException.ExecutableUnknown();
+        var process = DstackExecutable();
         return Path.GetFileNameWithoutExtension(process) == "dotnet"
             ? [process, Path.Combine(AppContext.BaseDirectory, "dstack.dll")]
             : [process];
     }
+
+    /// <summary>
+    /// This build's dstack: the running executable, or, in <c>dstack-dashboard</c> (which restarts runs), the
+    /// <c>dstack</c> published beside it: the dashboard's own executable has no runner.
+    /// </summary>
+    public static string DstackExecutable() => DstackExecutable(Environment.ProcessPath ?? throw RunException.ExecutableUnknown());
+
+    /// <summary>The dstack of the build whose executable <paramref name="process"/> is (see the other).</summary>
+    public static string DstackExecutable(string process) =>
+        Path.GetFileNameWithoutExtension(process) == Verbs.DashboardVerb.Executable
+            ? Path.Combine(Path.GetDirectoryName(process)!, "dstack" + Path.GetExtension(process))
+            : process;
 
     // Its own method, so that a JIT build loads the S3 SDK only with an S3 config.
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -1,6 +1,5 @@
 using Dstack.Cli;
 using Dstack.Cli.Verbs;
-using Dstack.Core.Errors;
 using Dstack.Core.Runs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -50,13 +49,6 @@ public static class ActionsApi
                 await DashboardHttp.ErrorAsync(http, StatusCodes.Status404NotFound, DashboardException.NoSuchRun(repo.Id, name).Message);
                 return;
             }
-            ActionResponse done;
-            try { done = await act(view, ct); }
-            catch (DstackException e)
-            {
-                await DashboardHttp.ErrorAsync(http, StatusCodes.Status409Conflict, e.Message);
-                return;
-            }
-            await DashboardHttp.JsonAsync(http, done, DashboardJson.Default.ActionResponse);
+            await DashboardHttp.AnswerAsync(http, act(view, ct));
         });
 }

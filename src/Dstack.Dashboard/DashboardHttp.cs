@@ -29,6 +29,19 @@ public static class DashboardHttp
         return http.Response.WriteAsync(html, http.RequestAborted);
     }
 
+    /// <summary>Answers an action: its sentence as JSON, or what the CLI's verb would refuse (a <see cref="Core.Errors.DstackException"/>) as 409.</summary>
+    public static async Task AnswerAsync(HttpContext http, Task<ActionResponse> action)
+    {
+        ActionResponse done;
+        try { done = await action; }
+        catch (Core.Errors.DstackException e)
+        {
+            await ErrorAsync(http, StatusCodes.Status409Conflict, e.Message);
+            return;
+        }
+        await JsonAsync(http, done, DashboardJson.Default.ActionResponse);
+    }
+
     /// <summary>The route's repo (<c>{owner}/{repo}</c>) and run.</summary>
     public static (Core.Models.RepoRef Repo, string Run) RunOf(HttpContext http) =>
         (new Core.Models.RepoRef((string)http.Request.RouteValues["owner"]!, (string)http.Request.RouteValues["repo"]!), (string)http.Request.RouteValues["run"]!);

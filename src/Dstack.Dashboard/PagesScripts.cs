@@ -7,9 +7,12 @@ namespace Dstack.Dashboard;
 /// </summary>
 public static class PagesScripts
 {
-    /// <summary><c>send(url, question, body)</c>; buttons with <c>data-post</c> and <c>data-question</c> send and reload.</summary>
+    /// <summary>
+    /// <c>action(kind, repo, name, verb)</c>: <c>/api/{kind}/{owner}/{repo}/{name}/{verb}</c> (<see cref="PagesRoutes.MapAction"/>);
+    /// <c>send(url, question, body)</c>; buttons with <c>data-post</c> and <c>data-question</c> send and reload.
+    /// </summary>
     public const string Common = """
-        function repoPath(repo) { return repo.split('/').map(encodeURIComponent).join('/'); }
+        function action(kind, repo, name, verb) { return '/api/' + kind + '/' + [...repo.split('/'), name].map(encodeURIComponent).join('/') + '/' + verb; }
         async function send(url, question, body) {
           if (!confirm(question)) return null;
           const r = await fetch(url, { method: 'POST', headers: { 'X-Dstack-Csrf': csrf, 'Content-Type': 'application/json' }, body: JSON.stringify(body ?? {}) });
@@ -25,7 +28,7 @@ public static class PagesScripts
         document.getElementById('add').onsubmit = async (e) => {
           e.preventDefault();
           const f = e.target, repo = f.repo.value.trim(), name = f.name.value.trim(), run = f.run.value.trim();
-          if (await send('/api/tags/' + repoPath(repo), 'Tag the run ' + run + ' of ' + repo + ' as ' + name + '?', { name, run, override: f.override.checked })) location.reload();
+          if (await send(action('tags', repo, name, 'add'), 'Tag the run ' + run + ' of ' + repo + ' as ' + name + '?', { run, override: f.override.checked })) location.reload();
         };
         """;
 
@@ -35,7 +38,7 @@ public static class PagesScripts
           e.preventDefault();
           const f = e.target, repo = f.repo.value.trim(), name = f.name.value.trim(), value = f.value.value;
           f.value.value = '';
-          if (await send('/api/secrets/' + repoPath(repo), 'Set the secret ' + name + ' of ' + repo + '?', { name, value })) location.reload();
+          if (await send(action('secrets', repo, name, 'add'), 'Set the secret ' + name + ' of ' + repo + '?', { value })) location.reload();
         };
         """;
 

@@ -14,7 +14,7 @@ namespace Dstack.Dashboard;
 public static class RunPage
 {
     public static string Href(string repo, string run) =>
-        $"/runs/{string.Join('/', repo.Split('/').Select(Uri.EscapeDataString))}/{Uri.EscapeDataString(run)}";
+        $"/runs{PagesRoutes.RepoPath(repo)}/{Uri.EscapeDataString(run)}";
 
     public static string ApiHref(string repo, string run) => "/api" + Href(repo, run);
 

@@ -11,33 +11,30 @@ namespace Dstack.Dashboard;
 
 /// <summary>
 /// The Secrets page (<c>/secrets</c>) and its API: <c>GET /api/secrets</c> (names and dates of every repo's secrets),
-/// <c>POST /api/secrets/{owner}/{repo}</c> (add or update, the value in the body, as <c>dstack secrets add/update</c>),
-/// <c>POST /api/secrets/{owner}/{repo}/{name}/delete</c>. No page or answer ever carries a value: the rows are built
-/// from names and dates alone.
+/// and, shaped as a run's actions, <c>POST /api/secrets/{owner}/{repo}/{name}/add</c> (add or update, the value in the
+/// body, as <c>dstack secrets add -y</c>/<c>update</c>) and <c>POST /api/secrets/{owner}/{repo}/{name}/delete</c>. No
+/// page or answer ever carries a value: the rows are built from names and dates alone.
 /// </summary>
 public static class SecretsPage
 {
-    private const string SecretBody = "{\"name\": NAME, \"value\": VALUE}";
+    private const string SecretBody = "{\"value\": VALUE}";
+
+    /// <summary>The address of an action on a secret: <c>/api/secrets/{owner}/{repo}/{name}/{action}</c>.</summary>
+    public static string ActionHref(string repo, string name, string action) => $"/api/secrets{PagesRoutes.RepoPath(repo)}/{Uri.EscapeDataString(name)}/{action}";
 
     public static void Map(WebApplication app, DashboardServices s)
     {
         app.MapGet("/api/secrets", async http => await DashboardHttp.JsonAsync(http, await ListAsync(s, http.RequestAborted), DashboardPagesJson.Default.SecretsResponse));
         app.MapGet("/secrets", async http =>
             await DashboardHttp.HtmlAsync(http, Html.Page("Secrets", s.Auth.CsrfOf(http), Render(await ListAsync(s, http.RequestAborted)), PagesScripts.Secrets)));
-        app.MapPost("/api/secrets/{owner}/{repo}", http => PutAsync(s, http));
-        app.MapPost("/api/secrets/{owner}/{repo}/{name}/delete", http => DeleteAsync(s, http));
+        PagesRoutes.MapAction(app, "secrets", "add", DashboardPagesJson.Default.SecretRequest, SecretBody, (repo, name, body, ct) => PutAsync(s, repo, name, body, ct));
+        PagesRoutes.MapAction(app, "secrets", "delete", (repo, name, ct) => DeleteAsync(s, repo, name, ct));
     }
 
-    private static Task PutAsync(DashboardServices s, HttpContext http) =>
-        PagesRoutes.ActAsync(http, DashboardPagesJson.Default.SecretRequest, SecretBody, (repo, body, ct) => PutAsync(s, repo, body, ct));
-
-    private static Task DeleteAsync(DashboardServices s, HttpContext http) =>
-        PagesRoutes.ActAsync(http, (repo, ct) => DeleteAsync(s, repo, PagesRoutes.Value(http, "name"), ct));
-
     /// <summary>Adds or updates, as <c>dstack secrets add -y</c> / <c>update</c> do; the answer names the secret, never its value.</summary>
-    private static async Task<ActionResponse> PutAsync(DashboardServices s, RepoRef repo, SecretRequest body, CancellationToken ct)
+    private static async Task<ActionResponse> PutAsync(DashboardServices s, RepoRef repo, string secret, SecretRequest body, CancellationToken ct)
     {
-        var name = SecretName.Validate(body.Name ?? "");
+        var name = SecretName.Validate(secret);
         if (body.Value is null) throw DashboardPagesException.BadBody(SecretBody);
         var store = new SecretStore(s.Ctx.Storage);
         var existing = await store.GetAsync(repo, name, ct);
@@ -84,7 +81,7 @@ public static class SecretsPage
                                      "<table><thead><tr><th>Name</th><th>Repo</th><th>Created</th><th>Updated</th><th></th></tr></thead><tbody id=\"secrets\">");
         foreach (var secret in secrets.Secrets)
         {
-            var delete = $"/api/secrets{PagesRoutes.RepoPath(secret.Repo)}/{Uri.EscapeDataString(secret.Name)}/delete";
+            var delete = ActionHref(secret.Repo, secret.Name, "delete");
             html.Append($"<tr data-secret=\"{Html.E(secret.Name)}\"><td>{Html.E(secret.Name)}</td><td>{Html.E(secret.Repo)}</td>" +
                         $"<td>{secret.Created.UtcDateTime:yyyy-MM-dd HH:mm} UTC</td><td>{secret.Updated.UtcDateTime:yyyy-MM-dd HH:mm} UTC</td>" +
                         $"<td><button data-post=\"{Html.E(delete)}\" data-question=\"{Html.E($"Delete the secret {secret.Name} of {secret.Repo}?")}\">Delete</button></td></tr>");

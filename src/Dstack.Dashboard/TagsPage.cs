@@ -10,26 +10,24 @@ using Microsoft.AspNetCore.Http;
 namespace Dstack.Dashboard;
 
 /// <summary>
-/// The Tags page (<c>/tags</c>) and its API: <c>GET /api/tags</c> (every repo's tags), <c>POST /api/tags/{owner}/{repo}</c>
-/// (tag a finished run, as <c>dstack tags add TAG RUN</c>), <c>POST /api/tags/{owner}/{repo}/{tag}/delete</c> (as
-/// <c>dstack tags delete</c>). The POSTs pass the gate's CSRF check; the page asks before each.
+/// The Tags page (<c>/tags</c>) and its API: <c>GET /api/tags</c> (every repo's tags), and, shaped as a run's actions,
+/// <c>POST /api/tags/{owner}/{repo}/{tag}/add</c> (tag a finished run, as <c>dstack tags add TAG RUN</c>) and
+/// <c>POST /api/tags/{owner}/{repo}/{tag}/delete</c> (as <c>dstack tags delete</c>). The POSTs pass the gate's CSRF
+/// check; the page asks before each.
 /// </summary>
 public static class TagsPage
 {
+    /// <summary>The address of an action on a tag: <c>/api/tags/{owner}/{repo}/{tag}/{action}</c>.</summary>
+    public static string ActionHref(string repo, string tag, string action) => $"/api/tags{PagesRoutes.RepoPath(repo)}/{Uri.EscapeDataString(tag)}/{action}";
+
     public static void Map(WebApplication app, DashboardServices s)
     {
         app.MapGet("/api/tags", async http => await DashboardHttp.JsonAsync(http, await ListAsync(s, http.RequestAborted), DashboardPagesJson.Default.TagsResponse));
         app.MapGet("/tags", async http =>
             await DashboardHttp.HtmlAsync(http, Html.Page("Tags", s.Auth.CsrfOf(http), Render(await ListAsync(s, http.RequestAborted)), PagesScripts.Tags)));
-        app.MapPost("/api/tags/{owner}/{repo}", http => AddAsync(s, http));
-        app.MapPost("/api/tags/{owner}/{repo}/{tag}/delete", http => DeleteAsync(s, http));
+        PagesRoutes.MapAction(app, "tags", "add", DashboardPagesJson.Default.TagRequest, "{\"run\": RUN, \"override\": false}", (repo, tag, body, ct) => AddAsync(s, repo, tag, body, ct));
+        PagesRoutes.MapAction(app, "tags", "delete", (repo, tag, ct) => DeleteAsync(s, repo, tag, ct));
     }
-
-    private static Task AddAsync(DashboardServices s, HttpContext http) =>
-        PagesRoutes.ActAsync(http, DashboardPagesJson.Default.TagRequest, "{\"name\": TAG, \"run\": RUN, \"override\": false}", (repo, body, ct) => AddAsync(s, repo, body, ct));
-
-    private static Task DeleteAsync(DashboardServices s, HttpContext http) =>
-        PagesRoutes.ActAsync(http, (repo, ct) => DeleteAsync(s, repo, PagesRoutes.Value(http, "tag"), ct));
 
     private static async Task<ActionResponse> DeleteAsync(DashboardServices s, RepoRef repo, string tag, CancellationToken ct)
     {
@@ -40,9 +38,9 @@ public static class TagsPage
         return new ActionResponse($"Deleted the tag {name} of {repo.Id}.");
     }
 
-    private static async Task<ActionResponse> AddAsync(DashboardServices s, RepoRef repo, TagRequest body, CancellationToken ct)
+    private static async Task<ActionResponse> AddAsync(DashboardServices s, RepoRef repo, string tag, TagRequest body, CancellationToken ct)
     {
-        var name = TagName.Validate(body.Name ?? "");
+        var name = TagName.Validate(tag);
         var runName = body.Run ?? "";
         var run = (RunName.IsValid(runName) ? await s.Ctx.Runs.GetAsync(repo, runName, ct) : null) ?? throw DashboardException.NoSuchRun(repo.Id, runName);
         var tags = new TagStore(s.Ctx.Storage);
@@ -69,7 +67,7 @@ public static class TagsPage
         foreach (var tag in tags.Tags)
         {
             var run = tag.Run is { } r ? $"<a href=\"{Html.E(RunPage.Href(tag.Repo, r))}\">{Html.E(r)}</a>" : "(uploaded)";
-            var delete = $"/api/tags{PagesRoutes.RepoPath(tag.Repo)}/{Uri.EscapeDataString(tag.Name)}/delete";
+            var delete = ActionHref(tag.Repo, tag.Name, "delete");
             html.Append($"<tr data-tag=\"{Html.E(tag.Name)}\"><td><a href=\"{Html.E(ArtifactsPage.TagHref(tag.Repo, tag.Name))}\">{Html.E(tag.Name)}</a></td><td>{Html.E(tag.Repo)}</td>" +
                         $"<td>{run}</td><td>{Html.E(tag.Workflow)}</td><td>{Html.E(string.Join(", ", tag.Artifacts))}</td><td>{tag.Created.UtcDateTime:yyyy-MM-dd HH:mm} UTC</td>" +
                         $"<td><button data-post=\"{Html.E(delete)}\" data-question=\"{Html.E($"Delete the tag {tag.Name} of {tag.Repo}?")}\">Delete</button></td></tr>");

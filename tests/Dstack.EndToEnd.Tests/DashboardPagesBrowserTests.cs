@@ -12,29 +12,39 @@ public sealed class DashboardPagesBrowserTests
 {
     private const string Planted = "pl4nted-e2e-S3CRET-91d3";
 
+    /// <summary><c>build</c>: artifacts <c>out/weights/model.bin</c> (700,001 random bytes) and <c>out/readme.txt</c> ("hi").</summary>
+    internal const string BuildWorkflows = """
+        workflows:
+          - name: build
+            provider: bash
+            commands:
+              - mkdir -p out/weights && head -c 700001 /dev/urandom > out/weights/model.bin && echo hi > out/readme.txt
+            artifacts:
+              - out
+        """;
+
+    /// <summary>A signed-in page on the run's Artifacts page, reached by the Run page's link, which lists the model with its size.</summary>
+    internal static async Task<IPage> OpenArtifactsAsync(Browser browser, LiveDashboard dashboard, string run)
+    {
+        var page = await browser.OpenAsync(dashboard.Url);
+        await page.GotoAsync($"{dashboard.Origin}/runs/acme/widgets/{run}");
+        await page.Locator("#artifacts").ClickAsync();
+        (await page.Locator("tr[data-path='out/weights/model.bin']").InnerTextAsync()).ShouldContain("683.6KiB");
+        return page;
+    }
+
     [Fact]
     public async Task AnArtifactDownloadedFromTheRunsArtifactsPage_HasTheBytesTheCliDownloads()
     {
-        await using var sandbox = new Sandbox().WithWorkflows("""
-            workflows:
-              - name: build
-                provider: bash
-                commands:
-                  - mkdir -p out/weights && head -c 700001 /dev/urandom > out/weights/model.bin && echo hi > out/readme.txt
-                artifacts:
-                  - out
-            """).Commit();
+        await using var sandbox = new Sandbox().WithWorkflows(BuildWorkflows).Commit();
         var run = await sandbox.RunDoneAsync("build");
         var (cli, dir) = await sandbox.DownloadAsync(run);
         cli.ExitCode.ShouldBe(0, cli.ToString());
         await using var dashboard = await LiveDashboard.StartAsync(sandbox);
         await using var browser = await Browser.LaunchAsync();
 
-        var page = await browser.OpenAsync(dashboard.Url);
-        await page.GotoAsync($"{dashboard.Origin}/runs/acme/widgets/{run}");
-        await page.Locator("#artifacts").ClickAsync();
+        var page = await OpenArtifactsAsync(browser, dashboard, run);
         var row = page.Locator("tr[data-path='out/weights/model.bin']");
-        (await row.InnerTextAsync()).ShouldContain("683.6KiB");
         var download = await page.RunAndWaitForDownloadAsync(() => row.GetByText("download").ClickAsync());
         download.SuggestedFilename.ShouldBe("model.bin");
         var saved = Path.Combine(sandbox.Root, "from-the-browser.bin");

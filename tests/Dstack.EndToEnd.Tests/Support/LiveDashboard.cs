@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.Playwright;
 
 namespace Dstack.EndToEnd.Tests.Support;
 
@@ -29,6 +30,25 @@ public sealed partial class LiveDashboard : IAsyncDisposable
 
     /// <summary>A plain HTTP client that sends no cookie and follows no redirect.</summary>
     public static HttpClient Client() => new(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false });
+
+    /// <summary>As <see cref="Client"/>, sending the session cookie the browser <paramref name="page"/> got for the token.</summary>
+    public static async Task<HttpClient> ClientOfAsync(IPage page)
+    {
+        var cookie = (await page.Context.CookiesAsync()).Single();
+        var client = Client();
+        client.DefaultRequestHeaders.Add("Cookie", $"{cookie.Name}={cookie.Value}");
+        return client;
+    }
+
+    /// <summary>What the browser saves when <paramref name="link"/> is clicked (a download link of the page).</summary>
+    public static async Task<byte[]> DownloadAsync(IPage page, ILocator link)
+    {
+        var download = await page.RunAndWaitForDownloadAsync(() => link.ClickAsync());
+        await using var stream = await download.CreateReadStreamAsync();
+        using var bytes = new MemoryStream();
+        await stream.CopyToAsync(bytes);
+        return bytes.ToArray();
+    }
 
     public async ValueTask DisposeAsync()
     {
