@@ -12,25 +12,7 @@ namespace Dstack.EndToEnd.Tests;
 [Collection("slurm cluster")]
 public sealed partial class SlurmNodesRunTests
 {
-    /// <summary>Rank r contributes [10r, 10r+1, 10r+2, 10r+3]: with both ranks the sum is [10, 12, 14, 16].</summary>
-    private const string AllReduce = """
-        import os
-        import torch
-        import torch.distributed as dist
-        dist.init_process_group("gloo", init_method="env://")
-        rank, world = dist.get_rank(), dist.get_world_size()
-        t = torch.arange(4, dtype=torch.float64) + 10 * rank
-        dist.all_reduce(t, op=dist.ReduceOp.SUM)
-        os.write(1, f"RESULT rank={rank}/{world} node={os.environ['SLURMD_NODENAME']} master={os.environ['MASTER_ADDR']} sum={t.tolist()}\n".encode())
-        dist.destroy_process_group()
-        """;
-
-    private const string Workflows = """
-        workflows:
-          - name: allreduce
-            provider: torchrun
-            nodes: 2
-            script: allreduce.py
+    private const string Workflows = "workflows:\n" + NodeWorkflows.Torch + """
           - name: one-fails
             provider: bash
             nodes: 2
@@ -54,7 +36,7 @@ public sealed partial class SlurmNodesRunTests
         var ada = new Sandbox();
         var add = await ada.DstackAsync("config", "compute", "add", "cluster", "--slurm");
         add.ExitCode.ShouldBe(0, add.ToString());
-        ada.WithWorkflows(Workflows).WriteFile("allreduce.py", AllReduce).Commit();
+        ada.WithWorkflows(Workflows).WithTorchScripts().Commit();
         return ada;
     }
 
@@ -96,7 +78,7 @@ public sealed partial class SlurmNodesRunTests
         logs.ShouldContain("[node 1] rank 1 fails");
     }
 
-    [GeneratedRegex(@"RESULT rank=(\d)/2 node=(n[12]) master=(\S+) sum=(\[[^\]]*\])")]
+    [GeneratedRegex(@"RESULT rank=(\d)/2 node=\d/2 on=(n[12]) master=(\S+) sum=(\[[^\]]*\])")]
     private static partial Regex Result();
 
     [GeneratedRegex(@"^(\d+) +\S*?(n[12])\S* +\S+", RegexOptions.Multiline)]
