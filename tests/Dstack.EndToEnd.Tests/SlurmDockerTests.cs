@@ -21,7 +21,7 @@ public sealed class SlurmDockerTests
               - echo "in $(pwd) on $SLURMD_NODENAME cpus=$(grep Cpus_allowed_list /proc/self/status | cut -f2)"
             resources:
               cpu: 1
-        """ + NodeWorkflows.InContainers;
+        """ + "\n" + NodeWorkflows.InContainers;
 
     // Two runners start through srun and meet through the store on the loaded machine.
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(180);
