@@ -65,15 +65,16 @@ public sealed partial class SshNodesTests
         await using var bucket = await S3Bucket.NewAsync();
         await using var ada = await LabUserAsync(bucket, ssh);
 
-        var result = await ada.DstackAsync("run", "allreduce", "--compute", "lab");
+        var run = await ada.RunDetachedAsync("allreduce", "--compute", "lab");
+        var row = await ada.WaitFinishedAsync(run, NodeWorkflows.TorchDeadline);
 
-        result.ExitCode.ShouldBe(0, result.ToString());
-        var logs = (await ada.DstackAsync("logs", result.SubmittedRun)).StdOut;
+        var logs = (await ada.DstackAsync("logs", run)).StdOut;
+        row.Status.ShouldBe("Done", logs);
         var (h1, h2) = (ssh["h1"].Address, ssh["h2"].Address);
         logs.ShouldContain($"[node 0] RESULT rank=0/2 node=0/2 on=h1 master={h1} sum=[10.0, 12.0, 14.0, 16.0]", Case.Sensitive, logs);
         logs.ShouldContain($"[node 1] RESULT rank=1/2 node=1/2 on=h2 master={h1} sum=[10.0, 12.0, 14.0, 16.0]", Case.Sensitive, logs);
         logs.ShouldContain($"[node 1] IPS {h1},{h2}");
-        var ps = (await ada.DstackAsync("ps", result.SubmittedRun)).StdOut;
+        var ps = (await ada.DstackAsync("ps", run)).StdOut;
         NodeRow().Matches(ps).Select(m => (m.Groups[1].Value, m.Groups[2].Value)).ShouldBe([("0", "h1"), ("1", "h2")], ps);
     }
 
@@ -88,7 +89,8 @@ public sealed partial class SshNodesTests
 
         result.ExitCode.ShouldNotBe(0, result.ToString());
         result.StdErr.ShouldContain("`lab` has 2 hosts that fit a node; nodes: 4 needs 4, each on a host of its own.", Case.Sensitive, result.ToString());
-        result.StdErr.ShouldStartWith("Error: .dstack/workflows.yaml:8:", Case.Sensitive, "at the `nodes` line");
+        var line = Workflows[..Workflows.IndexOf("nodes: 4", StringComparison.Ordinal)].Count(c => c == '\n') + 1;
+        result.StdErr.ShouldStartWith($"Error: .dstack/workflows.yaml:{line}:", Case.Sensitive, "at the `nodes` line");
         (await ada.PsAsync("-a")).ShouldBeEmpty("nothing was started or stored");
     }
 
@@ -137,10 +139,11 @@ public sealed partial class SshNodesTests
         await using var bucket = await S3Bucket.NewAsync();
         await using var ada = await LabUserAsync(bucket, ssh);
 
-        var result = await ada.DstackAsync("run", "ddp", "--compute", "lab");
+        var run = await ada.RunDetachedAsync("ddp", "--compute", "lab");
+        var row = await ada.WaitFinishedAsync(run, NodeWorkflows.TorchDeadline);
 
-        result.ExitCode.ShouldBe(0, result.ToString());
-        var logs = (await ada.DstackAsync("logs", result.SubmittedRun)).StdOut;
+        var logs = (await ada.DstackAsync("logs", run)).StdOut;
+        row.Status.ShouldBe("Done", logs);
         var weights = NodeWorkflows.WeightsByRank(logs);
         weights.Keys.Order().ToList().ShouldBe(new List<string> { "0", "1" }, logs);
         weights["0"].ShouldBe(weights["1"]);
@@ -154,11 +157,11 @@ public sealed partial class SshNodesTests
         await using var bucket = await S3Bucket.NewAsync();
         await using var ada = await LabUserAsync(bucket, ssh);
 
-        var result = await ada.DstackAsync("run", "in-containers", "--compute", "lab");
+        var run = await ada.RunDetachedAsync("in-containers", "--compute", "lab");
+        var row = await ada.WaitFinishedAsync(run);
 
-        result.ExitCode.ShouldBe(0, result.ToString());
-        var run = result.SubmittedRun;
         var logs = (await ada.DstackAsync("logs", run)).StdOut;
+        row.Status.ShouldBe("Done", logs);
         // On each host's network: the container's hostname is its host's.
         var h1 = ssh["h1"].Address;
         logs.ShouldContain($"[node 0] rank 0 of 2 in h1, master {h1}:", Case.Sensitive, logs);
@@ -211,6 +214,31 @@ public sealed partial class SshNodesTests
         logs.ShouldContain("[node 0] rank 0 got TERM", Case.Sensitive, logs);
         logs.ShouldContain("[node 1] rank 1 got TERM", Case.Sensitive, logs);
         await NoContainersLeftAsync(ssh, run);
+    }
+
+    /// <summary>
+    /// h3 has the docker CLI and the machine's /run/docker.sock, which its user may not use (scripts/ssh-hosts/docker.sh
+    /// gives only h1 and h2 a daemon of their own): the probe says so, and the run is refused before anything starts.
+    /// </summary>
+    [Fact]
+    public async Task InContainers_WhereOneHostsDockerIsNotItsUsers_IsRefusedAtSubmit_AtTheNodesLine_SayingWhy()
+    {
+        var ssh = await SshHosts.GetAsync();
+        await ssh.EnsureDockerAsync("h1");
+        await using var bucket = await S3Bucket.NewAsync();
+        await using var ada = await bucket.NewUserAsync();
+        var add = await ada.DstackAsync("config", "compute", "add", "lab", "--ssh", "h1,h3", "--ssh-config", ssh.ConfigFile, "--store-endpoint", ssh.S3Endpoint);
+        add.ExitCode.ShouldBe(0, add.ToString());
+        ada.WithWorkflows(Workflows).Commit();
+
+        var result = await ada.DstackAsync("run", "in-containers", "--compute", "lab");
+
+        result.ExitCode.ShouldNotBe(0, result.ToString());
+        result.StdErr.ShouldContain("`lab` has 1 host that fits a node; nodes: 2 needs 2, each on a host of its own (h3: no usable Docker "
+            + $"(for the image {DockerImage.Busybox}): its user runner may not use /var/run/docker.sock (add it to the group `docker` there, "
+            + "e.g. `usermod -aG docker runner`)).", Case.Sensitive, result.ToString());
+        result.StdErr.Trim().Split('\n').Length.ShouldBe(1, result.ToString());
+        (await ada.PsAsync("-a")).ShouldBeEmpty("nothing was started or stored");
     }
 
     private static async Task NoContainersLeftAsync(SshHosts ssh, string run)

@@ -115,6 +115,9 @@ public static partial class NodeWorkflows
 
         """;
 
+    /// <summary>How long a two-node torch run may take: two runners meet, and torch's import takes many seconds on the loaded machine.</summary>
+    public static readonly TimeSpan TorchDeadline = TimeSpan.FromSeconds(180);
+
     /// <summary>The final weights each rank of <see cref="Ddp"/> printed, by rank.</summary>
     public static Dictionary<string, string> WeightsByRank(string logs) =>
         Weights().Matches(logs).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
