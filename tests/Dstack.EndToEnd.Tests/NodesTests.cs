@@ -138,13 +138,7 @@ public sealed partial class NodesTests
         var run = await sandbox.RunDetachedAsync("both-wait-in-containers");
         await NodeWorkflows.BothWaitingAsync(sandbox, run, TimeSpan.FromSeconds(60));
 
-        var stop = await sandbox.DstackAsync("stop", "-y", run);
-
-        stop.ExitCode.ShouldBe(0, stop.ToString());
-        (await sandbox.RowAsync(run)).Status.ShouldBe("Stopped");
-        var logs = (await sandbox.DstackAsync("logs", run)).StdOut;
-        logs.ShouldContain("[node 0] rank 0 got TERM", Case.Sensitive, logs);
-        logs.ShouldContain("[node 1] rank 1 got TERM", Case.Sensitive, logs);
+        await NodeWorkflows.StopReachesBothAsync(sandbox, run);
         await Eventually.TrueAsync(() => DockerImage.Containers(run).Count == 0, TimeSpan.FromSeconds(30), "both containers to be removed");
     }
 
@@ -156,13 +150,7 @@ public sealed partial class NodesTests
         await sandbox.WaitForSignalAsync("started-0");
         await sandbox.WaitForSignalAsync("started-1");
 
-        var stop = await sandbox.DstackAsync("stop", "-y", run);
-
-        stop.ExitCode.ShouldBe(0, stop.ToString());
-        (await sandbox.RowAsync(run)).Status.ShouldBe("Stopped");
-        var logs = (await sandbox.DstackAsync("logs", run)).StdOut;
-        logs.ShouldContain("[node 0] rank 0 got TERM");
-        logs.ShouldContain("[node 1] rank 1 got TERM");
+        await NodeWorkflows.StopReachesBothAsync(sandbox, run);
     }
 
     [Fact]

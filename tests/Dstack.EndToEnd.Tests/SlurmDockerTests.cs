@@ -97,13 +97,7 @@ public sealed class SlurmDockerTests
         await NodeWorkflows.BothWaitingAsync(ada, run, Deadline);
         DockerImage.Containers(run).Count.ShouldBe(2);
 
-        var stop = await ada.DstackAsync("stop", "-y", run);
-
-        stop.ExitCode.ShouldBe(0, stop.ToString());
-        (await ada.RowAsync(run)).Status.ShouldBe("Stopped");
-        var logs = (await ada.DstackAsync("logs", run)).StdOut;
-        logs.ShouldContain("[node 0] rank 0 got TERM", Case.Sensitive, logs);
-        logs.ShouldContain("[node 1] rank 1 got TERM", Case.Sensitive, logs);
+        await NodeWorkflows.StopReachesBothAsync(ada, run);
         await Eventually.TrueAsync(() => DockerImage.Containers(run).Count == 0, TimeSpan.FromSeconds(30), "both containers to be removed");
     }
 }

@@ -123,13 +123,7 @@ public sealed partial class SshNodesTests
         await Eventually.ReturnsAsync(async () => (await ada.DstackAsync("logs", run)).StdOut,
             l => l.Contains("rank 0 listening on h1") && l.Contains("rank 1 listening on h2"), Sandbox.FinishDeadline, "both nodes listening");
 
-        var stop = await ada.DstackAsync("stop", "-y", run);
-
-        stop.ExitCode.ShouldBe(0, stop.ToString());
-        (await ada.RowAsync(run)).Status.ShouldBe("Stopped");
-        var logs = (await ada.DstackAsync("logs", run)).StdOut;
-        logs.ShouldContain("[node 0] rank 0 got TERM", Case.Sensitive, logs);
-        logs.ShouldContain("[node 1] rank 1 got TERM");
+        await NodeWorkflows.StopReachesBothAsync(ada, run);
     }
 
     [Fact]
@@ -206,13 +200,7 @@ public sealed partial class SshNodesTests
         (await ssh.ContainersAsync("h1", run)).Count.ShouldBe(1);
         (await ssh.ContainersAsync("h2", run)).Count.ShouldBe(1);
 
-        var stop = await ada.DstackAsync("stop", "-y", run);
-
-        stop.ExitCode.ShouldBe(0, stop.ToString());
-        (await ada.RowAsync(run)).Status.ShouldBe("Stopped");
-        var logs = (await ada.DstackAsync("logs", run)).StdOut;
-        logs.ShouldContain("[node 0] rank 0 got TERM", Case.Sensitive, logs);
-        logs.ShouldContain("[node 1] rank 1 got TERM", Case.Sensitive, logs);
+        await NodeWorkflows.StopReachesBothAsync(ada, run);
         await NoContainersLeftAsync(ssh, run);
     }
 

@@ -127,6 +127,17 @@ public static partial class NodeWorkflows
         Eventually.ReturnsAsync(async () => (await sandbox.DstackAsync("logs", run)).StdOut,
             l => l.Contains("[node 0] rank 0 waits") && l.Contains("[node 1] rank 1 waits"), deadline, "both nodes to wait");
 
+    /// <summary>Stops a run of two waiting nodes (<c>both-wait…</c>): it is Stopped, and each node's commands got SIGTERM and said so.</summary>
+    public static async Task StopReachesBothAsync(Sandbox sandbox, string run)
+    {
+        var stop = await sandbox.DstackAsync("stop", "-y", run);
+        stop.ExitCode.ShouldBe(0, stop.ToString());
+        (await sandbox.RowAsync(run)).Status.ShouldBe("Stopped");
+        var logs = (await sandbox.DstackAsync("logs", run)).StdOut;
+        logs.ShouldContain("[node 0] rank 0 got TERM", Case.Sensitive, logs);
+        logs.ShouldContain("[node 1] rank 1 got TERM", Case.Sensitive, logs);
+    }
+
     /// <summary>Writes the scripts the <see cref="Torch"/> workflows run.</summary>
     public static Sandbox WithTorchScripts(this Sandbox sandbox) =>
         sandbox.WriteFile("allreduce.py", AllReduce).WriteFile("ddp.py", Ddp);
