@@ -31,6 +31,8 @@ scripts/slurm/slurm-netns.sh up
 SSH_HOSTS_N=3 scripts/ssh-hosts/up.sh
 # h2 as a login node of the Slurm cluster: the controller reached from its namespace, its ~/.dstack seen by the nodes.
 scripts/ssh-hosts/slurm-login.sh
+# h1 and h2 each with a Docker daemon of its own (in its namespaces; the machine's cannot serve them), for images there.
+scripts/ssh-hosts/docker.sh 1 2
 # Dev environments: Debian's Jupyter Notebook and chromium, code-server from npm (into /opt/dstack-test). Idempotent.
 scripts/devenv-up.sh
 # A dev environment in a container: local/jupyter:1 from the packages above, docker import (no registry); built once.

@@ -37,6 +37,17 @@ public sealed record SubmitRefusal(string Sentence, string? Property = null)
         return parts.Count == 0 ? "a node" : string.Join(", ", parts);
     }
 
+    /// <summary>What a host lacks for an image (<see cref="Ssh.SshHostChoice.Lacks"/>): Docker, or a Docker it can use (<paramref name="unusable"/>).</summary>
+    public static string HostLacksDocker(string image, string? unusable) =>
+        unusable is null ? $"no Docker (for the image {image})" : $"no usable Docker (for the image {image}): {unusable}";
+
+    /// <summary>The docker CLI is on the host but no daemon's socket is (<see cref="Ssh.HostProbe"/>).</summary>
+    public const string DockerNoDaemon = "the docker CLI is there but no daemon (no /var/run/docker.sock; start dockerd there)";
+
+    /// <summary>The daemon's socket is there but the SSH user may not use it (<see cref="Ssh.HostProbe"/>).</summary>
+    public static string DockerNoAccess(string user) =>
+        $"its user {user} may not use /var/run/docker.sock (add it to the group `docker` there, e.g. `usermod -aG docker {user}`)";
+
     public static SubmitRefusal NoDockerOnHosts(string target, string image) =>
         new($"No host of `{target}` has Docker: this run needs it for its image ({image}). Install Docker on one of them (e.g. `apt-get install docker.io`), or run it where Docker is (`--compute`).");
 

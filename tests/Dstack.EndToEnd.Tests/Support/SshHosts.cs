@@ -61,6 +61,30 @@ public sealed class SshHosts
     /// <summary>Puts hN back on its network; back when its sshd answers (at most 10 s).</summary>
     public Task RestoreNetworkAsync(string host) => ScriptAsync("net.sh", "restore", host);
 
+    /// <summary>
+    /// A Docker daemon of each host's own (scripts/ssh-hosts/docker.sh: the machine's cannot serve them), answering the
+    /// host's SSH user. Outside CI a missing one is started (the script is idempotent); under <c>CI=true</c> it is a
+    /// failure naming the script (test.sh runs it).
+    /// </summary>
+    public async Task EnsureDockerAsync(params string[] hosts)
+    {
+        if (Environment.GetEnvironmentVariable("CI") != "true")
+        {
+            var path = Path.Combine(DstackBinary.RepoRoot, "scripts", "ssh-hosts", "docker.sh");
+            var (code, stdout, stderr) = await RunProcessAsync(path, [.. hosts.Select(h => h.TrimStart('h'))]);
+            if (code != 0) throw new InvalidOperationException($"docker.sh {string.Join(' ', hosts)} failed (exit {code}):\n{stdout}\n{stderr}");
+        }
+        foreach (var host in hosts)
+        {
+            var (code, _, stderr) = await RunProcessAsync("ssh", ["-F", ConfigFile, host, "docker info >/dev/null"]);
+            if (code != 0) throw new InvalidOperationException($"No Docker on {host} ({stderr.Trim()}): start it with scripts/ssh-hosts/docker.sh (the test script does).");
+        }
+    }
+
+    /// <summary>The names of the containers (running or not) of <paramref name="run"/> on <paramref name="host"/>'s daemon.</summary>
+    public async Task<IReadOnlyList<string>> ContainersAsync(string host, string run) =>
+        (await RunAsync(host, $"docker ps -a --format '{{{{.Names}}}}' --filter label=dstack.run={run}")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
     private static async Task ScriptAsync(string script, string verb, string host)
     {
         var path = Path.Combine(DstackBinary.RepoRoot, "scripts", "ssh-hosts", script);

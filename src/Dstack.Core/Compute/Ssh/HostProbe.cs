@@ -52,7 +52,8 @@ public static class HostProbe
             echo "cpus=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)"
             echo "mem_kib=$(awk '/^MemTotal:/{print $2}' /proc/meminfo 2>/dev/null)"
             [ -r /etc/os-release ] && echo "distro=$(. /etc/os-release; echo "$PRETTY_NAME")"
-            if command -v docker >/dev/null 2>&1; then echo docker=yes; else echo docker=no; fi
+            if ! command -v docker >/dev/null 2>&1; then echo docker=no; elif [ -n "$DOCKER_HOST" ] || [ -w /var/run/docker.sock ]; then echo docker=yes
+            elif [ -S /var/run/docker.sock ]; then echo "docker=no-access $(id -un)"; else echo docker=no-daemon; fi
             if command -v nvidia-smi >/dev/null 2>&1; then nvidia-smi --query-gpu=index,name,memory.total --format=csv,noheader,nounits 2>/dev/null | sed 's/^/gpu=/'; fi
             seen=" "; for d in $(echo "$PATH" | tr ':' ' '); do for f in "$d"/python3 "$d"/python3.[0-9] "$d"/python3.[0-9][0-9]; do
               [ -x "$f" ] || continue; r=$(readlink -f "$f" 2>/dev/null) || r=$f; case "$seen" in *" $r "*) continue;; esac; seen="$seen$r "
@@ -100,8 +101,17 @@ public static class HostProbe
         var hostname = values.GetValueOrDefault("hostname") ?? host;
         var capacity = new ComputeCapacity(cpus, memory, LocalCapacity.Parse(string.Join('\n', gpus)), hostname);
         return new HostFacts(hostname, values.GetValueOrDefault("os") ?? "", values.GetValueOrDefault("arch") ?? "",
-            values.GetValueOrDefault("distro") ?? "", capacity, values.GetValueOrDefault("docker") == "yes", [.. pythons], store, Load(ledger, alive));
+            values.GetValueOrDefault("distro") ?? "", capacity, values.GetValueOrDefault("docker") == "yes", [.. pythons], store, Load(ledger, alive),
+            DockerUnusable(values.GetValueOrDefault("docker")));
     }
+
+    /// <summary>Why the host's docker CLI cannot run a container (the probe's <c>docker=</c> line), or null.</summary>
+    private static string? DockerUnusable(string? docker) => docker switch
+    {
+        "no-daemon" => SubmitRefusal.DockerNoDaemon,
+        { } d when d.StartsWith("no-access ", StringComparison.Ordinal) => SubmitRefusal.DockerNoAccess(d["no-access ".Length..]),
+        _ => null,
+    };
 
     /// <summary>The runners' ledger as the host holds it, less the entries of runners that are gone; a ledger it cannot read is idle.</summary>
     private static HostLoad Load(string? ledger, IReadOnlySet<(int, long)> alive)

@@ -19,18 +19,22 @@ public static class SshHostChoice
     }
 
     /// <summary>
-    /// Null when one host (named as the target names it) has all the job needs. Else: no host has Docker for its image; the
+    /// Null when one host (named as the target names it) has all the job needs. Else: no host has Docker for its image (or
+    /// each says why its Docker cannot run containers); the
     /// request fits no host (naming the largest) or no host has its Python (<see cref="SubmitCheck"/>); or each host lacks
     /// something, and the refusal says what.
     /// </summary>
     public static SubmitRefusal? WhyNone(IReadOnlyList<(string Name, HostFacts Facts)> hosts, ComputeCapabilities capabilities, JobSpec job,
         string target, bool localStore)
     {
-        if (job.Image is { } image && !capabilities.Docker) return SubmitRefusal.NoDockerOnHosts(target, image);
-        if (SubmitCheck.WhyNot(job, capabilities, target) is { } refusal) return refusal;
         var lacks = hosts.Select(h => (h.Name, Why: Lacks(h.Facts with { Capacity = h.Facts.Capacity with { Description = h.Name } },
             job.Resources, job.Image, job.Python, localStore))).ToList();
-        return lacks.Any(l => l.Why is null) ? null : SubmitRefusal.NoHostHasAll(target, lacks.Select(l => $"{l.Name}: {l.Why}"));
+        var noneHasAll = SubmitRefusal.NoHostHasAll(target, lacks.Select(l => $"{l.Name}: {l.Why}"));
+        // A host whose docker CLI is there but cannot run containers is named with why, not told to install Docker.
+        if (job.Image is { } image && !capabilities.Docker)
+            return hosts.All(h => h.Facts.DockerUnusable is null) ? SubmitRefusal.NoDockerOnHosts(target, image) : noneHasAll;
+        if (SubmitCheck.WhyNot(job, capabilities, target) is { } refusal) return refusal;
+        return lacks.Any(l => l.Why is null) ? null : noneHasAll;
     }
 
     /// <summary>
@@ -59,7 +63,7 @@ public static class SshHostChoice
     {
         if (localStore && host.StoreVisible != true) return "does not see the local store folder";
         if (ResourceFit.WhyNever(request, host.Capacity) is { } never) return never;
-        if (image is not null && !host.Docker) return $"no Docker (for the image {image})";
+        if (image is not null && !host.Docker) return SubmitRefusal.HostLacksDocker(image, host.DockerUnusable);
         if (image is null && python is { } p && !host.Pythons.Any(v => SubmitCheck.PythonMatches(p, v)))
             return $"no Python {p} (installed: {SubmitCheck.DescribePythons(host.Pythons)})";
         return null;

@@ -44,6 +44,17 @@ public sealed class HostProbeTests
         facts.StoreVisible.ShouldBe(false);
     }
 
+    [Theory]
+    [InlineData("docker=no", null)]
+    [InlineData("docker=no-daemon", SubmitRefusal.DockerNoDaemon)]
+    [InlineData("docker=no-access runner", "its user runner may not use /var/run/docker.sock (add it to the group `docker` there, e.g. `usermod -aG docker runner`)")]
+    public void Parse_ADockerThatCannotRunContainers_IsNoDocker_SayingWhy(string line, string? why)
+    {
+        var facts = HostProbe.Parse($"hostname=h1\ncpus=1\n{line}\n", "h1");
+        facts.Docker.ShouldBeFalse();
+        facts.DockerUnusable.ShouldBe(why);
+    }
+
     [Fact]
     public void Script_WithAMarker_ComparesItsTokenQuoted()
     {

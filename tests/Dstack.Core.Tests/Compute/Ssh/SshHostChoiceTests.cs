@@ -116,6 +116,22 @@ public sealed class SshHostChoiceTests
     }
 
     [Fact]
+    public void WhyNone_AnImageWhereTheHostsDockerIsUnusable_SaysWhyForEachHost_NotToInstallDocker()
+    {
+        HostFacts[] hosts =
+        [
+            Host("h1", 2) with { DockerUnusable = SubmitRefusal.DockerNoAccess("runner") },
+            Host("h2", 2) with { DockerUnusable = SubmitRefusal.DockerNoDaemon },
+        ];
+
+        WhyNone(hosts, Spec(image: "busybox")).ShouldNotBeNull().Sentence.ShouldBe(
+            "No host of `lab` has all this run needs: h1: no usable Docker (for the image busybox): its user runner may not use "
+            + "/var/run/docker.sock (add it to the group `docker` there, e.g. `usermod -aG docker runner`); h2: no usable Docker "
+            + "(for the image busybox): the docker CLI is there but no daemon (no /var/run/docker.sock; start dockerd there). "
+            + "Change what the workflow asks for, or add a host that has it all.");
+    }
+
+    [Fact]
     public void WhyNone_TooBigForEveryHost_NamesTheLargest()
     {
         WhyNone([Host("h1", 2), Host("h2", 8)], Spec(new JobResources { Cpu = 16 })).ShouldNotBeNull().Sentence
