@@ -168,6 +168,14 @@ public abstract class HostileStoreTests
         var pointer = await raw.ReadJsonAsync(pointerKey);
         pointer["manifest"] = await EditedManifestAsync(raw, (string)pointer["manifest"]!, path);
         await raw.WriteJsonAsync(pointerKey, pointer);
+        // A workflow dep reads the run's artifacts from its done marker: edited there too, as whoever edits the store would.
+        foreach (var markerKey in (await raw.KeysAsync("done-runs/")).Where(k => k.EndsWith("." + run, StringComparison.Ordinal)))
+        {
+            var marker = await raw.ReadJsonAsync(markerKey);
+            foreach (var artifact in marker["artifacts"]!.AsArray())
+                artifact!["manifest"] = pointer["manifest"]!.DeepClone();
+            await raw.WriteJsonAsync(markerKey, marker);
+        }
     }
 
     /// <summary>Points the run's record at a code snapshot (stored under its own hash) with one file's path replaced.</summary>

@@ -18,6 +18,13 @@ public sealed partial class SlurmNodesRunTests
             provider: torchrun
             nodes: 2
             script: allreduce.py
+          - name: gpus
+            provider: bash
+            nodes: 2
+            commands:
+              - echo "gpus node=$DSTACK_NODE_RANK per_node=$DSTACK_GPUS_PER_NODE all=$DSTACK_GPUS_NUM cvd=$CUDA_VISIBLE_DEVICES"
+            resources:
+              gpu: 2
           - name: one-fails
             provider: bash
             nodes: 2
@@ -68,6 +75,21 @@ public sealed partial class SlurmNodesRunTests
     }
 
     [Fact]
+    public async Task GpusPerNode_AreEachNodesOwn_AndTheRunsTotalIsEveryNodes()
+    {
+        await using var ada = await ClusterUserAsync();
+
+        var run = await ada.RunDetachedAsync("gpus", "--compute", "cluster");
+        var row = await ada.WaitFinishedAsync(run, Deadline);
+
+        var logs = (await ada.DstackAsync("logs", run)).StdOut;
+        row.Status.ShouldBe("Done", logs);
+        // Each node has two (fake) GPUs and the job asked for both on each: 2 per node, 4 in all, both visible on each node.
+        GpuLine().Matches(logs).Select(m => m.Value).Order().ToList().ShouldBe(
+            new List<string> { "gpus node=0 per_node=2 all=4 cvd=0,1", "gpus node=1 per_node=2 all=4 cvd=0,1" }, logs);
+    }
+
+    [Fact]
     public async Task OneNode_ExitingOne_FailsTheRun_NamingIt_AndStopsTheOtherGracefully()
     {
         await using var ada = await ClusterUserAsync();
@@ -83,6 +105,9 @@ public sealed partial class SlurmNodesRunTests
         logs.ShouldContain("[node 0] rank 0 got TERM");
         logs.ShouldContain("[node 1] rank 1 fails");
     }
+
+    [GeneratedRegex(@"gpus node=\d per_node=\S* all=\S* cvd=\S*")]
+    private static partial Regex GpuLine();
 
     [GeneratedRegex(@"^(\d+) +\S*?(n[12])\S* +\S+", RegexOptions.Multiline)]
     private static partial Regex NodeRow();

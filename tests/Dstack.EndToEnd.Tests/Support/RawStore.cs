@@ -12,6 +12,7 @@ public abstract class RawStore
 {
     public abstract Task<byte[]?> ReadAsync(string key);
     public abstract Task WriteAsync(string key, byte[] data);
+    public abstract Task<IReadOnlyList<string>> KeysAsync(string prefix);
 
     public static RawStore Local(Sandbox sandbox) => new LocalRaw(sandbox.Home);
     public static RawStore S3(S3Bucket bucket) => new S3Raw(bucket);
@@ -49,6 +50,15 @@ public abstract class RawStore
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             await File.WriteAllBytesAsync(path, data);
         }
+
+        public override Task<IReadOnlyList<string>> KeysAsync(string prefix)
+        {
+            var root = Path.Combine(home, prefix);
+            IReadOnlyList<string> keys = Directory.Exists(root)
+                ? Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(home, f)).ToList()
+                : [];
+            return Task.FromResult(keys);
+        }
     }
 
     private sealed class S3Raw(S3Bucket bucket) : RawStore
@@ -57,5 +67,7 @@ public abstract class RawStore
 
         public override Task WriteAsync(string key, byte[] data) =>
             bucket.Client.PutObjectAsync(new PutObjectRequest { BucketName = bucket.Name, Key = key, InputStream = new MemoryStream(data), UseChunkEncoding = false });
+
+        public override Task<IReadOnlyList<string>> KeysAsync(string prefix) => bucket.KeysAsync(prefix);
     }
 }
