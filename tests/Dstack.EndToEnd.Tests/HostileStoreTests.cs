@@ -169,7 +169,11 @@ public abstract class HostileStoreTests
         pointer["manifest"] = await EditedManifestAsync(raw, (string)pointer["manifest"]!, path);
         await raw.WriteJsonAsync(pointerKey, pointer);
         // A workflow dep reads the run's artifacts from its done marker: edited there too, as whoever edits the store would.
-        foreach (var markerKey in (await raw.KeysAsync("done-runs/")).Where(k => k.EndsWith("." + run, StringComparison.Ordinal)))
+        // The runner writes the marker just after the run's final state, so it may not be there yet when the run shows done.
+        var markers = await Eventually.ReturnsAsync(
+            async () => (await raw.KeysAsync("done-runs/")).Where(k => k.EndsWith("." + run, StringComparison.Ordinal)).ToList(),
+            keys => keys.Count > 0, TimeSpan.FromSeconds(30), $"the done marker of {run}");
+        foreach (var markerKey in markers)
         {
             var marker = await raw.ReadJsonAsync(markerKey);
             foreach (var artifact in marker["artifacts"]!.AsArray())

@@ -9,7 +9,7 @@ namespace Dstack.EndToEnd.Tests;
 /// </summary>
 public sealed partial class NodesTests
 {
-    private const string Workflows = "workflows:\n" + NodeWorkflows.Torch + NodeWorkflows.InContainers + """
+    private const string Workflows = "workflows:\n" + NodeWorkflows.Torch + NodeWorkflows.InContainers + NodeWorkflows.DepOnNodes + """
           - name: one-fails
             provider: bash
             nodes: 2
@@ -164,6 +164,18 @@ public sealed partial class NodesTests
         download.ExitCode.ShouldBe(0, download.ToString());
         File.ReadAllText(Path.Combine(dir, "out", "result.txt")).ShouldBe("from rank 0\n");
         File.ReadAllText(Path.Combine(dir, "rank-1", "out", "result.txt")).ShouldBe("from rank 1\n");
+    }
+
+    [Fact]
+    public async Task AWorkflowDep_IsPlacedOnEveryNode()
+    {
+        await using var sandbox = NewSandbox();
+
+        var (row, logs) = await NodeWorkflows.DepOnEveryNodeAsync(sandbox);
+
+        row.Status.ShouldBe("Done", logs);
+        logs.ShouldMatch(@"\[node 0\] node 0 on \S+ has rows from data\n");
+        logs.ShouldMatch(@"\[node 1\] node 1 on \S+ has rows from data\n");
     }
 
     [GeneratedRegex(@"^(\d+) +\S+ +Done", RegexOptions.Multiline)]

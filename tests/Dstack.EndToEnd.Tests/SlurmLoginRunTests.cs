@@ -43,7 +43,8 @@ public sealed class SlurmLoginRunTests
             ps.StdOut.ShouldMatch(@"Where:  lc/n[12]\n", ps.ToString());
             ps.StdOut.ShouldContain("done");
             // The batch script (as Slurm keeps it) starts the copy in the login host's dstack home, not this machine's path.
-            var id = (await SlurmTestCluster.RunAsync($"squeue -h -t all -n {name} -o %i")).Trim();
+            // Run names are per repo: an earlier test's job may share this one's name; this run's is the newest.
+            var id = (await SlurmTestCluster.RunAsync($"squeue -h -t all -n {name} -o %i | sort -n | tail -n 1")).Trim();
             var batch = await SlurmTestCluster.RunAsync($"scontrol write batch_script {id} -");
             var copy = Regex.Match(batch, @"exec '?(/home/[^ ']+/\.dstack/bin/[0-9a-f]{64}/dstack)'? runner").Groups[1].Value;
             copy.ShouldNotBeEmpty(batch);

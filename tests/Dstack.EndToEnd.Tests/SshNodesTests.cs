@@ -27,7 +27,7 @@ public sealed partial class SshNodesTests
             s.accept()[0].close()
         """;
 
-    private const string Workflows = "workflows:\n" + NodeWorkflows.Torch + NodeWorkflows.InContainers + """
+    private const string Workflows = "workflows:\n" + NodeWorkflows.Torch + NodeWorkflows.InContainers + NodeWorkflows.DepOnNodes + """
           - name: four
             provider: bash
             nodes: 4
@@ -76,6 +76,20 @@ public sealed partial class SshNodesTests
         logs.ShouldContain($"[node 1] IPS {h1},{h2}");
         var ps = (await ada.DstackAsync("ps", run)).StdOut;
         NodeRow().Matches(ps).Select(m => (m.Groups[1].Value, m.Groups[2].Value)).ShouldBe([("0", "h1"), ("1", "h2")], ps);
+    }
+
+    [Fact]
+    public async Task AWorkflowDep_MadeOnThisMachine_IsPlacedOnEachHostsNode()
+    {
+        var ssh = await SshHosts.GetAsync();
+        await using var bucket = await S3Bucket.NewAsync();
+        await using var ada = await LabUserAsync(bucket, ssh);
+
+        var (row, logs) = await NodeWorkflows.DepOnEveryNodeAsync(ada, "--compute", "lab");
+
+        row.Status.ShouldBe("Done", logs);
+        logs.ShouldContain("[node 0] node 0 on h1 has rows from data\n", Case.Sensitive, logs);
+        logs.ShouldContain("[node 1] node 1 on h2 has rows from data\n", Case.Sensitive, logs);
     }
 
     [Fact]

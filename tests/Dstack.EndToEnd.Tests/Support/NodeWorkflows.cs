@@ -67,6 +67,35 @@ public static partial class NodeWorkflows
         """;
 
     /// <summary>
+    /// <c>data</c> saves one artifact; <c>use-on-nodes</c> (two nodes) has it as a <c>workflow:</c> dep and each node prints
+    /// what it found there.
+    /// </summary>
+    public const string DepOnNodes = """
+          - name: data
+            provider: bash
+            artifacts: [data]
+            commands:
+              - mkdir -p data && echo "rows from data" > data/rows.txt
+          - name: use-on-nodes
+            provider: bash
+            nodes: 2
+            deps:
+              - workflow: data
+            commands:
+              - echo "node $DSTACK_NODE_RANK on $(hostname) has $(cat data/rows.txt)"
+
+        """;
+
+    /// <summary>Runs <c>data</c>, then <c>use-on-nodes</c> (with <paramref name="args"/>): each node's line, by rank.</summary>
+    public static async Task<(PsRow Row, string Logs)> DepOnEveryNodeAsync(Sandbox sandbox, params string[] args)
+    {
+        await sandbox.RunDoneAsync("data");
+        var run = await sandbox.RunDetachedAsync(["use-on-nodes", .. args]);
+        var row = await sandbox.WaitFinishedAsync(run, TorchDeadline);
+        return (row, (await sandbox.DstackAsync("logs", run)).StdOut);
+    }
+
+    /// <summary>
     /// Two nodes, each in a busybox container on its host's network. <c>in-containers</c>: rank 1 sends a line to rank 0's
     /// <c>nc -l</c> at MASTER_ADDR:MASTER_PORT. <c>one-fails-in-containers</c>: rank 1 fails once it has reached rank 0
     /// (so rank 0 is running), and rank 0 says when it gets SIGTERM. <c>both-wait-in-containers</c>: both say they
