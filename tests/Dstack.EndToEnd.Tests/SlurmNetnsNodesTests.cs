@@ -38,15 +38,8 @@ public sealed class SlurmNetnsNodesTests
         add.StdErr.ShouldContain("netns/m2:");
         ada.WithWorkflows(Workflows).WriteFile("allreduce.py", SlurmAllReduce.Script).Commit();
 
-        var run = await ada.RunDetachedAsync("allreduce", "--compute", "netns");
-        var row = await ada.WaitFinishedAsync(run, Deadline);
+        var (run, results, logs) = await SlurmAllReduce.RunDoneOnAsync(ada, "netns", Deadline, "m1", "m2");
 
-        var logs = (await ada.DstackAsync("logs", run)).StdOut;
-        row.Status.ShouldBe("Done", logs);
-        var results = SlurmAllReduce.Results(logs);
-        results.Keys.Order().ToList().ShouldBe(new List<int> { 0, 1 }, logs);
-        results.Values.Select(r => r.Node).Order().ToList().ShouldBe(new List<string> { "m1", "m2" }, logs);
-        results.Values.ShouldAllBe(r => r.Sum == SlurmAllReduce.BothRanks, logs);
         // Each node's own address, in rank order, as every node was told; the master is rank 0's.
         var ips = $"{results[0].Own},{results[1].Own}";
         results[0].Own.ShouldNotBe(results[1].Own, logs);

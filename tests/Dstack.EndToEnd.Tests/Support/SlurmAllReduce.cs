@@ -37,6 +37,24 @@ public static partial class SlurmAllReduce
             m => new Line(m.Groups["node"].Value, m.Groups["own"].Value, m.Groups["master"].Value, m.Groups["masterip"].Value,
                 m.Groups["ips"].Value, m.Groups["sum"].Value));
 
+    /// <summary>
+    /// Runs the workflow <c>allreduce</c> (this script, <c>nodes: 2</c>) on <paramref name="target"/> and checks what every
+    /// such test needs: done, one line per rank on <paramref name="nodes"/>, each with both ranks' sum.
+    /// </summary>
+    public static async Task<(string Run, Dictionary<int, Line> Results, string Logs)> RunDoneOnAsync(
+        Sandbox sandbox, string target, TimeSpan deadline, params string[] nodes)
+    {
+        var run = await sandbox.RunDetachedAsync("allreduce", "--compute", target);
+        var row = await sandbox.WaitFinishedAsync(run, deadline);
+        var logs = (await sandbox.DstackAsync("logs", run)).StdOut;
+        row.Status.ShouldBe("Done", logs);
+        var results = Results(logs);
+        results.Keys.Order().ToList().ShouldBe(new List<int> { 0, 1 }, logs);
+        results.Values.Select(r => r.Node).Order().ToList().ShouldBe(nodes.ToList(), logs);
+        results.Values.ShouldAllBe(r => r.Sum == BothRanks, logs);
+        return (run, results, logs);
+    }
+
     [GeneratedRegex(@"RESULT rank=(?<rank>\d)/2 node=(?<node>\S+) own=(?<own>\S+) master=(?<master>\S+) master_ip=(?<masterip>\S+) ips=(?<ips>\S+) sum=(?<sum>\[[^\]]*\])")]
     private static partial Regex Result();
 }
