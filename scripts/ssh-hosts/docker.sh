@@ -23,7 +23,9 @@ for n in "$@"; do
   [[ -n "$init" ]] || { echo "h$n: its PID 1 is gone: run down.sh, then up.sh" >&2; exit 1; }
   mkdir -p "$dd"
   if ! docker -H "unix://$sock" info >/dev/null 2>&1; then
-    rm -f "$sock"
+    # The run-time state of a daemon of an earlier incarnation of this host (its namespaces are gone) names pids that
+    # may exist in the new PID namespace: dockerd would refuse its pid file, and wait on a containerd that is not there.
+    rm -rf "$sock" "$dd/dockerd.pid" "$dd/exec"
     setsid nsenter -t "$init" --net --mount --uts --pid -- dockerd --data-root "$dd/data" --exec-root "$dd/exec" \
       --pidfile "$dd/dockerd.pid" -H "unix://$sock" -G "$U" --iptables=false --ip6tables=false \
       --cgroup-parent "dstack-ssh-h$n" </dev/null >>"$dd/dockerd.log" 2>&1 &
