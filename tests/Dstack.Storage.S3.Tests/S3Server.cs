@@ -32,11 +32,17 @@ public static class S3Server
         await client.DeleteBucketAsync(bucket);
     }
 
-    /// <summary>A new, empty bucket and a storage over it.</summary>
-    public static async Task<(S3Storage Storage, IAmazonS3 Client, string Bucket)> NewBucketAsync(S3Options? tuning = null)
+    /// <summary>The server's keys as the AWS chain finds them, for a storage built without <see cref="NewBucketAsync"/>.</summary>
+    public static void UseCredentials()
     {
         Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", AccessKey);
         Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", SecretKey);
+    }
+
+    /// <summary>A new, empty bucket and a storage over it.</summary>
+    public static async Task<(S3Storage Storage, IAmazonS3 Client, string Bucket)> NewBucketAsync(S3Options? tuning = null)
+    {
+        UseCredentials();
         var bucket = "t-" + Guid.NewGuid().ToString("N")[..20];
         var options = (tuning ?? new S3Options { Bucket = bucket }) with { Bucket = bucket, EndpointUrl = Endpoint, Region = "us-east-1" };
         var (client, _) = S3ClientFactory.Create(options);
