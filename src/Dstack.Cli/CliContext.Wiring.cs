@@ -83,7 +83,7 @@ public sealed partial class CliContext
     /// <summary>This machine's cache of a repo's finished runs, one per store (a folder, or a bucket at an endpoint).</summary>
     public string RunCacheFile(RepoRef repo) => Home.RunCache(
         Config.IsS3
-            ? $"s3-{Config.Bucket}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Config.EndpointUrl ?? Config.Region ?? "")))[..8]}"
+            ? $"s3-{Config.Bucket}-{Convert.ToHexStringLower(Core.Storage.ManagedSha256.Hash(Config.EndpointUrl ?? Config.Region ?? ""))[..8]}"
             : "local",
         repo);
 
@@ -172,7 +172,7 @@ public sealed partial class CliContext
     {
         var endpoint = target.StoreEndpoint ?? config.EndpointUrl;
         var hostConfig = new DstackConfig { Backend = "s3", Bucket = config.Bucket, Region = config.Region, EndpointUrl = endpoint, KmsKeyId = config.KmsKeyId };
-        var key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{config.Bucket}\n{endpoint}")))[..12];
+        var key = Convert.ToHexStringLower(Core.Storage.ManagedSha256.Hash($"{config.Bucket}\n{endpoint}"))[..12];
         return new(null, hostConfig.ToYaml(), key, () => S3StaticCredentials.Resolve(S3StoreOptions.From(config))?.Format());
     }
 }

@@ -20,7 +20,7 @@ internal sealed class S3Requests(S3Options options, Func<S3StaticCredentials> re
     private static readonly HttpClient Http = new(new SocketsHttpHandler
     {
         AllowAutoRedirect = false, UseCookies = false, UseProxy = false, PooledConnectionIdleTimeout = TimeSpan.FromSeconds(20),
-        AutomaticDecompression = DecompressionMethods.None,
+        AutomaticDecompression = DecompressionMethods.None, ConnectCallback = QuickAckConnection.ConnectAsync,
     }) { Timeout = Timeout.InfiniteTimeSpan };
 
     /// <summary>Tries of one request (the SDK's standard mode with <c>MaxErrorRetry = 6</c>).</summary>

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
+using Dstack.Core.Storage;
 
 namespace Dstack.Storage.S3;
 
@@ -26,7 +26,7 @@ internal static class S3Signer
             .Append(CanonicalQuery(query)).Append('\n');
         foreach (var (name, value) in headers) canonical.Append(name).Append(':').Append(value.Trim()).Append('\n');
         canonical.Append('\n').Append(signedHeaders).Append('\n').Append(payloadHash);
-        var toSign = $"{Algorithm}\n{utc.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}\n{scope}\n{Hex(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())))}";
+        var toSign = $"{Algorithm}\n{utc.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}\n{scope}\n{Hex(ManagedSha256.Hash(canonical.ToString()))}";
         var key = Hmac(Encoding.UTF8.GetBytes("AWS4" + credentials.SecretKey), date);
         key = Hmac(Hmac(Hmac(key, region), "s3"), "aws4_request");
         return $"{Algorithm} Credential={credentials.AccessKey}/{scope}, SignedHeaders={signedHeaders}, Signature={Hex(Hmac(key, toSign))}";
@@ -50,9 +50,14 @@ internal static class S3Signer
         return sb.ToString();
     }
 
-    public static string PayloadHash(ReadOnlySpan<byte> payload) => Hex(SHA256.HashData(payload));
+    /// <summary>A small payload's hash in managed code, so that a command of a few requests does not load OpenSSL (<see cref="ManagedSha256"/>).</summary>
+    public static string PayloadHash(ReadOnlySpan<byte> payload) =>
+        Hex(payload.Length <= ManagedPayloadLimit ? ManagedSha256.Hash(payload) : System.Security.Cryptography.SHA256.HashData(payload));
 
-    private static byte[] Hmac(byte[] key, string data) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(data));
+    /// <summary>Above this, OpenSSL's SHA-256 (many times faster) repays its loading.</summary>
+    private const int ManagedPayloadLimit = 64 << 10;
+
+    private static byte[] Hmac(byte[] key, string data) => ManagedSha256.Hmac(key, Encoding.UTF8.GetBytes(data));
 
     private static string Hex(byte[] bytes) => Convert.ToHexStringLower(bytes);
 }
