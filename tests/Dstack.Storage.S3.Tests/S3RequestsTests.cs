@@ -54,4 +54,38 @@ public sealed class S3RequestsTests
         }
         finally { await S3Server.DeleteBucketAsync(client, bucket); }
     }
+
+    [Fact]
+    public async Task AnAnswerCutOffInItsBody_IsAskedAgain()
+    {
+        // A server of our own on loopback: the first answer promises 100 bytes and closes after 5, the second is whole.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var served = 0;
+        var server = Task.Run(async () =>
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                using var connection = await listener.AcceptTcpClientAsync();
+                var stream = connection.GetStream();
+                var request = new byte[8192];
+                var read = 0;
+                while (!Encoding.ASCII.GetString(request, 0, read).Contains("\r\n\r\n")) read += await stream.ReadAsync(request.AsMemory(read));
+                served++;
+                var answer = i == 0 ? "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort" : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}";
+                await stream.WriteAsync(Encoding.ASCII.GetBytes(answer));
+            }
+        });
+        var storage = new S3Storage(new S3Options
+        {
+            Bucket = "b", EndpointUrl = $"http://127.0.0.1:{port}", Credentials = new S3StaticCredentials("key", "secret", null),
+        });
+
+        var body = await storage.GetAsync("runs/x/run.json", CancellationToken.None);
+
+        Encoding.ASCII.GetString(body!).ShouldBe("{}");
+        await server.WaitAsync(TimeSpan.FromSeconds(30));
+        served.ShouldBe(2);
+    }
 }
