@@ -50,12 +50,8 @@ internal static class S3Signer
         return sb.ToString();
     }
 
-    /// <summary>A small payload's hash in managed code, so that a command of a few requests does not load OpenSSL (<see cref="ManagedSha256"/>).</summary>
-    public static string PayloadHash(ReadOnlySpan<byte> payload) =>
-        Hex(payload.Length <= ManagedPayloadLimit ? ManagedSha256.Hash(payload) : System.Security.Cryptography.SHA256.HashData(payload));
-
-    /// <summary>Above this, OpenSSL's SHA-256 (many times faster) repays its loading.</summary>
-    private const int ManagedPayloadLimit = 64 << 10;
+    /// <summary>Hashed as content is (<see cref="ContentHash"/>): a command of a few small requests does not load OpenSSL.</summary>
+    public static string PayloadHash(ReadOnlySpan<byte> payload) => ContentHash.Of(payload);
 
     private static byte[] Hmac(byte[] key, string data) => ManagedSha256.Hmac(key, Encoding.UTF8.GetBytes(data));
 

@@ -65,7 +65,7 @@ public sealed class BlobCache(string root, long capacity, TimeProvider time)
     /// Writes <paramref name="content"/> in as <paramref name="hash"/>, checking it against the hash as it streams: content
     /// that does not match is never published (a <see cref="StoreContentException"/> naming <paramref name="owner"/>).
     /// </summary>
-    public async Task AddAsync(string hash, Stream content, string owner, CancellationToken ct)
+    public async Task AddAsync(string hash, Stream content, string owner, CancellationToken ct, long? size = null)
     {
         if (!BlobStore.IsHash(hash)) throw StoreContentException.NotAHash(hash, owner);
         var path = PathOf(hash);
@@ -73,7 +73,7 @@ public sealed class BlobCache(string root, long capacity, TimeProvider time)
         var temp = $"{path}.{Guid.NewGuid():N}{TempSuffix}";
         try
         {
-            await using (var verified = new HashVerifyingStream(content, hash, owner))
+            await using (var verified = new HashVerifyingStream(content, hash, owner, size))
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
                 await verified.CopyToAsync(file, 1 << 20, ct);
             // Another runner may have published the same content meanwhile: identical bytes, so either wins.

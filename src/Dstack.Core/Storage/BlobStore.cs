@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Dstack.Core.Storage;
 
 /// <summary>Content-addressed file content (SHA-256): identical files are stored once, whoever stores them.</summary>
@@ -15,13 +13,9 @@ public sealed class BlobStore(IStorage storage, BlobCache? cache = null)
     /// <summary>How many blobs were written into the cache: after some, the cache is trimmed to its size.</summary>
     private int _cached;
 
-    public static async Task<string> HashFileAsync(string path, CancellationToken ct)
-    {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.SequentialScan);
-        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, ct));
-    }
+    public static Task<string> HashFileAsync(string path, CancellationToken ct) => ContentHash.OfFileAsync(path, ct);
 
-    public static string Hash(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(SHA256.HashData(data));
+    public static string Hash(ReadOnlySpan<byte> data) => ContentHash.Of(data);
 
     /// <summary>Files up to this size go up in one create-only request; larger ones are looked up first, to skip the upload.</summary>
     private const long SmallFile = 1L << 20;
@@ -106,12 +100,12 @@ public sealed class BlobStore(IStorage storage, BlobCache? cache = null)
         if (cache is not null && size is { } known && known <= cache.MaxEntry)
         {
             if (cache.TryCopyTo(hash, known, path)) return;
-            await cache.AddAsync(hash, await OpenAsync(hash, size, owner, ct), owner, ct);
+            await cache.AddAsync(hash, await OpenAsync(hash, size, owner, ct), owner, ct, known);
             Interlocked.Increment(ref _cached);
             // Dropped at once by another runner's trim: fetched again below, straight into place.
             if (cache.TryCopyTo(hash, known, path)) return;
         }
-        await using var verified = new HashVerifyingStream(await OpenAsync(hash, size, owner, ct), hash, owner);
+        await using var verified = new HashVerifyingStream(await OpenAsync(hash, size, owner, ct), hash, owner, size);
         var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
         try
         {
@@ -131,7 +125,7 @@ public sealed class BlobStore(IStorage storage, BlobCache? cache = null)
     public async Task<Stream> OpenVerifiedAsync(string hash, long? size, string owner, CancellationToken ct)
     {
         if (!IsHash(hash)) throw StoreContentException.NotAHash(hash, owner);
-        return new HashVerifyingStream(await OpenAsync(hash, size, owner, ct), hash, owner);
+        return new HashVerifyingStream(await OpenAsync(hash, size, owner, ct), hash, owner, size);
     }
 
     /// <summary>Keeps the cache under its size when this store wrote into it since the last call.</summary>

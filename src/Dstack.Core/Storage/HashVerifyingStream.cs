@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Dstack.Core.Storage;
 
 /// <summary>
@@ -7,9 +5,10 @@ namespace Dstack.Core.Storage;
 /// read that reaches the end throws a <see cref="StoreContentException"/>. So content is checked while it streams: a
 /// reader that copied everything without an exception got exactly the content the hash names.
 /// </summary>
-public sealed class HashVerifyingStream(Stream inner, string expectedHash, string owner) : Stream
+/// <remarks><paramref name="size"/>, when known, lets small content be hashed without loading OpenSSL (<see cref="ContentHash"/>).</remarks>
+public sealed class HashVerifyingStream(Stream inner, string expectedHash, string owner, long? size = null) : Stream
 {
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly IncrementalContentHash _hash = ContentHash.Incremental(size);
     private bool _verified;
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
@@ -33,12 +32,12 @@ public sealed class HashVerifyingStream(Stream inner, string expectedHash, strin
     {
         if (data.Length > 0)
         {
-            _hash.AppendData(data);
+            _hash.Append(data);
             return data.Length;
         }
         if (!_verified)
         {
-            var actual = Convert.ToHexStringLower(_hash.GetHashAndReset());
+            var actual = _hash.FinishHex();
             if (actual != expectedHash) throw StoreContentException.Mismatch("Stored content", expectedHash, owner);
             _verified = true;
         }

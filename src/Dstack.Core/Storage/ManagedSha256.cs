@@ -7,8 +7,8 @@ namespace Dstack.Core.Storage;
 /// <summary>
 /// SHA-256 and HMAC-SHA256 (FIPS 180-4, RFC 2104) of short inputs, in managed code. .NET hashes through OpenSSL, whose first
 /// use loads libssl and libcrypto and reads their configuration: ≈ 8 ms, a sixth of a plain <c>ps</c> on a bucket, where
-/// only a few hundred bytes are hashed (each request's signature, a cache folder's name). Files and blobs keep
-/// <see cref="System.Security.Cryptography.SHA256"/>, which is far faster on large data.
+/// only a few hundred bytes are hashed (each request's signature, a cache folder's name). Content goes through
+/// <see cref="ContentHash"/>, which uses this for a process's first MiB and OpenSSL (far faster on large data) after.
 /// </summary>
 public static class ManagedSha256
 {
@@ -16,21 +16,9 @@ public static class ManagedSha256
 
     public static byte[] Hash(ReadOnlySpan<byte> data)
     {
-        Span<uint> h = stackalloc uint[] { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
-        var whole = data.Length - data.Length % BlockSize;
-        for (var i = 0; i < whole; i += BlockSize) Compress(h, data.Slice(i, BlockSize));
-        // The rest, a 1 bit, zeros, and the length in bits: one block, or two when the rest leaves no room for the length.
-        Span<byte> tail = stackalloc byte[2 * BlockSize];
-        tail.Clear();
-        var rest = data[whole..];
-        rest.CopyTo(tail);
-        tail[rest.Length] = 0x80;
-        var tailLength = rest.Length + 9 > BlockSize ? 2 * BlockSize : BlockSize;
-        BinaryPrimitives.WriteUInt64BigEndian(tail.Slice(tailLength - 8), (ulong)data.Length * 8);
-        for (var i = 0; i < tailLength; i += BlockSize) Compress(h, tail.Slice(i, BlockSize));
-        var digest = new byte[32];
-        for (var i = 0; i < 8; i++) BinaryPrimitives.WriteUInt32BigEndian(digest.AsSpan(4 * i), h[i]);
-        return digest;
+        var hash = new Incremental();
+        hash.Append(data);
+        return hash.Finish();
     }
 
     public static byte[] Hash(string text) => Hash(Encoding.UTF8.GetBytes(text));
@@ -51,6 +39,49 @@ public static class ManagedSha256
         data.CopyTo(inner.AsSpan(BlockSize));
         Hash(inner).CopyTo(outer.AsSpan(BlockSize));
         return Hash(outer);
+    }
+
+    /// <summary>A hash of data given in pieces.</summary>
+    public sealed class Incremental
+    {
+        private readonly uint[] _h = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+        private readonly byte[] _block = new byte[BlockSize];
+        private int _buffered;
+        private long _length;
+
+        public void Append(ReadOnlySpan<byte> data)
+        {
+            _length += data.Length;
+            if (_buffered > 0)
+            {
+                var take = Math.Min(BlockSize - _buffered, data.Length);
+                data[..take].CopyTo(_block.AsSpan(_buffered));
+                _buffered += take;
+                data = data[take..];
+                if (_buffered < BlockSize) return;
+                Compress(_h, _block);
+                _buffered = 0;
+            }
+            for (; data.Length >= BlockSize; data = data[BlockSize..]) Compress(_h, data[..BlockSize]);
+            data.CopyTo(_block);
+            _buffered = data.Length;
+        }
+
+        /// <summary>The digest of everything appended; the hash is not to be used after.</summary>
+        public byte[] Finish()
+        {
+            // The rest, a 1 bit, zeros, and the length in bits: one block, or two when the rest leaves no room for the length.
+            Span<byte> tail = stackalloc byte[2 * BlockSize];
+            tail.Clear();
+            _block.AsSpan(0, _buffered).CopyTo(tail);
+            tail[_buffered] = 0x80;
+            var tailLength = _buffered + 9 > BlockSize ? 2 * BlockSize : BlockSize;
+            BinaryPrimitives.WriteUInt64BigEndian(tail.Slice(tailLength - 8), (ulong)_length * 8);
+            for (var i = 0; i < tailLength; i += BlockSize) Compress(_h, tail.Slice(i, BlockSize));
+            var digest = new byte[32];
+            for (var i = 0; i < 8; i++) BinaryPrimitives.WriteUInt32BigEndian(digest.AsSpan(4 * i), _h[i]);
+            return digest;
+        }
     }
 
     private static void Compress(Span<uint> h, ReadOnlySpan<byte> block)

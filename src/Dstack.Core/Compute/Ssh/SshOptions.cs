@@ -25,8 +25,7 @@ public sealed record SshOptions
     /// </summary>
     public SshOptions WithControlDirectoryUnder(string baseDirectory)
     {
-        var key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
-            System.Text.Encoding.UTF8.GetBytes($"{ConfigFile}\n{IdentityFile}")))[..8];
+        var key = Convert.ToHexStringLower(Storage.ManagedSha256.Hash($"{ConfigFile}\n{IdentityFile}"))[..8];
         var dir = Path.Combine(baseDirectory, key);
         // The socket's name is %C, 40 hex characters; ssh adds a temporary suffix of ~17 while it creates it.
         if (dir.Length + 1 + 40 + 17 >= 104) dir = Path.Combine("/tmp", $"dstack-ssh-{Environment.UserName}", key);
