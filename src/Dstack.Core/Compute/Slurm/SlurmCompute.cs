@@ -267,7 +267,8 @@ public sealed partial class SlurmCompute(ComputeTarget target, SshStore store, I
     /// </summary>
     private async Task<bool?> SeenOrProbeAsync(string folder, CancellationToken ct)
     {
-        var key = Convert.ToHexStringLower(Storage.ManagedSha256.Hash($"{_settings.Login}\n{_settings.Partition}" + (_settings.SlurmConf is { } conf ? $"\n{conf}" : "")))[..16];
+        var key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes($"{_settings.Login}\n{_settings.Partition}" + (_settings.SlurmConf is { } conf ? $"\n{conf}" : ""))))[..16];
         var seen = Path.Combine(folder, "tmp", "slurm-store-seen", key);
         if (File.Exists(seen) && time.GetUtcNow().UtcDateTime - File.GetLastWriteTimeUtc(seen) < StoreSeenLife) return true;
         var visible = await ProbeStoreAsync(folder, ct);
