@@ -20,6 +20,12 @@ public sealed class RecordWaitTests : IDisposable
 
     private string MarkerKey => StoreKeys.Submitting(_h.Repo, _h.RunName);
 
+    /// <summary>How many times the runner asked for the submit marker.</summary>
+    private int ReadsOfMarker()
+    {
+        lock (_h.Flaky.Reads) return _h.Flaky.Reads.Count(k => k == MarkerKey);
+    }
+
     /// <summary>What a live CLI does every few seconds (<see cref="SubmitMarker"/>), done here in step with the clock.</summary>
     private Task MoveMarkerAsync() => _h.Store.PutAsync(MarkerKey, Encoding.ASCII.GetBytes((_count++).ToString()), default);
 
@@ -61,7 +67,9 @@ public sealed class RecordWaitTests : IDisposable
         await MoveMarkerAsync();
         var started = _h.Clock.GetUtcNow();
         _h.Start();
-        await _h.DriveForAsync(TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(500));
+        // Seen once the runner asks for it a second time (its reads come one after another), however slowly the machine
+        // schedules it: a fixed span of the clock could pass before its first read, and it would never have seen one.
+        await _h.DriveUntilAsync(() => ReadsOfMarker() >= 2, "the runner to read the marker twice", step: TimeSpan.FromMilliseconds(500));
         await _h.Store.DeleteAsync(MarkerKey, default); // the submit failed
 
         await Should.ThrowAsync<DstackException>(() => _h.FinishAsync());
