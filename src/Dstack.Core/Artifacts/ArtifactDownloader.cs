@@ -106,6 +106,6 @@ public sealed class ArtifactDownloader(ArtifactStore store)
         if (info.LinkTarget is { } target) return entry.LinkTarget == target ? Match.Same : Match.Different;
         if (!info.Exists) return Directory.Exists(dest) ? Match.Different : Match.Missing;
         if (entry.LinkTarget is not null || info.Length != entry.Size) return Match.Different;
-        return await BlobStore.HashFileAsync(dest, ct) == entry.Blob ? Match.Same : Match.Different;
+        return await ContentHash.OfFileAsync(dest, ct) == entry.Blob ? Match.Same : Match.Different;
     }
 }

@@ -80,7 +80,7 @@ public sealed class RunCheckpoints(IStorage storage)
     {
         var dot = key.LastIndexOf('.');
         if (dot < 0 || await storage.GetAsync(key, ct) is not { } data) return null;
-        return BlobStore.Hash(data) == key[(dot + 1)..] ? RunCacheFormat.ParseView(data) : null;
+        return ContentHash.Of(data) == key[(dot + 1)..] ? RunCacheFormat.ParseView(data) : null;
     }
 
     /// <summary>Writes a checkpoint of these runs, listed at <paramref name="listedAt"/> (UTC ticks; none: nothing is written); returns its key.</summary>
@@ -88,7 +88,7 @@ public sealed class RunCheckpoints(IStorage storage)
     {
         if (runs.Count == 0) return null;
         var data = RunCacheFormat.Write(runs, listedAt);
-        var key = StoreKeys.RunSummaries(repo, new DateTimeOffset(listedAt, TimeSpan.Zero), BlobStore.Hash(data));
+        var key = StoreKeys.RunSummaries(repo, new DateTimeOffset(listedAt, TimeSpan.Zero), ContentHash.Of(data));
         await storage.PutIfAbsentAsync(key, data, ct);
         return key;
     }

@@ -13,10 +13,6 @@ public sealed class BlobStore(IStorage storage, BlobCache? cache = null)
     /// <summary>How many blobs were written into the cache: after some, the cache is trimmed to its size.</summary>
     private int _cached;
 
-    public static Task<string> HashFileAsync(string path, CancellationToken ct) => ContentHash.OfFileAsync(path, ct);
-
-    public static string Hash(ReadOnlySpan<byte> data) => ContentHash.Of(data);
-
     /// <summary>Files up to this size go up in one create-only request; larger ones are looked up first, to skip the upload.</summary>
     private const long SmallFile = 1L << 20;
 
@@ -74,7 +70,7 @@ public sealed class BlobStore(IStorage storage, BlobCache? cache = null)
 
     public async Task<string> PutAsync(byte[] data, CancellationToken ct)
     {
-        var hash = Hash(data);
+        var hash = ContentHash.Of(data);
         if (!await storage.PutIfAbsentAsync(StoreKeys.Blob(hash), data, ct)) await storage.TouchAsync(StoreKeys.Blob(hash), ct);
         return hash;
     }

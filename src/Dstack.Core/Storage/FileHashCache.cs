@@ -19,7 +19,7 @@ public static partial class FileHashCache
         var stamp = Stamp(info);
         if (OperatingSystem.IsLinux() && Read(path) is { } cached && cached.StartsWith(stamp, StringComparison.Ordinal))
             return cached[stamp.Length..];
-        var hash = await BlobStore.HashFileAsync(path, ct);
+        var hash = await ContentHash.OfFileAsync(path, ct);
         // Only a file that did not change while it was read gets the attribute.
         if (OperatingSystem.IsLinux() && Stamp(new FileInfo(path)) == stamp) Write(path, stamp + hash);
         return hash;

@@ -71,7 +71,7 @@ public sealed class GarbageCollector(IStorage storage, TimeProvider time)
     }
 
     private async Task<bool> IsIntactAsync(string key, CancellationToken ct) =>
-        await storage.GetAsync(key, ct) is { } data && BlobStore.Hash(data) == key[(key.LastIndexOf('.') + 1)..];
+        await storage.GetAsync(key, ct) is { } data && ContentHash.Of(data) == key[(key.LastIndexOf('.') + 1)..];
 
     /// <summary>
     /// Reclaims, at once, what the given manifests (and blobs) used that nothing else references: for

@@ -19,7 +19,7 @@ public sealed partial class SnapshotStore
         foreach (var rel in paths)
             if (await DescribeAsync(root, rel, path => FileHashCache.HashAsync(path, ct)) is { } entry) entries[rel] = entry;
         var planned = ManifestOf(entries);
-        var plannedId = BlobStore.Hash(StoreJson.Serialize(planned));
+        var plannedId = ContentHash.Of(StoreJson.Serialize(planned));
         var byHash = entries.Values.Where(e => e.Blob is not null).GroupBy(e => e.Blob!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(e => e.Path).ToList(), StringComparer.Ordinal);
 
@@ -49,7 +49,7 @@ public sealed partial class SnapshotStore
         }
         finally { await Observed(manifestThere); }
         var manifest = ManifestOf(entries);
-        var id = BlobStore.Hash(StoreJson.Serialize(manifest));
+        var id = ContentHash.Of(StoreJson.Serialize(manifest));
         // The manifest the lease names, there already, is kept by that list; any other is written (or touched) as usual.
         if (id == plannedId && await manifestThere) return (id, manifest);
         return (await PutManifestAsync(manifest, ct), manifest);

@@ -60,7 +60,7 @@ public sealed partial class SnapshotStore(IStorage storage, BlobCache? cache = n
     public async Task<string> PutManifestAsync(SnapshotManifest manifest, CancellationToken ct)
     {
         var data = StoreJson.Serialize(manifest);
-        var id = BlobStore.Hash(data);
+        var id = ContentHash.Of(data);
         if (!await storage.PutIfAbsentAsync(StoreKeys.Snapshot(id), data, ct)) await storage.TouchAsync(StoreKeys.Snapshot(id), ct);
         return id;
     }
@@ -98,7 +98,7 @@ public sealed partial class SnapshotStore(IStorage storage, BlobCache? cache = n
         if (!BlobStore.IsHash(id)) throw StoreContentException.NotAHash(id, owner);
         var data = await storage.GetAsync(StoreKeys.Snapshot(id), ct)
             ?? throw StoreContentException.SnapshotMissing(id, owner);
-        if (BlobStore.Hash(data) != id) throw StoreContentException.Mismatch("Snapshot", id, owner);
+        if (ContentHash.Of(data) != id) throw StoreContentException.Mismatch("Snapshot", id, owner);
         var manifest = StoreJson.Deserialize<SnapshotManifest>(data, StoreKeys.Snapshot(id));
         StorePaths.Validate(manifest, owner);
         return manifest;

@@ -43,7 +43,7 @@ public sealed class BlobCacheTests : IDisposable
     public async Task Add_ContentThatDoesNotMatchItsHash_IsNeverCached()
     {
         var cache = new BlobCache(Dir("cache"), 1 << 20, _clock);
-        var hash = BlobStore.Hash("expected"u8);
+        var hash = ContentHash.Of("expected"u8);
 
         await Should.ThrowAsync<StoreContentException>(() =>
             cache.AddAsync(hash, new MemoryStream(Encoding.UTF8.GetBytes("tampered")), "run a-1", default));
@@ -57,7 +57,7 @@ public sealed class BlobCacheTests : IDisposable
     public async Task TryCopyTo_AnEntryOfTheWrongSize_IsDroppedAndMissed()
     {
         var cache = new BlobCache(Dir("cache"), 1 << 20, _clock);
-        var hash = BlobStore.Hash("abc"u8);
+        var hash = ContentHash.Of("abc"u8);
         await cache.AddAsync(hash, new MemoryStream("abc"u8.ToArray()), "run a-1", default);
         await File.WriteAllTextAsync(cache.PathOf(hash), "ab"); // cut short outside dstack
 
@@ -75,14 +75,14 @@ public sealed class BlobCacheTests : IDisposable
         for (var i = 0; i < 4; i++)
         {
             var data = Encoding.UTF8.GetBytes(new string((char)('a' + i), 1000));
-            hashes.Add(BlobStore.Hash(data));
+            hashes.Add(ContentHash.Of(data));
             await cache.AddAsync(hashes[i], new MemoryStream(data), "run a-1", default);
             _clock.Advance(TimeSpan.FromMinutes(1));
         }
         cache.TryCopyTo(hashes[0], 1000, Path.Combine(_root, "used")).ShouldBeTrue(); // the oldest, used again: now the newest
         _clock.Advance(TimeSpan.FromMinutes(1));
         var fifth = Encoding.UTF8.GetBytes(new string('e', 1000));
-        await cache.AddAsync(BlobStore.Hash(fifth), new MemoryStream(fifth), "run a-1", default);
+        await cache.AddAsync(ContentHash.Of(fifth), new MemoryStream(fifth), "run a-1", default);
 
         cache.Trim(); // 5000 bytes over 4000: down to 3000
 
@@ -90,7 +90,7 @@ public sealed class BlobCacheTests : IDisposable
         File.Exists(cache.PathOf(hashes[2])).ShouldBeFalse();
         File.Exists(cache.PathOf(hashes[0])).ShouldBeTrue();
         File.Exists(cache.PathOf(hashes[3])).ShouldBeTrue();
-        File.Exists(cache.PathOf(BlobStore.Hash(fifth))).ShouldBeTrue();
+        File.Exists(cache.PathOf(ContentHash.Of(fifth))).ShouldBeTrue();
     }
 
     [Fact]

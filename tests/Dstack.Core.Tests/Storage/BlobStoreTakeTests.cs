@@ -37,7 +37,7 @@ public sealed class BlobStoreTakeTests : IDisposable
 
         var hash = await _blobs.TakeFileAsync(path, default);
 
-        hash.ShouldBe(BlobStore.Hash("weights"u8));
+        hash.ShouldBe(ContentHash.Of("weights"u8));
         File.Exists(path).ShouldBeFalse();
         Stored(hash).ShouldBe("weights");
         Inode(_storage.PathOf(StoreKeys.Blob(hash))).ShouldBe(inode, "moved, not copied");
@@ -55,7 +55,7 @@ public sealed class BlobStoreTakeTests : IDisposable
         await writer.FlushAsync();
 
         Stored(hash).ShouldBe("weights");
-        hash.ShouldBe(BlobStore.Hash("weights"u8));
+        hash.ShouldBe(ContentHash.Of("weights"u8));
     }
 
     [Fact]

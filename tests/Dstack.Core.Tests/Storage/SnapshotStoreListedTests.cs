@@ -69,7 +69,7 @@ public sealed class SnapshotStoreListedTests : IDisposable
 
         var id = await SaveAsync();
 
-        BlobKeys(_store.Writes).ShouldBe([StoreKeys.Blob(BlobStore.Hash("changed\n"u8))]);
+        BlobKeys(_store.Writes).ShouldBe([StoreKeys.Blob(ContentHash.Of("changed\n"u8))]);
         var dest = Path.Combine(_root, "dest");
         await new SnapshotStore(_local).MaterializeAsync(id, dest, "run test-1", default);
         (await File.ReadAllTextAsync(Path.Combine(dest, _paths[5]))).ShouldBe("changed\n");
@@ -115,6 +115,6 @@ public sealed class SnapshotStoreListedTests : IDisposable
         await new SnapshotStore(_store).MaterializeAsync(id, Path.Combine(_root, "dest"), "run test-1", default);
 
         BlobKeys(_store.Reads).Count().ShouldBe(Files + 1);
-        _store.Opens.ShouldBe([StoreKeys.Blob(BlobStore.Hash(new byte[2 << 20]))]);
+        _store.Opens.ShouldBe([StoreKeys.Blob(ContentHash.Of(new byte[2 << 20]))]);
     }
 }

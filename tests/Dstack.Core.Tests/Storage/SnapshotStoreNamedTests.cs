@@ -64,7 +64,7 @@ public sealed class SnapshotStoreNamedTests : IDisposable
         _store.Writes.ShouldNotContain(StoreKeys.Snapshot(first));
         var lists = await _local.ListAsync(StoreKeys.WritersPrefix, default).Where(k => k.EndsWith(StoreKeys.ReuseSuffix, StringComparison.Ordinal)).ToListAsync();
         SaveLease.ReadProtected((await _local.GetAsync(lists.ShouldHaveSingleItem(), default))!)
-            .ShouldBe([BlobStore.Hash("a\n"u8), BlobStore.Hash("b\n"u8), first], ignoreOrder: true);
+            .ShouldBe([ContentHash.Of("a\n"u8), ContentHash.Of("b\n"u8), first], ignoreOrder: true);
         await lease.DisposeAsync();
         (await ContentAsync(second, "d/same.txt")).ShouldBe("a\n");
     }
@@ -78,7 +78,7 @@ public sealed class SnapshotStoreNamedTests : IDisposable
 
         await SaveAsync();
 
-        _store.Touches.ShouldBe([StoreKeys.Blob(BlobStore.Hash("a\n"u8)), StoreKeys.Blob(BlobStore.Hash("b\n"u8)), StoreKeys.Snapshot(first)], ignoreOrder: true);
+        _store.Touches.ShouldBe([StoreKeys.Blob(ContentHash.Of("a\n"u8)), StoreKeys.Blob(ContentHash.Of("b\n"u8)), StoreKeys.Snapshot(first)], ignoreOrder: true);
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class SnapshotStoreNamedTests : IDisposable
 
         var id = await SaveAsync();
 
-        _store.Writes.ShouldContain(StoreKeys.Blob(BlobStore.Hash("changed\n"u8)));
+        _store.Writes.ShouldContain(StoreKeys.Blob(ContentHash.Of("changed\n"u8)));
         _store.Writes.ShouldContain(StoreKeys.Snapshot(id));
         (await ContentAsync(id, "d/b.txt")).ShouldBe("changed\n");
     }

@@ -7,7 +7,7 @@ public sealed class StorePathsTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("dstack-paths-").FullName;
 
-    private static readonly string Hash = BlobStore.Hash("x"u8);
+    private static readonly string Hash = ContentHash.Of("x"u8);
 
     private static SnapshotEntry File(string path) => new(path, 0x1a4, 1, Hash);
     private static SnapshotEntry Link(string path, string target) => new(path, 0, 0, null, target);

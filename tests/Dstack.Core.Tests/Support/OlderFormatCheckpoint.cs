@@ -15,6 +15,6 @@ public static class OlderFormatCheckpoint
         var text = Encoding.UTF8.GetString(RunCacheFormat.Write(runs));
         var data = Encoding.UTF8.GetBytes("dstack ps cache 2" + text[text.IndexOf('\n')..]);
         var newest = runs.Max(r => r.SubmittedAt).UtcTicks;
-        await storage.PutAsync($"{StoreKeys.RunSummariesOf(repo)}{DateTimeOffset.MaxValue.UtcTicks - newest:D19}.{BlobStore.Hash(data)}", data, default);
+        await storage.PutAsync($"{StoreKeys.RunSummariesOf(repo)}{DateTimeOffset.MaxValue.UtcTicks - newest:D19}.{ContentHash.Of(data)}", data, default);
     }
 }
